@@ -1,0 +1,57 @@
+namespace LearningBot.Core.Commands;
+
+/// <summary>One command's documentation: used by <c>help</c> and by every parse error, so they never disagree.</summary>
+public sealed record CommandUsage(string Name, string Usage, string Example, string Summary);
+
+public static class CommandCatalog
+{
+    public static readonly CommandUsage Learned = new("learned",
+        "learned <what you learned> [#tag …] [30m|2h]",
+        "learned how to read EXPLAIN plans #postgres 30m",
+        "Log something you learned, with optional tags and time spent.");
+
+    public static readonly CommandUsage LearnedList = new("learned list",
+        "learned list [me|@person|team] [week|month|all]",
+        "learned list team week",
+        "See recent learnings, newest first.");
+
+    public static readonly CommandUsage Kudos = new("kudos",
+        "kudos @person [@person …] <what for> [#value]",
+        "kudos @bo for walking me through the incident review #mentoring",
+        "Thank people publicly for help or progress.");
+
+    public static readonly CommandUsage KudosTop = new("kudos top",
+        "kudos top [week|month|all]",
+        "kudos top month",
+        "Who received the most kudos.");
+
+    public static readonly CommandUsage Share = new("share",
+        "share <question> :: <answer> [#tag …]",
+        "share How do I rotate the staging keys? :: Run `make rotate-keys` from the ops repo #ops",
+        "Write an answer down once so nobody has to ask again.");
+
+    public static readonly CommandUsage Ask = new("ask",
+        "ask <question>",
+        "ask how do we rotate staging keys",
+        "Search everything the team shared and learned.");
+
+    public static readonly CommandUsage WhoKnows = new("who knows",
+        "who knows <topic>",
+        "who knows kubernetes",
+        "Find people who shared, learned or were thanked for a topic.");
+
+    public static readonly CommandUsage Digest = new("digest",
+        "digest [week]",
+        "digest",
+        "This week's learnings and kudos, grouped by tag.");
+
+    public static readonly CommandUsage Settings = new("settings",
+        "settings [budget <1-100> | leaderboard on|off | timezone <Area/City>]",
+        "settings budget 8",
+        "Show team settings; admins can change them.");
+
+    public static readonly CommandUsage Help = new("help", "help", "help", "Show every command with an example.");
+
+    public static IReadOnlyList<CommandUsage> All { get; } =
+        [Learned, LearnedList, Kudos, KudosTop, Share, Ask, WhoKnows, Digest, Settings, Help];
+}

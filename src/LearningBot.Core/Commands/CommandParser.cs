@@ -1,0 +1,345 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LearningBot.Core.Time;
+
+namespace LearningBot.Core.Commands;
+
+/// <summary>
+/// The one grammar every platform shares. Adapters hand it text with mentions already normalised to
+/// <c>&lt;@USERID&gt;</c>; it never touches storage, so it can be tested (and fuzzed) on its own.
+/// </summary>
+public sealed partial class CommandParser
+{
+    public const int MaxTextLength = 4000;
+    public const int MaxMinutes = 24 * 60;
+
+    public ParseResult Parse(string? text)
+    {
+        var trimmed = CleanControlCharacters(text ?? string.Empty).Trim();
+        if (trimmed.Length == 0)
+        {
+            return Fail("That message was empty.", CommandCatalog.Help);
+        }
+
+        if (trimmed.Length > MaxTextLength)
+        {
+            return new ParseFailure(
+                $"That's {trimmed.Length:N0} characters; I can take up to {MaxTextLength:N0}. Could you shorten it?",
+                CommandCatalog.Learned.Usage, CommandCatalog.Learned.Example);
+        }
+
+        var (keyword, rest) = SplitFirstWord(trimmed);
+        return keyword.ToLowerInvariant() switch
+        {
+            "learned" or "learnt" or "til" => ParseLearned(rest),
+            "kudos" or "thanks" => ParseKudos(rest),
+            "share" => ParseShare(rest),
+            "ask" => ParseAsk(rest),
+            "who" => ParseWho(rest),
+            "digest" => ParseDigest(rest),
+            "settings" => ParseSettings(rest),
+            "help" or "?" => new Parsed(new HelpCommand()),
+            "helped" => ParseHelped(rest),
+            _ => new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.",
+                "help", "help"),
+        };
+    }
+
+    private static ParseResult ParseLearned(string rest)
+    {
+        if (rest.Length == 0)
+        {
+            return new Parsed(new ListLearningsCommand(LearningScope.Me, null, Period.All));
+        }
+
+        var (first, afterFirst) = SplitFirstWord(rest);
+        if (first.Equals("list", StringComparison.OrdinalIgnoreCase) && TryParseListArguments(afterFirst, out var list))
+        {
+            return new Parsed(list);
+        }
+
+        var text = rest;
+        int? minutes = null;
+        // Tags and a duration are taken from the end, so "#rust" or "2h" inside a sentence stays in it.
+        while (true)
+        {
+            var trailing = TrailingTokenRegex().Match(text);
+            if (!trailing.Success)
+            {
+                break;
+            }
+
+            var token = trailing.Groups["token"].Value;
+            if (!token.StartsWith('#'))
+            {
+                if (minutes is not null)
+                {
+                    break; // only the last duration counts; an earlier one is part of the text
+                }
+
+                var parsedMinutes = ParseDuration(token);
+                if (parsedMinutes is < 1 or > MaxMinutes)
+                {
+                    return Fail($"Time spent \"{token}\" should be between 1m and 24h.", CommandCatalog.Learned);
+                }
+
+                minutes = parsedMinutes;
+            }
+
+            text = text[..trailing.Index].TrimEnd();
+        }
+
+        if (!ContainsWordCharacter(text))
+        {
+            return Fail("Tell me what you learned, not only the tags.", CommandCatalog.Learned);
+        }
+
+        return new Parsed(new LogLearningCommand(text, ExtractTags(rest), minutes));
+    }
+
+    private static bool TryParseListArguments(string arguments, out ListLearningsCommand command)
+    {
+        LearningScope? scope = null;
+        string? personId = null;
+        Period? period = null;
+        foreach (var word in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var mention = MentionRegex().Match(word);
+            if (scope is null && mention.Success && mention.Length == word.Length)
+            {
+                (scope, personId) = (LearningScope.Person, mention.Groups["id"].Value);
+            }
+            else if (scope is null && word.Equals("me", StringComparison.OrdinalIgnoreCase))
+            {
+                scope = LearningScope.Me;
+            }
+            else if (scope is null && word.Equals("team", StringComparison.OrdinalIgnoreCase))
+            {
+                scope = LearningScope.Team;
+            }
+            else if (period is null && TryParsePeriod(word, out var p))
+            {
+                period = p;
+            }
+            else
+            {
+                // Not list syntax: "learned list comprehensions in Python" is a learning.
+                command = null!;
+                return false;
+            }
+        }
+
+        var resolvedScope = scope ?? LearningScope.Me;
+        command = new ListLearningsCommand(resolvedScope, personId,
+            period ?? (resolvedScope == LearningScope.Team ? Period.Week : Period.All));
+        return true;
+    }
+
+    private static ParseResult ParseKudos(string rest)
+    {
+        if (rest.Length == 0)
+        {
+            return Fail("Who would you like to thank?", CommandCatalog.Kudos);
+        }
+
+        var (first, afterFirst) = SplitFirstWord(rest);
+        if (first.Equals("top", StringComparison.OrdinalIgnoreCase) || first.Equals("leaderboard", StringComparison.OrdinalIgnoreCase))
+        {
+            if (afterFirst.Length == 0)
+            {
+                return new Parsed(new KudosLeaderboardCommand(Period.Week));
+            }
+
+            return TryParsePeriod(afterFirst, out var period)
+                ? new Parsed(new KudosLeaderboardCommand(period))
+                : Fail($"\"{Shorten(afterFirst, 40)}\" isn't a time frame I know: use week, month or all.", CommandCatalog.KudosTop);
+        }
+
+        var receivers = MentionRegex().Matches(rest).Select(m => m.Groups["id"].Value).Distinct(StringComparer.Ordinal).ToList();
+        if (receivers.Count == 0)
+        {
+            return Fail("Mention the people you're thanking with @name.", CommandCatalog.Kudos);
+        }
+
+        var reason = LeadingMentionsRegex().Replace(rest, string.Empty);
+        reason = LeadingForRegex().Replace(reason, string.Empty).Trim();
+        string? value = null;
+        var trailingTag = TrailingTagRegex().Match(reason);
+        if (trailingTag.Success)
+        {
+            value = trailingTag.Groups["tag"].Value.ToLowerInvariant();
+            reason = reason[..trailingTag.Index].TrimEnd();
+        }
+
+        if (!ContainsWordCharacter(MentionRegex().Replace(reason, string.Empty)))
+        {
+            return Fail("Say what the kudos are for: recognising the effort is the point.", CommandCatalog.Kudos);
+        }
+
+        return new Parsed(new GiveKudosCommand(receivers, reason, value));
+    }
+
+    private static ParseResult ParseShare(string rest)
+    {
+        var separator = rest.IndexOf("::", StringComparison.Ordinal);
+        if (separator < 0)
+        {
+            return Fail("Put \" :: \" between the question and the answer.", CommandCatalog.Share);
+        }
+
+        var question = rest[..separator].Trim();
+        var answer = rest[(separator + 2)..].Trim();
+        var tags = ExtractTags(rest);
+        while (TrailingTagRegex().Match(answer) is { Success: true } trailing)
+        {
+            answer = answer[..trailing.Index].TrimEnd();
+        }
+
+        if (!ContainsWordCharacter(question))
+        {
+            return Fail("The question part is empty.", CommandCatalog.Share);
+        }
+
+        if (!ContainsWordCharacter(answer))
+        {
+            return Fail("The answer part is empty.", CommandCatalog.Share);
+        }
+
+        return new Parsed(new ShareCommand(question, answer, tags));
+    }
+
+    private static ParseResult ParseAsk(string rest) =>
+        ContainsWordCharacter(rest)
+            ? new Parsed(new AskCommand(rest))
+            : Fail("What would you like to know?", CommandCatalog.Ask);
+
+    private static ParseResult ParseWho(string rest)
+    {
+        var (second, topic) = SplitFirstWord(rest);
+        if (!second.Equals("knows", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ParseFailure("I don't know the command \"who\" on its own.", CommandCatalog.WhoKnows.Usage,
+                CommandCatalog.WhoKnows.Example);
+        }
+
+        topic = topic.TrimEnd('?', ' ');
+        return ContainsWordCharacter(topic)
+            ? new Parsed(new WhoKnowsCommand(topic))
+            : Fail("Which topic should I look for?", CommandCatalog.WhoKnows);
+    }
+
+    private static ParseResult ParseHelped(string rest) =>
+        PostIdRegex().IsMatch(rest)
+            ? new Parsed(new MarkHelpfulCommand(rest))
+            : Fail("That button points at an answer I can't find.", CommandCatalog.Ask);
+
+    private static ParseResult ParseDigest(string rest) =>
+        rest.Length == 0 || rest.Equals("week", StringComparison.OrdinalIgnoreCase)
+            ? new Parsed(new DigestCommand())
+            : Fail($"The digest covers this week; \"{Shorten(rest, 40)}\" isn't an option yet.", CommandCatalog.Digest);
+
+    private static ParseResult ParseSettings(string rest)
+    {
+        if (rest.Length == 0)
+        {
+            return new Parsed(new SettingsCommand(null));
+        }
+
+        var (name, value) = SplitFirstWord(rest);
+        switch (name.ToLowerInvariant())
+        {
+            case "budget":
+                return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var budget) && budget is >= 1 and <= 100
+                    ? new Parsed(new SettingsCommand(new KudosBudgetChange(budget)))
+                    : Fail("The weekly kudos budget should be a whole number from 1 to 100.", CommandCatalog.Settings);
+            case "leaderboard":
+                return value.ToLowerInvariant() switch
+                {
+                    "on" => new Parsed(new SettingsCommand(new LeaderboardChange(true))),
+                    "off" => new Parsed(new SettingsCommand(new LeaderboardChange(false))),
+                    _ => Fail("Leaderboard can be \"on\" or \"off\".", CommandCatalog.Settings),
+                };
+            case "timezone" or "tz":
+                return TeamClock.TryFindTimeZone(value, out _)
+                    ? new Parsed(new SettingsCommand(new TimeZoneChange(value)))
+                    : Fail($"I don't know the time zone \"{Shorten(value, 60)}\"; use an IANA name like Europe/Berlin.", CommandCatalog.Settings);
+            default:
+                return Fail($"There's no setting called \"{Shorten(name, 40)}\".", CommandCatalog.Settings);
+        }
+    }
+
+    private static bool TryParsePeriod(string word, out Period period)
+    {
+        switch (word.Trim().ToLowerInvariant())
+        {
+            case "week": period = Period.Week; return true;
+            case "month": period = Period.Month; return true;
+            case "all": period = Period.All; return true;
+            default: period = default; return false;
+        }
+    }
+
+    private static int? ParseDuration(string token)
+    {
+        var match = DurationRegex().Match(token);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var hours = match.Groups["hours"].Success ? double.Parse(match.Groups["hours"].Value, CultureInfo.InvariantCulture) : 0;
+        var minutes = match.Groups["minutes"].Success ? int.Parse(match.Groups["minutes"].Value, CultureInfo.InvariantCulture) : 0;
+        var total = hours * 60 + minutes;
+        return total > int.MaxValue ? int.MaxValue : (int)Math.Round(total);
+    }
+
+    private static List<string> ExtractTags(string text) =>
+        TagRegex().Matches(text).Select(m => m.Groups["tag"].Value.ToLowerInvariant()).Distinct().Take(10).ToList();
+
+    private static (string First, string Remainder) SplitFirstWord(string text)
+    {
+        var end = 0;
+        while (end < text.Length && !char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return (text[..end], text[end..].Trim());
+    }
+
+    private static bool ContainsWordCharacter(string text) => text.Any(char.IsLetterOrDigit);
+
+    private static string CleanControlCharacters(string text) =>
+        text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
+            ? new string(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? ' ' : c).ToArray())
+            : text;
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+
+    private static ParseFailure Fail(string problem, CommandUsage usage) => new(problem, usage.Usage, usage.Example);
+
+    /// <summary>A normalised mention; the optional <c>|name</c> part is what Slack sends.</summary>
+    [GeneratedRegex(@"<@(?<id>[^<>|\s]+)(?:\|[^<>]*)?>")]
+    internal static partial Regex MentionRegex();
+
+    [GeneratedRegex(@"#(?<tag>[\p{L}\p{N}_\-]{1,40})(?![\p{L}\p{N}_\-])")]
+    private static partial Regex TagRegex();
+
+    [GeneratedRegex(@"(?:^|\s)(?<token>#[\p{L}\p{N}_\-]{1,40}|\d{1,4}(?:\.\d{1,2})?h(?:\d{1,2}m)?|\d{1,5}(?:m|min|mins)|\d{1,4}(?:\.\d{1,2})?(?:hr|hrs))$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingTokenRegex();
+
+    [GeneratedRegex(@"(?:^|\s)#(?<tag>[\p{L}\p{N}_\-]{1,40})$")]
+    private static partial Regex TrailingTagRegex();
+
+    [GeneratedRegex(@"^(?:(?<hours>\d{1,4}(?:\.\d{1,2})?)(?:h|hr|hrs))?(?:(?<minutes>\d{1,5})(?:m|min|mins))?$", RegexOptions.IgnoreCase)]
+    private static partial Regex DurationRegex();
+
+    [GeneratedRegex(@"^(?:\s*(?:<@[^<>|\s]+(?:\|[^<>]*)?>|and|&|,|to)(?=\s|,|$|<))+\s*,?", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingMentionsRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9\-]{1,64}$")]
+    private static partial Regex PostIdRegex();
+
+    [GeneratedRegex(@"^for\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingForRegex();
+}

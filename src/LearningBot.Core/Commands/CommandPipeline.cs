@@ -1,0 +1,76 @@
+using LearningBot.Core.Members;
+using LearningBot.Core.Replies;
+using LearningBot.Core.Settings;
+using LearningBot.Core.Time;
+using Microsoft.Extensions.Logging;
+
+namespace LearningBot.Core.Commands;
+
+/// <summary>
+/// The one path every message takes, whatever platform it came from: parse, remember who is who,
+/// load the team's settings, dispatch to the command's handler.
+/// </summary>
+public sealed partial class CommandPipeline
+{
+    private readonly CommandParser _parser;
+    private readonly IReadOnlyDictionary<Type, ICommandHandler> _handlers;
+    private readonly IMemberRepository _members;
+    private readonly ITeamSettingsRepository _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CommandPipeline> _logger;
+
+    public CommandPipeline(CommandParser parser, IEnumerable<ICommandHandler> handlers, IMemberRepository members,
+        ITeamSettingsRepository settings, TimeProvider time, ILogger<CommandPipeline> logger)
+    {
+        _parser = parser;
+        _handlers = handlers.ToDictionary(h => h.CommandType);
+        _members = members;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<BotReply> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        var parsed = _parser.Parse(message.Text);
+        if (parsed is ParseFailure failure)
+        {
+            LogRejected(message.Platform, message.TeamId, failure.Problem);
+            return Reply.Error(failure);
+        }
+
+        var command = ((Parsed)parsed).Command;
+        var commandName = command.GetType().Name;
+        try
+        {
+            await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
+            foreach (var mentioned in message.Mentions)
+            {
+                await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+            }
+
+            var settings = await _settings.GetAsync(message.TeamId, cancellationToken);
+            var context = new CommandContext(message, settings, TeamClock.FindOrUtc(settings.TimeZoneId), _time.GetUtcNow());
+            var reply = await _handlers[command.GetType()].HandleAsync(command, context, cancellationToken);
+            LogHandled(message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
+            return reply;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Every store write is a single transaction, so a failure here means nothing was half-saved.
+            LogFailed(ex, message.Platform, message.TeamId, commandName);
+            return Reply.Error(new ParseFailure(
+                "Something went wrong on my side and nothing was saved. Please try again in a moment.",
+                message.Text.Length > 80 ? message.Text[..80] + "…" : message.Text, "help"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a {Platform} command in team {TeamId}: {Problem}")]
+    private partial void LogRejected(string platform, string teamId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {Command} from {Platform} in team {TeamId}: {Kind}, redelivery={Redelivery}")]
+    private partial void LogHandled(string platform, string teamId, string command, ReplyKind kind, bool redelivery);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed {Command} from {Platform} in team {TeamId}")]
+    private partial void LogFailed(Exception exception, string platform, string teamId, string command);
+}

@@ -1,0 +1,26 @@
+namespace LearningBot.Core.Commands;
+
+/// <summary>
+/// A chat message after a platform adapter has translated it. Mentions in <see cref="Text"/> are
+/// normalised by the adapter to <c>&lt;@USERID&gt;</c> tokens so one parser serves every platform.
+/// </summary>
+/// <param name="TeamId">The Slack workspace, Teams tenant/team, or playground team the message belongs to.</param>
+/// <param name="UserId">The platform user id of the sender.</param>
+/// <param name="UserName">The sender's display name, as the platform knows it.</param>
+/// <param name="Text">The command text, without the bot's own mention or slash.</param>
+/// <param name="IdempotencyKey">The platform's message/event id: a redelivery carries the same key.</param>
+public sealed record IncomingMessage(string TeamId, string UserId, string UserName, string Text, string IdempotencyKey)
+{
+    /// <summary>Which adapter produced the message (for logs and replies that differ by platform).</summary>
+    public string Platform { get; init; } = "playground";
+
+    public string? ChannelId { get; init; }
+
+    /// <summary>Set by the adapter from the platform's own notion of admin (Slack admin, Teams owner).</summary>
+    public bool IsTeamAdmin { get; init; }
+
+    /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
+    public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
+}
+
+public sealed record MentionedMember(string UserId, string DisplayName);

@@ -1,0 +1,47 @@
+using LearningBot.Core.Storage;
+
+namespace LearningBot.Core.Knowledge;
+
+/// <summary>A shared answer: written once so nobody has to ask again.</summary>
+public sealed record KnowledgePost(
+    string Id,
+    string TeamId,
+    string AuthorId,
+    string Question,
+    string Answer,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset CreatedAt,
+    string IdempotencyKey)
+{
+    /// <summary>How many different people said "this helped".</summary>
+    public int HelpfulCount { get; init; }
+}
+
+/// <summary>An <c>ask</c>, kept so that repeated questions can be noticed.</summary>
+/// <param name="Answered">Whether search found a good answer at the time.</param>
+public sealed record AskedQuestion(
+    string Id,
+    string TeamId,
+    string AskerId,
+    string Text,
+    bool Answered,
+    DateTimeOffset CreatedAt,
+    string IdempotencyKey);
+
+public interface IKnowledgeRepository
+{
+    Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken);
+
+    Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken);
+
+    /// <summary>Counts one "this helped" per person per post; returns the post afterwards, or null if it does not exist in that team.</summary>
+    Task<KnowledgePost?> MarkHelpfulAsync(string teamId, string postId, string userId, CancellationToken cancellationToken);
+}
+
+public interface IQuestionRepository
+{
+    Task<WriteResult<AskedQuestion>> AddAsync(AskedQuestion question, CancellationToken cancellationToken);
+
+    /// <summary>Questions asked since an instant, newest first.</summary>
+    Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+}

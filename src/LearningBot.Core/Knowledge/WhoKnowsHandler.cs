@@ -1,0 +1,61 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Members;
+using LearningBot.Core.Replies;
+
+namespace LearningBot.Core.Knowledge;
+
+/// <summary>Finds people from what they shared, learned and were thanked for: the peer-learning map.</summary>
+public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people) : CommandHandler<WhoKnowsCommand>
+{
+    private const int HitsConsidered = 200;
+    private const int PeopleShown = 5;
+
+    protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var hits = await search.SearchAsync(
+            new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered),
+            cancellationToken);
+        var ranked = hits
+            .GroupBy(h => h.PersonId)
+            .Select(g => new
+            {
+                PersonId = g.Key,
+                Shared = g.Count(h => h.Kind == SearchKind.Knowledge),
+                Learned = g.Count(h => h.Kind == SearchKind.Learning),
+                Thanked = g.Count(h => h.Kind == SearchKind.Kudos),
+                Latest = g.Max(h => h.CreatedAt),
+            })
+            // Writing an answer down helps others most, so it weighs most; recency breaks ties.
+            .OrderByDescending(p => p.Shared * 3 + p.Learned * 2 + p.Thanked * 2)
+            .ThenByDescending(p => p.Latest)
+            .Take(PeopleShown)
+            .ToList();
+
+        if (ranked.Count == 0)
+        {
+            return Reply.Notice(ReplyKind.People,
+                new HeadingBlock($"Who knows {Reply.Excerpt(command.Topic, 60)}?"),
+                new TextBlock("Nobody has written about that yet. Be the first to share what you know, or ask in the channel."),
+                new NoteBlock(RichText.Of("Try ", new CodeSpan("learned <what you found out> #" + TopicTag(command.Topic)))));
+        }
+
+        var mention = await people.ResolveAsync(context, ranked.Select(p => p.PersonId), cancellationToken);
+        var items = ranked.Select(p => new ListItem(RichText.Of(mention(p.PersonId)), string.Join(", ", new[]
+        {
+            p.Shared > 0 ? $"shared {Reply.Plural(p.Shared, "answer")}" : null,
+            p.Learned > 0 ? $"learned {Reply.Plural(p.Learned, "thing")}" : null,
+            p.Thanked > 0 ? $"thanked {Reply.Plural(p.Thanked, "time")}" : null,
+        }.OfType<string>()))).ToList();
+
+        return Reply.Notice(ReplyKind.People,
+            new HeadingBlock($"Who knows {Reply.Excerpt(command.Topic, 60)}?"),
+            new ListBlock(items),
+            new NoteBlock("Based on what people shared, learned and were thanked for."));
+    }
+
+    private static string TopicTag(string topic)
+    {
+        var tag = new string(topic.ToLowerInvariant().Where(char.IsLetterOrDigit).Take(30).ToArray());
+        return tag.Length > 0 ? tag : "topic";
+    }
+}

@@ -1,0 +1,51 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Replies;
+using LearningBot.Core.Time;
+
+namespace LearningBot.Core.Learnings;
+
+public sealed class LogLearningHandler(ILearningRepository learnings) : CommandHandler<LogLearningCommand>
+{
+    // Enough history for any realistic streak, without reading a person's whole log.
+    private static readonly TimeSpan StreakHorizon = TimeSpan.FromDays(2 * 365);
+
+    protected override async Task<BotReply> HandleAsync(LogLearningCommand command, CommandContext context,
+        CancellationToken cancellationToken)
+    {
+        var entry = new LearningEntry(context.NewId(), context.TeamId, context.UserId, command.Text, command.Tags,
+            command.Minutes, context.Now, context.Message.IdempotencyKey);
+        var stored = await learnings.AddAsync(entry, cancellationToken);
+
+        var times = await learnings.ListEntryTimesAsync(context.TeamId, context.UserId, context.Now - StreakHorizon, cancellationToken);
+        var streak = WeeklyStreak.Count(times, context.Now, context.TimeZone);
+        var weekStart = TeamClock.StartOfWeek(context.Now, context.TimeZone);
+        var thisWeek = await learnings.ListAsync(
+            new LearningQuery(context.TeamId, context.UserId, weekStart, 500) { IncludePrivate = true }, cancellationToken);
+        var minutesThisWeek = thisWeek.Sum(e => e.Minutes ?? 0);
+
+        var facts = new List<Fact>();
+        if (stored.Value.Tags.Count > 0)
+        {
+            facts.Add(new Fact("Tags", Reply.Tags(stored.Value.Tags)));
+        }
+
+        if (stored.Value.Minutes is { } minutes)
+        {
+            facts.Add(new Fact("Time spent", Reply.Duration(minutes)));
+        }
+
+        facts.Add(new Fact("Streak", streak == 1 ? "1 week — a fine start" : $"{streak} weeks in a row"));
+        facts.Add(new Fact("This week", Reply.Plural(thisWeek.Count, "learning")
+                                        + (minutesThisWeek > 0 ? $" · {Reply.Duration(minutesThisWeek)}" : string.Empty)));
+
+        return new BotReply(ReplyKind.Confirmation, ReplyAudience.Requester,
+        [
+            new HeadingBlock($"Logged — nice one, {context.Message.UserName}!"),
+            new TextBlock(RichText.Of(new StrongSpan(stored.Value.Text))),
+            new FactsBlock(facts),
+        ])
+        {
+            IsRedelivery = !stored.Created,
+        };
+    }
+}

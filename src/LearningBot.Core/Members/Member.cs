@@ -1,0 +1,13 @@
+namespace LearningBot.Core.Members;
+
+/// <summary>One person on one platform, within one team.</summary>
+public sealed record Member(string TeamId, string UserId, string DisplayName);
+
+public interface IMemberRepository
+{
+    /// <summary>Records the person, or their new display name; cheap when nothing changed.</summary>
+    Task UpsertAsync(Member member, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, string>> GetDisplayNamesAsync(string teamId, IReadOnlyCollection<string> userIds,
+        CancellationToken cancellationToken);
+}

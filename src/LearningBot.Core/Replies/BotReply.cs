@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+
+namespace LearningBot.Core.Replies;
+
+/// <summary>Who sees a reply: everyone in the conversation, or only the person who sent the command.</summary>
+public enum ReplyAudience { Requester, Channel }
+
+/// <summary>What a reply is about; renderers pick a card style from it.</summary>
+public enum ReplyKind { Confirmation, Kudos, Learnings, SearchResults, People, Leaderboard, Digest, Settings, Help, Error }
+
+/// <summary>
+/// A platform-neutral reply. Slack renders it as Block Kit, Teams as an Adaptive Card, the playground
+/// as HTML; <see cref="PlainTextRenderer"/> gives the text fallback every platform also needs.
+/// </summary>
+public sealed record BotReply(ReplyKind Kind, ReplyAudience Audience, IReadOnlyList<ReplyBlock> Blocks)
+{
+    /// <summary>Messages the bot sends privately to other people as a result (e.g. a kudos receiver).</summary>
+    public IReadOnlyList<DirectMessage> DirectMessages { get; init; } = [];
+
+    /// <summary>True when the command was a redelivery: nothing new was stored, and adapters must not repeat side effects.</summary>
+    public bool IsRedelivery { get; init; }
+}
+
+public sealed record DirectMessage(string RecipientId, BotReply Reply);
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(HeadingBlock), "heading")]
+[JsonDerivedType(typeof(TextBlock), "text")]
+[JsonDerivedType(typeof(ListBlock), "list")]
+[JsonDerivedType(typeof(FactsBlock), "facts")]
+[JsonDerivedType(typeof(NoteBlock), "note")]
+[JsonDerivedType(typeof(ActionsBlock), "actions")]
+public abstract record ReplyBlock;
+
+public sealed record HeadingBlock(string Text) : ReplyBlock;
+
+public sealed record TextBlock(RichText Text) : ReplyBlock;
+
+/// <param name="Items">Entries such as search hits or learnings; each has a main line and small print.</param>
+public sealed record ListBlock(IReadOnlyList<ListItem> Items) : ReplyBlock;
+
+public sealed record ListItem(RichText Text, string? Meta = null);
+
+public sealed record FactsBlock(IReadOnlyList<Fact> Facts) : ReplyBlock;
+
+public sealed record Fact(string Label, string Value);
+
+/// <summary>Small print under the main content (context in Slack, a subtle TextBlock in Teams).</summary>
+public sealed record NoteBlock(RichText Text) : ReplyBlock;
+
+public sealed record ActionsBlock(IReadOnlyList<ReplyAction> Actions) : ReplyBlock;
+
+/// <param name="Command">The shared-grammar command the button runs, e.g. <c>helped 42</c>.</param>
+public sealed record ReplyAction(string Label, string Command);

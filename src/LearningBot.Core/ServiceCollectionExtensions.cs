@@ -1,0 +1,37 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Digest;
+using LearningBot.Core.Help;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LearningBot.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The command pipeline and every handler. Storage is registered separately, per engine.</summary>
+    public static IServiceCollection AddLearningBotCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CommandParser>();
+        services.AddSingleton<CommandPipeline>();
+        services.AddSingleton<PeopleNames>();
+
+        services.AddSingleton<ICommandHandler, LogLearningHandler>();
+        services.AddSingleton<ICommandHandler, ListLearningsHandler>();
+        services.AddSingleton<ICommandHandler, GiveKudosHandler>();
+        services.AddSingleton<ICommandHandler, KudosLeaderboardHandler>();
+        services.AddSingleton<ICommandHandler, ShareHandler>();
+        services.AddSingleton<ICommandHandler, AskHandler>();
+        services.AddSingleton<ICommandHandler, WhoKnowsHandler>();
+        services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
+        services.AddSingleton<ICommandHandler, DigestHandler>();
+        services.AddSingleton<ICommandHandler, SettingsHandler>();
+        services.AddSingleton<ICommandHandler, HelpHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using LearningBot.Core.Knowledge;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite.Knowledge;
+
+/// <summary>Writes rows of the <c>search_fts</c> index, inside the caller's transaction.</summary>
+internal static class SearchDocuments
+{
+    public static Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, SearchKind kind,
+        string refId, string personId, string title, string body, IReadOnlyList<string> tags, DateTimeOffset createdAt,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO search_fts (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at)
+            VALUES ($title, $body, $tags, $teamKey, $teamId, $kind, $refId, $personId, $createdAt)
+            """,
+            transaction, cancellationToken,
+            ("$title", title), ("$body", body), ("$tags", SqliteCommands.JoinTags(tags)), ("$teamKey", TeamKey(teamId)),
+            ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId), ("$personId", personId), ("$createdAt", createdAt.ToUnixMs()));
+
+    /// <summary>
+    /// A token that stands for the team inside the FTS index. Digits only after the "t", so neither
+    /// the unicode61 tokenizer nor the porter stemmer changes it.
+    /// </summary>
+    public static string TeamKey(string teamId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(teamId));
+        return "t" + BitConverter.ToUInt64(hash, 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,75 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite.Knowledge;
+
+public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowledgeRepository
+{
+    private const string Columns = "id, team_id, author_id, question, answer, tags, created_at, idempotency_key, helpful_count";
+
+    public Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var inserted = await connection.ExecuteAsync(
+                $"""
+                 INSERT INTO knowledge_posts ({Columns})
+                 VALUES ($id, $teamId, $authorId, $question, $answer, $tags, $createdAt, $key, 0)
+                 ON CONFLICT (team_id, idempotency_key) DO NOTHING
+                 """,
+                transaction, cancellationToken,
+                ("$id", post.Id), ("$teamId", post.TeamId), ("$authorId", post.AuthorId), ("$question", post.Question),
+                ("$answer", post.Answer), ("$tags", SqliteCommands.JoinTags(post.Tags)), ("$createdAt", post.CreatedAt.ToUnixMs()),
+                ("$key", post.IdempotencyKey));
+            if (inserted == 0)
+            {
+                var existing = await connection.QueryAsync(
+                    $"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND idempotency_key = $key",
+                    transaction, Map, cancellationToken, ("$teamId", post.TeamId), ("$key", post.IdempotencyKey));
+                return new WriteResult<KnowledgePost>(existing.Single(), Created: false);
+            }
+
+            await SearchDocuments.InsertAsync(connection, transaction, post.TeamId, SearchKind.Knowledge, post.Id, post.AuthorId,
+                post.Question, post.Answer, post.Tags, post.CreatedAt, cancellationToken);
+            return new WriteResult<KnowledgePost>(post with { HelpfulCount = 0 }, Created: true);
+        }, cancellationToken);
+
+    public async Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, teamId, postId, cancellationToken);
+    }
+
+    public Task<KnowledgePost?> MarkHelpfulAsync(string teamId, string postId, string userId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await GetAsync(connection, transaction, teamId, postId, cancellationToken) is null)
+            {
+                return null;
+            }
+
+            var voted = await connection.ExecuteAsync(
+                "INSERT INTO helpful_votes (team_id, post_id, user_id) VALUES ($teamId, $postId, $userId) ON CONFLICT DO NOTHING",
+                transaction, cancellationToken, ("$teamId", teamId), ("$postId", postId), ("$userId", userId));
+            if (voted > 0)
+            {
+                await connection.ExecuteAsync(
+                    "UPDATE knowledge_posts SET helpful_count = helpful_count + 1 WHERE team_id = $teamId AND id = $postId",
+                    transaction, cancellationToken, ("$teamId", teamId), ("$postId", postId));
+            }
+
+            return await GetAsync(connection, transaction, teamId, postId, cancellationToken);
+        }, cancellationToken);
+
+    private static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
+        string postId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync($"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND id = $postId",
+            transaction, Map, cancellationToken, ("$teamId", teamId), ("$postId", postId))).SingleOrDefault();
+
+    private static KnowledgePost Map(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), SqliteCommands.SplitTags(r.GetString(5)),
+            r.GetInstant(6), r.GetString(7))
+        {
+            HelpfulCount = r.GetInt32(8),
+        };
+}

@@ -1,0 +1,43 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite.Knowledge;
+
+public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestionRepository
+{
+    private const string Columns = "id, team_id, asker_id, text, answered, created_at, idempotency_key";
+
+    public Task<WriteResult<AskedQuestion>> AddAsync(AskedQuestion question, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var inserted = await connection.ExecuteAsync(
+                $"""
+                 INSERT INTO questions ({Columns}) VALUES ($id, $teamId, $askerId, $text, $answered, $createdAt, $key)
+                 ON CONFLICT (team_id, idempotency_key) DO NOTHING
+                 """,
+                transaction, cancellationToken,
+                ("$id", question.Id), ("$teamId", question.TeamId), ("$askerId", question.AskerId), ("$text", question.Text),
+                ("$answered", question.Answered), ("$createdAt", question.CreatedAt.ToUnixMs()), ("$key", question.IdempotencyKey));
+            if (inserted > 0)
+            {
+                return new WriteResult<AskedQuestion>(question, Created: true);
+            }
+
+            var existing = await connection.QueryAsync($"SELECT {Columns} FROM questions WHERE team_id = $teamId AND idempotency_key = $key",
+                transaction, Map, cancellationToken, ("$teamId", question.TeamId), ("$key", question.IdempotencyKey));
+            return new WriteResult<AskedQuestion>(existing.Single(), Created: false);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM questions WHERE team_id = $teamId AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
+            null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
+    }
+
+    private static AskedQuestion Map(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInstant(5), r.GetString(6));
+}

@@ -1,0 +1,121 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Storage.Sqlite.Knowledge;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite.Kudos;
+
+public sealed class SqliteKudosRepository(SqliteDatabase database) : IKudosRepository
+{
+    public Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+        // BEGIN IMMEDIATE takes the write lock before counting, so concurrent gifts cannot both pass the budget check.
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var spent = Convert.ToInt32(await connection.ScalarAsync(
+                "SELECT COUNT(*) FROM kudos_receipts WHERE team_id = $teamId AND giver_id = $giverId AND created_at >= $weekStart",
+                transaction, cancellationToken,
+                ("$teamId", gift.TeamId), ("$giverId", gift.GiverId), ("$weekStart", budget.WeekStart.ToUnixMs())));
+
+            var existing = await FindByKeyAsync(connection, transaction, gift.TeamId, gift.IdempotencyKey, cancellationToken);
+            if (existing is not null)
+            {
+                return new KudosGiveResult(KudosGiveStatus.AlreadyGiven, existing, Math.Max(0, budget.WeeklyLimit - spent));
+            }
+
+            if (spent + gift.ReceiverIds.Count > budget.WeeklyLimit)
+            {
+                return new KudosGiveResult(KudosGiveStatus.OverBudget, gift, Math.Max(0, budget.WeeklyLimit - spent));
+            }
+
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO kudos_gifts (id, team_id, giver_id, reason, value, created_at, idempotency_key)
+                VALUES ($id, $teamId, $giverId, $reason, $value, $createdAt, $key)
+                """,
+                transaction, cancellationToken,
+                ("$id", gift.Id), ("$teamId", gift.TeamId), ("$giverId", gift.GiverId), ("$reason", gift.Reason),
+                ("$value", gift.Value), ("$createdAt", gift.CreatedAt.ToUnixMs()), ("$key", gift.IdempotencyKey));
+            for (var position = 0; position < gift.ReceiverIds.Count; position++)
+            {
+                var receiverId = gift.ReceiverIds[position];
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO kudos_receipts (gift_id, position, team_id, giver_id, receiver_id, created_at)
+                    VALUES ($giftId, $position, $teamId, $giverId, $receiverId, $createdAt)
+                    """,
+                    transaction, cancellationToken,
+                    ("$giftId", gift.Id), ("$position", position), ("$teamId", gift.TeamId), ("$giverId", gift.GiverId),
+                    ("$receiverId", receiverId), ("$createdAt", gift.CreatedAt.ToUnixMs()));
+                await SearchDocuments.InsertAsync(connection, transaction, gift.TeamId, SearchKind.Kudos, gift.Id, receiverId,
+                    string.Empty, gift.Reason, gift.Value is null ? [] : [gift.Value], gift.CreatedAt, cancellationToken);
+            }
+
+            return new KudosGiveResult(KudosGiveStatus.Given, gift, budget.WeeklyLimit - spent - gift.ReceiverIds.Count);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<KudosGift>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var gifts = await connection.QueryAsync(
+            """
+            SELECT id, team_id, giver_id, reason, value, created_at, idempotency_key FROM kudos_gifts
+            WHERE team_id = $teamId AND created_at >= $since
+            ORDER BY created_at DESC
+            LIMIT $limit
+            """,
+            null, r => new KudosGift(r.GetString(0), r.GetString(1), r.GetString(2), [], r.GetString(3), r.GetNullableString(4),
+                r.GetInstant(5), r.GetString(6)),
+            cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
+        if (gifts.Count == 0)
+        {
+            return gifts;
+        }
+
+        var receivers = (await connection.QueryAsync(
+                """
+                SELECT r.gift_id, r.receiver_id FROM kudos_receipts r
+                WHERE r.team_id = $teamId AND r.created_at >= $since
+                ORDER BY r.gift_id, r.position
+                """,
+                null, r => (GiftId: r.GetString(0), ReceiverId: r.GetString(1)), cancellationToken,
+                ("$teamId", teamId), ("$since", gifts[^1].CreatedAt.ToUnixMs())))
+            .ToLookup(x => x.GiftId, x => x.ReceiverId);
+        return gifts.Select(g => g with { ReceiverIds = receivers[g.Id].ToList() }).ToList();
+    }
+
+    public async Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string teamId, DateTimeOffset? since, int top,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            """
+            SELECT receiver_id, COUNT(*) AS received, COUNT(DISTINCT giver_id) AS givers FROM kudos_receipts
+            WHERE team_id = $teamId AND created_at >= $since
+            GROUP BY receiver_id
+            ORDER BY received DESC, givers DESC, receiver_id
+            LIMIT $top
+            """,
+            null, r => new LeaderboardEntry(r.GetString(0), r.GetInt32(1), r.GetInt32(2)), cancellationToken,
+            ("$teamId", teamId), ("$since", since?.ToUnixMs() ?? long.MinValue), ("$top", top));
+    }
+
+    private static async Task<KudosGift?> FindByKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId,
+        string key, CancellationToken cancellationToken)
+    {
+        var gifts = await connection.QueryAsync(
+            "SELECT id, team_id, giver_id, reason, value, created_at, idempotency_key FROM kudos_gifts WHERE team_id = $teamId AND idempotency_key = $key",
+            transaction, r => new KudosGift(r.GetString(0), r.GetString(1), r.GetString(2), [], r.GetString(3), r.GetNullableString(4),
+                r.GetInstant(5), r.GetString(6)),
+            cancellationToken, ("$teamId", teamId), ("$key", key));
+        if (gifts.Count == 0)
+        {
+            return null;
+        }
+
+        var receivers = await connection.QueryAsync(
+            "SELECT receiver_id FROM kudos_receipts WHERE gift_id = $giftId ORDER BY position",
+            transaction, r => r.GetString(0), cancellationToken, ("$giftId", gifts[0].Id));
+        return gifts[0] with { ReceiverIds = receivers };
+    }
+}

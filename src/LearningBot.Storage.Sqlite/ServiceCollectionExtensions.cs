@@ -1,0 +1,32 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Settings;
+using LearningBot.Core.Storage;
+using LearningBot.Storage.Sqlite.Knowledge;
+using LearningBot.Storage.Sqlite.Kudos;
+using LearningBot.Storage.Sqlite.Learnings;
+using LearningBot.Storage.Sqlite.Members;
+using LearningBot.Storage.Sqlite.Settings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningBot.Storage.Sqlite;
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    {
+        services.AddSingleton(new SqliteDatabase(databasePath));
+        services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<ITeamSettingsRepository, SqliteTeamSettingsRepository>();
+        services.AddSingleton<IMemberRepository, SqliteMemberRepository>();
+        services.AddSingleton<ILearningRepository, SqliteLearningRepository>();
+        services.AddSingleton<IKudosRepository, SqliteKudosRepository>();
+        services.AddSingleton<IKnowledgeRepository, SqliteKnowledgeRepository>();
+        services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
+        services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
+        return services;
+    }
+}

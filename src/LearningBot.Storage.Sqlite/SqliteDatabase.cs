@@ -1,0 +1,75 @@
+using LearningBot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite;
+
+/// <summary>
+/// The embedded database file: opens pooled connections and runs migrations. Every repository
+/// write is one transaction, so a crash never leaves half a command stored.
+/// </summary>
+public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30, // also how long a writer waits for a busy database
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committing only if it returns.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);
+
+    public async Task<StorageHealth> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version";
+            var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+            return version == SqliteSchema.CurrentVersion
+                ? new StorageHealth(true, $"SQLite schema v{version}")
+                : new StorageHealth(false, $"SQLite schema v{version}, expected v{SqliteSchema.CurrentVersion}");
+        }
+        catch (SqliteException ex)
+        {
+            return new StorageHealth(false, "SQLite unavailable: " + ex.Message);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Storage.Sqlite;
+
+/// <summary>Schema migrations, applied in order and tracked in <c>PRAGMA user_version</c>. Append, never edit.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE team_settings (
+            team_id TEXT PRIMARY KEY,
+            kudos_weekly_budget INTEGER NOT NULL,
+            leaderboard_enabled INTEGER NOT NULL,
+            time_zone TEXT NOT NULL,
+            version INTEGER NOT NULL
+        );
+
+        CREATE TABLE members (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE learnings (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            minutes INTEGER,
+            is_private INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            UNIQUE (team_id, idempotency_key)
+        );
+        CREATE INDEX ix_learnings_team_time ON learnings (team_id, created_at DESC);
+        CREATE INDEX ix_learnings_user_time ON learnings (team_id, user_id, created_at DESC);
+
+        CREATE TABLE kudos_gifts (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            giver_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            value TEXT,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            UNIQUE (team_id, idempotency_key)
+        );
+        CREATE INDEX ix_kudos_gifts_team_time ON kudos_gifts (team_id, created_at DESC);
+
+        -- One row per receiver: the unit of the weekly budget and of the leaderboard.
+        CREATE TABLE kudos_receipts (
+            gift_id TEXT NOT NULL REFERENCES kudos_gifts (id),
+            position INTEGER NOT NULL,
+            team_id TEXT NOT NULL,
+            giver_id TEXT NOT NULL,
+            receiver_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (gift_id, receiver_id)
+        );
+        CREATE INDEX ix_kudos_receipts_giver ON kudos_receipts (team_id, giver_id, created_at);
+        CREATE INDEX ix_kudos_receipts_team_time ON kudos_receipts (team_id, created_at);
+
+        CREATE TABLE knowledge_posts (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            helpful_count INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            UNIQUE (team_id, idempotency_key)
+        );
+
+        CREATE TABLE helpful_votes (
+            team_id TEXT NOT NULL,
+            post_id TEXT NOT NULL REFERENCES knowledge_posts (id),
+            user_id TEXT NOT NULL,
+            PRIMARY KEY (team_id, post_id, user_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE questions (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            asker_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            answered INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            UNIQUE (team_id, idempotency_key)
+        );
+        CREATE INDEX ix_questions_team_time ON questions (team_id, created_at DESC);
+
+        -- One full-text index over everything people wrote. team_key is a per-team token so MATCH
+        -- narrows to one team inside the index; team_id is still checked for exact isolation.
+        -- porter gives stemmed matches ("networking" finds "network").
+        CREATE VIRTUAL TABLE search_fts USING fts5 (
+            title, body, tags, team_key,
+            team_id UNINDEXED, kind UNINDEXED, ref_id UNINDEXED, person_id UNINDEXED, created_at UNINDEXED,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        """,
+    ];
+
+    public static int CurrentVersion => Migrations.Length;
+
+    public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var version = Convert.ToInt32(await connection.ScalarAsync("PRAGMA user_version", transaction, cancellationToken));
+        if (version > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The database at {database.Path} has schema v{version}, newer than this build knows (v{Migrations.Length}).");
+        }
+
+        for (var next = version; next < Migrations.Length; next++)
+        {
+            await connection.ExecuteAsync(Migrations[next], transaction, cancellationToken);
+            await connection.ExecuteAsync($"PRAGMA user_version = {next + 1};", transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
