@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKnowledgeRepository, SqliteKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
         services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
+        services.AddSingleton<IDeliveryLog, SqliteDeliveryLog>();
         return services;
     }
 }

@@ -104,6 +104,15 @@ internal static class SqliteSchema
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
         """,
+        """
+        CREATE TABLE deliveries (
+            scope TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, delivery_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_deliveries_received ON deliveries (received_at);
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK. Idempotent: quick when all is present.
+set -euo pipefail
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Need root to install Debian packages: $*" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Browser tests drive Debian's Chromium through Playwright (never Playwright's own browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests…"
+  apt_install chromium fonts-dejavu-core
+fi

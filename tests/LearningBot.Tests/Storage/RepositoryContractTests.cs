@@ -1,0 +1,418 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Settings;
+using LearningBot.Core.Storage;
+
+namespace LearningBot.Tests.Storage;
+
+/// <summary>
+/// What every storage engine must do. Each engine's fixture derives from this class and only says
+/// how to create an empty store, so SQLite and Cosmos are held to exactly the same behaviour.
+/// </summary>
+public abstract class RepositoryContractTests
+{
+    protected static readonly DateTimeOffset Monday = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private static int _sequence;
+
+    protected StoreUnderTest Store { get; private set; } = null!;
+
+    /// <summary>Teams unique to each test, so engines that share one database across tests stay independent.</summary>
+    protected string TeamA { get; private set; } = null!;
+
+    protected string TeamB { get; private set; } = null!;
+
+    protected abstract Task<StoreUnderTest> CreateStoreAsync();
+
+    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
+
+    [SetUp]
+    public async Task CreateStore()
+    {
+        var run = Interlocked.Increment(ref _sequence);
+        TeamA = $"team-a-{run}-{Guid.NewGuid():N}";
+        TeamB = $"team-b-{run}-{Guid.NewGuid():N}";
+        Store = await CreateStoreAsync();
+    }
+
+    [TearDown]
+    public Task DisposeStore() => DisposeStoreAsync();
+
+    protected static string NewId() => Guid.NewGuid().ToString("N");
+
+    protected LearningEntry Learning(string team, string user, string text, DateTimeOffset at, string? key = null, params string[] tags) =>
+        new(NewId(), team, user, text, tags, 15, at, key ?? NewId());
+
+    protected KudosGift Gift(string team, string giver, string[] receivers, string reason, DateTimeOffset at, string? key = null) =>
+        new(NewId(), team, giver, receivers, reason, "mentoring", at, key ?? NewId());
+
+    protected KnowledgePost Post(string team, string author, string question, string answer, DateTimeOffset at, string? key = null) =>
+        new(NewId(), team, author, question, answer, ["ops"], at, key ?? NewId());
+
+    // ---- Learnings ----
+
+    [Test]
+    public async Task Learnings_are_listed_newest_first_with_every_field()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "first", Monday), default);
+        var second = Learning(TeamA, "ann", "second", Monday.AddHours(1), tags: ["postgres", "sql"]);
+        await Store.Learnings.AddAsync(second, default);
+
+        var listed = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default);
+
+        Assert.That(listed.Select(e => e.Text), Is.EqualTo(new[] { "second", "first" }));
+        Assert.That(listed[0].Id, Is.EqualTo(second.Id));
+        Assert.That(listed[0].Tags, Is.EqualTo(new[] { "postgres", "sql" }));
+        Assert.That(listed[0].Minutes, Is.EqualTo(15));
+        Assert.That(listed[0].CreatedAt, Is.EqualTo(second.CreatedAt));
+        Assert.That(listed[0].UserId, Is.EqualTo("ann"));
+    }
+
+    [Test]
+    public async Task A_redelivered_learning_is_stored_once_and_returns_the_original()
+    {
+        var original = Learning(TeamA, "ann", "original", Monday, key: "msg-1");
+        var first = await Store.Learnings.AddAsync(original, default);
+        var again = await Store.Learnings.AddAsync(Learning(TeamA, "ann", "retry", Monday.AddMinutes(1), key: "msg-1"), default);
+
+        Assert.That(first.Created, Is.True);
+        Assert.That(again.Created, Is.False);
+        Assert.That(again.Value.Id, Is.EqualTo(original.Id));
+        Assert.That(again.Value.Text, Is.EqualTo("original"));
+        var listed = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default);
+        Assert.That(listed, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_same_idempotency_key_in_two_teams_is_two_records()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday, key: "same"), default);
+        var inB = await Store.Learnings.AddAsync(Learning(TeamB, "ann", "b", Monday, key: "same"), default);
+
+        Assert.That(inB.Created, Is.True);
+    }
+
+    [Test]
+    public async Task Learnings_filter_by_team_person_time_and_privacy()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "old", Monday.AddDays(-10)), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "new", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "bo's", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "secret", Monday) with { IsPrivate = true }, default);
+        await Store.Learnings.AddAsync(Learning(TeamB, "ann", "other team", Monday), default);
+
+        var annSinceMonday = await Store.Learnings.ListAsync(new LearningQuery(TeamA, "ann", Monday, 10), default);
+        var annOwnView = await Store.Learnings.ListAsync(new LearningQuery(TeamA, "ann", null, 10) { IncludePrivate = true }, default);
+        var team = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default);
+        var limited = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 2), default);
+
+        Assert.That(annSinceMonday.Select(e => e.Text), Is.EqualTo(new[] { "new" }));
+        Assert.That(annOwnView.Select(e => e.Text), Is.EquivalentTo(new[] { "old", "new", "secret" }));
+        Assert.That(annOwnView.Single(e => e.Text == "secret").IsPrivate, Is.True);
+        Assert.That(team.Select(e => e.Text), Is.EquivalentTo(new[] { "old", "new", "bo's" }));
+        Assert.That(limited, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Entry_times_cover_one_person_since_an_instant()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "b", Monday.AddDays(-1)), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "c", Monday), default);
+
+        var times = await Store.Learnings.ListEntryTimesAsync(TeamA, "ann", Monday.AddDays(-7), default);
+
+        Assert.That(times, Is.EqualTo(new[] { Monday.AddDays(-1) }));
+    }
+
+    // ---- Kudos ----
+
+    [Test]
+    public async Task Kudos_within_budget_are_given_and_report_what_is_left()
+    {
+        var budget = new KudosBudget(5, Monday);
+        var result = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "pairing", Monday.AddHours(1)), budget, default);
+
+        Assert.That(result.Status, Is.EqualTo(KudosGiveStatus.Given));
+        Assert.That(result.RemainingThisWeek, Is.EqualTo(3));
+        var gifts = await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default);
+        Assert.That(gifts.Single().ReceiverIds, Is.EqualTo(new[] { "bo", "cy" }));
+        Assert.That(gifts.Single().Reason, Is.EqualTo("pairing"));
+        Assert.That(gifts.Single().Value, Is.EqualTo("mentoring"));
+    }
+
+    [Test]
+    public async Task Kudos_over_budget_are_refused_and_nothing_is_stored()
+    {
+        var budget = new KudosBudget(3, Monday);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "one", Monday.AddHours(1)), budget, default);
+
+        var refused = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["dee", "eve"], "two", Monday.AddHours(2)), budget, default);
+
+        Assert.That(refused.Status, Is.EqualTo(KudosGiveStatus.OverBudget));
+        Assert.That(refused.RemainingThisWeek, Is.EqualTo(1));
+        Assert.That(await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(1));
+        var board = await Store.Kudos.GetLeaderboardAsync(TeamA, null, 10, default);
+        Assert.That(board.Select(b => b.UserId), Is.EquivalentTo(new[] { "bo", "cy" }));
+    }
+
+    [Test]
+    public async Task Kudos_budget_counts_only_the_current_week_and_the_giver()
+    {
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "last week", Monday.AddDays(-2)), new KudosBudget(1, Monday.AddDays(-7)), default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "cy", ["bo"], "other giver", Monday.AddHours(1)), new KudosBudget(1, Monday), default);
+
+        var result = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "this week", Monday.AddHours(2)), new KudosBudget(1, Monday), default);
+
+        Assert.That(result.Status, Is.EqualTo(KudosGiveStatus.Given));
+        Assert.That(result.RemainingThisWeek, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task A_redelivered_kudos_is_given_once_and_uses_budget_once()
+    {
+        var budget = new KudosBudget(5, Monday);
+        var first = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "thanks", Monday.AddHours(1), key: "evt-1"), budget, default);
+        var again = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "thanks", Monday.AddHours(1), key: "evt-1"), budget, default);
+
+        Assert.That(again.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
+        Assert.That(again.Gift.Id, Is.EqualTo(first.Gift.Id));
+        Assert.That(again.Gift.ReceiverIds, Is.EqualTo(new[] { "bo" }));
+        Assert.That(again.RemainingThisWeek, Is.EqualTo(4));
+        Assert.That(await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Concurrent_kudos_never_overspend_the_budget()
+    {
+        var budget = new KudosBudget(5, Monday);
+        var attempts = Enumerable.Range(0, 12)
+            .Select(i => Store.Kudos.GiveAsync(Gift(TeamA, "ann", [$"person{i}"], "race", Monday.AddMinutes(i)), budget, default));
+
+        var results = await Task.WhenAll(attempts);
+
+        Assert.That(results.Count(r => r.Status == KudosGiveStatus.Given), Is.EqualTo(5));
+        Assert.That(results.Count(r => r.Status == KudosGiveStatus.OverBudget), Is.EqualTo(7));
+        var board = await Store.Kudos.GetLeaderboardAsync(TeamA, Monday, 50, default);
+        Assert.That(board.Sum(b => b.KudosReceived), Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Leaderboard_ranks_by_kudos_received_then_distinct_givers()
+    {
+        var budget = new KudosBudget(50, Monday);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "1", Monday.AddHours(1)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "2", Monday.AddHours(2)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "dee", ["cy"], "3", Monday.AddHours(3)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "eve", ["cy"], "4", Monday.AddHours(4)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "eve", ["dee"], "old", Monday.AddDays(-3)), new KudosBudget(50, Monday.AddDays(-7)), default);
+        await Store.Kudos.GiveAsync(Gift(TeamB, "x", ["zed"], "other team", Monday.AddHours(1)), budget, default);
+
+        var week = await Store.Kudos.GetLeaderboardAsync(TeamA, Monday, 10, default);
+        var allTime = await Store.Kudos.GetLeaderboardAsync(TeamA, null, 10, default);
+        var top1 = await Store.Kudos.GetLeaderboardAsync(TeamA, Monday, 1, default);
+
+        Assert.That(week, Is.EqualTo(new[] { new LeaderboardEntry("cy", 3, 3), new LeaderboardEntry("bo", 2, 1) }));
+        Assert.That(allTime.Select(e => e.UserId), Is.EqualTo(new[] { "cy", "bo", "dee" }));
+        Assert.That(top1.Single().UserId, Is.EqualTo("cy"));
+    }
+
+    [Test]
+    public async Task Kudos_list_is_per_team_newest_first()
+    {
+        var budget = new KudosBudget(50, Monday);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "older", Monday.AddHours(1)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["cy", "dee"], "newer", Monday.AddHours(2)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamB, "ann", ["bo"], "other team", Monday.AddHours(3)), budget, default);
+
+        var gifts = await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default);
+
+        Assert.That(gifts.Select(g => g.Reason), Is.EqualTo(new[] { "newer", "older" }));
+        Assert.That(gifts[0].ReceiverIds, Is.EqualTo(new[] { "cy", "dee" }));
+    }
+
+    // ---- Knowledge and questions ----
+
+    [Test]
+    public async Task Knowledge_posts_are_stored_once_per_key_and_read_back_per_team()
+    {
+        var post = Post(TeamA, "ann", "How to rotate keys?", "Run make rotate-keys", Monday, key: "share-1");
+        var first = await Store.Knowledge.AddAsync(post, default);
+        var again = await Store.Knowledge.AddAsync(Post(TeamA, "ann", "dupe", "dupe", Monday, key: "share-1"), default);
+
+        Assert.That(first.Created, Is.True);
+        Assert.That(again.Created, Is.False);
+        Assert.That(again.Value.Id, Is.EqualTo(post.Id));
+        var read = await Store.Knowledge.GetAsync(TeamA, post.Id, default);
+        Assert.That(read, Is.Not.Null);
+        Assert.That(read!.Question, Is.EqualTo("How to rotate keys?"));
+        Assert.That(read.Answer, Is.EqualTo("Run make rotate-keys"));
+        Assert.That(read.Tags, Is.EqualTo(new[] { "ops" }));
+        Assert.That(await Store.Knowledge.GetAsync(TeamB, post.Id, default), Is.Null);
+    }
+
+    [Test]
+    public async Task Helpful_marks_count_each_person_once_and_stay_in_their_team()
+    {
+        var post = Post(TeamA, "ann", "q", "a", Monday);
+        await Store.Knowledge.AddAsync(post, default);
+
+        await Store.Knowledge.MarkHelpfulAsync(TeamA, post.Id, "bo", default);
+        await Store.Knowledge.MarkHelpfulAsync(TeamA, post.Id, "bo", default);
+        var afterCy = await Store.Knowledge.MarkHelpfulAsync(TeamA, post.Id, "cy", default);
+        var fromOtherTeam = await Store.Knowledge.MarkHelpfulAsync(TeamB, post.Id, "mallory", default);
+
+        Assert.That(afterCy!.HelpfulCount, Is.EqualTo(2));
+        Assert.That(fromOtherTeam, Is.Null);
+        Assert.That((await Store.Knowledge.GetAsync(TeamA, post.Id, default))!.HelpfulCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Questions_are_recorded_once_and_listed_newest_first_per_team()
+    {
+        await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamA, "ann", "how to deploy", false, Monday, "q1"), default);
+        var dupe = await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamA, "ann", "how to deploy", false, Monday, "q1"), default);
+        await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamA, "bo", "where are logs", true, Monday.AddHours(1), "q2"), default);
+        await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamB, "bo", "other", false, Monday, "q3"), default);
+
+        var listed = await Store.Questions.ListSinceAsync(TeamA, Monday, 10, default);
+
+        Assert.That(dupe.Created, Is.False);
+        Assert.That(listed.Select(q => q.Text), Is.EqualTo(new[] { "where are logs", "how to deploy" }));
+        Assert.That(listed[0].Answered, Is.True);
+    }
+
+    // ---- Settings and members ----
+
+    [Test]
+    public async Task Settings_default_until_saved_and_reject_a_stale_version()
+    {
+        var defaults = await Store.Settings.GetAsync(TeamA, default);
+        Assert.That(defaults, Is.EqualTo(TeamSettings.Default(TeamA)));
+
+        var saved = await Store.Settings.SaveAsync(defaults with { KudosWeeklyBudget = 8, TimeZoneId = "Europe/Berlin" }, default);
+        var read = await Store.Settings.GetAsync(TeamA, default);
+        Assert.That(read.KudosWeeklyBudget, Is.EqualTo(8));
+        Assert.That(read.TimeZoneId, Is.EqualTo("Europe/Berlin"));
+        Assert.That(read.Version, Is.EqualTo(saved.Version));
+
+        Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.Settings.SaveAsync(defaults with { LeaderboardEnabled = false }, default));
+        var updated = await Store.Settings.SaveAsync(read with { LeaderboardEnabled = false }, default);
+        Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.Settings.SaveAsync(read with { KudosWeeklyBudget = 1 }, default));
+        Assert.That((await Store.Settings.GetAsync(TeamA, default)).LeaderboardEnabled, Is.False);
+        Assert.That(updated.Version, Is.Not.EqualTo(read.Version));
+        Assert.That(await Store.Settings.GetAsync(TeamB, default), Is.EqualTo(TeamSettings.Default(TeamB)));
+    }
+
+    [Test]
+    public async Task Member_names_are_upserted_and_kept_per_team()
+    {
+        await Store.Members.UpsertAsync(new Member(TeamA, "u1", "Ann"), default);
+        await Store.Members.UpsertAsync(new Member(TeamA, "u1", "Ann Smith"), default);
+        await Store.Members.UpsertAsync(new Member(TeamA, "u2", "Bo"), default);
+        await Store.Members.UpsertAsync(new Member(TeamB, "u1", "Someone else"), default);
+
+        var names = await Store.Members.GetDisplayNamesAsync(TeamA, ["u1", "u2", "u3"], default);
+
+        Assert.That(names, Is.EquivalentTo(new Dictionary<string, string> { ["u1"] = "Ann Smith", ["u2"] = "Bo" }));
+    }
+
+    // ---- Search ----
+
+    [Test]
+    public async Task Search_finds_stemmed_words_and_ranks_question_matches_first()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "the network team moved the VPN config", Monday), default);
+        await Store.Knowledge.AddAsync(Post(TeamA, "ann", "Networking basics for the cluster", "Start with the VPN guide", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "cy", "how to bake bread", Monday), default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "networking", [SearchKind.Knowledge, SearchKind.Learning], 3), default);
+
+        Assert.That(hits, Has.Count.EqualTo(2));
+        Assert.That(hits[0].Kind, Is.EqualTo(SearchKind.Knowledge));
+        Assert.That(hits[0].Title, Is.EqualTo("Networking basics for the cluster"));
+        Assert.That(hits[0].PersonId, Is.EqualTo("ann"));
+        Assert.That(hits[1].Kind, Is.EqualTo(SearchKind.Learning));
+        Assert.That(hits[1].Excerpt, Does.Contain("network"));
+        Assert.That(hits[0].Score, Is.GreaterThanOrEqualTo(hits[1].Score));
+    }
+
+    [Test]
+    public async Task Search_never_returns_another_teams_records()
+    {
+        await Store.Knowledge.AddAsync(Post(TeamB, "mallory", "Secret rotation runbook", "secret steps", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamB, "mallory", "secret rotation learned", Monday), default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "secret rotation", [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], 10), default);
+
+        Assert.That(hits, Is.Empty);
+    }
+
+    [Test]
+    public async Task Search_prefers_hits_with_every_word_and_respects_kinds_and_limit()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "kubernetes ingress timeouts explained", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "kubernetes pods restart", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "cy", "ingress for the old proxy", Monday), default);
+        await Store.Knowledge.AddAsync(Post(TeamA, "dee", "kubernetes ingress", "see the wiki", Monday), default);
+
+        var learningsOnly = await Store.Search.SearchAsync(new SearchQuery(TeamA, "kubernetes ingress", [SearchKind.Learning], 2), default);
+
+        Assert.That(learningsOnly, Has.Count.EqualTo(2));
+        Assert.That(learningsOnly.All(h => h.Kind == SearchKind.Learning));
+        Assert.That(learningsOnly[0].PersonId, Is.EqualTo("ann"));
+    }
+
+    [Test]
+    public async Task Search_treats_query_syntax_as_plain_words()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "NEAR queries and quotes in search", Monday), default);
+
+        foreach (var query in new[] { "\"unbalanced", "NEAR(a b)", "search*", "-search", "a OR b AND", "col:value", "^start", "(((", "''" })
+        {
+            Assert.DoesNotThrowAsync(() => Store.Search.SearchAsync(new SearchQuery(TeamA, query, [SearchKind.Learning], 3), default), query);
+        }
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "\"search\" -quotes", [SearchKind.Learning], 3), default);
+        Assert.That(hits, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Private_learnings_are_not_searchable()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "my private burnout notes", Monday) with { IsPrivate = true }, default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "burnout", [SearchKind.Learning], 3), default);
+
+        Assert.That(hits, Is.Empty);
+    }
+
+    [Test]
+    public async Task Kudos_are_searchable_by_reason_with_the_receiver_as_person()
+    {
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "untangling the terraform state", Monday), new KudosBudget(5, Monday), default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "terraform", [SearchKind.Kudos], 10), default);
+        var notAsked = await Store.Search.SearchAsync(new SearchQuery(TeamA, "terraform", [SearchKind.Knowledge, SearchKind.Learning], 10), default);
+
+        Assert.That(hits.Select(h => h.PersonId), Is.EquivalentTo(new[] { "bo", "cy" }));
+        Assert.That(notAsked, Is.Empty);
+    }
+
+    // ---- Deliveries ----
+
+    [Test]
+    public async Task A_delivery_is_recorded_once_per_scope()
+    {
+        var scope = "slack:" + TeamA;
+
+        var first = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday, default);
+        var retry = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday.AddSeconds(3), default);
+        var otherScope = await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "Ev1", Monday, default);
+
+        Assert.That(first, Is.True);
+        Assert.That(retry, Is.False);
+        Assert.That(otherScope, Is.True);
+    }
+}
