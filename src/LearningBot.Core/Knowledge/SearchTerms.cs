@@ -21,7 +21,7 @@ public static partial class SearchTerms
         var terms = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match word in WordRegex().Matches(text.ToLowerInvariant()))
         {
-            if (!StopWords.Contains(word.Value))
+            if (word.Value.Length > 1 && !StopWords.Contains(word.Value))
             {
                 terms.Add(Stem(word.Value));
             }
