@@ -24,7 +24,11 @@ foreach (var initializer in app.Services.GetServices<IStorageInitializer>())
     await initializer.InitializeAsync(app.Lifetime.ApplicationStopping);
 }
 
-app.UseExceptionHandler();
+// Malformed bodies surface as BadHttpRequestException (always in Development): answer with its 4xx, not a 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePages();
 app.MapHealthEndpoints();
 if (playgroundEnabled)

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LearningBot.Tests.Web;
+
+/// <summary>The real web host, in memory, over a real SQLite file of its own.</summary>
+public sealed class LearningBotWebFactory(IDictionary<string, string?>? settings = null, string environment = "Development")
+    : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _directory = new();
+
+    public string DatabasePath => _directory.File("web.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("Storage:Sqlite:Path", DatabasePath);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _directory.Dispose();
+        }
+    }
+}

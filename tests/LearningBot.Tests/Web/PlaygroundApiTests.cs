@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace LearningBot.Tests.Web;
+
+/// <summary>The playground API through the real host, pipeline and SQLite file.</summary>
+public sealed class PlaygroundApiTests
+{
+    private LearningBotWebFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        _factory = new LearningBotWebFactory();
+        _client = _factory.CreateClient();
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    private async Task<JsonElement> SendAsync(string user, string text, string team = "acme", string? messageId = null)
+    {
+        var response = await _client.PostAsJsonAsync("/api/playground", new { team, user, text, messageId });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Test]
+    public async Task Learned_kudos_share_ask_flow_runs_end_to_end()
+    {
+        var learned = await SendAsync("ann", "learned how EXPLAIN plans work #postgres 30m");
+        var kudos = await SendAsync("ann", "kudos @bo for walking me through the incident review #mentoring");
+        var share = await SendAsync("bo", "share How do I read an EXPLAIN plan? :: Start at the innermost node and read outwards #postgres");
+        var ask = await SendAsync("cy", "ask explain plan");
+
+        Assert.That(learned.GetProperty("text").GetString(), Does.Contain("Logged — nice one, ann!"));
+        Assert.That(learned.GetProperty("reply").GetProperty("kind").GetString(), Is.EqualTo("confirmation"));
+        Assert.That(learned.GetProperty("reply").GetProperty("audience").GetString(), Is.EqualTo("requester"));
+
+        Assert.That(kudos.GetProperty("text").GetString(), Does.Contain("@ann gave kudos to @bo"));
+        Assert.That(kudos.GetProperty("reply").GetProperty("audience").GetString(), Is.EqualTo("channel"));
+        var dm = kudos.GetProperty("directMessages")[0];
+        Assert.That(dm.GetProperty("to").GetString(), Is.EqualTo("bo"));
+        Assert.That(dm.GetProperty("text").GetString(), Does.Contain("@ann gave you kudos"));
+        var mention = kudos.GetProperty("reply").GetProperty("blocks")[1].GetProperty("text").GetProperty("spans")[0];
+        Assert.That(mention.GetProperty("type").GetString(), Is.EqualTo("mention"));
+        Assert.That(mention.GetProperty("userId").GetString(), Is.EqualTo("ann"));
+
+        Assert.That(share.GetProperty("text").GetString(), Does.Contain("Shared answer saved"));
+
+        var askText = ask.GetProperty("text").GetString();
+        Assert.That(askText, Does.Contain("How do I read an EXPLAIN plan? — Start at the innermost node"));
+        Assert.That(askText, Does.Contain("Learned by ann"));
+        var blocks = ask.GetProperty("reply").GetProperty("blocks").EnumerateArray().ToList();
+        Assert.That(blocks.Select(b => b.GetProperty("type").GetString()), Does.Contain("list").And.Contain("actions"));
+    }
+
+    [Test]
+    public async Task The_flow_is_stored_in_the_configured_sqlite_file()
+    {
+        await SendAsync("ann", "learned WAL mode keeps readers going #sqlite");
+
+        await using var connection = new SqliteConnection($"Data Source={_factory.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT team_id, user_id, text, tags FROM learnings";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.That(await reader.ReadAsync(), Is.True);
+        Assert.That(reader.GetString(0), Is.EqualTo("playground:acme"));
+        Assert.That(reader.GetString(1), Is.EqualTo("ann"));
+        Assert.That(reader.GetString(2), Is.EqualTo("WAL mode keeps readers going"));
+        Assert.That(reader.GetString(3), Is.EqualTo("sqlite"));
+    }
+
+    [Test]
+    public async Task A_repeated_message_id_has_no_second_effect()
+    {
+        var first = await SendAsync("ann", "kudos @bo for the review", messageId: "m-1");
+        var again = await SendAsync("ann", "kudos @bo for the review", messageId: "m-1");
+        var board = await SendAsync("ann", "kudos top");
+
+        Assert.That(first.GetProperty("redelivery").GetBoolean(), Is.False);
+        Assert.That(again.GetProperty("redelivery").GetBoolean(), Is.True);
+        Assert.That(board.GetProperty("text").GetString(), Does.Contain("@bo (1 kudos from 1 person)"));
+    }
+
+    [Test]
+    public async Task One_team_never_sees_another_teams_answers()
+    {
+        await SendAsync("mallory", "share Where is the payroll export? :: s3://globex-payroll/exports", team: "globex");
+
+        var ask = await SendAsync("ann", "ask payroll export", team: "acme");
+
+        Assert.That(ask.GetProperty("text").GetString(), Does.Contain("Nothing written down about that yet"));
+        Assert.That(ask.GetProperty("text").GetString(), Does.Not.Contain("globex-payroll"));
+    }
+
+    [Test]
+    public async Task A_bad_command_is_a_friendly_reply_not_an_http_error()
+    {
+        var reply = await SendAsync("ann", "kudos for nothing");
+
+        Assert.That(reply.GetProperty("reply").GetProperty("kind").GetString(), Is.EqualTo("error"));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Contain("Mention the people you're thanking"));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Contain("For example: kudos @bo for"));
+    }
+
+    [TestCase("{\"team\":\"\",\"user\":\"ann\",\"text\":\"help\"}", "team")]
+    [TestCase("{\"team\":\"acme\",\"user\":\"a b\",\"text\":\"help\"}", "user")]
+    [TestCase("{\"team\":\"acme\",\"user\":\"ann\"}", "text")]
+    [TestCase("{\"team\":\"acme\",\"user\":\"ann\",\"text\":\"help\",\"messageId\":\"\"}", "messageId")]
+    public async Task Invalid_requests_get_400_with_the_reason(string body, string field)
+    {
+        var response = await _client.PostAsync("/api/playground", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task Malformed_json_gets_400()
+    {
+        var response = await _client.PostAsync("/api/playground", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task The_page_and_health_are_served()
+    {
+        var page = await _client.GetStringAsync("/");
+        var health = await _client.GetFromJsonAsync<JsonElement>("/health");
+        var live = await _client.GetAsync("/health/live");
+
+        Assert.That(page, Does.Contain("LearningBot"));
+        Assert.That(page, Does.Contain("playground.js"));
+        Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+        Assert.That(health.GetProperty("storage").GetString(), Does.StartWith("SQLite schema v"));
+        Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
