@@ -113,6 +113,21 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX ix_deliveries_received ON deliveries (received_at);
         """,
+        """
+        -- Conversations the bot may post to proactively (Teams conversation references, later Slack channels).
+        CREATE TABLE conversations (
+            key TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            user_id TEXT,
+            reference_json TEXT NOT NULL,
+            is_active INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_conversations_team ON conversations (team_id, is_active);
+        CREATE INDEX ix_conversations_personal ON conversations (team_id, user_id, kind);
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

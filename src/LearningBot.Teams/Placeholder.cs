@@ -1,0 +1,1 @@
+namespace LearningBot.Teams; internal static class Placeholder { }
