@@ -5,6 +5,9 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
+using LearningBot.Core.Nudges;
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +35,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();
         services.AddSingleton<ICommandHandler, HelpHandler>();
+        services.AddSingleton<ICommandHandler, SetPromptHandler>();
+        services.AddSingleton<ICommandHandler, PromptActionHandler>();
+        services.AddSingleton<ICommandHandler, NudgeHandler>();
+
+        services.AddOptions<SchedulerOptions>();
+        services.AddSingleton<PromptScheduler>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<PromptAnswerRecorder>();
         return services;
     }
 }

@@ -3,6 +3,9 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
+using LearningBot.Core.Nudges;
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Conversations;
@@ -10,6 +13,8 @@ using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Storage.Sqlite.Kudos;
 using LearningBot.Storage.Sqlite.Learnings;
 using LearningBot.Storage.Sqlite.Members;
+using LearningBot.Storage.Sqlite.Outbox;
+using LearningBot.Storage.Sqlite.Prompts;
 using LearningBot.Storage.Sqlite.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +35,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
         services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
         services.AddSingleton<IDeliveryLog, SqliteDeliveryLog>();
+        services.AddSingleton<IPromptRepository, SqlitePromptRepository>();
+        services.AddSingleton<INudgeRepository, SqliteNudgeRepository>();
+        services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IConversationRepository, SqliteConversationRepository>();
         return services;
     }

@@ -128,6 +128,75 @@ internal static class SqliteSchema
         CREATE INDEX ix_conversations_team ON conversations (team_id, is_active);
         CREATE INDEX ix_conversations_personal ON conversations (team_id, user_id, kind);
         """,
+        """
+        -- Standing-meeting prompts, weekly nudges, and the outbox every proactive message goes through.
+        ALTER TABLE learnings ADD COLUMN occurrence_id TEXT;
+        CREATE INDEX ix_learnings_occurrence ON learnings (occurrence_id) WHERE occurrence_id IS NOT NULL;
+
+        CREATE TABLE prompt_schedules (
+            conversation_key TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            days TEXT NOT NULL,
+            at_minute INTEGER NOT NULL,
+            time_zone TEXT NOT NULL,
+            question TEXT NOT NULL,
+            next_due_at INTEGER NOT NULL,
+            paused INTEGER NOT NULL,
+            skip_occurrence_at INTEGER,
+            version INTEGER NOT NULL
+        );
+        CREATE INDEX ix_prompt_schedules_due ON prompt_schedules (next_due_at);
+
+        CREATE TABLE prompt_occurrences (
+            id TEXT PRIMARY KEY,
+            conversation_key TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            scheduled_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            close_at INTEGER NOT NULL,
+            posted_message_id TEXT
+        );
+        CREATE INDEX ix_prompt_occurrences_close ON prompt_occurrences (state, close_at);
+        CREATE INDEX ix_prompt_occurrences_post ON prompt_occurrences (conversation_key, posted_message_id);
+        CREATE INDEX ix_prompt_occurrences_conversation ON prompt_occurrences (conversation_key, scheduled_at DESC);
+
+        CREATE TABLE nudge_subscriptions (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            at_minute INTEGER NOT NULL,
+            time_zone TEXT NOT NULL,
+            next_due_at INTEGER NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        );
+        CREATE INDEX ix_nudge_subscriptions_due ON nudge_subscriptions (next_due_at);
+
+        -- One row per person and week: nobody is nudged twice in a week.
+        CREATE TABLE nudge_weeks (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            week_key TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id, week_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            conversation_key TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            related_id TEXT,
+            reply_json TEXT NOT NULL,
+            thread_id TEXT,
+            state TEXT NOT NULL,
+            not_before INTEGER NOT NULL,
+            lease_until INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            platform_message_id TEXT,
+            last_error TEXT,
+            completed_at INTEGER
+        );
+        CREATE INDEX ix_outbox_due ON outbox (state, not_before);
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

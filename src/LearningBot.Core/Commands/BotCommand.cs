@@ -35,3 +35,13 @@ public sealed record HelpCommand : BotCommand;
 
 /// <summary>The "This helped" button on a search result: <c>helped &lt;post id&gt;</c>.</summary>
 public sealed record MarkHelpfulCommand(string PostId) : BotCommand;
+
+/// <summary><c>prompt set &lt;days&gt; &lt;HH:mm&gt; [time zone] ["question"]</c>: the channel's standing-meeting prompt.</summary>
+public sealed record SetPromptCommand(IReadOnlyList<DayOfWeek> Days, TimeOnly At, string? TimeZoneId, string? Question) : BotCommand;
+
+public enum PromptAction { Show, Pause, Resume, SkipNext, Now, Off }
+
+public sealed record PromptActionCommand(PromptAction Action) : BotCommand;
+
+/// <summary><c>nudge on [day HH:mm]</c> / <c>nudge off</c>: the weekly "what did you learn?" DM.</summary>
+public sealed record NudgeCommand(bool On, DayOfWeek? Day, TimeOnly? At) : BotCommand;

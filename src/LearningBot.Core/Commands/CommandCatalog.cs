@@ -50,8 +50,18 @@ public static class CommandCatalog
         "settings budget 8",
         "Show team settings; admins can change them.");
 
+    public static readonly CommandUsage Prompt = new("prompt",
+        "prompt set <days> <HH:mm> [Area/City] [\"question\"] | prompt show|pause|resume|skip next|now|off",
+        "prompt set mon,thu 09:30 Europe/Berlin",
+        "Post the standing-meeting question in this channel and collect the answers.");
+
+    public static readonly CommandUsage Nudge = new("nudge",
+        "nudge on [<day> <HH:mm>] | nudge off",
+        "nudge on fri 15:00",
+        "A weekly DM asking what you learned; your reply is logged.");
+
     public static readonly CommandUsage Help = new("help", "help", "help", "Show every command with an example.");
 
     public static IReadOnlyList<CommandUsage> All { get; } =
-        [Learned, LearnedList, Kudos, KudosTop, Share, Ask, WhoKnows, Digest, Settings, Help];
+        [Learned, LearnedList, Kudos, KudosTop, Share, Ask, WhoKnows, Digest, Prompt, Nudge, Settings, Help];
 }

@@ -40,6 +40,8 @@ public sealed partial class CommandParser
             "settings" => ParseSettings(rest),
             "help" or "?" => new Parsed(new HelpCommand()),
             "helped" => ParseHelped(rest),
+            "prompt" => ParsePrompt(rest),
+            "nudge" or "nudges" => ParseNudge(rest),
             _ => new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.",
                 "help", "help"),
         };
@@ -268,6 +270,143 @@ public sealed partial class CommandParser
         }
     }
 
+    private static ParseResult ParsePrompt(string rest)
+    {
+        var (verb, arguments) = SplitFirstWord(rest);
+        switch (verb.ToLowerInvariant())
+        {
+            case "show" or "": return new Parsed(new PromptActionCommand(PromptAction.Show));
+            case "pause": return new Parsed(new PromptActionCommand(PromptAction.Pause));
+            case "resume": return new Parsed(new PromptActionCommand(PromptAction.Resume));
+            case "now": return new Parsed(new PromptActionCommand(PromptAction.Now));
+            case "off": return new Parsed(new PromptActionCommand(PromptAction.Off));
+            case "skip" when arguments.Length == 0 || arguments.Equals("next", StringComparison.OrdinalIgnoreCase):
+                return new Parsed(new PromptActionCommand(PromptAction.SkipNext));
+            case "set": break;
+            default: return Fail($"\"prompt {Shorten(verb, 20)}\" isn't something I can do.", CommandCatalog.Prompt);
+        }
+
+        var question = QuotedRegex().Match(arguments);
+        var settings = question.Success ? arguments[..question.Index] + arguments[(question.Index + question.Length)..] : arguments;
+        var words = settings.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length is < 2 or > 3)
+        {
+            return Fail("Tell me the days and the time, e.g. mon,thu 09:30.", CommandCatalog.Prompt);
+        }
+
+        if (!TryParseDays(words[0], out var days))
+        {
+            return Fail($"\"{Shorten(words[0], 30)}\" isn't a list of days: use mon,tue,…, mon-fri, weekdays or daily.", CommandCatalog.Prompt);
+        }
+
+        if (!TryParseTime(words[1], out var at))
+        {
+            return Fail($"\"{Shorten(words[1], 20)}\" isn't a time: use 24-hour HH:mm like 09:30.", CommandCatalog.Prompt);
+        }
+
+        if (words.Length == 3 && !TeamClock.TryFindTimeZone(words[2], out _))
+        {
+            return Fail($"I don't know the time zone \"{Shorten(words[2], 60)}\"; use an IANA name like Europe/Berlin.", CommandCatalog.Prompt);
+        }
+
+        var text = question.Success ? question.Groups["text"].Value.Trim() : null;
+        if (question.Success && !ContainsWordCharacter(text!))
+        {
+            return Fail("The question in quotes is empty.", CommandCatalog.Prompt);
+        }
+
+        return new Parsed(new SetPromptCommand(days, at, words.Length == 3 ? words[2] : null, text));
+    }
+
+    private static ParseResult ParseNudge(string rest)
+    {
+        var (verb, arguments) = SplitFirstWord(rest);
+        if (verb.Equals("off", StringComparison.OrdinalIgnoreCase) && arguments.Length == 0)
+        {
+            return new Parsed(new NudgeCommand(false, null, null));
+        }
+
+        if (!verb.Equals("on", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail("Say \"nudge on\" or \"nudge off\".", CommandCatalog.Nudge);
+        }
+
+        if (arguments.Length == 0)
+        {
+            return new Parsed(new NudgeCommand(true, null, null));
+        }
+
+        var words = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length != 2 || !TryParseDays(words[0], out var days) || days.Count != 1 || !TryParseTime(words[1], out var at))
+        {
+            return Fail("Give one day and a time, e.g. fri 15:00.", CommandCatalog.Nudge);
+        }
+
+        return new Parsed(new NudgeCommand(true, days[0], at));
+    }
+
+    private static bool TryParseDays(string text, out IReadOnlyList<DayOfWeek> days)
+    {
+        var result = new SortedSet<DayOfWeek>();
+        days = [];
+        switch (text.ToLowerInvariant())
+        {
+            case "daily" or "everyday":
+                days = Enum.GetValues<DayOfWeek>();
+                return true;
+            case "weekdays":
+                days = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+                return true;
+        }
+
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split('-');
+            if (range.Length == 1 && TryParseDay(range[0], out var day))
+            {
+                result.Add(day);
+            }
+            else if (range.Length == 2 && TryParseDay(range[0], out var from) && TryParseDay(range[1], out var to))
+            {
+                for (var d = (int)from; ; d = (d + 1) % 7)
+                {
+                    result.Add((DayOfWeek)d);
+                    if (d == (int)to)
+                    {
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        days = result.ToList();
+        return result.Count > 0;
+    }
+
+    private static bool TryParseDay(string text, out DayOfWeek day)
+    {
+        var key = text.Trim().ToLowerInvariant();
+        foreach (var candidate in Enum.GetValues<DayOfWeek>())
+        {
+            var name = candidate.ToString().ToLowerInvariant();
+            if (key.Length >= 2 && name.StartsWith(key, StringComparison.Ordinal) && (key.Length >= 3 || key is "mo" or "tu" or "we" or "th" or "fr" or "sa" or "su"))
+            {
+                day = candidate;
+                return true;
+            }
+        }
+
+        day = default;
+        return false;
+    }
+
+    private static bool TryParseTime(string text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+
     private static bool TryParsePeriod(string word, out Period period)
     {
         switch (word.Trim().ToLowerInvariant())
@@ -339,6 +478,9 @@ public sealed partial class CommandParser
 
     [GeneratedRegex(@"^[A-Za-z0-9\-]{1,64}$")]
     private static partial Regex PostIdRegex();
+
+    [GeneratedRegex("[\"“”](?<text>[^\"“”]*)[\"“”]")]
+    private static partial Regex QuotedRegex();
 
     [GeneratedRegex(@"^for\s+", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingForRegex();

@@ -19,6 +19,15 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
     /// <summary>Set by the adapter from the platform's own notion of admin (Slack admin, Teams owner).</summary>
     public bool IsTeamAdmin { get; init; }
 
+    /// <summary>The sender's own IANA time zone when the platform knows it (Slack profiles do); else the team's is used.</summary>
+    public string? UserTimeZoneId { get; init; }
+
+    /// <summary>
+    /// Where the message was said, as the adapter would store it for posting there later (prompts).
+    /// Null where the bot cannot post on its own (e.g. the platform is not set up for it).
+    /// </summary>
+    public Conversations.StoredConversation? Conversation { get; init; }
+
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
 }

@@ -13,6 +13,10 @@ public enum ProactiveSendResult
     Failed,
 }
 
+/// <param name="MessageId">The platform's id of the posted message (Slack ts, Teams activity id) when sent.</param>
+/// <param name="RetryAfter">When the platform said how long to wait (429 Retry-After).</param>
+public sealed record ProactiveSendOutcome(ProactiveSendResult Result, string? MessageId = null, TimeSpan? RetryAfter = null);
+
 /// <summary>
 /// Sends a reply to a stored conversation without an incoming message: what schedulers and nudges use.
 /// Each platform adapter implements it; callers never see the platform.
@@ -22,5 +26,7 @@ public interface IProactiveMessenger
     /// <summary>Which <see cref="StoredConversation.Platform"/> this messenger serves.</summary>
     string Platform { get; }
 
-    Task<ProactiveSendResult> SendAsync(StoredConversation conversation, BotReply reply, CancellationToken cancellationToken);
+    /// <param name="threadId">Post as a reply to this message of the conversation (null: a new message).</param>
+    Task<ProactiveSendOutcome> SendAsync(StoredConversation conversation, BotReply reply, string? threadId,
+        CancellationToken cancellationToken);
 }

@@ -14,6 +14,9 @@ public sealed record LearningEntry(
 {
     /// <summary>Private entries are never shown to others; reserved for <c>learned --private</c>.</summary>
     public bool IsPrivate { get; init; }
+
+    /// <summary>The standing-meeting prompt occurrence this entry answered, if any.</summary>
+    public string? OccurrenceId { get; init; }
 }
 
 /// <param name="UserId">Only this person's entries; null for the whole team.</param>
@@ -22,6 +25,9 @@ public sealed record LearningQuery(string TeamId, string? UserId, DateTimeOffset
 {
     /// <summary>Only for the owner's own view; everyone else never sees private entries.</summary>
     public bool IncludePrivate { get; init; }
+
+    /// <summary>Only answers to this prompt occurrence.</summary>
+    public string? OccurrenceId { get; init; }
 }
 
 public interface ILearningRepository

@@ -6,7 +6,7 @@ namespace LearningBot.Core.Replies;
 public enum ReplyAudience { Requester, Channel }
 
 /// <summary>What a reply is about; renderers pick a card style from it.</summary>
-public enum ReplyKind { Confirmation, Kudos, Learnings, SearchResults, People, Leaderboard, Digest, Settings, Help, Error }
+public enum ReplyKind { Confirmation, Kudos, Learnings, SearchResults, People, Leaderboard, Digest, Settings, Help, Error, Prompt, Nudge }
 
 /// <summary>
 /// A platform-neutral reply. Slack renders it as Block Kit, Teams as an Adaptive Card, the playground

@@ -8,7 +8,7 @@ namespace LearningBot.Storage.Sqlite.Learnings;
 
 public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearningRepository
 {
-    private const string Columns = "id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key";
+    private const string Columns = "id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key, occurrence_id";
 
     public Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -16,13 +16,13 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
             var inserted = await connection.ExecuteAsync(
                 $"""
                  INSERT INTO learnings ({Columns})
-                 VALUES ($id, $teamId, $userId, $text, $tags, $minutes, $isPrivate, $createdAt, $key)
+                 VALUES ($id, $teamId, $userId, $text, $tags, $minutes, $isPrivate, $createdAt, $key, $occurrenceId)
                  ON CONFLICT (team_id, idempotency_key) DO NOTHING
                  """,
                 transaction, cancellationToken,
                 ("$id", entry.Id), ("$teamId", entry.TeamId), ("$userId", entry.UserId), ("$text", entry.Text),
                 ("$tags", SqliteCommands.JoinTags(entry.Tags)), ("$minutes", entry.Minutes), ("$isPrivate", entry.IsPrivate),
-                ("$createdAt", entry.CreatedAt.ToUnixMs()), ("$key", entry.IdempotencyKey));
+                ("$createdAt", entry.CreatedAt.ToUnixMs()), ("$key", entry.IdempotencyKey), ("$occurrenceId", entry.OccurrenceId));
             if (inserted == 0)
             {
                 var existing = await connection.QueryAsync(
@@ -50,12 +50,13 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
                AND ($userId IS NULL OR user_id = $userId)
                AND created_at >= $since
                AND ($includePrivate OR is_private = 0)
+               AND ($occurrenceId IS NULL OR occurrence_id = $occurrenceId)
              ORDER BY created_at DESC
              LIMIT $limit
              """,
             null, Map, cancellationToken,
             ("$teamId", query.TeamId), ("$userId", query.UserId), ("$since", query.Since?.ToUnixMs() ?? long.MinValue),
-            ("$includePrivate", query.IncludePrivate), ("$limit", query.Limit));
+            ("$includePrivate", query.IncludePrivate), ("$occurrenceId", query.OccurrenceId), ("$limit", query.Limit));
     }
 
     public async Task<IReadOnlyList<DateTimeOffset>> ListEntryTimesAsync(string teamId, string userId, DateTimeOffset since,
@@ -73,5 +74,6 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
             r.IsDBNull(5) ? null : r.GetInt32(5), r.GetInstant(7), r.GetString(8))
         {
             IsPrivate = r.GetBoolean(6),
+            OccurrenceId = r.GetNullableString(9),
         };
 }

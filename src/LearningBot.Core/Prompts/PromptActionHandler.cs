@@ -1,0 +1,79 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Replies;
+using LearningBot.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Core.Prompts;
+
+public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<SchedulerOptions> options) : CommandHandler<PromptActionCommand>
+{
+    protected override async Task<BotReply> HandleAsync(PromptActionCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var key = context.Message.Conversation?.Key;
+        var schedule = key is null ? null : await prompts.GetScheduleAsync(key, cancellationToken);
+        if (command.Action == PromptAction.Show)
+        {
+            return schedule is null
+                ? Reply.Notice(ReplyKind.Prompt, new TextBlock("There's no standing-meeting prompt in this channel yet."),
+                    new NoteBlock(RichText.Of("An admin can add one: ", new CodeSpan(CommandCatalog.Prompt.Example))))
+                : PromptAccess.Describe("Standing-meeting prompt", schedule, ReplyAudience.Requester);
+        }
+
+        if (PromptAccess.Refusal(context) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (schedule is null)
+        {
+            return Reply.Error("There's no prompt in this channel to change yet.", CommandCatalog.Prompt);
+        }
+
+        switch (command.Action)
+        {
+            case PromptAction.Off:
+                await prompts.DeleteScheduleAsync(schedule.ConversationKey, cancellationToken);
+                return new BotReply(ReplyKind.Prompt, ReplyAudience.Channel,
+                    [new TextBlock("The standing-meeting prompt is off for this channel. Learnings and answers stay.")]);
+            case PromptAction.Now:
+                return await PostNowAsync(schedule, context, cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var changed = command.Action switch
+            {
+                PromptAction.Pause => schedule with { Paused = true },
+                PromptAction.Resume => schedule with { Paused = false, NextDueAt = schedule.Recurrence.NextAfter(context.Now)!.Value },
+                _ => schedule with { SkipOccurrenceAt = schedule.NextDueAt },
+            };
+            try
+            {
+                var saved = await prompts.SaveScheduleAsync(changed, cancellationToken);
+                var heading = command.Action switch
+                {
+                    PromptAction.Pause => "Prompt paused",
+                    PromptAction.Resume => "Prompt resumed",
+                    _ => "The next prompt will be skipped",
+                };
+                return PromptAccess.Describe(heading, saved, ReplyAudience.Channel);
+            }
+            catch (ConcurrencyConflictException) when (attempt < 3)
+            {
+                schedule = await prompts.GetScheduleAsync(schedule.ConversationKey, cancellationToken) ?? schedule;
+            }
+        }
+    }
+
+    private async Task<BotReply> PostNowAsync(PromptSchedule schedule, CommandContext context, CancellationToken cancellationToken)
+    {
+        var at = context.Now;
+        var occurrence = new PromptOccurrence(PromptOccurrence.IdFor(schedule.ConversationKey, at), schedule.ConversationKey,
+            schedule.TeamId, at, OccurrenceState.Claimed, PromptScheduler.CloseTime(at, schedule.NextDueAt, options.Value));
+        var post = new OutboxMessage(StableId.Of("prompt-post", occurrence.Id), schedule.TeamId, schedule.ConversationKey,
+            OutboxPurpose.PromptPost, occurrence.Id, PromptMessages.Question(schedule.Question), at);
+        await prompts.ClaimOccurrenceAsync(occurrence, post, nextDueAt: null, cancellationToken);
+        return Reply.Notice(ReplyKind.Prompt, new TextBlock("Posting the prompt now — answers in its thread will be collected."));
+    }
+}

@@ -1,0 +1,47 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+
+namespace LearningBot.Core.Prompts;
+
+/// <summary>
+/// Adapters call this for a reply in a thread (Slack) or to a post (Teams): if the thread is a
+/// standing-meeting prompt, the reply is stored as a learning linked to that occurrence.
+/// </summary>
+public sealed class PromptAnswerRecorder(
+    IPromptRepository prompts,
+    ILearningRepository learnings,
+    IMemberRepository members,
+    CommandParser parser,
+    TimeProvider time)
+{
+    /// <returns>The stored learning, or null when the thread is not a prompt (the caller handles the message as usual).</returns>
+    public async Task<LearningEntry?> RecordAsync(IncomingMessage message, string conversationKey, string parentMessageId,
+        CancellationToken cancellationToken)
+    {
+        var occurrence = await prompts.FindOccurrenceByPostAsync(conversationKey, parentMessageId, cancellationToken);
+        if (occurrence is null || occurrence.TeamId != message.TeamId)
+        {
+            return null;
+        }
+
+        // Answers use the learned grammar, so "#tags" and "30m" work in the thread too.
+        var parsed = parser.Parse("learned " + message.Text);
+        var (text, tags, minutes) = parsed is Parsed { Command: LogLearningCommand learned }
+            ? (learned.Text, learned.Tags, learned.Minutes)
+            : (message.Text.Trim(), (IReadOnlyList<string>)[], (int?)null);
+        if (text.Length == 0 || text.Length > CommandParser.MaxTextLength)
+        {
+            return null;
+        }
+
+        await members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
+        var now = time.GetUtcNow();
+        var entry = new LearningEntry(Guid.CreateVersion7(now).ToString("N"), message.TeamId, message.UserId, text, tags, minutes, now,
+            message.IdempotencyKey)
+        {
+            OccurrenceId = occurrence.Id,
+        };
+        return (await learnings.AddAsync(entry, cancellationToken)).Value;
+    }
+}

@@ -1,0 +1,143 @@
+using LearningBot.Core.Conversations;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Nudges;
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Time;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Core.Prompts;
+
+/// <param name="Posted">Occurrences claimed and queued for posting.</param>
+/// <param name="Missed">Occurrences found too late (beyond the grace window) and recorded as missed.</param>
+/// <param name="Skipped">Occurrences skipped because the schedule was paused or "skip next" was set.</param>
+/// <param name="Closed">Occurrences whose digest was queued.</param>
+/// <param name="Nudged">Nudge DMs queued.</param>
+public sealed record SchedulerRun(int Posted, int Missed, int Skipped, int Closed, int Nudged);
+
+/// <summary>
+/// Turns due schedules into outbox messages. Safe to run on every instance at once: each occurrence
+/// and each weekly nudge is claimed with a conditional write, so only one instance queues it.
+/// </summary>
+public sealed partial class PromptScheduler(
+    IPromptRepository prompts,
+    INudgeRepository nudges,
+    ILearningRepository learnings,
+    IMemberRepository members,
+    IConversationRepository conversations,
+    TimeProvider time,
+    IOptions<SchedulerOptions> options,
+    ILogger<PromptScheduler> logger)
+{
+    // Bounds the catch-up after a long downtime: older occurrences are recorded as missed, a few per run.
+    private const int MaxOccurrencesPerScheduleAndRun = 50;
+
+    public static DateTimeOffset CloseTime(DateTimeOffset postedAt, DateTimeOffset? nextMeeting, SchedulerOptions options)
+    {
+        var latest = postedAt + options.MaxAnswerWindow;
+        var beforeNext = nextMeeting - options.CloseBeforeNextMeeting;
+        return beforeNext is { } early && early > postedAt && early < latest ? early : latest;
+    }
+
+    public async Task<SchedulerRun> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        int posted = 0, missed = 0, skipped = 0, closed = 0, nudged = 0;
+        foreach (var schedule in await prompts.ListDueSchedulesAsync(now, options.Value.BatchSize, cancellationToken))
+        {
+            var counts = await ClaimDueOccurrencesAsync(schedule, now, cancellationToken);
+            posted += counts.Posted;
+            missed += counts.Missed;
+            skipped += counts.Skipped;
+        }
+
+        foreach (var occurrence in await prompts.ListOccurrencesToCloseAsync(now, options.Value.BatchSize, cancellationToken))
+        {
+            closed += await CloseAsync(occurrence, now, cancellationToken) ? 1 : 0;
+        }
+
+        foreach (var subscription in await nudges.ListDueAsync(now, options.Value.BatchSize, cancellationToken))
+        {
+            nudged += await NudgeAsync(subscription, now, cancellationToken) ? 1 : 0;
+        }
+
+        return new SchedulerRun(posted, missed, skipped, closed, nudged);
+    }
+
+    private async Task<(int Posted, int Missed, int Skipped)> ClaimDueOccurrencesAsync(PromptSchedule schedule, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        int posted = 0, missed = 0, skipped = 0;
+        var due = schedule.NextDueAt;
+        for (var i = 0; i < MaxOccurrencesPerScheduleAndRun && due <= now; i++)
+        {
+            var next = schedule.Recurrence.NextAfter(due);
+            var state = now - due > options.Value.GraceWindow ? OccurrenceState.Missed
+                : schedule.Paused || schedule.SkipOccurrenceAt == due ? OccurrenceState.Skipped
+                : OccurrenceState.Claimed;
+            var occurrence = new PromptOccurrence(PromptOccurrence.IdFor(schedule.ConversationKey, due), schedule.ConversationKey,
+                schedule.TeamId, due, state, CloseTime(due, next, options.Value));
+            var post = state == OccurrenceState.Claimed
+                ? new OutboxMessage(StableId.Of("prompt-post", occurrence.Id), schedule.TeamId, schedule.ConversationKey,
+                    OutboxPurpose.PromptPost, occurrence.Id, PromptMessages.Question(schedule.Question), now)
+                : null;
+            if (!await prompts.ClaimOccurrenceAsync(occurrence, post, next ?? DateTimeOffset.MaxValue, cancellationToken))
+            {
+                break; // another instance claimed it and moved the schedule on
+            }
+
+            LogOccurrence(schedule.ConversationKey, due, state);
+            switch (state)
+            {
+                case OccurrenceState.Claimed: posted++; break;
+                case OccurrenceState.Missed: missed++; break;
+                default: skipped++; break;
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            due = next.Value;
+        }
+
+        return (posted, missed, skipped);
+    }
+
+    private async Task<bool> CloseAsync(PromptOccurrence occurrence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var answers = await learnings.ListAsync(
+            new LearningQuery(occurrence.TeamId, null, null, 500) { OccurrenceId = occurrence.Id }, cancellationToken);
+        var names = await members.GetDisplayNamesAsync(occurrence.TeamId, answers.Select(a => a.UserId).Distinct().ToList(), cancellationToken);
+        var digest = new OutboxMessage(StableId.Of("prompt-digest", occurrence.Id), occurrence.TeamId, occurrence.ConversationKey,
+            OutboxPurpose.PromptDigest, occurrence.Id, PromptMessages.Digest(answers.Reverse().ToList(), names), now)
+        {
+            ThreadId = occurrence.PostedMessageId,
+        };
+        return await prompts.CloseOccurrenceAsync(occurrence.Id, digest, cancellationToken);
+    }
+
+    private async Task<bool> NudgeAsync(NudgeSubscription subscription, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = subscription.NextDueAt;
+        var next = subscription.Recurrence.NextAfter(now) ?? DateTimeOffset.MaxValue;
+        var weekKey = TeamClock.StartOfWeek(due, TeamClock.FindOrUtc(subscription.Recurrence.TimeZoneId)).ToString("yyyy-MM-dd");
+        OutboxMessage? dm = null;
+        if (now - due <= options.Value.GraceWindow
+            && await conversations.FindPersonalAsync(subscription.TeamId, subscription.UserId, cancellationToken) is { } personal)
+        {
+            var names = await members.GetDisplayNamesAsync(subscription.TeamId, [subscription.UserId], cancellationToken);
+            dm = new OutboxMessage(StableId.Of("nudge", subscription.TeamId, subscription.UserId, weekKey), subscription.TeamId,
+                personal.Key, OutboxPurpose.Nudge, weekKey,
+                PromptMessages.Nudge(names.TryGetValue(subscription.UserId, out var name) ? name : "there"), now);
+        }
+
+        var claimed = await nudges.ClaimAsync(subscription, due, weekKey, dm, next, cancellationToken);
+        return claimed && dm is not null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prompt occurrence {ScheduledAt:o} of {ConversationKey}: {State}")]
+    private partial void LogOccurrence(string conversationKey, DateTimeOffset scheduledAt, OccurrenceState state);
+}
