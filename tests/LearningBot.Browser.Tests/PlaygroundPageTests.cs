@@ -207,6 +207,36 @@ public sealed class PlaygroundPageTests
         await Expect(BotMessages.Last.Locator(".card")).ToContainTextAsync("kudos");
     }
 
+    [Test]
+    public async Task Every_control_has_an_accessible_name()
+    {
+        await Expect(page.GetByRole(AriaRole.Textbox, new PageGetByRoleOptions { Name = "Team", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new PageGetByRoleOptions { Name = "You are", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox, new PageGetByRoleOptions { Name = "Team admin", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new PageGetByRoleOptions { Name = "Command", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Send", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Log, new PageGetByRoleOptions { Name = "Conversation" })).ToBeVisibleAsync();
+
+        var unnamed = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll("input, button, select, textarea")]
+              .filter(e => !(e.labels?.length || e.getAttribute("aria-label") || e.getAttribute("aria-labelledby") || e.textContent.trim()))
+              .map(e => e.outerHTML)
+            """);
+        Assert.That(unnamed, Is.Empty, "controls without a label");
+    }
+
+    [Test]
+    public async Task The_page_works_on_a_narrow_screen()
+    {
+        await page.SetViewportSizeAsync(420, 860);
+        await SetIdentityAsync(team: "phone", user: "eve");
+        var reply = await SendAsync("help");
+        await Expect(reply.Locator(".card")).ToBeInViewportAsync();
+        await Expect(Composer).ToBeInViewportAsync();
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.That(overflow, Is.False, "the page scrolls sideways on a narrow screen");
+    }
+
     private const string PrivateBadge = "Only visible to you";
     private const string ChannelBadge = "Posted to the channel";
 
