@@ -65,7 +65,7 @@ public sealed class PlaygroundPageTests
             ViewportSize = new ViewportSize { Width = 1200, Height = 800 },
             Locale = "en-GB",
             TimezoneId = "UTC",
-            // Also checks the page honours the setting; it keeps screenshots free of half-finished animations.
+            // The page turns off its fade-in and smooth scrolling for this, so screenshots show settled content.
             ReducedMotion = ReducedMotion.Reduce,
         });
         page = await context.NewPageAsync();
