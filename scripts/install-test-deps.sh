@@ -14,5 +14,5 @@ apt_install() {
 # Browser tests drive Debian's Chromium through Playwright (never Playwright's own browser download).
 if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests…"
-  apt_install chromium fonts-dejavu-core
+  apt_install chromium fonts-dejavu-core fonts-noto-color-emoji
 fi

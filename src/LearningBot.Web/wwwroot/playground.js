@@ -1,14 +1,33 @@
-// Renders the bot's platform-neutral reply blocks. Every piece of text goes through textContent,
-// so nothing a user typed can become HTML.
+// Renders the bot's platform-neutral reply blocks. Every piece of text goes through textContent
+// (never innerHTML), so nothing a user typed can become HTML.
 (() => {
   const log = document.getElementById("log");
   const text = document.getElementById("text");
+  const team = document.getElementById("team");
+  const user = document.getElementById("user");
+  const admin = document.getElementById("admin");
+
   const el = (tag, className, content) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (content !== undefined) node.textContent = content;
     return node;
   };
+
+  // A stable colour per name, so each "person" in the playground is easy to tell apart.
+  const palette = ["#3b5bdb", "#0c8599", "#d6336c", "#5f3dc4", "#2b8a3e", "#c2410c", "#1864ab", "#9c36b5"];
+  const colourFor = (name) => {
+    let hash = 0;
+    for (const ch of name) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+    return palette[hash % palette.length];
+  };
+
+  function avatar(name, bot) {
+    const node = el("span", bot ? "avatar bot" : "avatar", bot ? "LB" : (Array.from(name)[0] || "?").toUpperCase());
+    node.setAttribute("aria-hidden", "true");
+    if (!bot) node.style.background = colourFor(name);
+    return node;
+  }
 
   function renderRichText(parent, rich) {
     for (const span of rich.spans) {
@@ -20,15 +39,12 @@
     return parent;
   }
 
-  function renderReply(reply) {
-    const card = el("div", "card " + reply.kind.toLowerCase());
-    card.dataset.kind = reply.kind;
-    card.append(el("div", "badge", reply.audience === "channel" ? "posted to the channel" : "only visible to you"));
-    for (const block of reply.blocks) {
+  function renderBlocks(parent, blocks) {
+    for (const block of blocks) {
       switch (block.type) {
-        case "heading": card.append(el("h3", null, block.text)); break;
-        case "text": card.append(renderRichText(el("p"), block.text)); break;
-        case "note": card.append(renderRichText(el("p", "note"), block.text)); break;
+        case "heading": parent.append(el("h3", null, block.text)); break;
+        case "text": parent.append(renderRichText(el("p"), block.text)); break;
+        case "note": parent.append(renderRichText(el("p", "note"), block.text)); break;
         case "list": {
           const ul = el("ul");
           for (const item of block.items) {
@@ -36,13 +52,17 @@
             if (item.meta) li.append(el("span", "meta", item.meta));
             ul.append(li);
           }
-          card.append(ul);
+          parent.append(ul);
           break;
         }
         case "facts": {
           const dl = el("dl");
-          for (const fact of block.facts) { dl.append(el("dt", null, fact.label), el("dd", null, fact.value)); }
-          card.append(dl);
+          for (const fact of block.facts) {
+            const row = el("div");
+            row.append(el("dt", null, fact.label), el("dd", null, fact.value));
+            dl.append(row);
+          }
+          parent.append(dl);
           break;
         }
         case "actions": {
@@ -50,51 +70,96 @@
           for (const action of block.actions) {
             const button = el("button", null, action.label);
             button.type = "button";
-            button.addEventListener("click", () => send(action.command));
+            // In Slack and Teams a button press is not a message, so show what was pressed, not the command.
+            button.addEventListener("click", () => send(action.command, "Pressed “" + action.label + "”"));
             row.append(button);
           }
-          card.append(row);
+          parent.append(row);
           break;
         }
       }
     }
-    return card;
+    return parent;
   }
 
-  function addMessage(who, className, body) {
-    const msg = el("div", "msg " + className);
-    msg.append(el("span", "who", who), el("span", "when", new Date().toLocaleTimeString()));
-    const content = typeof body === "string" ? el("div", "body", body) : body;
-    msg.append(content);
+  function renderReply(reply, redelivery) {
+    const card = el("article", "card " + reply.kind.toLowerCase());
+    card.dataset.kind = reply.kind;
+    const channel = reply.audience === "channel";
+    const top = el("div", "card-top");
+    top.append(el("span", "badge " + (channel ? "channel" : "requester"), channel ? "Posted to the channel" : "Only visible to you"));
+    if (redelivery) top.append(el("span", "badge redelivery", "Redelivery: nothing new stored"));
+    card.append(top);
+    return renderBlocks(card, reply.blocks);
+  }
+
+  function renderDirectMessage(dm) {
+    const box = el("aside", "dm");
+    const title = el("p", "dm-title");
+    title.append(document.createTextNode("Direct message to "), el("span", "mention", "@" + dm.to));
+    box.append(title);
+    return renderBlocks(box, dm.reply.blocks);
+  }
+
+  function addMessage(who, kind, body) {
+    const msg = el("div", "msg " + kind);
+    msg.append(avatar(who, kind === "bot"));
+    const main = el("div", "msg-main");
+    const meta = el("div", "msg-meta");
+    meta.append(el("span", "who", who));
+    if (kind === "bot") meta.append(el("span", "app-tag", "App"));
+    const now = new Date();
+    const time = el("time", "when", now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    time.dateTime = now.toISOString();
+    meta.append(time);
+    main.append(meta, typeof body === "string" ? el("div", "body", body) : body);
+    msg.append(main);
     log.append(msg);
     log.scrollTop = log.scrollHeight;
-    return msg;
+    return main;
   }
 
-  async function send(command) {
-    const team = document.getElementById("team").value.trim();
-    const user = document.getElementById("user").value.trim();
-    const admin = document.getElementById("admin").checked;
-    addMessage(user || "you", "user", command);
+  const errorReply = (message) => ({
+    kind: "error", audience: "requester",
+    blocks: [{ type: "text", text: { spans: [{ type: "plain", text: message }] } }],
+  });
+
+  async function send(command, pressed) {
+    const from = user.value.trim() || "you";
+    addMessage(from, "user", pressed ? el("div", "body clicked", pressed) : command);
+    log.setAttribute("aria-busy", "true");
     try {
       const response = await fetch("/api/playground", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ team, user, text: command, admin }),
+        body: JSON.stringify({ team: team.value.trim(), user: user.value.trim(), text: command, admin: admin.checked }),
       });
-      const body = await response.json();
+      const body = await response.json().catch(() => ({}));
       if (!response.ok) {
-        const problems = body.errors ? Object.values(body.errors).flat().join(" ") : (body.title || "Request failed");
-        addMessage("LearningBot", "bot", renderReply({ kind: "Error", audience: "requester", blocks: [{ type: "text", text: { spans: [{ type: "plain", text: problems }] } }] }));
+        const problems = body.errors ? Object.values(body.errors).flat().join(" ") : (body.title || `Request failed (${response.status})`);
+        addMessage("LearningBot", "bot", renderReply(errorReply(problems)));
         return;
       }
-      const msg = addMessage("LearningBot", "bot", renderReply(body.reply));
-      for (const dm of body.directMessages) msg.append(el("div", "dm", `✉️ DM to @${dm.to}: ${dm.text}`));
+      const main = addMessage("LearningBot", "bot", renderReply(body.reply, body.redelivery));
+      for (const dm of body.directMessages) main.append(renderDirectMessage(dm));
+      log.scrollTop = log.scrollHeight;
     } catch (error) {
-      addMessage("LearningBot", "bot", "Couldn't reach the bot: " + error.message);
+      addMessage("LearningBot", "bot", renderReply(errorReply("Couldn't reach the bot: " + error.message)));
+    } finally {
+      log.removeAttribute("aria-busy");
     }
   }
 
+  function showIdentity() {
+    document.getElementById("channel-name").textContent = team.value.trim() || "team";
+    document.getElementById("who-am-i").textContent = "@" + (user.value.trim() || "you");
+  }
+  team.addEventListener("input", showIdentity);
+  user.addEventListener("input", showIdentity);
+  showIdentity();
+
+  // Enter in the identity fields moves on to the message box instead of reloading the page.
+  document.getElementById("identity").addEventListener("submit", (event) => { event.preventDefault(); text.focus(); });
   document.getElementById("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const command = text.value;
@@ -103,6 +168,6 @@
     send(command);
   });
   for (const button of document.querySelectorAll("#examples button")) {
-    button.addEventListener("click", () => { text.value = button.textContent; text.focus(); });
+    button.addEventListener("click", () => { text.value = button.dataset.command; text.focus(); });
   }
 })();
