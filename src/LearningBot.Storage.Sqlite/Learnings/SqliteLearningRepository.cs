@@ -51,7 +51,7 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
                AND created_at >= $since
                AND ($includePrivate OR is_private = 0)
                AND ($occurrenceId IS NULL OR occurrence_id = $occurrenceId)
-             ORDER BY created_at DESC
+             ORDER BY created_at DESC, rowid DESC
              LIMIT $limit
              """,
             null, Map, cancellationToken,

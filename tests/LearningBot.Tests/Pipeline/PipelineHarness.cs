@@ -14,13 +14,13 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly ServiceProvider _services;
 
-    private PipelineHarness(Action<IServiceCollection>? configure)
+    private PipelineHarness(Action<IServiceCollection>? configure, string? databasePath)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddLearningBotCore();
-        services.AddSqliteStorage(_directory.File("pipeline.db"));
+        services.AddSqliteStorage(databasePath ?? _directory.File("pipeline.db"));
         configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
@@ -30,9 +30,10 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static async Task<PipelineHarness> StartAsync(Action<IServiceCollection>? configure = null)
+    /// <param name="databasePath">Share one database file between harnesses (e.g. two "instances"); default: a file of its own.</param>
+    public static async Task<PipelineHarness> StartAsync(Action<IServiceCollection>? configure = null, string? databasePath = null)
     {
-        var harness = new PipelineHarness(configure);
+        var harness = new PipelineHarness(configure, databasePath);
         foreach (var initializer in harness._services.GetServices<IStorageInitializer>())
         {
             await initializer.InitializeAsync(default);
@@ -42,7 +43,8 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Sends text as an adapter would: <c>&lt;@id&gt;</c> mentions come with display names (here: the id, capitalised).</summary>
-    public Task<BotReply> SendAsync(string user, string text, string? key = null, string team = "acme", bool admin = false)
+    public Task<BotReply> SendAsync(string user, string text, string? key = null, string team = "acme", bool admin = false,
+        LearningBot.Core.Conversations.StoredConversation? conversation = null)
     {
         var mentions = System.Text.RegularExpressions.Regex.Matches(text, "<@([a-z]+)>")
             .Select(m => new MentionedMember(m.Groups[1].Value, Capitalise(m.Groups[1].Value)))
@@ -53,6 +55,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             {
                 IsTeamAdmin = admin,
                 Mentions = mentions,
+                Conversation = conversation,
             },
             default);
     }
