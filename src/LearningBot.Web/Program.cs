@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using LearningBot.Core;
+using LearningBot.Core.Conversations;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Storage;
 using LearningBot.Web.Hosting;
 using LearningBot.Web.Playground;
@@ -13,9 +15,21 @@ builder.AddConfiguredStorage();
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddProblemDetails();
+builder.Services.AddOptions<SchedulerOptions>()
+    .Bind(builder.Configuration.GetSection(SchedulerOptions.Section))
+    .Validate(o => o.PollInterval > TimeSpan.Zero && o.GraceWindow >= TimeSpan.Zero && o.MaxParallelSends > 0 && o.BatchSize > 0,
+        "Scheduler: PollInterval must be positive, GraceWindow not negative, MaxParallelSends and BatchSize at least 1.")
+    .ValidateOnStart();
+builder.Services.AddHostedService<SchedulerHostedService>();
+
 
 // The playground accepts any team and user name, so it is for local use: on unless running in Production.
 var playgroundEnabled = builder.Configuration.GetValue("Playground:Enabled", !builder.Environment.IsProduction());
+if (playgroundEnabled)
+{
+    builder.Services.AddSingleton<PlaygroundFeed>();
+    builder.Services.AddSingleton<IProactiveMessenger, PlaygroundMessenger>();
+}
 
 var app = builder.Build();
 

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using LearningBot.Core.Commands;
+using LearningBot.Core.Conversations;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 
 namespace LearningBot.Web.Playground;
@@ -8,7 +10,8 @@ namespace LearningBot.Web.Playground;
 /// <param name="User">The person speaking; people are <c>@name</c> in the text.</param>
 /// <param name="MessageId">Optional: send the same id twice to see a redelivery have no second effect.</param>
 /// <param name="Admin">Whether the person may change team settings (the playground has no real admins).</param>
-public sealed record PlaygroundRequest(string? Team, string? User, string? Text, string? MessageId, bool Admin = false);
+/// <param name="ThreadId">Reply in the thread of this bot post (e.g. answer a standing-meeting prompt).</param>
+public sealed record PlaygroundRequest(string? Team, string? User, string? Text, string? MessageId, bool Admin = false, string? ThreadId = null);
 
 public sealed record PlaygroundResponse(string Text, BotReply Reply, IReadOnlyList<PlaygroundDirectMessage> DirectMessages, bool Redelivery);
 
@@ -21,11 +24,19 @@ public sealed record PlaygroundDirectMessage(string To, string Text, BotReply Re
 public static partial class PlaygroundEndpoints
 {
     public const string TeamPrefix = "playground:";
+    public const string Platform = "playground";
 
-    public static void MapPlayground(this IEndpointRouteBuilder app) =>
+    public static void MapPlayground(this IEndpointRouteBuilder app)
+    {
         app.MapPost("/api/playground", HandleAsync).DisableAntiforgery();
+        app.MapGet("/api/playground/feed", (string? team, long? after, PlaygroundFeed feed) =>
+            team is null || !NameRegex().IsMatch(team)
+                ? Results.ValidationProblem(new Dictionary<string, string[]> { ["team"] = ["A valid team name is required."] })
+                : Results.Ok(feed.Since(TeamPrefix + team, after ?? 0)));
+    }
 
-    private static async Task<IResult> HandleAsync(PlaygroundRequest request, CommandPipeline pipeline, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(PlaygroundRequest request, CommandPipeline pipeline, PromptAnswerRecorder answers,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Team is null || !NameRegex().IsMatch(request.Team))
@@ -53,7 +64,17 @@ public static partial class PlaygroundEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        var message = ToIncomingMessage(request);
+        var message = ToIncomingMessage(request, time.GetUtcNow());
+        if (request.ThreadId is { } threadId)
+        {
+            // A thread reply is an answer to a prompt, not a command.
+            var answer = await answers.RecordAsync(message, message.Conversation!.Key, threadId, cancellationToken);
+            var answerReply = answer is null
+                ? Reply.Notice(ReplyKind.Error, new TextBlock("That thread isn't a learning-minute prompt, so I didn't log anything."))
+                : Reply.Notice(ReplyKind.Confirmation, new TextBlock($"Added to the learning minute — thanks, {request.User}!"));
+            return Results.Ok(new PlaygroundResponse(PlainTextRenderer.Render(answerReply), answerReply, [], false));
+        }
+
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         var directMessages = reply.DirectMessages
             .Select(dm => new PlaygroundDirectMessage(dm.RecipientId, PlainTextRenderer.Render(dm.Reply), dm.Reply))
@@ -62,7 +83,7 @@ public static partial class PlaygroundEndpoints
     }
 
     /// <summary>The adapter step: <c>@bo</c> becomes the normalised mention <c>&lt;@bo&gt;</c> the parser understands.</summary>
-    internal static IncomingMessage ToIncomingMessage(PlaygroundRequest request)
+    internal static IncomingMessage ToIncomingMessage(PlaygroundRequest request, DateTimeOffset now)
     {
         var mentions = new List<MentionedMember>();
         var text = MentionRegex().Replace(request.Text!, match =>
@@ -71,10 +92,12 @@ public static partial class PlaygroundEndpoints
             mentions.Add(new MentionedMember(name, name));
             return $"<@{name}>";
         });
-        return new IncomingMessage(TeamPrefix + request.Team, request.User!, request.User!, text,
-            request.MessageId ?? Guid.NewGuid().ToString("N"))
+        var teamId = TeamPrefix + request.Team;
+        return new IncomingMessage(teamId, request.User!, request.User!, text, request.MessageId ?? Guid.NewGuid().ToString("N"))
         {
-            Platform = "playground",
+            Platform = Platform,
+            // Every playground team has one channel, where prompts are posted (to the page's feed).
+            Conversation = new StoredConversation($"{teamId}:general", Platform, teamId, ConversationKind.Channel, null, "{}", true, now),
             IsTeamAdmin = request.Admin,
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
         };

@@ -124,15 +124,58 @@
     blocks: [{ type: "text", text: { spans: [{ type: "plain", text: message }] } }],
   });
 
+  // Replying in the thread of a bot post (a standing-meeting prompt) instead of sending a command.
+  let thread = null;
+  const threadBar = document.getElementById("thread-bar");
+  function replyInThread(post) {
+    thread = post;
+    threadBar.hidden = false;
+    document.getElementById("thread-label").textContent = "Replying in the thread of “" + post.text.split("\n")[1] + "”";
+    text.placeholder = "Your answer — e.g. feature flags beat long-lived branches #delivery";
+    text.focus();
+  }
+  function leaveThread() {
+    thread = null;
+    threadBar.hidden = true;
+    text.placeholder = text.dataset.placeholder;
+  }
+  document.getElementById("thread-cancel").addEventListener("click", leaveThread);
+
+  // Posts the bot makes on its own (prompts, digests, nudges) arrive through the feed.
+  let lastSequence = 0;
+  async function pollFeed() {
+    try {
+      const response = await fetch(`/api/playground/feed?team=${encodeURIComponent(team.value.trim())}&after=${lastSequence}`);
+      if (!response.ok) return;
+      for (const post of await response.json()) {
+        lastSequence = Math.max(lastSequence, post.sequence);
+        const card = renderReply(post.reply);
+        card.querySelector(".card-top").append(el("span", "badge scheduled", post.threadId ? "Scheduled · in thread" : "Scheduled post"));
+        const main = addMessage("LearningBot", "bot", card);
+        if (post.reply.kind === "prompt") {
+          const button = el("button", "thread-button", "Reply in thread");
+          button.type = "button";
+          button.addEventListener("click", () => replyInThread(post));
+          main.append(button);
+        }
+      }
+    } catch {
+      // The next poll tries again.
+    }
+  }
+  setInterval(pollFeed, 3000);
+  team.addEventListener("change", () => { lastSequence = 0; leaveThread(); });
+
   async function send(command, pressed) {
     const from = user.value.trim() || "you";
-    addMessage(from, "user", pressed ? el("div", "body clicked", pressed) : command);
+    const threadId = thread ? thread.id : null;
+    addMessage(from, "user", pressed ? el("div", "body clicked", pressed) : (threadId ? "↳ " + command : command));
     log.setAttribute("aria-busy", "true");
     try {
       const response = await fetch("/api/playground", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ team: team.value.trim(), user: user.value.trim(), text: command, admin: admin.checked }),
+        body: JSON.stringify({ team: team.value.trim(), user: user.value.trim(), text: command, admin: admin.checked, threadId }),
       });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
@@ -143,6 +186,8 @@
       const main = addMessage("LearningBot", "bot", renderReply(body.reply, body.redelivery));
       for (const dm of body.directMessages) main.append(renderDirectMessage(dm));
       log.scrollTop = log.scrollHeight;
+      if (threadId) leaveThread();
+      setTimeout(pollFeed, 500);
     } catch (error) {
       addMessage("LearningBot", "bot", renderReply(errorReply("Couldn't reach the bot: " + error.message)));
     } finally {

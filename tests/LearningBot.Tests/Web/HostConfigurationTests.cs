@@ -36,7 +36,8 @@ public sealed class HostConfigurationTests
     [Test]
     public async Task An_unreachable_database_makes_readiness_fail()
     {
-        using var factory = new LearningBotWebFactory();
+        // The scheduler is off so that no pooled connection keeps reading the old file while the test corrupts it.
+        using var factory = new LearningBotWebFactory(new Dictionary<string, string?> { ["Scheduler:Enabled"] = "false" });
         var client = factory.CreateClient();
         File.Delete(factory.DatabasePath + "-wal");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -147,3 +147,47 @@ public sealed class PlaygroundApiTests
         Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }
+
+/// <summary>The scheduler running inside the real host: a prompt posted to the playground feed, answered in its thread.</summary>
+public sealed class PlaygroundPromptTests
+{
+    [Test]
+    public async Task A_prompt_posted_now_appears_in_the_feed_and_thread_answers_are_collected()
+    {
+        using var factory = new LearningBotWebFactory(new Dictionary<string, string?> { ["Scheduler:PollInterval"] = "00:00:00.100" });
+        var client = factory.CreateClient();
+        async Task<JsonElement> Send(object body)
+        {
+            var response = await client.PostAsJsonAsync("/api/playground", body);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        var refused = await Send(new { team = "acme", user = "ann", text = "prompt set mon,thu 09:30 Europe/Berlin" });
+        await Send(new { team = "acme", user = "lead", text = "prompt set mon,thu 09:30 Europe/Berlin \"What did you learn?\"", admin = true });
+        await Send(new { team = "acme", user = "lead", text = "prompt now", admin = true });
+
+        JsonElement prompt = default;
+        for (var i = 0; i < 100 && prompt.ValueKind == JsonValueKind.Undefined; i++)
+        {
+            var feed = await client.GetFromJsonAsync<JsonElement>("/api/playground/feed?team=acme&after=0");
+            prompt = feed.EnumerateArray().FirstOrDefault();
+            await Task.Delay(50);
+        }
+
+        Assert.That(refused.GetProperty("text").GetString(), Does.Contain("Only team admins"));
+        Assert.That(prompt.ValueKind, Is.EqualTo(JsonValueKind.Object), "the prompt never reached the feed");
+        Assert.That(prompt.GetProperty("text").GetString(), Does.Contain("What did you learn?"));
+        Assert.That(prompt.GetProperty("reply").GetProperty("kind").GetString(), Is.EqualTo("prompt"));
+
+        var answer = await Send(new { team = "acme", user = "bo", text = "retries need jitter #resilience", threadId = prompt.GetProperty("id").GetString() });
+        var notAPrompt = await Send(new { team = "acme", user = "bo", text = "hello", threadId = "pg-999" });
+        var otherTeam = await client.GetFromJsonAsync<JsonElement>("/api/playground/feed?team=globex&after=0");
+        var digest = await Send(new { team = "acme", user = "bo", text = "learned list team" });
+
+        Assert.That(answer.GetProperty("text").GetString(), Does.Contain("Added to the learning minute — thanks, bo!"));
+        Assert.That(notAPrompt.GetProperty("text").GetString(), Does.Contain("isn't a learning-minute prompt"));
+        Assert.That(otherTeam.GetArrayLength(), Is.EqualTo(0));
+        Assert.That(digest.GetProperty("text").GetString(), Does.Contain("retries need jitter #resilience"));
+    }
+}

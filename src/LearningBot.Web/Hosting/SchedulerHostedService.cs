@@ -1,0 +1,44 @@
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Prompts;
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Web.Hosting;
+
+/// <summary>
+/// Runs the prompt scheduler and the outbox dispatcher every poll interval. Every web instance runs
+/// it; claims in storage make sure each occurrence and message is handled by one of them.
+/// </summary>
+public sealed partial class SchedulerHostedService(
+    PromptScheduler scheduler,
+    OutboxDispatcher dispatcher,
+    TimeProvider time,
+    IOptions<SchedulerOptions> options,
+    ILogger<SchedulerHostedService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
+        do
+        {
+            try
+            {
+                await scheduler.RunOnceAsync(stoppingToken);
+                await dispatcher.DispatchOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Storage or platform trouble: the claims and the outbox keep the state, so the next tick simply retries.
+                LogTickFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A scheduler tick failed; retrying on the next tick")]
+    private partial void LogTickFailed(Exception exception);
+}
