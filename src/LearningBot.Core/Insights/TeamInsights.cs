@@ -1,0 +1,145 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Time;
+
+namespace LearningBot.Core.Insights;
+
+/// <summary>Everything a team did in a window: the raw input of every metric.</summary>
+public sealed record TeamActivity(
+    IReadOnlyList<Member> Members,
+    IReadOnlyList<LearningEntry> Learnings,
+    IReadOnlyList<KudosGift> Kudos,
+    IReadOnlyList<KnowledgePost> SharedAnswers,
+    IReadOnlyList<AskedQuestion> Questions);
+
+/// <param name="ParticipationRate">Share of the team's members who logged at least one learning that week (0..1).</param>
+/// <param name="PromptAnswers">Learnings that answered a standing-meeting prompt.</param>
+public sealed record WeeklyInsight(
+    DateTimeOffset WeekStart,
+    int Learnings,
+    int Participants,
+    double ParticipationRate,
+    int MinutesLogged,
+    int KudosGiven,
+    int SharedAnswers,
+    int Questions,
+    int QuestionsAnswered,
+    int PromptAnswers);
+
+public sealed record RecognitionEdge(string GiverId, string ReceiverId, int Count);
+
+/// <param name="Label">The way the topic was most recently asked.</param>
+public sealed record TopicCount(string Label, int Count);
+
+public sealed record TagExpert(string Tag, int Count, string? TopPersonId);
+
+/// <param name="RecognitionSpread">Share of members who received any kudos in the window (0..1).</param>
+/// <param name="RecognitionNetwork">Who thanked whom, and how often.</param>
+/// <param name="UnansweredTopics">Questions asked without a good answer, grouped: "write this down next".</param>
+/// <param name="TopTags">Tags of learnings and shared answers, with the person who used each most.</param>
+public sealed record TeamInsights(
+    IReadOnlyList<WeeklyInsight> Weeks,
+    int MemberCount,
+    double RecognitionSpread,
+    IReadOnlyList<RecognitionEdge> RecognitionNetwork,
+    IReadOnlyList<TopicCount> UnansweredTopics,
+    IReadOnlyList<TagExpert> TopTags);
+
+/// <summary>
+/// Learning-culture signals computed from raw activity, so every number can be checked by hand.
+/// Private learnings count in totals and participation but are never attributed to a person.
+/// </summary>
+public static class InsightsCalculator
+{
+    public static TeamInsights Compute(TeamActivity activity, DateTimeOffset now, TimeZoneInfo zone, int weeks)
+    {
+        var currentWeek = TeamClock.StartOfWeek(now, zone);
+        var weekStarts = Enumerable.Range(0, weeks)
+            .Select(i => TeamClock.StartOfWeek(currentWeek.AddDays(-7 * (weeks - 1 - i) + 3), zone))
+            .ToList();
+        var windowStart = weekStarts[0];
+        DateTimeOffset WeekOf(DateTimeOffset instant) => TeamClock.StartOfWeek(instant, zone);
+
+        var memberIds = activity.Members.Select(m => m.UserId)
+            .Concat(activity.Learnings.Select(l => l.UserId))
+            .ToHashSet(StringComparer.Ordinal);
+        var memberCount = memberIds.Count;
+
+        var weekly = weekStarts.Select(week =>
+        {
+            var learnings = activity.Learnings.Where(l => WeekOf(l.CreatedAt) == week).ToList();
+            var participants = learnings.Select(l => l.UserId).Distinct().Count();
+            var questions = activity.Questions.Where(q => WeekOf(q.CreatedAt) == week).ToList();
+            return new WeeklyInsight(
+                week,
+                learnings.Count,
+                participants,
+                memberCount == 0 ? 0 : (double)participants / memberCount,
+                learnings.Sum(l => l.Minutes ?? 0),
+                activity.Kudos.Where(k => WeekOf(k.CreatedAt) == week).Sum(k => k.ReceiverIds.Count),
+                activity.SharedAnswers.Count(p => WeekOf(p.CreatedAt) == week),
+                questions.Count,
+                questions.Count(q => q.Answered),
+                learnings.Count(l => l.OccurrenceId is not null));
+        }).ToList();
+
+        var kudosInWindow = activity.Kudos.Where(k => k.CreatedAt >= windowStart).ToList();
+        var receivers = kudosInWindow.SelectMany(k => k.ReceiverIds).ToHashSet(StringComparer.Ordinal);
+        var network = kudosInWindow
+            .SelectMany(k => k.ReceiverIds.Select(r => (k.GiverId, Receiver: r)))
+            .GroupBy(e => e)
+            .Select(g => new RecognitionEdge(g.Key.GiverId, g.Key.Receiver, g.Count()))
+            .OrderByDescending(e => e.Count).ThenBy(e => e.GiverId, StringComparer.Ordinal).ThenBy(e => e.ReceiverId, StringComparer.Ordinal)
+            .ToList();
+
+        return new TeamInsights(
+            weekly,
+            memberCount,
+            memberCount == 0 ? 0 : (double)receivers.Count(memberIds.Contains) / memberCount,
+            network,
+            UnansweredTopics(activity.Questions.Where(q => q.CreatedAt >= windowStart)),
+            TopTags(activity.Learnings.Where(l => l.CreatedAt >= windowStart), activity.SharedAnswers.Where(p => p.CreatedAt >= windowStart)));
+    }
+
+    /// <summary>Unanswered questions grouped by their meaningful words; the most asked first.</summary>
+    private static List<TopicCount> UnansweredTopics(IEnumerable<AskedQuestion> questions)
+    {
+        var groups = new List<(IReadOnlySet<string> Terms, List<AskedQuestion> Questions)>();
+        foreach (var question in questions.Where(q => !q.Answered).OrderBy(q => q.CreatedAt))
+        {
+            var terms = SearchTerms.Of(question.Text);
+            var group = groups.FirstOrDefault(g => SearchTerms.Similarity(g.Terms, terms) >= AskHandler.SameQuestionSimilarity);
+            if (group.Questions is null)
+            {
+                groups.Add((terms, [question]));
+            }
+            else
+            {
+                group.Questions.Add(question);
+            }
+        }
+
+        return groups
+            .Select(g => new TopicCount(g.Questions[^1].Text, g.Questions.Count))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Label, StringComparer.Ordinal)
+            .Take(10)
+            .ToList();
+    }
+
+    private static List<TagExpert> TopTags(IEnumerable<LearningEntry> learnings, IEnumerable<KnowledgePost> posts)
+    {
+        var uses = learnings.SelectMany(l => l.Tags.Select(t => (Tag: t, Person: l.IsPrivate ? null : l.UserId)))
+            .Concat(posts.SelectMany(p => p.Tags.Select(t => (Tag: t, Person: (string?)p.AuthorId))));
+        return uses
+            .GroupBy(u => u.Tag, StringComparer.Ordinal)
+            .Select(g => new TagExpert(g.Key, g.Count(), g.Where(u => u.Person is not null)
+                .GroupBy(u => u.Person!, StringComparer.Ordinal)
+                .OrderByDescending(p => p.Count()).ThenBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => p.Key).FirstOrDefault()))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Tag, StringComparer.Ordinal)
+            .Take(10)
+            .ToList();
+    }
+}
