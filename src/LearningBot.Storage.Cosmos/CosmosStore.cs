@@ -25,7 +25,14 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
     private readonly CosmosClient _client;
     private readonly ResiliencePipeline _resilience;
 
-    public CosmosStore(CosmosStorageOptions options, ILogger<CosmosStore> logger, CosmosRequestMeter? meter = null)
+    public CosmosStore(CosmosStorageOptions options, ILogger<CosmosStore> logger)
+        : this(options, logger, meter: null, configureClient: null)
+    {
+    }
+
+    /// <param name="configureClient">Test-only hook, e.g. to accept the official emulator's self-signed certificate.</param>
+    internal CosmosStore(CosmosStorageOptions options, ILogger<CosmosStore> logger, CosmosRequestMeter? meter,
+        Action<CosmosClientOptions>? configureClient)
     {
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -49,6 +56,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
             UseSystemTextJsonSerializerWithOptions = SerializerOptions,
             CustomHandlers = { Meter },
         };
+        configureClient?.Invoke(clientOptions);
         _client = string.IsNullOrEmpty(options.Key)
             ? new CosmosClient(options.Endpoint, new DefaultAzureCredential(), clientOptions)
             : new CosmosClient(options.Endpoint, options.Key, clientOptions);
@@ -80,6 +88,10 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         await database.CreateContainerIfNotExistsAsync(DeliveriesContainerProperties(), cancellationToken: cancellationToken);
         LogInitialized(_options.ToString());
     }
+
+    /// <summary>Deletes the whole database: for test runs that create their own.</summary>
+    internal Task DeleteDatabaseAsync(CancellationToken cancellationToken) =>
+        _client.GetDatabase(_options.Database).DeleteAsync(cancellationToken: cancellationToken);
 
     public async Task<StorageHealth> CheckAsync(CancellationToken cancellationToken)
     {
@@ -163,6 +175,8 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         using var iterator = Teams.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions
         {
             PartitionKey = new PartitionKey(teamId),
+            // A single-partition query needs no query plan from the service: one round trip less.
+            EnableOptimisticDirectExecution = true,
         });
         while (iterator.HasMoreResults)
         {

@@ -1,0 +1,89 @@
+using LearningBot.Storage.Cosmos;
+using LearningBot.Storage.Cosmos.Knowledge;
+using LearningBot.Storage.Cosmos.Kudos;
+using LearningBot.Storage.Cosmos.Learnings;
+using LearningBot.Storage.Cosmos.Members;
+using LearningBot.Storage.Cosmos.Settings;
+
+namespace LearningBot.Tests.Storage;
+
+/// <summary>
+/// The contract suite against a Cosmos DB server. One database per fixture run, deleted afterwards; tests
+/// stay apart because every test uses its own teams (partitions).
+/// </summary>
+public abstract class CosmosContractTestsBase : RepositoryContractTests
+{
+    private CosmosStore _store = null!;
+
+    protected CosmosTestTarget Target { get; private set; } = null!;
+
+    protected abstract CosmosSearchMode SearchMode { get; }
+
+    [OneTimeSetUp]
+    public async Task StartCosmos()
+    {
+        Target = CosmosTestTarget.FindOrIgnore();
+        _store = Target.CreateStore(Target.Options($"lbtest-{Guid.NewGuid():N}"[..20], SearchMode));
+        await _store.InitializeAsync(default);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCosmos()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        await _store.DeleteDatabaseAsync(default);
+        _store.Dispose();
+    }
+
+    protected override Task<StoreUnderTest> CreateStoreAsync() =>
+        Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
+            new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
+            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+}
+
+/// <summary>The contract suite against Cosmos DB as production configures it: full-text search.</summary>
+[TestFixture]
+public sealed class CosmosRepositoryContractTests : CosmosContractTestsBase
+{
+    protected override CosmosSearchMode SearchMode => CosmosSearchMode.FullText;
+
+    // Full-text search (FullTextContainsAny, ORDER BY RANK FullTextScore) is a gap of the local server.
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_finds_stemmed_words_and_ranks_question_matches_first() => FullText(base.Search_finds_stemmed_words_and_ranks_question_matches_first);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_never_returns_another_teams_records() => FullText(base.Search_never_returns_another_teams_records);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_prefers_hits_with_every_word_and_respects_kinds_and_limit() =>
+        FullText(base.Search_prefers_hits_with_every_word_and_respects_kinds_and_limit);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_treats_query_syntax_as_plain_words() => FullText(base.Search_treats_query_syntax_as_plain_words);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Private_learnings_are_not_searchable() => FullText(base.Private_learnings_are_not_searchable);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Kudos_are_searchable_by_reason_with_the_receiver_as_person() => FullText(base.Kudos_are_searchable_by_reason_with_the_receiver_as_person);
+
+    private Task FullText(Func<Task> test)
+    {
+        Target.IgnoreIfGap("no full-text search");
+        return test();
+    }
+}
+
+/// <summary>
+/// The same contract with <see cref="CosmosSearchMode.Contains"/>, the fallback for accounts without
+/// full-text search. Its search needs no full-text functions, so the local server runs it all.
+/// </summary>
+[TestFixture]
+public sealed class CosmosContainsSearchContractTests : CosmosContractTestsBase
+{
+    protected override CosmosSearchMode SearchMode => CosmosSearchMode.Contains;
+}
