@@ -1,3 +1,4 @@
+using LearningBot.Storage.Cosmos;
 using LearningBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,12 @@ public static class StorageRegistration
         if (result.Failed)
         {
             throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions), result.Failures);
+        }
+
+        if (string.Equals(options.Provider, StorageProviders.Cosmos, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddCosmosStorage(options.Cosmos);
+            return;
         }
 
         var path = string.IsNullOrWhiteSpace(options.Sqlite.Path)
