@@ -80,6 +80,28 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(_options.Key))
+        {
+            // Azure AD data-plane roles cannot create databases or containers (that is control-plane work,
+            // e.g. Bicep or az cosmosdb): check that they exist and say what is missing.
+            foreach (var container in new[] { Teams, Deliveries })
+            {
+                try
+                {
+                    await container.ReadContainerAsync(cancellationToken: cancellationToken);
+                }
+                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new InvalidOperationException(
+                        $"Cosmos DB container '{_options.Database}/{container.Id}' does not exist. With Azure AD sign-in (no Storage:Cosmos:Key) " +
+                        "LearningBot cannot create it; create the database and containers as docs/storage.md describes, or configure a key.", ex);
+                }
+            }
+
+            LogInitialized(_options.ToString());
+            return;
+        }
+
         // Without a throughput value this works on serverless accounts; with DatabaseThroughput set it
         // creates a shared-throughput database on a provisioned account. Existing resources are left as they are.
         var database = (await _client.CreateDatabaseIfNotExistsAsync(_options.Database, _options.DatabaseThroughput,
