@@ -1,3 +1,5 @@
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
 using LearningBot.Storage.Cosmos;
 using LearningBot.Storage.Cosmos.Knowledge;
 using LearningBot.Storage.Cosmos.Kudos;
@@ -43,6 +45,30 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
             new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
             new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+
+    // Cosmos-specific: the Polly policy repeats whole operations, so a write whose first try landed
+    // (but whose answer was lost) is repeated with the same record id and must not read as a redelivery.
+    [Test]
+    public async Task A_repeated_write_of_the_same_record_is_recognised_as_our_own_retry()
+    {
+        var entry = Learning(TeamA, "ann", "once", Monday, key: "retry-1");
+        var gift = Gift(TeamA, "ann", ["bo"], "thanks", Monday, key: "retry-2");
+        var budget = new KudosBudget(5, Monday);
+
+        await Store.Learnings.AddAsync(entry, default);
+        var repeated = await Store.Learnings.AddAsync(entry, default);
+        await Store.Kudos.GiveAsync(gift, budget, default);
+        var repeatedGift = await Store.Kudos.GiveAsync(gift, budget, default);
+        var redelivered = await Store.Kudos.GiveAsync(gift with { Id = NewId() }, budget, default);
+
+        Assert.That(repeated.Created, Is.True);
+        Assert.That(await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default), Has.Count.EqualTo(1));
+        Assert.That(repeatedGift.Status, Is.EqualTo(KudosGiveStatus.Given));
+        Assert.That(repeatedGift.RemainingThisWeek, Is.EqualTo(4), "spent once");
+        Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.True);
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.False, "a second call is a redelivery");
+    }
 }
 
 /// <summary>The contract suite against Cosmos DB as production configures it: full-text search.</summary>

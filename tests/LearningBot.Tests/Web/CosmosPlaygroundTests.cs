@@ -55,6 +55,16 @@ public sealed class CosmosPlaygroundTests
     }
 
     [Test]
+    public async Task Readiness_reports_cosmos_healthy()
+    {
+        using var response = await _client.GetAsync("/health/ready");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), body);
+        Assert.That(body, Does.Contain("Cosmos DB database"));
+    }
+
+    [Test]
     public async Task Learned_kudos_share_and_ask_work_end_to_end_on_cosmos()
     {
         var team = "e2e-" + Guid.NewGuid().ToString("N")[..8];
