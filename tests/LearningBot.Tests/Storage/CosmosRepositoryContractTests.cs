@@ -1,6 +1,7 @@
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Storage.Cosmos;
+using Microsoft.Azure.Cosmos;
 using LearningBot.Storage.Cosmos.Knowledge;
 using LearningBot.Storage.Cosmos.Kudos;
 using LearningBot.Storage.Cosmos.Learnings;
@@ -45,6 +46,27 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
             new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
             new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+
+    [Test]
+    public async Task Only_delivery_records_expire_and_only_when_a_ttl_is_configured()
+    {
+        var options = Target.Options(_store.Options.Database, SearchMode);
+        options.DeliveryRecordTtl = TimeSpan.FromDays(2);
+        using var withTtl = Target.CreateStore(options);
+        var scope = "slack:" + TeamA;
+
+        await new CosmosDeliveryLog(withTtl).TryRecordAsync(scope, "with-ttl", Monday, default);
+        await new CosmosDeliveryLog(_store).TryRecordAsync(scope, "without-ttl", Monday, default);
+
+        var expiring = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("with-ttl"), new PartitionKey(scope));
+        var kept = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("without-ttl"), new PartitionKey(scope));
+        var deliveries = (await _store.Deliveries.ReadContainerAsync()).Resource;
+        var teams = (await _store.Teams.ReadContainerAsync()).Resource;
+        Assert.That(expiring.Resource.TimeToLive, Is.EqualTo(2 * 24 * 3600));
+        Assert.That(kept.Resource.TimeToLive, Is.Null);
+        Assert.That(deliveries.DefaultTimeToLive, Is.EqualTo(-1), "TTL on, but only for records that carry one");
+        Assert.That(teams.DefaultTimeToLive, Is.Null, "team data never expires");
+    }
 
     // Cosmos-specific: the Polly policy repeats whole operations, so a write whose first try landed
     // (but whose answer was lost) is repeated with the same record id and must not read as a redelivery.
