@@ -90,10 +90,15 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
         CancellationToken cancellationToken)
     {
         var definition = new QueryDefinition(
-                "SELECT c.giverId, c.receiverIds FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt >= @since")
+                "SELECT c.giverId, c.receiverIds FROM c WHERE c.teamId = @teamId AND c.type = @type"
+                + (since is null ? string.Empty : " AND c.createdAt >= @since"))
             .WithParameter("@teamId", teamId)
-            .WithParameter("@type", DocumentTypes.Kudos)
-            .WithParameter("@since", since?.ToUnixTimeMilliseconds() ?? long.MinValue);
+            .WithParameter("@type", DocumentTypes.Kudos);
+        if (since is { } from)
+        {
+            definition = definition.WithParameter("@since", from.ToUnixTimeMilliseconds());
+        }
+
         return store.RunAsync<IReadOnlyList<LeaderboardEntry>>(async token =>
         {
             var rows = await store.QueryTeamAsync<GiftRow>(teamId, definition, token);

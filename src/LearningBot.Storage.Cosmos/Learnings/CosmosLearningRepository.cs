@@ -17,15 +17,24 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
 
     public Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT TOP {Math.Max(0, query.Limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt >= @since"
+        var sql = $"SELECT TOP {Math.Max(0, query.Limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type"
+                  + (query.Since is null ? string.Empty : " AND c.createdAt >= @since")
                   + (query.UserId is null ? string.Empty : " AND c.userId = @userId")
                   + (query.IncludePrivate ? string.Empty : " AND c.isPrivate = false")
                   + " ORDER BY c.createdAt DESC";
         var definition = new QueryDefinition(sql)
             .WithParameter("@teamId", query.TeamId)
-            .WithParameter("@type", DocumentTypes.Learning)
-            .WithParameter("@since", query.Since?.ToUnixTimeMilliseconds() ?? long.MinValue)
-            .WithParameter("@userId", query.UserId);
+            .WithParameter("@type", DocumentTypes.Learning);
+        if (query.Since is { } since)
+        {
+            definition = definition.WithParameter("@since", since.ToUnixTimeMilliseconds());
+        }
+
+        if (query.UserId is { } userId)
+        {
+            definition = definition.WithParameter("@userId", userId);
+        }
+
         return store.RunAsync<IReadOnlyList<LearningEntry>>(async token =>
             (await store.QueryTeamAsync<LearningDocument>(query.TeamId, definition, token)).Select(ToEntry).ToList(), cancellationToken);
     }
