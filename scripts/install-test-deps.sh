@@ -16,3 +16,15 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests…"
   apt_install chromium fonts-dejavu-core fonts-noto-color-emoji
 fi
+
+# The Cosmos storage tests run against a local Cosmos DB REST server on Node.js (@vercel/cosmosdb-server,
+# pinned with its lock file in tests/cosmos-server); scripts/start-cosmos.sh starts it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Installing Node.js for the local Cosmos DB test server…"
+  apt_install nodejs npm
+fi
+cosmos_server_dir="$(cd "$(dirname "$0")/../tests/cosmos-server" && pwd)"
+if [ ! -x "$cosmos_server_dir/node_modules/.bin/cosmosdb-server" ]; then
+  echo "Installing the local Cosmos DB test server (npm ci)…"
+  (cd "$cosmos_server_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -1,3 +1,4 @@
+using LearningBot.Storage.Cosmos;
 using LearningBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +16,32 @@ public static class StorageRegistration
         builder.Services.AddOptions<StorageOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        var options = section.Get<StorageOptions>() ?? new StorageOptions();
+        StorageOptions options;
+        try
+        {
+            options = section.Get<StorageOptions>() ?? new StorageOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // e.g. Storage:Cosmos:ConnectionMode=Tcp: the binder's message names the key; add the valid values.
+            throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
+            [
+                $"{ex.Message} {ex.InnerException?.Message} Valid values: Storage:Cosmos:ConnectionMode is Direct or Gateway; " +
+                "Storage:Cosmos:Search is FullText or Contains; Storage:Cosmos:LimitToEndpoint is true or false; " +
+                "Storage:Cosmos:DeliveryRecordTtl is a time span such as 7.00:00:00.",
+            ]);
+        }
+
         var result = new StorageOptionsValidator().Validate(null, options);
         if (result.Failed)
         {
             throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions), result.Failures);
+        }
+
+        if (string.Equals(options.Provider, StorageProviders.Cosmos, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddCosmosStorage(options.Cosmos);
+            return;
         }
 
         var path = string.IsNullOrWhiteSpace(options.Sqlite.Path)

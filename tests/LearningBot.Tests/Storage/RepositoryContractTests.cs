@@ -27,6 +27,9 @@ public abstract class RepositoryContractTests
 
     protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 
+    // Search tests are virtual so an engine's fixture can give them a category (e.g. Cosmos full-text
+    // search, which the local Cosmos test server cannot run) without changing what they assert.
+
     [SetUp]
     public async Task CreateStore()
     {
@@ -321,7 +324,7 @@ public abstract class RepositoryContractTests
     // ---- Search ----
 
     [Test]
-    public async Task Search_finds_stemmed_words_and_ranks_question_matches_first()
+    public virtual async Task Search_finds_stemmed_words_and_ranks_question_matches_first()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "bo", "the network team moved the VPN config", Monday), default);
         await Store.Knowledge.AddAsync(Post(TeamA, "ann", "Networking basics for the cluster", "Start with the VPN guide", Monday), default);
@@ -339,7 +342,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Search_never_returns_another_teams_records()
+    public virtual async Task Search_never_returns_another_teams_records()
     {
         await Store.Knowledge.AddAsync(Post(TeamB, "mallory", "Secret rotation runbook", "secret steps", Monday), default);
         await Store.Learnings.AddAsync(Learning(TeamB, "mallory", "secret rotation learned", Monday), default);
@@ -350,7 +353,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Search_prefers_hits_with_every_word_and_respects_kinds_and_limit()
+    public virtual async Task Search_prefers_hits_with_every_word_and_respects_kinds_and_limit()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "kubernetes ingress timeouts explained", Monday), default);
         await Store.Learnings.AddAsync(Learning(TeamA, "bo", "kubernetes pods restart", Monday), default);
@@ -365,7 +368,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Search_treats_query_syntax_as_plain_words()
+    public virtual async Task Search_treats_query_syntax_as_plain_words()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "NEAR queries and quotes in search", Monday), default);
 
@@ -379,7 +382,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Private_learnings_are_not_searchable()
+    public virtual async Task Private_learnings_are_not_searchable()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "my private burnout notes", Monday) with { IsPrivate = true }, default);
 
@@ -389,7 +392,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Kudos_are_searchable_by_reason_with_the_receiver_as_person()
+    public virtual async Task Kudos_are_searchable_by_reason_with_the_receiver_as_person()
     {
         await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "untangling the terraform state", Monday), new KudosBudget(5, Monday), default);
 

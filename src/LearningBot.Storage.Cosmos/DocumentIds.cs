@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LearningBot.Storage.Cosmos;
+
+/// <summary>
+/// Deterministic document ids. A record written for an idempotency key always gets the same id inside
+/// its team's partition, so a redelivered write is a 409 Conflict instead of a second record.
+/// Hashing keeps ids short and free of characters Cosmos forbids in ids (/ \ ? #).
+/// </summary>
+internal static class DocumentIds
+{
+    public const string Settings = "settings";
+
+    public static string Learning(string idempotencyKey) => "learning-" + Hash(idempotencyKey);
+
+    public static string Knowledge(string idempotencyKey) => "knowledge-" + Hash(idempotencyKey);
+
+    public static string Question(string idempotencyKey) => "question-" + Hash(idempotencyKey);
+
+    public static string Kudos(string idempotencyKey) => "kudos-" + Hash(idempotencyKey);
+
+    public static string Member(string userId) => "member-" + Hash(userId);
+
+    public static string KudosBudget(string giverId, DateTimeOffset weekStart) =>
+        $"budget-{Hash(giverId)}-{weekStart.ToUnixTimeSeconds()}";
+
+    public static string Delivery(string deliveryId) => "delivery-" + Hash(deliveryId);
+
+    private static string Hash(string value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 16));
+}

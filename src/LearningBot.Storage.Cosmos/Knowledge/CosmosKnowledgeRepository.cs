@@ -1,0 +1,87 @@
+using System.Net;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace LearningBot.Storage.Cosmos.Knowledge;
+
+public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRepository
+{
+    private const int MaxAttempts = 10;
+
+    public Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            var id = DocumentIds.Knowledge(post.IdempotencyKey);
+            var document = new KnowledgeDocument
+            {
+                Id = id,
+                TeamId = post.TeamId,
+                RecordId = post.Id,
+                AuthorId = post.AuthorId,
+                Question = post.Question,
+                Answer = post.Answer,
+                Tags = post.Tags,
+                CreatedAt = post.CreatedAt.ToUnixTimeMilliseconds(),
+                IdempotencyKey = post.IdempotencyKey,
+                SearchKind = nameof(SearchKind.Knowledge),
+                SearchTitle = post.Question,
+                SearchBody = post.Answer + (post.Tags.Count > 0 ? " " + string.Join(' ', post.Tags) : string.Empty),
+                SearchPeople = [post.AuthorId],
+            };
+            var (stored, created) = await store.CreateOnceAsync(document, id, post.TeamId, d => d.RecordId, token);
+            return new WriteResult<KnowledgePost>(ToPost(stored), created);
+        }, cancellationToken);
+
+    public Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken) =>
+        store.RunAsync(async token => await FindAsync(teamId, postId, token) is { } document ? ToPost(document) : null, cancellationToken);
+
+    public Task<KnowledgePost?> MarkHelpfulAsync(string teamId, string postId, string userId, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var document = await FindAsync(teamId, postId, token);
+                if (document is null)
+                {
+                    return null;
+                }
+
+                if (document.HelpfulBy.Contains(userId))
+                {
+                    return ToPost(document);
+                }
+
+                var updated = document with { HelpfulBy = [.. document.HelpfulBy, userId] };
+                try
+                {
+                    await store.Teams.ReplaceItemAsync(updated with { ETag = null }, document.Id, new PartitionKey(teamId),
+                        new ItemRequestOptions { IfMatchEtag = document.ETag, EnableContentResponseOnWrite = false }, token);
+                    return ToPost(updated);
+                }
+                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed && attempt < MaxAttempts)
+                {
+                    // Someone else voted at the same moment: read again and retry, never overwrite their vote.
+                }
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Posts are addressed by record id but stored under an id derived from the idempotency key, so this is
+    /// a query, inside the team's partition, served by the index on <c>recordId</c>.
+    /// </summary>
+    private async Task<KnowledgeDocument?> FindAsync(string teamId, string postId, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.recordId = @postId")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Knowledge)
+            .WithParameter("@postId", postId);
+        return (await store.QueryTeamAsync<KnowledgeDocument>(teamId, definition, cancellationToken)).SingleOrDefault();
+    }
+
+    private static KnowledgePost ToPost(KnowledgeDocument d) =>
+        new(d.RecordId, d.TeamId, d.AuthorId, d.Question, d.Answer, d.Tags, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
+        {
+            HelpfulCount = d.HelpfulBy.Count,
+        };
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using Microsoft.Azure.Cosmos;
+
+namespace LearningBot.Storage.Cosmos.Kudos;
+
+/// <summary>
+/// A gift is committed by one ETag-checked write of the giver's weekly budget document (spend + the gift's
+/// idempotency key), then written as its own document for listing, the leaderboard and search. Cosmos
+/// has no multi-document transaction we can rely on here (and the local test server has no batch), so the
+/// budget is the commit point and the gift document is recreated from it if a crash came in between.
+/// </summary>
+public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
+{
+    private const int MaxAttempts = 40;
+
+    public Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
+            var partition = new PartitionKey(gift.TeamId);
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = await CosmosStore.TryReadAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, token);
+                var spent = current?.Spent ?? 0;
+                if (current?.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey) is { } entry)
+                {
+                    // Committed before (a redelivery, or our own retry whose budget write did land).
+                    var stored = await EnsureGiftDocumentAsync(gift with { Id = entry.GiftId }, token);
+                    var status = entry.GiftId == gift.Id ? KudosGiveStatus.Given : KudosGiveStatus.AlreadyGiven;
+                    return new KudosGiveResult(status, stored, Math.Max(0, budget.WeeklyLimit - spent));
+                }
+
+                if (spent + gift.ReceiverIds.Count > budget.WeeklyLimit)
+                {
+                    return new KudosGiveResult(KudosGiveStatus.OverBudget, gift, Math.Max(0, budget.WeeklyLimit - spent));
+                }
+
+                var next = new KudosBudgetDocument
+                {
+                    Id = budgetId,
+                    TeamId = gift.TeamId,
+                    GiverId = gift.GiverId,
+                    WeekStart = budget.WeekStart.ToUnixTimeMilliseconds(),
+                    Spent = spent + gift.ReceiverIds.Count,
+                    Gifts = [.. current?.Gifts ?? [], new BudgetEntry(gift.IdempotencyKey, gift.Id, gift.ReceiverIds.Count)],
+                };
+                var options = new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current?.ETag };
+                try
+                {
+                    if (current is null)
+                    {
+                        await store.Teams.CreateItemAsync(next, partition, options, token);
+                    }
+                    else
+                    {
+                        await store.Teams.ReplaceItemAsync(next, budgetId, partition, options, token);
+                    }
+                }
+                catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict
+                                                 && attempt < MaxAttempts)
+                {
+                    // Another gift by the same person got there first: reread the budget and decide again.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), token);
+                    continue;
+                }
+
+                var written = await EnsureGiftDocumentAsync(gift, token);
+                return new KudosGiveResult(KudosGiveStatus.Given, written, budget.WeeklyLimit - next.Spent);
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<KudosGift>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt >= @since ORDER BY c.createdAt DESC")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Kudos)
+            .WithParameter("@since", since.ToUnixTimeMilliseconds());
+        return store.RunAsync<IReadOnlyList<KudosGift>>(async token =>
+            (await store.QueryTeamAsync<KudosDocument>(teamId, definition, token)).Select(ToGift).ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads giver and receivers of the period's gifts (a projection, inside the team's partition) and
+    /// counts here: Cosmos has no COUNT(DISTINCT), and GROUP BY would read the same documents anyway.
+    /// </summary>
+    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string teamId, DateTimeOffset? since, int top,
+        CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                "SELECT c.giverId, c.receiverIds FROM c WHERE c.teamId = @teamId AND c.type = @type"
+                + (since is null ? string.Empty : " AND c.createdAt >= @since"))
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Kudos);
+        if (since is { } from)
+        {
+            definition = definition.WithParameter("@since", from.ToUnixTimeMilliseconds());
+        }
+
+        return store.RunAsync<IReadOnlyList<LeaderboardEntry>>(async token =>
+        {
+            var rows = await store.QueryTeamAsync<GiftRow>(teamId, definition, token);
+            return rows
+                .SelectMany(r => r.ReceiverIds.Select(receiver => (Receiver: receiver, r.GiverId)))
+                .GroupBy(x => x.Receiver, StringComparer.Ordinal)
+                .Select(g => new LeaderboardEntry(g.Key, g.Count(), g.Select(x => x.GiverId).Distinct(StringComparer.Ordinal).Count()))
+                .OrderByDescending(e => e.KudosReceived)
+                .ThenByDescending(e => e.DistinctGivers)
+                .ThenBy(e => e.UserId, StringComparer.Ordinal)
+                .Take(top)
+                .ToList();
+        }, cancellationToken);
+    }
+
+    private async Task<KudosGift> EnsureGiftDocumentAsync(KudosGift gift, CancellationToken cancellationToken)
+    {
+        var id = DocumentIds.Kudos(gift.IdempotencyKey);
+        var document = new KudosDocument
+        {
+            Id = id,
+            TeamId = gift.TeamId,
+            RecordId = gift.Id,
+            GiverId = gift.GiverId,
+            ReceiverIds = gift.ReceiverIds,
+            Reason = gift.Reason,
+            Value = gift.Value,
+            CreatedAt = gift.CreatedAt.ToUnixTimeMilliseconds(),
+            IdempotencyKey = gift.IdempotencyKey,
+            SearchKind = nameof(SearchKind.Kudos),
+            SearchBody = gift.Reason + (gift.Value is null ? string.Empty : " " + gift.Value),
+            SearchPeople = gift.ReceiverIds,
+        };
+        var (stored, _) = await store.CreateOnceAsync(document, id, gift.TeamId, d => d.RecordId, cancellationToken);
+        return ToGift(stored);
+    }
+
+    private static KudosGift ToGift(KudosDocument d) =>
+        new(d.RecordId, d.TeamId, d.GiverId, d.ReceiverIds, d.Reason, d.Value, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt),
+            d.IdempotencyKey);
+
+    private sealed record GiftRow(string GiverId, IReadOnlyList<string> ReceiverIds);
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using LearningBot.Core.Members;
+using Microsoft.Azure.Cosmos;
+
+namespace LearningBot.Storage.Cosmos.Members;
+
+/// <summary>
+/// One document per person in the team's partition. The pipeline upserts the speaker (and everyone
+/// mentioned) on every command; an upsert is a write (~6+ RU), so names this process already wrote are
+/// remembered and skipped. Several instances each write a name once; the last writer wins, which is
+/// right for a display name.
+/// </summary>
+public sealed class CosmosMemberRepository(CosmosStore store) : IMemberRepository
+{
+    private const int MaxRemembered = 50_000;
+    private readonly ConcurrentDictionary<(string TeamId, string UserId), string> _written = new();
+
+    public async Task UpsertAsync(Member member, CancellationToken cancellationToken)
+    {
+        if (_written.TryGetValue((member.TeamId, member.UserId), out var name) && name == member.DisplayName)
+        {
+            return;
+        }
+
+        await store.RunAsync(token => store.Teams.UpsertItemAsync(new MemberDocument
+        {
+            Id = DocumentIds.Member(member.UserId),
+            TeamId = member.TeamId,
+            UserId = member.UserId,
+            DisplayName = member.DisplayName,
+        }, new PartitionKey(member.TeamId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, token), cancellationToken);
+
+        if (_written.Count >= MaxRemembered)
+        {
+            _written.Clear(); // A bounded memory: forgetting only costs one more write per person.
+        }
+
+        _written[(member.TeamId, member.UserId)] = member.DisplayName;
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetDisplayNamesAsync(string teamId, IReadOnlyCollection<string> userIds,
+        CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var query = new QueryDefinition(
+                "SELECT c.userId, c.displayName FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_CONTAINS(@ids, c.userId)")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Member)
+            .WithParameter("@ids", userIds.Distinct().ToArray());
+        var rows = await store.RunAsync(token => store.QueryTeamAsync<NameRow>(teamId, query, token), cancellationToken);
+        return rows.ToDictionary(r => r.UserId, r => r.DisplayName, StringComparer.Ordinal);
+    }
+
+    private sealed record NameRow(string UserId, string DisplayName);
+}

@@ -1,0 +1,34 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Settings;
+using LearningBot.Core.Storage;
+using LearningBot.Storage.Cosmos.Knowledge;
+using LearningBot.Storage.Cosmos.Kudos;
+using LearningBot.Storage.Cosmos.Learnings;
+using LearningBot.Storage.Cosmos.Members;
+using LearningBot.Storage.Cosmos.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LearningBot.Storage.Cosmos;
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddCosmosStorage(this IServiceCollection services, CosmosStorageOptions options)
+    {
+        services.AddSingleton(sp => new CosmosStore(options, sp.GetRequiredService<ILogger<CosmosStore>>()));
+        services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<CosmosStore>());
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<CosmosStore>());
+        services.AddSingleton<ITeamSettingsRepository, CosmosTeamSettingsRepository>();
+        services.AddSingleton<IMemberRepository, CosmosMemberRepository>();
+        services.AddSingleton<ILearningRepository, CosmosLearningRepository>();
+        services.AddSingleton<IKudosRepository, CosmosKudosRepository>();
+        services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
+        services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
+        services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
+        services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
+        return services;
+    }
+}

@@ -1,0 +1,137 @@
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Storage.Cosmos;
+using Microsoft.Azure.Cosmos;
+using LearningBot.Storage.Cosmos.Knowledge;
+using LearningBot.Storage.Cosmos.Kudos;
+using LearningBot.Storage.Cosmos.Learnings;
+using LearningBot.Storage.Cosmos.Members;
+using LearningBot.Storage.Cosmos.Settings;
+
+namespace LearningBot.Tests.Storage;
+
+/// <summary>
+/// The contract suite against a Cosmos DB server. One database per fixture run, deleted afterwards; tests
+/// stay apart because every test uses its own teams (partitions).
+/// </summary>
+public abstract class CosmosContractTestsBase : RepositoryContractTests
+{
+    private CosmosStore _store = null!;
+
+    protected CosmosTestTarget Target { get; private set; } = null!;
+
+    protected abstract CosmosSearchMode SearchMode { get; }
+
+    [OneTimeSetUp]
+    public async Task StartCosmos()
+    {
+        Target = CosmosTestTarget.FindOrIgnore();
+        _store = Target.CreateStore(Target.Options($"lbtest-{Guid.NewGuid():N}"[..20], SearchMode));
+        await _store.InitializeAsync(default);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCosmos()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        await _store.DeleteDatabaseAsync(default);
+        _store.Dispose();
+    }
+
+    protected override Task<StoreUnderTest> CreateStoreAsync() =>
+        Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
+            new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
+            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+
+    [Test]
+    public async Task Only_delivery_records_expire_and_only_when_a_ttl_is_configured()
+    {
+        var options = Target.Options(_store.Options.Database, SearchMode);
+        options.DeliveryRecordTtl = TimeSpan.FromDays(2);
+        using var withTtl = Target.CreateStore(options);
+        var scope = "slack:" + TeamA;
+
+        await new CosmosDeliveryLog(withTtl).TryRecordAsync(scope, "with-ttl", Monday, default);
+        await new CosmosDeliveryLog(_store).TryRecordAsync(scope, "without-ttl", Monday, default);
+
+        var expiring = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("with-ttl"), new PartitionKey(scope));
+        var kept = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("without-ttl"), new PartitionKey(scope));
+        var deliveries = (await _store.Deliveries.ReadContainerAsync()).Resource;
+        var teams = (await _store.Teams.ReadContainerAsync()).Resource;
+        Assert.That(expiring.Resource.TimeToLive, Is.EqualTo(2 * 24 * 3600));
+        Assert.That(kept.Resource.TimeToLive, Is.Null);
+        Assert.That(deliveries.DefaultTimeToLive, Is.EqualTo(-1), "TTL on, but only for records that carry one");
+        Assert.That(teams.DefaultTimeToLive, Is.Null, "team data never expires");
+    }
+
+    // Cosmos-specific: the Polly policy repeats whole operations, so a write whose first try landed
+    // (but whose answer was lost) is repeated with the same record id and must not read as a redelivery.
+    [Test]
+    public async Task A_repeated_write_of_the_same_record_is_recognised_as_our_own_retry()
+    {
+        var entry = Learning(TeamA, "ann", "once", Monday, key: "retry-1");
+        var gift = Gift(TeamA, "ann", ["bo"], "thanks", Monday, key: "retry-2");
+        var budget = new KudosBudget(5, Monday);
+
+        await Store.Learnings.AddAsync(entry, default);
+        var repeated = await Store.Learnings.AddAsync(entry, default);
+        await Store.Kudos.GiveAsync(gift, budget, default);
+        var repeatedGift = await Store.Kudos.GiveAsync(gift, budget, default);
+        var redelivered = await Store.Kudos.GiveAsync(gift with { Id = NewId() }, budget, default);
+
+        Assert.That(repeated.Created, Is.True);
+        Assert.That(await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default), Has.Count.EqualTo(1));
+        Assert.That(repeatedGift.Status, Is.EqualTo(KudosGiveStatus.Given));
+        Assert.That(repeatedGift.RemainingThisWeek, Is.EqualTo(4), "spent once");
+        Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.True);
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.False, "a second call is a redelivery");
+    }
+}
+
+/// <summary>The contract suite against Cosmos DB as production configures it: full-text search.</summary>
+[TestFixture]
+public sealed class CosmosRepositoryContractTests : CosmosContractTestsBase
+{
+    protected override CosmosSearchMode SearchMode => CosmosSearchMode.FullText;
+
+    // Full-text search (FullTextContainsAny, ORDER BY RANK FullTextScore) is a gap of the local server.
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_finds_stemmed_words_and_ranks_question_matches_first() => FullText(base.Search_finds_stemmed_words_and_ranks_question_matches_first);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_never_returns_another_teams_records() => FullText(base.Search_never_returns_another_teams_records);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_prefers_hits_with_every_word_and_respects_kinds_and_limit() =>
+        FullText(base.Search_prefers_hits_with_every_word_and_respects_kinds_and_limit);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Search_treats_query_syntax_as_plain_words() => FullText(base.Search_treats_query_syntax_as_plain_words);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Private_learnings_are_not_searchable() => FullText(base.Private_learnings_are_not_searchable);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task Kudos_are_searchable_by_reason_with_the_receiver_as_person() => FullText(base.Kudos_are_searchable_by_reason_with_the_receiver_as_person);
+
+    private Task FullText(Func<Task> test)
+    {
+        Target.IgnoreIfGap("no full-text search");
+        return test();
+    }
+}
+
+/// <summary>
+/// The same contract with <see cref="CosmosSearchMode.Contains"/>, the fallback for accounts without
+/// full-text search. Its search needs no full-text functions, so the local server runs it all.
+/// </summary>
+[TestFixture]
+public sealed class CosmosContainsSearchContractTests : CosmosContractTestsBase
+{
+    protected override CosmosSearchMode SearchMode => CosmosSearchMode.Contains;
+}
