@@ -1,9 +1,11 @@
+using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
+using LearningBot.Storage.Sqlite.Installations;
 using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Storage.Sqlite.Kudos;
 using LearningBot.Storage.Sqlite.Learnings;
@@ -28,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
         services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
         services.AddSingleton<IDeliveryLog, SqliteDeliveryLog>();
+        services.AddSingleton<IInstallationRepository, SqliteInstallationRepository>();
         return services;
     }
 }
