@@ -163,6 +163,15 @@ public sealed class SlackHost : IAsyncDisposable
         await WaitForCallsAsync("/response/" + marker);
     }
 
+    /// <summary>Every string value in a JSON tree, joined: what a reader of the blocks would see, unescaped.</summary>
+    public static string Strings(JsonNode? node) => node switch
+    {
+        JsonObject obj => string.Join(" ", obj.Select(p => Strings(p.Value))),
+        JsonArray array => string.Join(" ", array.Select(Strings)),
+        JsonValue value when value.TryGetValue<string>(out var s) => s,
+        _ => string.Empty,
+    };
+
     public static JsonObject Json(ILogEntry call) => JsonNode.Parse(call.RequestMessage.Body!)!.AsObject();
 
     public static string? Authorization(ILogEntry call) =>
