@@ -14,16 +14,25 @@ public sealed partial class SlackWorkQueue(ILogger<SlackWorkQueue> logger)
     private readonly Channel<(string What, Func<CancellationToken, Task> Work)> _channel =
         Channel.CreateBounded<(string, Func<CancellationToken, Task>)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    private int _pending;
+
+    /// <summary>Work queued or running: lets health checks and tests see when everything acknowledged is done.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
     public bool TryEnqueue(string what, Func<CancellationToken, Task> work)
     {
+        Interlocked.Increment(ref _pending);
         if (_channel.Writer.TryWrite((what, work)))
         {
             return true;
         }
 
+        Interlocked.Decrement(ref _pending);
         LogFull(what);
         return false;
     }
+
+    internal void Completed() => Interlocked.Decrement(ref _pending);
 
     internal ChannelReader<(string What, Func<CancellationToken, Task> Work)> Reader => _channel.Reader;
 
@@ -52,6 +61,10 @@ internal sealed partial class SlackWorker(SlackWorkQueue queue, ILogger<SlackWor
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     LogFailed(ex, what);
+                }
+                finally
+                {
+                    queue.Completed();
                 }
             }
         }
