@@ -191,4 +191,15 @@ public sealed class SlackCommandTests
         await _host.DrainAsync();
         Assert.That(_host.Calls("/response/" + reply), Is.Empty);
     }
+
+    [Test]
+    public async Task A_response_url_that_is_not_slacks_is_never_called()
+    {
+        using var elsewhere = WireMock.Server.WireMockServer.Start();
+        using var ack = await _host.CommandAsync("/learnbot", "help", elsewhere.Url + "/steal", team: Team());
+
+        Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _host.DrainAsync();
+        Assert.That(elsewhere.LogEntries, Is.Empty);
+    }
 }

@@ -40,6 +40,13 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
 
     public async Task<bool> RespondAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)
     {
+        if (!IsSlackResponseUrl(responseUrl))
+        {
+            // The payload is signed, but a response_url is still an address we POST to: only Slack's own.
+            LogResponseUrlRefused();
+            return false;
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(responseUrl, UriKind.Absolute))
         {
             Content = JsonContent.Create(message, options: JsonOptions),
@@ -117,6 +124,23 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
         }
     }
 
+    /// <summary>Slack's response URLs live on hooks.slack.com; a configured fake Slack (ApiBaseUrl) is trusted the same way.</summary>
+    internal bool IsSlackResponseUrl(string responseUrl)
+    {
+        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttps && (uri.Host == "hooks.slack.com" || uri.Host.EndsWith(".slack.com", StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(options.Value.ApiBaseUrl, UriKind.Absolute, out var api)
+               && uri.Scheme == api.Scheme && uri.Authority.Equals(api.Authority, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>What an operator should do about Slack's most common error codes.</summary>
     internal static string Explain(string error) => error switch
     {
@@ -144,6 +168,9 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} for team {TeamId} failed with HTTP {Status} after retries")]
     private partial void LogHttpFailed(string method, string teamId, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a response_url that is not on slack.com")]
+    private partial void LogResponseUrlRefused();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack response_url answered HTTP {Status}")]
     private partial void LogResponseUrlFailed(int status);

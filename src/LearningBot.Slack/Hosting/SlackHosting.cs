@@ -51,7 +51,7 @@ public static class SlackHosting
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     // Defaults handle 429, 408, 5xx, HttpRequestException and per-attempt timeouts.
-                    MaxRetryAttempts = Math.Max(slack.ApiMaxRetries, 1),
+                    MaxRetryAttempts = slack.ApiMaxRetries,
                     ShouldRetryAfterHeader = true, // Slack's 429 says how long to wait; honour it
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,

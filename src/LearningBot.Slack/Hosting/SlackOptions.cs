@@ -37,7 +37,7 @@ public sealed class SlackOptions
     /// <summary>Per-attempt timeout for one Web API call.</summary>
     public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries after the first attempt for 429, 5xx and timeouts.</summary>
+    /// <summary>Retries after the first attempt for 429, 5xx and timeouts (1–10).</summary>
     public int ApiMaxRetries { get; set; } = 3;
 
     /// <summary>Base delay of the jittered exponential backoff (Retry-After wins when Slack sends one).</summary>
@@ -99,9 +99,9 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack:MaxRequestAge must be more than zero and at most 00:05:00 (Slack's replay window).");
         }
 
-        if (options.ApiMaxRetries is < 0 or > 10)
+        if (options.ApiMaxRetries is < 1 or > 10)
         {
-            failures.Add("Slack:ApiMaxRetries must be between 0 and 10.");
+            failures.Add("Slack:ApiMaxRetries must be between 1 and 10.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
