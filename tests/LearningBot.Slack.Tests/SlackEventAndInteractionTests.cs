@@ -322,4 +322,61 @@ public sealed class SlackEventAndInteractionTests
         });
         await _host.WaitForCallsAsync("/api/chat.postEphemeral", where: ToChannel(channel));
     }
+
+    [Test]
+    public async Task The_shortcut_on_a_threaded_message_fills_the_answer_with_the_whole_thread()
+    {
+        var team = Team();
+        var channel = Channel("C");
+        var trigger = "888." + Name();
+        _host.Slack.Given(Request.Create().WithPath("/api/views.open").UsingPost().WithBody(b => b != null && b.Contains(trigger))).AtPriority(1)
+            .RespondWith(SlackHost.OkJson(new JsonObject { ["ok"] = true, ["view"] = new JsonObject { ["id"] = "VTHREAD" + channel, ["hash"] = "156772938.1827394" } }));
+        _host.Slack.Given(Request.Create().WithPath("/api/conversations.replies").UsingPost().WithBody(b => b != null && b.Contains(channel))).AtPriority(1)
+            .RespondWith(SlackHost.OkJson(new JsonObject
+            {
+                ["ok"] = true,
+                ["messages"] = new JsonArray(
+                    new JsonObject { ["type"] = "message", ["user"] = "UANN", ["text"] = "Why does the nightly build time out?", ["ts"] = "1700000200.000100", ["reply_count"] = 2 },
+                    new JsonObject { ["type"] = "message", ["user"] = "UBO", ["text"] = "The cache volume fills up", ["ts"] = "1700000201.000100", ["thread_ts"] = "1700000200.000100" },
+                    new JsonObject { ["type"] = "message", ["user"] = "UCY", ["text"] = "Run the prune job first", ["ts"] = "1700000202.000100", ["thread_ts"] = "1700000200.000100" }),
+                ["has_more"] = false,
+            }));
+
+        using var ack = await _host.InteractionAsync(new JsonObject
+        {
+            ["type"] = "message_action", ["callback_id"] = "learningbot_save_shared_answer", ["trigger_id"] = trigger,
+            ["team"] = new JsonObject { ["id"] = team }, ["user"] = new JsonObject { ["id"] = "UANN", ["name"] = "ann" },
+            ["channel"] = new JsonObject { ["id"] = channel, ["name"] = "builds" },
+            ["message"] = new JsonObject
+            {
+                ["type"] = "message", ["user"] = "UBO", ["text"] = "The cache volume fills up", ["ts"] = "1700000201.000100", ["thread_ts"] = "1700000200.000100",
+            },
+            ["response_url"] = _host.ResponseUrl(Name()),
+        });
+
+        var update = SlackHost.Json((await _host.WaitForCallsAsync("/api/views.update",
+            where: c => SlackHost.Json(c)["view_id"]!.GetValue<string>() == "VTHREAD" + channel)).Single());
+        Assert.That(update["hash"]!.GetValue<string>(), Is.EqualTo("156772938.1827394"), "an update never overwrites a newer view");
+        var blocks = update["view"]!["blocks"]!;
+        Assert.That(blocks[0]!["element"]!["initial_value"]!.GetValue<string>(), Is.EqualTo("Why does the nightly build time out?"));
+        Assert.That(blocks[1]!["element"]!["initial_value"]!.GetValue<string>(),
+            Is.EqualTo("Why does the nightly build time out?\n\nThe cache volume fills up\n\nRun the prune job first"));
+        var replies = _host.Calls("/api/conversations.replies").Single(c => c.RequestMessage.Body!.Contains(channel)).RequestMessage.Body!;
+        Assert.That(replies, Does.Contain("ts=1700000200.000100"));
+    }
+
+    [Test]
+    public async Task When_slack_refuses_to_open_the_modal_the_person_is_told_privately()
+    {
+        var trigger = "555." + Name();
+        _host.Slack.Given(Request.Create().WithPath("/api/views.open").UsingPost().WithBody(b => b != null && b.Contains(trigger))).AtPriority(1)
+            .RespondWith(SlackHost.OkJson(new JsonObject { ["ok"] = false, ["error"] = "expired_trigger_id" }));
+        var reply = Name();
+
+        using var ack = await _host.CommandAsync("/kudos", "", _host.ResponseUrl(reply), team: Team(), triggerId: trigger);
+
+        var message = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + reply)).Single());
+        Assert.That(message["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
+        Assert.That(message["text"]!.GetValue<string>(), Does.Contain("expired_trigger_id").And.Contain("/kudos @name"));
+    }
 }

@@ -59,7 +59,7 @@ public static partial class SlackModals
                 ["type"] = "plain_text_input",
                 ["action_id"] = "text",
                 ["max_length"] = 300,
-                ["initial_value"] = question,
+                ["initial_value"] = Fit(question, 300),
                 ["placeholder"] = BlockKitRenderer.PlainText("How do I rotate the staging keys?"),
             }),
             Input("answer", "Answer", new JsonObject
@@ -68,7 +68,7 @@ public static partial class SlackModals
                 ["action_id"] = "text",
                 ["multiline"] = true,
                 ["max_length"] = 3000,
-                ["initial_value"] = answer,
+                ["initial_value"] = Fit(answer, 3000),
             })),
     };
 
@@ -132,6 +132,9 @@ public static partial class SlackModals
     }
 
     public static string ToJson(JsonObject view) => view.ToJsonString(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>An initial_value longer than the input's max_length makes Slack reject the whole view.</summary>
+    private static string Fit(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static string OneLine(string text) => WhitespaceRegex().Replace(text, " ");
 

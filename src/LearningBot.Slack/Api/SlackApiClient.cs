@@ -19,7 +19,7 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
     public const string HttpClientName = "slack";
 
     // Methods that take only form-encoded arguments (Slack accepts JSON bodies for write methods).
-    private static readonly HashSet<string> FormMethods = ["users.info", "oauth.v2.access"];
+    private static readonly HashSet<string> FormMethods = ["users.info", "conversations.replies", "oauth.v2.access"];
 
     public async Task<SlackApiResult> CallAsync(string teamId, string method, JsonObject arguments, CancellationToken cancellationToken)
     {

@@ -58,8 +58,8 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
             {
                 if (await conversation.FirstDeliveryAsync(teamId, deliveryId, ct))
                 {
-                    await slack.CallAsync(teamId, "views.open",
-                        new JsonObject { ["trigger_id"] = triggerId, ["view"] = SlackModals.Kudos(channelId) }, ct);
+                    await OpenModalAsync(teamId, triggerId, SlackModals.Kudos(channelId), Field("response_url"),
+                        "You can also type it: `/kudos @name for what they did #value`", ct);
                 }
             });
         }
@@ -252,15 +252,66 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 var text = SlackText.Normalise(Str(message, "text") ?? string.Empty).Text;
                 var channel = Str(payload["channel"], "id") ?? string.Empty;
                 var triggerId = Str(payload, "trigger_id");
-                return Enqueue("open share modal", ct => slack.CallAsync(teamId, "views.open", new JsonObject
-                {
-                    ["trigger_id"] = triggerId,
-                    ["view"] = SlackModals.Share(channel, SlackModals.GuessQuestion(text), text),
-                }, ct));
+                var threadTs = Str(message, "thread_ts") ?? (message?["reply_count"] is JsonValue ? Str(message, "ts") : null);
+                return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs,
+                    Str(payload, "response_url"), ct));
 
             default:
                 return Results.Ok();
         }
+    }
+
+    /// <summary>
+    /// Opens the modal first (the trigger expires after 3 seconds), then, for a message in a thread, reads the
+    /// thread and puts the whole conversation into the answer field with views.update.
+    /// </summary>
+    private async Task ShareShortcutAsync(string teamId, string channel, string? triggerId, string text, string? threadTs,
+        string? responseUrl, CancellationToken ct)
+    {
+        var question = SlackModals.GuessQuestion(text);
+        var opened = await OpenModalAsync(teamId, triggerId, SlackModals.Share(channel, question, text), responseUrl,
+            "You can also type it: `/learnbot share <question> :: <answer>`", ct);
+        var viewId = Str(opened?["view"], "id");
+        if (threadTs is null || viewId is null)
+        {
+            return;
+        }
+
+        var replies = await slack.CallAsync(teamId, "conversations.replies",
+            new JsonObject { ["channel"] = channel, ["ts"] = threadTs, ["limit"] = 50 }, ct);
+        var messages = (replies.Body?["messages"] as JsonArray)?.OfType<JsonObject>()
+            .Where(m => Str(m, "subtype") is null)
+            .Select(m => SlackText.Normalise(Str(m, "text") ?? string.Empty).Text)
+            .Where(t => t.Length > 0).ToList();
+        if (!replies.Ok || messages is null || messages.Count <= 1)
+        {
+            return; // no thread, or no history scope in that channel: the message alone is a fine start
+        }
+
+        var thread = string.Join("\n\n", messages);
+        await slack.CallAsync(teamId, "views.update", new JsonObject
+        {
+            ["view_id"] = viewId,
+            ["hash"] = Str(opened?["view"], "hash"),
+            ["view"] = SlackModals.Share(channel, SlackModals.GuessQuestion(messages[0]), thread),
+        }, ct);
+    }
+
+    /// <summary>views.open; when Slack refuses (e.g. expired_trigger_id), the person is told privately what to do instead.</summary>
+    private async Task<JsonObject?> OpenModalAsync(string teamId, string? triggerId, JsonObject view, string? responseUrl, string instead,
+        CancellationToken ct)
+    {
+        var opened = await slack.CallAsync(teamId, "views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, ct);
+        if (!opened.Ok && responseUrl is not null)
+        {
+            await slack.RespondAsync(responseUrl, new JsonObject
+            {
+                ["response_type"] = "ephemeral",
+                ["text"] = $"I couldn't open the form — Slack said `{opened.Error}`. Please try again. {instead}",
+            }, ct);
+        }
+
+        return opened.Ok ? opened.Body : null;
     }
 
     private IResult ViewSubmission(JsonObject payload, string teamId, string userId, string? userName)

@@ -24,8 +24,11 @@ public sealed class SlackOptions
     /// <summary>The OAuth callback as registered in the app; empty means derived from the request (…/slack/oauth/callback).</summary>
     public string? RedirectUri { get; set; }
 
-    /// <summary>Bot scopes requested at install; they must match the manifest.</summary>
-    public string Scopes { get; set; } = "app_mentions:read,chat:write,commands,im:history,im:write,users:read";
+    /// <summary>
+    /// Bot scopes requested at install; they must match the manifest. channels/groups:history only serve the
+    /// "Save as shared answer" shortcut (reading the thread of the chosen message).
+    /// </summary>
+    public string Scopes { get; set; } = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,users:read";
 
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
