@@ -379,4 +379,33 @@ public sealed class SlackEventAndInteractionTests
         Assert.That(message["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(message["text"]!.GetValue<string>(), Does.Contain("expired_trigger_id").And.Contain("/kudos @name"));
     }
+
+    [Test]
+    public async Task One_message_delivered_as_two_events_is_answered_once()
+    {
+        var team = Team();
+        var dm = Channel("D");
+        var evt = new JsonObject { ["user"] = "UANN", ["text"] = "<@UBOT> help", ["ts"] = "1700000300.000100", ["channel"] = dm };
+        var asMention = evt.DeepClone().AsObject();
+        asMention["type"] = "app_mention";
+        var asDm = evt.DeepClone().AsObject();
+        asDm["type"] = "message";
+        asDm["channel_type"] = "im";
+
+        using var first = await _host.EventAsync(team, asMention);
+        using var second = await _host.EventAsync(team, asDm);
+        await _host.DrainAsync();
+
+        var replies = _host.Calls("/api/chat.postEphemeral").Concat(_host.Calls("/api/chat.postMessage")).Count(ToChannel(dm));
+        Assert.That(replies, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Slacks_ssl_check_is_answered_with_200()
+    {
+        using var response = await _host.PostSignedAsync("/slack/commands", "ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO",
+            "application/x-www-form-urlencoded");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
 }

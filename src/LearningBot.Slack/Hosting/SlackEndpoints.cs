@@ -34,6 +34,11 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
 
         var form = QueryHelpers.ParseQuery(request.Text);
         string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        if (Field("ssl_check") == "1")
+        {
+            return Results.Ok(); // Slack checking the certificate of the command URL
+        }
+
         var (teamId, userId, command) = (Field("team_id"), Field("user_id"), Field("command"));
         if (string.IsNullOrEmpty(teamId) || string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(command))
         {
@@ -137,6 +142,13 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
     {
         var userId = Str(evt, "user");
         var channel = Str(evt, "channel");
+        // One message can arrive as two events (e.g. app_mention and message.im): answer it once.
+        if (Str(evt, "type") is "app_mention" or "message" && channel is not null && Str(evt, "ts") is { } ts
+            && !await conversation.FirstDeliveryAsync(teamId, $"message:{channel}:{ts}", ct))
+        {
+            return;
+        }
+
         switch (Str(evt, "type"))
         {
             case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null:
