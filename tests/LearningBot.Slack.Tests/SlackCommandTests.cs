@@ -130,6 +130,18 @@ public sealed class SlackCommandTests
         Assert.That(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + who)).Single())["response_type"]!.GetValue<string>(),
             Is.EqualTo("ephemeral"));
 
+        var team = Team();
+        await _host.CommandAsync("/kudos", "<@UBO|bo> for reviewing my first PR", _host.ResponseUrl(Name()), team: team);
+        await _host.DrainAsync();
+        var top = Name();
+        await _host.CommandAsync("/learnbot", "kudos top week", _host.ResponseUrl(top), team: team);
+        var board = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + top)).Single());
+        Assert.That(AllText(board), Does.Contain("<@UBO>").And.Contain("1 kudos"));
+
+        var digest = Name();
+        await _host.CommandAsync("/learnbot", "digest", _host.ResponseUrl(digest), team: team);
+        Assert.That(AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + digest)).Single())), Does.Contain("reviewing my first PR"));
+
         var wrong = Name();
         await _host.CommandAsync("/learnbot", "share no separator here", _host.ResponseUrl(wrong), team: Team());
         var error = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + wrong)).Single());
