@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LearningBot.Slack.Verification;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -26,7 +27,7 @@ public sealed class SlackHost : IAsyncDisposable
 
     private readonly string _directory;
 
-    public SlackHost(IDictionary<string, string?>? overrides = null)
+    public SlackHost(IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         Slack = WireMockServer.Start();
         StubDefaults();
@@ -53,6 +54,11 @@ public sealed class SlackHost : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         });
     }

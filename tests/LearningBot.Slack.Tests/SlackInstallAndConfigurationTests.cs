@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 
 namespace LearningBot.Slack.Tests;
@@ -115,6 +116,30 @@ public sealed class SlackInstallAndConfigurationTests
         Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no OAuth install without a client id");
         Assert.That(help.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await host.WaitForCallsAsync("/response/single");
+    }
+
+    [Test]
+    public async Task The_host_accepts_slacks_published_request_at_its_time_and_rejects_it_five_minutes_later()
+    {
+        // Slack's documented example, sent byte for byte to the real endpoint, with the host's clock at the signing time.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1531420618).AddSeconds(30));
+        await using var host = new SlackHost(new Dictionary<string, string?> { ["Slack:SigningSecret"] = "8f742231b10e8888abcd99yyyzzz85a5" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        const string body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar" +
+                            "&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com" +
+                            "%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+        const string signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+
+        using var accepted = await host.PostSignedAsync("/slack/commands", body, "application/x-www-form-urlencoded", 1531420618, signature);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // /webhook-collect is not one of ours: a private hint, straight in the ack.
+        var ack = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
+        Assert.That(ack["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
+        Assert.That(ack["text"]!.GetValue<string>(), Does.Contain("/learnbot help"));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        using var replayed = await host.PostSignedAsync("/slack/commands", body, "application/x-www-form-urlencoded", 1531420618, signature);
+        Assert.That(replayed.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     private static IEnumerable<string> Flatten(Exception? exception)
