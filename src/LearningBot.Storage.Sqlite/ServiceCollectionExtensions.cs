@@ -1,4 +1,5 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
@@ -9,6 +10,7 @@ using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Conversations;
+using LearningBot.Storage.Sqlite.Installations;
 using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Storage.Sqlite.Kudos;
 using LearningBot.Storage.Sqlite.Learnings;
@@ -39,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<INudgeRepository, SqliteNudgeRepository>();
         services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IConversationRepository, SqliteConversationRepository>();
+        services.AddSingleton<IInstallationRepository, SqliteInstallationRepository>();
         return services;
     }
 }

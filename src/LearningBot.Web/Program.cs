@@ -3,6 +3,7 @@ using LearningBot.Core;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Storage;
+using LearningBot.Slack.Hosting;
 using LearningBot.Web.Hosting;
 using LearningBot.Web.Playground;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
+builder.AddSlack(); // no-op unless the Slack section configures it
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddProblemDetails();
@@ -45,6 +47,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
 });
 app.UseStatusCodePages();
 app.MapHealthEndpoints();
+app.MapSlack();
 if (playgroundEnabled)
 {
     app.UseDefaultFiles();

@@ -13,6 +13,19 @@ public sealed partial class CommandParser
     public const int MaxTextLength = 4000;
     public const int MaxMinutes = 24 * 60;
 
+    /// <summary>The words that start a command (keep in step with the switch in <see cref="Parse"/>).</summary>
+    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "learned", "learnt", "til", "kudos", "thanks", "share", "ask", "who", "digest", "settings", "help", "?", "helped",
+    };
+
+    /// <summary>
+    /// True when the text starts with a command word. Adapters use it where free text has its own meaning,
+    /// e.g. a DM to the bot that is not a command is a learning.
+    /// </summary>
+    public static bool StartsWithCommand(string? text) =>
+        Keywords.Contains(SplitFirstWord(CleanControlCharacters(text ?? string.Empty).Trim()).First);
+
     public ParseResult Parse(string? text)
     {
         var trimmed = CleanControlCharacters(text ?? string.Empty).Trim();

@@ -36,6 +36,9 @@ public interface IKnowledgeRepository
 
     /// <summary>Counts one "this helped" per person per post; returns the post afterwards, or null if it does not exist in that team.</summary>
     Task<KnowledgePost?> MarkHelpfulAsync(string teamId, string postId, string userId, CancellationToken cancellationToken);
+
+    /// <summary>The team's most helpful shared answers (most "this helped" first, then newest): for App Home.</summary>
+    Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken);
 }
 
 public interface IQuestionRepository

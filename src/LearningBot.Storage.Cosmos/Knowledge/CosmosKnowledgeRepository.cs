@@ -67,6 +67,31 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRep
         }, cancellationToken);
 
     /// <summary>
+    /// Helpful counts live in an array (one vote per person), which an index cannot order by; only posts with
+    /// votes are read and ranked here, then the newest posts fill up the list. Used by App Home, not by commands.
+    /// </summary>
+    public Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken) =>
+        store.RunAsync<IReadOnlyList<KnowledgePost>>(async token =>
+        {
+            var voted = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
+                new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_LENGTH(c.helpfulBy) > 0")
+                    .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
+            var ranked = voted.Select(ToPost)
+                .OrderByDescending(p => p.HelpfulCount).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id, StringComparer.Ordinal)
+                .Take(limit)
+                .ToList();
+            if (ranked.Count < limit)
+            {
+                var newest = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
+                    new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = @type ORDER BY c.createdAt DESC")
+                        .WithParameter("@limit", limit).WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
+                ranked.AddRange(newest.Select(ToPost).Where(p => p.HelpfulCount == 0).Take(limit - ranked.Count));
+            }
+
+            return ranked;
+        }, cancellationToken);
+
+    /// <summary>
     /// Posts are addressed by record id but stored under an id derived from the idempotency key, so this is
     /// a query, inside the team's partition, served by the index on <c>recordId</c>.
     /// </summary>

@@ -61,6 +61,14 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowle
             return await GetAsync(connection, transaction, teamId, postId, cancellationToken);
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId ORDER BY helpful_count DESC, created_at DESC, id DESC LIMIT $limit",
+            null, Map, cancellationToken, ("$teamId", teamId), ("$limit", limit));
+    }
+
     private static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
         string postId, CancellationToken cancellationToken) =>
         (await connection.QueryAsync($"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND id = $postId",
