@@ -5,7 +5,8 @@ using LearningBot.Slack.Api;
 
 namespace LearningBot.Slack.Adapter;
 
-public sealed record SlackUser(string DisplayName, bool IsAdmin);
+/// <param name="TimeZoneId">The IANA zone from the person's Slack profile (<c>tz</c>), if Slack sent one.</param>
+public sealed record SlackUser(string DisplayName, bool IsAdmin, string? TimeZoneId = null);
 
 /// <summary>
 /// users.info: the person's display name and whether they administer the workspace (for <c>settings</c>).
@@ -42,7 +43,7 @@ public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, TimeP
             fallbackName,
         }.FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) ?? userId;
         var isAdmin = user["is_admin"]?.GetValue<bool>() == true || user["is_owner"]?.GetValue<bool>() == true;
-        var found = new SlackUser(displayName, isAdmin);
+        var found = new SlackUser(displayName, isAdmin, user["tz"]?.GetValue<string>());
         _cache[(teamId, userId)] = (found, now + CacheFor);
         return found;
     }

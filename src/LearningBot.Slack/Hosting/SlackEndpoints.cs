@@ -174,6 +174,13 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                     new ReplyTarget(teamId, userId, channel, IsDirectChannel: true), null, ct);
                 break;
 
+            // A reply in a channel thread: maybe an answer to a standing-meeting prompt.
+            case "message" when Str(evt, "channel_type") is "channel" or "group" && userId is not null && channel is not null
+                                && Str(evt, "bot_id") is null && Str(evt, "subtype") is null
+                                && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
+                await conversation.RecordThreadReplyAsync(teamId, userId, channel, parentTs, replyTs, Str(evt, "text") ?? string.Empty, ct);
+                break;
+
             case "app_home_opened" when userId is not null && Str(evt, "tab") != "messages":
                 await appHome.PublishAsync(teamId, userId, ct);
                 break;

@@ -1,3 +1,4 @@
+using LearningBot.Core.Conversations;
 using LearningBot.Slack.Adapter;
 using LearningBot.Slack.Api;
 using Microsoft.AspNetCore.Builder;
@@ -66,6 +67,7 @@ public static class SlackHosting
         services.AddSingleton<SlackUsers>();
         services.AddSingleton<SlackReplySender>();
         services.AddSingleton<SlackConversation>();
+        services.AddSingleton<IProactiveMessenger, SlackMessenger>();
         services.AddSingleton<SlackAppHome>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddHostedService<SlackWorker>();
