@@ -28,8 +28,15 @@ public sealed record AskedQuestion(
     DateTimeOffset CreatedAt,
     string IdempotencyKey);
 
+/// <param name="AuthorId">Only this person's posts; null for the whole team.</param>
+/// <param name="Since">Only posts created at or after this instant; null for all time.</param>
+public sealed record KnowledgeQuery(string TeamId, string? AuthorId, DateTimeOffset? Since, int Limit);
+
 public interface IKnowledgeRepository
 {
+    /// <summary>Posts newest first.</summary>
+    Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken);
+
     Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken);
 
     Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken);

@@ -113,6 +113,9 @@ public static partial class BlockKitRenderer
                 CodeSpan code => "`" + Escape(code.Text.Replace("`", "'", StringComparison.Ordinal)) + "`",
                 MentionSpan mention when SlackIdRegex().IsMatch(mention.UserId) => $"<@{mention.UserId}>",
                 MentionSpan mention => Escape("@" + mention.DisplayName),
+                // Slack links need an absolute address; a relative one (no public base URL set) stays readable text.
+                LinkSpan link when Uri.TryCreate(link.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" =>
+                    $"<{Escape(url.AbsoluteUri).Replace("|", "%7C", StringComparison.Ordinal)}|{Escape(link.Text.Replace("|", "/", StringComparison.Ordinal))}>",
                 _ => Escape(span.PlainText),
             });
         }

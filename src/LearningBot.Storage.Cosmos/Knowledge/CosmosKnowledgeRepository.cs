@@ -33,6 +33,29 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRep
             return new WriteResult<KnowledgePost>(ToPost(stored), created);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                $"SELECT TOP {Math.Max(0, query.Limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type"
+                + (query.AuthorId is null ? string.Empty : " AND c.authorId = @authorId")
+                + (query.Since is null ? string.Empty : " AND c.createdAt >= @since")
+                + " ORDER BY c.createdAt DESC")
+            .WithParameter("@teamId", query.TeamId)
+            .WithParameter("@type", DocumentTypes.Knowledge);
+        if (query.AuthorId is { } authorId)
+        {
+            definition = definition.WithParameter("@authorId", authorId);
+        }
+
+        if (query.Since is { } since)
+        {
+            definition = definition.WithParameter("@since", since.ToUnixTimeMilliseconds());
+        }
+
+        return store.RunAsync<IReadOnlyList<KnowledgePost>>(async token =>
+            (await store.QueryTeamAsync<KnowledgeDocument>(query.TeamId, definition, token)).Select(ToPost).ToList(), cancellationToken);
+    }
+
     public Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken) =>
         store.RunAsync(async token => await FindAsync(teamId, postId, token) is { } document ? ToPost(document) : null, cancellationToken);
 

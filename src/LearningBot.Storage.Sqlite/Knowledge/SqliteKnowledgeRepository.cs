@@ -34,6 +34,20 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowle
             return new WriteResult<KnowledgePost>(post with { HelpfulCount = 0 }, Created: true);
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"""
+             SELECT {Columns} FROM knowledge_posts
+             WHERE team_id = $teamId AND ($authorId IS NULL OR author_id = $authorId) AND created_at >= $since
+             ORDER BY created_at DESC, rowid DESC
+             LIMIT $limit
+             """,
+            null, Map, cancellationToken,
+            ("$teamId", query.TeamId), ("$authorId", query.AuthorId), ("$since", query.Since?.ToUnixMs() ?? long.MinValue), ("$limit", query.Limit));
+    }
+
     public async Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
