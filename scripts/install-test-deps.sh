@@ -16,3 +16,10 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests…"
   apt_install chromium fonts-dejavu-core
 fi
+
+# Teams tests: the official adaptivecards library and Microsoft's Teams manifest schemas, pinned by package-lock.json.
+teams_node=tests/LearningBot.Teams.Tests/node
+if [ ! -d "$(dirname "$0")/../$teams_node/node_modules" ]; then
+  echo "Installing the Teams tests' Node checks (npm ci)…"
+  (cd "$(dirname "$0")/../$teams_node" && npm ci --no-audit --no-fund --loglevel=error)
+fi

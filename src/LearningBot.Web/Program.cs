@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using LearningBot.Core;
 using LearningBot.Core.Storage;
+using LearningBot.Teams.Hosting;
 using LearningBot.Web.Hosting;
 using LearningBot.Web.Playground;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
+builder.AddTeams(); // POST /api/messages; anonymous (Emulator-only) when MicrosoftAppId is not configured
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddProblemDetails();
@@ -27,6 +29,7 @@ foreach (var initializer in app.Services.GetServices<IStorageInitializer>())
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealthEndpoints();
+app.MapTeams();
 if (playgroundEnabled)
 {
     app.UseDefaultFiles();

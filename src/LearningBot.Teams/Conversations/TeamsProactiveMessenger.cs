@@ -1,0 +1,101 @@
+using System.Net;
+using LearningBot.Core.Conversations;
+using LearningBot.Core.Replies;
+using LearningBot.Teams.Hosting;
+using LearningBot.Teams.Messages;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Rest;
+
+namespace LearningBot.Teams.Conversations;
+
+/// <summary>
+/// Posts a reply into a stored Teams conversation (ContinueConversationAsync). Teams throttles bots per
+/// conversation (429): those and 5xx are retried with exponential backoff or Retry-After; 403/404 mean the
+/// bot was removed or the chat is gone, so the conversation is marked inactive and never tried again.
+/// </summary>
+public sealed partial class TeamsProactiveMessenger(
+    TeamsAdapter adapter,
+    IConversationRepository conversations,
+    IOptions<BotAuthOptions> auth,
+    IOptions<TeamsOptions> options,
+    TimeProvider time,
+    ILogger<TeamsProactiveMessenger> logger) : IProactiveMessenger
+{
+    public string Platform => TeamsIds.Platform;
+
+    public async Task<ProactiveSendResult> SendAsync(StoredConversation conversation, BotReply reply, CancellationToken cancellationToken)
+    {
+        if (conversation.Platform != Platform || !conversation.IsActive)
+        {
+            return ProactiveSendResult.NotAvailable;
+        }
+
+        var reference = TeamsConversations.ReadReference(conversation);
+        var retry = options.Value.Proactive;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await adapter.ContinueConversationAsync(auth.Value.MicrosoftAppId ?? string.Empty, reference,
+                    (turnContext, ct) => turnContext.SendActivityAsync(TeamsBot.ToActivity(reply), ct), cancellationToken);
+                return ProactiveSendResult.Sent;
+            }
+            catch (Exception ex) when (StatusOf(ex) is { } status)
+            {
+                if (status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+                {
+                    LogGone(conversation.Key, (int)status);
+                    await conversations.MarkInactiveAsync(conversation.Key, time.GetUtcNow(), cancellationToken);
+                    return ProactiveSendResult.Gone;
+                }
+
+                var retryable = status == HttpStatusCode.TooManyRequests || (int)status >= 500;
+                if (!retryable || attempt >= retry.MaxAttempts)
+                {
+                    LogFailed(ex, conversation.Key, (int)status, attempt);
+                    return ProactiveSendResult.Failed;
+                }
+
+                var delay = RetryAfter(ex) ?? TimeSpan.FromTicks(retry.BaseDelay.Ticks * (1L << (attempt - 1)));
+                delay = delay > retry.MaxDelay ? retry.MaxDelay : delay;
+                LogRetrying(conversation.Key, (int)status, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private static HttpStatusCode? StatusOf(Exception exception) => exception switch
+    {
+        ErrorResponseException e when e.Response is not null => e.Response.StatusCode,
+        HttpOperationException e when e.Response is not null => e.Response.StatusCode,
+        _ => null,
+    };
+
+    private static TimeSpan? RetryAfter(Exception exception)
+    {
+        var headers = exception switch
+        {
+            ErrorResponseException e => e.Response?.Headers,
+            HttpOperationException e => e.Response?.Headers,
+            _ => null,
+        };
+        if (headers is not null && headers.TryGetValue("Retry-After", out var values)
+            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Teams conversation {Key} answered {Status}: the bot was removed; marked inactive")]
+    private partial void LogGone(string key, int status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Teams conversation {Key} answered {Status} on attempt {Attempt}; retrying in {DelayMs} ms")]
+    private partial void LogRetrying(string key, int status, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending to Teams conversation {Key} failed with {Status} after {Attempt} attempts")]
+    private partial void LogFailed(Exception exception, string key, int status, int attempt);
+}
