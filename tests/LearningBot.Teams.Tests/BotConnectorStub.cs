@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +21,7 @@ public sealed record ConnectorRequest(string Method, string Path, string? Author
 }
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 standing in for the Bot Connector service (the activity's serviceUrl),
+/// A real HTTPS server on 127.0.0.1 standing in for the Bot Connector service (the activity's serviceUrl),
 /// and for the OpenID metadata + JWKS endpoints Bot Framework fetches to validate incoming tokens.
 /// Records every request; answers can be scripted (e.g. 429 twice, then 200).
 /// </summary>
@@ -30,6 +34,10 @@ public sealed class BotConnectorStub : IAsyncDisposable
     private BotConnectorStub(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = null!;
+
+    /// <summary>The stub's self-signed certificate (see <see cref="TestCertificate"/>).</summary>
+    public X509Certificate2 Certificate { get; private init; } = null!;
+
 
     public string ServiceUrl => BaseUrl + "/teams/";
 
@@ -63,10 +71,13 @@ public sealed class BotConnectorStub : IAsyncDisposable
     public static async Task<BotConnectorStub> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // HTTPS, because Bot Framework (Microsoft.IdentityModel) refuses OpenID metadata over plain HTTP.
+        var certificate = TestCertificate.Instance;
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var stub = new BotConnectorStub(app);
+        var stub = new BotConnectorStub(app) { Certificate = certificate };
         app.Run(stub.HandleAsync);
         await app.StartAsync();
         stub.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

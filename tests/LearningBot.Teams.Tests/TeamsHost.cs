@@ -15,7 +15,7 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _appId;
 
-    public TeamsHost(string databasePath, IDictionary<string, string?>? settings = null, string? appId = null)
+    public TeamsHost(BotConnectorStub connector, string databasePath, IDictionary<string, string?>? settings = null, string? appId = null)
     {
         _appId = appId;
         _settings = new Dictionary<string, string?>
@@ -24,7 +24,7 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
             ["Playground:Enabled"] = "false",
             ["Teams:Proactive:BaseDelay"] = "00:00:00.050",
             ["Teams:Proactive:MaxDelay"] = "00:00:00.200",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TEAMS_TEST_LOG") ?? "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace LearningBot.Teams.Hosting;
 
@@ -69,9 +70,23 @@ public static class TeamsRegistration
             logger.LogInformation("Teams endpoint /api/messages validates Bot Framework tokens ({Options}).", auth);
         }
 
-        app.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, TeamsBot bot,
-                CancellationToken cancellationToken) => adapter.ProcessAsync(request, response, bot, cancellationToken))
-            .DisableAntiforgery();
+        app.MapPost("/api/messages", ProcessAsync).DisableAntiforgery();
         return app;
+    }
+
+    private static async Task ProcessAsync(HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, TeamsBot bot,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await adapter.ProcessAsync(request, response, bot, cancellationToken);
+        }
+        catch (SecurityTokenException ex) when (!response.HasStarted)
+        {
+            // CloudAdapter turns most token problems into 401 itself, but lets a bad or missing signature escape
+            // as an exception (a 500). A forged token is the caller's fault: answer 401, the bot never ran.
+            loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a Teams request: {Reason}", ex.GetType().Name);
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+        }
     }
 }

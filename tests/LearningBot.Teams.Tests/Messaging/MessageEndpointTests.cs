@@ -18,7 +18,7 @@ public sealed class MessageEndpointTests
         _folder = new TempFolder();
         _connector = await BotConnectorStub.StartAsync();
         _connector.Members[Bo.Id] = (Bo.AadObjectId, Bo.Name);
-        _host = new TeamsHost(_folder.File("bot.db"));
+        _host = new TeamsHost(_connector, _folder.File("bot.db"));
         _teams = new TeamsActivities(_connector.ServiceUrl);
     }
 
