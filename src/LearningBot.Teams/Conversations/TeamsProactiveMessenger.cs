@@ -3,6 +3,7 @@ using LearningBot.Core.Conversations;
 using LearningBot.Core.Replies;
 using LearningBot.Teams.Hosting;
 using LearningBot.Teams.Messages;
+using Microsoft.Bot.Connector;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,33 +37,55 @@ public sealed partial class TeamsProactiveMessenger(
         var retry = options.Value.Proactive;
         for (var attempt = 1; ; attempt++)
         {
-            try
+            // The adapter hands exceptions inside a turn to its OnTurnError handler, so the send's failure is
+            // captured here to decide on retrying.
+            Exception? failure = null;
+            await adapter.ContinueConversationAsync(auth.Value.MicrosoftAppId ?? string.Empty, reference, async (turnContext, ct) =>
             {
-                await adapter.ContinueConversationAsync(auth.Value.MicrosoftAppId ?? string.Empty, reference,
-                    (turnContext, ct) => turnContext.SendActivityAsync(TeamsBot.ToActivity(reply), ct), cancellationToken);
+                try
+                {
+                    // A new message in the conversation (a new thread in a channel), not a reply to the stored activity.
+                    var connector = turnContext.TurnState.Get<IConnectorClient>();
+                    var activity = TeamsBot.ToActivity(reply);
+                    activity.Conversation = reference.Conversation;
+                    activity.From = reference.Bot;
+                    await connector.Conversations.SendToConversationAsync(reference.Conversation.Id, activity, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = ex;
+                }
+            }, cancellationToken);
+
+            if (failure is null)
+            {
                 return ProactiveSendResult.Sent;
             }
-            catch (Exception ex) when (StatusOf(ex) is { } status)
+
+            if (StatusOf(failure) is not { } status)
             {
-                if (status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
-                {
-                    LogGone(conversation.Key, (int)status);
-                    await conversations.MarkInactiveAsync(conversation.Key, time.GetUtcNow(), cancellationToken);
-                    return ProactiveSendResult.Gone;
-                }
-
-                var retryable = status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-                if (!retryable || attempt >= retry.MaxAttempts)
-                {
-                    LogFailed(ex, conversation.Key, (int)status, attempt);
-                    return ProactiveSendResult.Failed;
-                }
-
-                var delay = RetryAfter(ex) ?? TimeSpan.FromTicks(retry.BaseDelay.Ticks * (1L << (attempt - 1)));
-                delay = delay > retry.MaxDelay ? retry.MaxDelay : delay;
-                LogRetrying(conversation.Key, (int)status, attempt, delay.TotalMilliseconds);
-                await Task.Delay(delay, time, cancellationToken);
+                LogFailedWithoutStatus(failure, conversation.Key);
+                return ProactiveSendResult.Failed;
             }
+
+            if (status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+            {
+                LogGone(conversation.Key, (int)status);
+                await conversations.MarkInactiveAsync(conversation.Key, time.GetUtcNow(), cancellationToken);
+                return ProactiveSendResult.Gone;
+            }
+
+            var retryable = status == HttpStatusCode.TooManyRequests || (int)status >= 500;
+            if (!retryable || attempt >= retry.MaxAttempts)
+            {
+                LogFailed(failure, conversation.Key, (int)status, attempt);
+                return ProactiveSendResult.Failed;
+            }
+
+            var delay = RetryAfter(failure) ?? TimeSpan.FromTicks(retry.BaseDelay.Ticks * (1L << (attempt - 1)));
+            delay = delay > retry.MaxDelay ? retry.MaxDelay : delay;
+            LogRetrying(conversation.Key, (int)status, attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, time, cancellationToken);
         }
     }
 
@@ -89,6 +112,9 @@ public sealed partial class TeamsProactiveMessenger(
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending to Teams conversation {Key} failed")]
+    private partial void LogFailedWithoutStatus(Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams conversation {Key} answered {Status}: the bot was removed; marked inactive")]
     private partial void LogGone(string key, int status);
