@@ -101,6 +101,19 @@ public sealed class TeamsActivities(string serviceUrl)
         return activity.ToJsonString();
     }
 
+    /// <summary>An Action.Submit click (older clients): a message with no text whose value is the button's data.</summary>
+    public string CardSubmit(string id, Person from, string command, string replyToId)
+    {
+        var activity = Base("message", id, from, new JsonObject
+        {
+            ["isGroup"] = true, ["conversationType"] = "channel", ["tenantId"] = TenantId, ["id"] = ChannelConversationId,
+        });
+        activity["replyToId"] = replyToId;
+        activity["value"] = new JsonObject { ["command"] = command };
+        activity["channelData"] = ChannelData(team: true);
+        return activity.ToJsonString();
+    }
+
     public string ExtensionQuery(string id, Person from, string query, string commandId = "searchAnswers")
     {
         var activity = Base("invoke", id, from, new JsonObject

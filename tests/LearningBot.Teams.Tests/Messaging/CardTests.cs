@@ -36,6 +36,21 @@ public sealed class CardTests : TeamsTestBase
     }
 
     [Test]
+    public async Task An_action_submit_click_updates_the_clicked_card_through_the_connector()
+    {
+        await PostOkAsync(Teams.ChannelMessage("1732600000311", Bo, "share Where are the runbooks? :: In the ops wiki #ops"));
+        await PostOkAsync(Teams.ChannelMessage("1732600000312", Ann, "ask runbooks"));
+        var command = FindActions(Connector.SentActivities.Last().Card!).First()["data"]!["command"]!.GetValue<string>();
+
+        await PostOkAsync(Teams.CardSubmit("1732600000313", Ann, command, replyToId: "sent-card-1"));
+
+        var update = Connector.UpdatedActivities.Single();
+        Assert.That(update.Path, Is.EqualTo($"/teams/v3/conversations/{ChannelConversationId}/activities/sent-card-1"));
+        Assert.That(update.Card!.Text(), Does.Contain("Glad it helped"));
+        await NodeChecks.AssertValidCardsAsync([update.Card!]);
+    }
+
+    [Test]
     public async Task A_button_that_is_not_ours_gets_a_400_invoke_response()
     {
         var invoke = JsonNode.Parse(Teams.CardAction("1732600000305", Ann, "helped 1", "x"))!;
