@@ -75,6 +75,8 @@ public static class AdaptiveCardRenderer
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
             ["version"] = SchemaVersion,
             ["body"] = body,
+            // Shown by clients that cannot render the card, and read by screen readers in notifications.
+            ["fallbackText"] = PlainTextRenderer.Render(reply),
         };
         var msteams = new JObject { ["width"] = "Full" };
         if (mentions.Count > 0)

@@ -86,7 +86,8 @@ public sealed class CardTests : TeamsTestBase
 
         var cards = Connector.SentActivities.Select(a => a.Card!).ToList();
         Assert.That(cards, Has.Count.EqualTo(commands.Length));
-        Assert.That(Connector.SentActivities.All(a => a.Body!["summary"]!.GetValue<string>().Length > 0), "each card has a plain-text fallback");
+        Assert.That(Connector.SentActivities.All(a => a.Body!["summary"]!.GetValue<string>().Length > 0), "each message has a plain-text summary");
+        Assert.That(cards.All(c => c["fallbackText"]!.GetValue<string>().Length > 0), "each card has a plain-text fallback");
         // User text outside mentions goes into TextRuns, which Teams never reads as markdown.
         var reason = FindAll(cards[3], "TextRun").Single(r => r["text"]!.GetValue<string>().Contains("great", StringComparison.Ordinal));
         Assert.That(reason["text"]!.GetValue<string>(), Is.EqualTo("the *great* [review](http://x)"));
