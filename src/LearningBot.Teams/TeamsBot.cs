@@ -124,6 +124,10 @@ public sealed partial class TeamsBot(
         }
     }
 
+    /// <summary>Uninstalling from a personal chat sends installationUpdate (not always membersRemoved): stop sending there too.</summary>
+    protected override Task OnInstallationUpdateRemoveAsync(ITurnContext<IInstallationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        conversations.MarkInactiveAsync(turnContext.Activity.Conversation.Id, cancellationToken);
+
     /// <summary>Runs a button's command as the person who clicked; the result replaces the card.</summary>
     private async Task<JObject> RunCardCommandAsync(Activity activity, string command, CancellationToken cancellationToken)
     {

@@ -72,6 +72,16 @@ public sealed class TeamsActivities(string serviceUrl)
         return activity.ToJsonString();
     }
 
+    /// <summary>The app was uninstalled from a personal chat (installationUpdate, action "remove").</summary>
+    public string Uninstalled(string id, Person by)
+    {
+        var activity = Base("installationUpdate", id, by,
+            new JsonObject { ["conversationType"] = "personal", ["tenantId"] = TenantId, ["id"] = by.PersonalConversationId });
+        activity["action"] = "remove";
+        activity["channelData"] = ChannelData(team: false);
+        return activity.ToJsonString();
+    }
+
     public string BotRemoved(string id, Person by)
     {
         var activity = Base("conversationUpdate", id, by,

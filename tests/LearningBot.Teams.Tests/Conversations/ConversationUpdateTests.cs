@@ -51,4 +51,13 @@ public sealed class ConversationUpdateTests : TeamsTestBase
         Assert.That(personal!.Key, Is.EqualTo("msteams:" + Ann.PersonalConversationId));
         Assert.That(Connector.SentActivities.Single().Path, Does.StartWith($"/teams/v3/conversations/{Ann.PersonalConversationId}/activities"));
     }
+
+    [Test]
+    public async Task Uninstalling_from_a_personal_chat_stops_private_messages_there()
+    {
+        await PostOkAsync(Teams.BotAdded("f:1", Ann, personal: true));
+        await PostOkAsync(Teams.Uninstalled("f:2", Ann));
+
+        Assert.That(await Conversations.FindPersonalAsync("msteams:" + TenantId, Ann.AadObjectId, default), Is.Null);
+    }
 }
