@@ -15,8 +15,12 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _appId;
 
-    public TeamsHost(BotConnectorStub connector, string databasePath, IDictionary<string, string?>? settings = null, string? appId = null)
+    private readonly string _environment;
+
+    public TeamsHost(BotConnectorStub connector, string databasePath, IDictionary<string, string?>? settings = null, string? appId = null,
+        string environment = "Development")
     {
+        _environment = environment;
         _appId = appId;
         _settings = new Dictionary<string, string?>
         {
@@ -36,7 +40,7 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -14,6 +14,9 @@ public sealed class TeamsOptions
     public string[] AdminUserIds { get; set; } = [];
 
     public ProactiveOptions Proactive { get; set; } = new();
+
+    /// <summary>Serve /api/messages without authentication in Production when no MicrosoftAppId is set (default: no).</summary>
+    public bool AllowAnonymousInProduction { get; set; }
 }
 
 public sealed class ProactiveOptions

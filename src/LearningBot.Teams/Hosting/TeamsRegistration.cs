@@ -63,6 +63,15 @@ public static class TeamsRegistration
         var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsRegistration).FullName!);
         if (auth.IsAnonymous)
         {
+            // Anonymous mode accepts any caller and any serviceUrl: fine for the Emulator on a laptop, never on a server.
+            var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+            var options = app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value;
+            if (environment.IsProduction() && !options.AllowAnonymousInProduction)
+            {
+                logger.LogWarning("Teams is off: no MicrosoftAppId is configured, and /api/messages is not served anonymously in Production.");
+                return app;
+            }
+
             logger.LogWarning("Teams endpoint /api/messages runs WITHOUT authentication (no MicrosoftAppId): for the Bot Framework Emulator only.");
         }
         else

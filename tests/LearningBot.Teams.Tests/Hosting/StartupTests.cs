@@ -19,6 +19,19 @@ public sealed class StartupTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    public async Task In_production_without_an_app_id_the_endpoint_is_not_served_anonymously()
+    {
+        using var folder = new TempFolder();
+        await using var connector = await BotConnectorStub.StartAsync();
+        await using var host = new TeamsHost(connector, folder.File("bot.db"), environment: "Production");
+
+        using var response = await host.PostActivityAsync(new TeamsActivities(connector.ServiceUrl).ChannelMessage("1", TeamsActivities.Ann, "help"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(connector.Requests, Is.Empty);
+    }
+
     [TestCase("not-a-guid", "pw-Zq81x", null, null, "MicrosoftAppId must be")]
     [TestCase("3f1c2b9e-5d4a-4e8f-9a7b-1c2d3e4f5a6b", null, null, null, "MicrosoftAppPassword (the client secret) is required")]
     [TestCase("3f1c2b9e-5d4a-4e8f-9a7b-1c2d3e4f5a6b", "pw-Zq81x", "SingleTenant", null, "needs MicrosoftAppTenantId")]
