@@ -1,5 +1,6 @@
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
 using LearningBot.Teams.Cards;
@@ -27,6 +28,7 @@ public sealed partial class TeamsBot(
     TeamsConversations conversations,
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
+    PromptAnswerRecorder promptAnswers,
     IOptions<TeamsOptions> options,
     TimeProvider time,
     ILogger<TeamsBot> logger) : TeamsActivityHandler
@@ -58,6 +60,19 @@ public sealed partial class TeamsBot(
 
         var message = await TeamsMessageTranslator.TranslateAsync(activity, (m, ct) => ResolveMentionAsync(turnContext, m, ct),
             _admins, cancellationToken);
+        var here = conversations.Describe(activity);
+        message = message with { Conversation = here };
+        if (!IsPersonal(activity) && !MentionsBot(activity))
+        {
+            // With the channel-message permission Teams sends every message; only replies to a prompt matter then.
+            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id)
+            {
+                await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken);
+            }
+
+            return;
+        }
+
         var reply = await pipeline.HandleAsync(message, cancellationToken);
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
@@ -71,6 +86,9 @@ public sealed partial class TeamsBot(
         await turnContext.SendActivityAsync(ToActivity(reply), cancellationToken);
         await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
     }
+
+    private static bool MentionsBot(Activity activity) =>
+        activity.GetMentions().Any(m => m.Mentioned?.Id == activity.Recipient?.Id);
 
     protected override async Task<AdaptiveCardInvokeResponse> OnAdaptiveCardInvokeAsync(ITurnContext<IInvokeActivity> turnContext,
         AdaptiveCardInvokeValue invokeValue, CancellationToken cancellationToken)

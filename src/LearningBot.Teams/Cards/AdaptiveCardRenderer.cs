@@ -168,6 +168,11 @@ public static class AdaptiveCardRenderer
             case CodeSpan:
                 run["fontType"] = "Monospace";
                 break;
+            case LinkSpan link when Uri.TryCreate(link.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http":
+                run["text"] = link.Text;
+                run["color"] = "Accent";
+                run["selectAction"] = new JObject { ["type"] = "Action.OpenUrl", ["url"] = url.AbsoluteUri };
+                break;
         }
 
         return run;

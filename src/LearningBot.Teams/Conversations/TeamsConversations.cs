@@ -9,19 +9,28 @@ namespace LearningBot.Teams.Conversations;
 public sealed class TeamsConversations(IConversationRepository repository, TimeProvider time)
 {
     /// <summary>Saves where this activity came from; true when the conversation is new to the bot (or was inactive).</summary>
-    public Task<bool> SaveAsync(Activity activity, CancellationToken cancellationToken)
+    public Task<bool> SaveAsync(Activity activity, CancellationToken cancellationToken) =>
+        repository.SaveAsync(Describe(activity), cancellationToken);
+
+    /// <summary>
+    /// The conversation an activity belongs to, as the bot would post there later. In a channel that is the
+    /// channel itself, not the thread the message was in, so a proactive post starts a new thread.
+    /// </summary>
+    public StoredConversation Describe(Activity activity)
     {
         var reference = activity.GetConversationReference();
-        var kind = activity.Conversation?.ConversationType switch
+        var (channel, _) = TeamsIds.Thread(activity.Conversation!.Id);
+        reference.Conversation = new ConversationAccount(reference.Conversation.IsGroup, reference.Conversation.ConversationType, channel,
+            reference.Conversation.Name, reference.Conversation.AadObjectId, reference.Conversation.Role, reference.Conversation.TenantId);
+        var kind = activity.Conversation.ConversationType switch
         {
             "personal" => ConversationKind.Personal,
             "channel" => ConversationKind.Channel,
             _ => ConversationKind.GroupChat,
         };
-        var conversation = new StoredConversation(TeamsIds.ConversationKey(activity.Conversation!.Id), TeamsIds.Platform,
-            TeamsIds.TeamId(activity), kind, kind == ConversationKind.Personal && activity.From is { } from ? TeamsIds.UserId(from) : null,
+        return new StoredConversation(TeamsIds.ConversationKey(channel), TeamsIds.Platform, TeamsIds.TeamId(activity), kind,
+            kind == ConversationKind.Personal && activity.From is { } from ? TeamsIds.UserId(from) : null,
             JsonConvert.SerializeObject(reference), IsActive: true, time.GetUtcNow());
-        return repository.SaveAsync(conversation, cancellationToken);
     }
 
     public Task MarkInactiveAsync(string conversationId, CancellationToken cancellationToken) =>

@@ -27,4 +27,15 @@ public static class TeamsIds
 
     /// <summary>Where an activity id is unique, and the key of a stored conversation.</summary>
     public static string ConversationKey(string conversationId) => $"{Platform}:{conversationId}";
+
+    /// <summary>
+    /// A channel message's conversation id names its thread: <c>19:…@thread.tacv2;messageid={root post id}</c>.
+    /// Splits it into the channel and the root post (null outside a thread).
+    /// </summary>
+    public static (string Channel, string? RootMessageId) Thread(string conversationId)
+    {
+        const string marker = ";messageid=";
+        var at = conversationId.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? (conversationId, null) : (conversationId[..at], conversationId[(at + marker.Length)..]);
+    }
 }
