@@ -30,7 +30,7 @@ public static class CorpusDatabase
     public const int ThroughRepositories = 1_000;
 
     // Bump when the generated data changes, so an old cached file is not reused.
-    private const int CorpusVersion = 1;
+    private const int CorpusVersion = 2;
 
     public static string MemberId(int index) => $"U{index:D4}";
 

@@ -4,7 +4,9 @@ namespace LearningBot.Benchmarks.Corpus;
 
 /// <summary>
 /// Deterministic, English-looking workplace text: sentences drawn from a vocabulary of about 3,000
-/// words with Zipf-distributed frequencies (a few words everywhere, most words rare), which is what
+/// words with Zipf-distributed frequencies over the whole vocabulary (s = 1): the function words take
+/// the top ranks and about half of all tokens, as in English, and content words follow from rank 41
+/// (the most common one is about 0.3% of tokens, so in roughly one document in eight), which is what
 /// makes full-text search costs realistic. Same seed, same text, on every machine.
 /// </summary>
 public sealed class TextGenerator
@@ -65,6 +67,7 @@ public sealed class TextGenerator
     private readonly Random _random;
     private readonly string[] _contentWords;
     private readonly double[] _contentCumulative;
+    private readonly double _functionShare;
 
     public TextGenerator(int seed)
     {
@@ -74,9 +77,11 @@ public sealed class TextGenerator
         var total = 0.0;
         for (var rank = 0; rank < _contentWords.Length; rank++)
         {
-            total += 1.0 / (rank + 1); // Zipf, s = 1
+            total += 1.0 / (FunctionWords.Length + rank + 1); // Zipf, s = 1, ranked after the function words
             _contentCumulative[rank] = total;
         }
+
+        _functionShare = FunctionWordWeight() / (FunctionWordWeight() + total);
     }
 
     public IReadOnlyList<string> ContentWords => _contentWords;
@@ -109,7 +114,7 @@ public sealed class TextGenerator
         var text = new StringBuilder();
         for (var i = 0; i < count; i++)
         {
-            var word = _random.NextDouble() < 0.4 ? FunctionWords[_random.Next(FunctionWords.Length)] : ContentWord();
+            var word = _random.NextDouble() < _functionShare ? FunctionWord() : ContentWord();
             if (i == 0)
             {
                 text.Append(char.ToUpperInvariant(word[0])).Append(word.AsSpan(1));
@@ -122,6 +127,25 @@ public sealed class TextGenerator
 
         return text.Append('.').ToString();
     }
+
+    private string FunctionWord()
+    {
+        // Zipf within the function words too (rank 1 = "the").
+        var target = _random.NextDouble() * FunctionWordWeight();
+        var sum = 0.0;
+        for (var rank = 0; rank < FunctionWords.Length; rank++)
+        {
+            sum += 1.0 / (rank + 1);
+            if (sum >= target)
+            {
+                return FunctionWords[rank];
+            }
+        }
+
+        return FunctionWords[^1];
+    }
+
+    private static double FunctionWordWeight() => Enumerable.Range(1, FunctionWords.Length).Sum(rank => 1.0 / rank);
 
     public string Paragraph(int minSentences, int maxSentences)
     {
