@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Perfolizer.Mathematics.OutlierDetection;
 using LearningBot.Benchmarks.Corpus;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Knowledge;
@@ -14,6 +15,7 @@ namespace LearningBot.Benchmarks;
 /// generated ones with common and rare words, and paraphrases of questions that were really shared.
 /// </summary>
 [InvocationCount(1)]
+[Outliers(OutlierMode.DontRemove)] // slow questions are the point of a P95: keep them
 [WarmupCount(30)]
 [IterationCount(300)]
 public class AskCorpusBenchmarks

@@ -11,6 +11,20 @@ internal static class Probe
 {
     public static async Task RunAsync(int calls)
     {
+        var commands = new CommandBenchmarks();
+        await commands.SetupAsync();
+        try
+        {
+            await MeasureAsync("learned", calls, () => commands.Learned());
+            await MeasureAsync("kudos", calls, () => commands.Kudos());
+            await MeasureAsync("ask (fixed question)", calls, () => commands.Ask());
+            await MeasureAsync("help", calls, () => commands.Help());
+        }
+        finally
+        {
+            await commands.CleanupAsync();
+        }
+
         var ask = new AskCorpusBenchmarks();
         await ask.SetupAsync();
         try
@@ -44,7 +58,7 @@ internal static class Probe
 
         var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / calls;
         Array.Sort(times);
-        Console.WriteLine($"{name,-20} median {times[calls / 2]:F2} ms  p95 {times[(int)(calls * 0.95)]:F2} ms  max {times[^1]:F2} ms" +
+        Console.WriteLine($"{name,-22} median {times[calls / 2]:F2} ms  p95 {times[(int)(calls * 0.95)]:F2} ms  max {times[^1]:F2} ms" +
                           $"  mean CPU {cpuPerCall:F2} ms/call");
     }
 }
