@@ -1,4 +1,6 @@
 using LearningBot.Core;
+using LearningBot.Core.Commands;
+using LearningBot.Core.Insights;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,7 @@ public static class BotServices
         services.AddLogging();
         services.AddLearningBotCore();
         services.AddSqliteStorage(databasePath);
+        services.AddSingleton<IPrivateLinks, RelativeLinks>(); // the web host signs these; no benchmark follows a link
         var provider = services.BuildServiceProvider();
         foreach (var initializer in provider.GetServices<IStorageInitializer>())
         {
@@ -25,5 +28,14 @@ public static class BotServices
         }
 
         return provider;
+    }
+
+    private sealed class RelativeLinks : IPrivateLinks
+    {
+        public TimeSpan Lifetime => TimeSpan.FromMinutes(15);
+
+        public string Dashboard(string teamId, string userId) => "/dashboard/signin";
+
+        public string Export(string teamId, string userId, ExportScope scope) => "/export";
     }
 }

@@ -26,11 +26,71 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
         if (hits.Count < query.Limit && words.Count > 1)
         {
             var seen = hits.Select(h => (h.Kind, h.Id, h.PersonId)).ToHashSet();
-            var more = await RunAsync(connection, query, words, "OR", cancellationToken);
+            var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
+            var more = await RunAsync(connection, query, anyWords, "OR", cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains((h.Kind, h.Id, h.PersonId))).Take(query.Limit - hits.Count));
         }
 
         return hits;
+    }
+
+    /// <summary>
+    /// A word found in more than this share of all documents says little about which one answers the question.
+    /// </summary>
+    internal const double VeryCommonShare = 0.02;
+
+    /// <summary>
+    /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
+    /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
+    /// Lucene's common-terms query, very common words are left out of that fallback when the question has rarer
+    /// ones; the all-words search before it still uses every word. Frequencies come from the index's own
+    /// vocabulary, with each word stemmed by the same tokenizer (through a small temp table).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
+        CancellationToken cancellationToken)
+    {
+        var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
+        if (documents < 1 / VeryCommonShare * 10)
+        {
+            return words; // a small index: the full fallback is cheap
+        }
+
+        await connection.ExecuteAsync(
+            """
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms USING fts5 (word, tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms_vocab USING fts5vocab(temp, query_terms, 'instance');
+            DELETE FROM temp.query_terms;
+            """, null, cancellationToken);
+        for (var i = 0; i < words.Count; i++)
+        {
+            await connection.ExecuteAsync("INSERT INTO temp.query_terms (rowid, word) VALUES ($i, $word)", null, cancellationToken,
+                ("$i", i), ("$word", words[i]));
+        }
+
+        var stems = (await connection.QueryAsync("SELECT doc, term FROM temp.query_terms_vocab", null,
+                r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
+            .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
+        var rare = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!stems.TryGetValue(i, out var stem))
+            {
+                continue;
+            }
+
+            // Long words match as prefixes, so count every term the prefix covers (an upper bound on documents).
+            var frequency = Convert.ToDouble(await connection.ScalarAsync(
+                words[i].Length >= 4
+                    ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
+                    : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
+                null, cancellationToken, ("$stem", stem)));
+            if (frequency <= documents * VeryCommonShare)
+            {
+                rare.Add(words[i]);
+            }
+        }
+
+        return rare.Count > 0 ? rare : words;
     }
 
     /// <summary>
