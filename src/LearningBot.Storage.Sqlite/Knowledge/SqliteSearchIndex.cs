@@ -35,9 +35,10 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
     }
 
     /// <summary>
-    /// A word found in more than this share of all documents says little about which one answers the question.
+    /// A word found in more than this share of all documents says little about which one answers the question
+    /// (1 in 200: in a 200,000-document index, words in over 1,000 documents).
     /// </summary>
-    internal const double VeryCommonShare = 0.02;
+    internal const double VeryCommonShare = 0.005;
 
     /// <summary>
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
@@ -50,7 +51,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
         CancellationToken cancellationToken)
     {
         var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
-        if (documents < 1 / VeryCommonShare * 10)
+        if (documents < 1000)
         {
             return words; // a small index: the full fallback is cheap
         }
@@ -71,6 +72,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
                 r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
             .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
         var rare = new List<string>();
+        var rarest = (Word: words[0], Frequency: double.MaxValue);
         for (var i = 0; i < words.Count; i++)
         {
             if (!stems.TryGetValue(i, out var stem))
@@ -88,9 +90,15 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
             {
                 rare.Add(words[i]);
             }
+
+            if (frequency < rarest.Frequency)
+            {
+                rarest = (words[i], frequency);
+            }
         }
 
-        return rare.Count > 0 ? rare : words;
+        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
+        return rare.Count > 0 ? rare : [rarest.Word];
     }
 
     /// <summary>
