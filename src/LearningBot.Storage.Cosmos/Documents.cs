@@ -14,6 +14,12 @@ internal static class DocumentTypes
     public const string KudosBudget = "kudosBudget";
 }
 
+/// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
+internal interface IETagged
+{
+    string? ETag { get; }
+}
+
 /// <summary>
 /// Fields a searchable document carries for <see cref="Knowledge.CosmosSearchIndex"/>. Only these two text
 /// paths are in the full-text policy; <c>searchKind</c> is null on records that must not be found (private learnings).
@@ -79,6 +85,9 @@ internal sealed record LearningDocument : ISearchable
     public int? Minutes { get; init; }
 
     public bool IsPrivate { get; init; }
+
+    /// <summary>The prompt occurrence this entry answered (indexed: the digest lists an occurrence's answers).</summary>
+    public string? OccurrenceId { get; init; }
 
     /// <summary>Unix milliseconds: sortable and range-indexable.</summary>
     public required long CreatedAt { get; init; }
