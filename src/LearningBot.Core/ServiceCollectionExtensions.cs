@@ -1,6 +1,8 @@
 using LearningBot.Core.Commands;
 using LearningBot.Core.Digest;
 using LearningBot.Core.Help;
+using LearningBot.Core.Insights;
+using LearningBot.Core.Privacy;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
@@ -38,6 +40,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, SetPromptHandler>();
         services.AddSingleton<ICommandHandler, PromptActionHandler>();
         services.AddSingleton<ICommandHandler, NudgeHandler>();
+        services.AddSingleton<ICommandHandler, MeHandler>();
+        services.AddSingleton<ICommandHandler, InsightsHandler>();
+        services.AddSingleton<ICommandHandler, ExportHandler>();
+        services.AddSingleton<ICommandHandler, ForgetMeHandler>();
+        services.AddSingleton<TeamActivityReader>();
 
         services.AddOptions<SchedulerOptions>();
         services.AddSingleton<PromptScheduler>();

@@ -1,19 +1,23 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Nudges;
 using LearningBot.Core.Outbox;
+using LearningBot.Core.Privacy;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Conversations;
+using LearningBot.Storage.Sqlite.Installations;
 using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Storage.Sqlite.Kudos;
 using LearningBot.Storage.Sqlite.Learnings;
 using LearningBot.Storage.Sqlite.Members;
 using LearningBot.Storage.Sqlite.Outbox;
+using LearningBot.Storage.Sqlite.Privacy;
 using LearningBot.Storage.Sqlite.Prompts;
 using LearningBot.Storage.Sqlite.Settings;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +42,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPromptRepository, SqlitePromptRepository>();
         services.AddSingleton<INudgeRepository, SqliteNudgeRepository>();
         services.AddSingleton<IOutbox, SqliteOutbox>();
+        services.AddSingleton<IPersonalDataStore, SqlitePersonalDataStore>();
         services.AddSingleton<IConversationRepository, SqliteConversationRepository>();
+        services.AddSingleton<IInstallationRepository, SqliteInstallationRepository>();
         return services;
     }
 }

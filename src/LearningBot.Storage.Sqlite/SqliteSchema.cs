@@ -197,6 +197,22 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_outbox_due ON outbox (state, not_before);
         """,
+        """
+        -- Bot credentials per workspace (OAuth installs). Kept after uninstall, inactive, so a
+        -- reinstall replaces the row and history of who installed stays visible.
+        CREATE TABLE installations (
+            platform TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            team_name TEXT NOT NULL,
+            bot_user_id TEXT NOT NULL,
+            bot_token TEXT NOT NULL,
+            installed_by TEXT NOT NULL,
+            installed_at INTEGER NOT NULL,
+            is_active INTEGER NOT NULL,
+            deactivated_at INTEGER,
+            PRIMARY KEY (platform, team_id)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -3,6 +3,8 @@ using LearningBot.Core;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Storage;
+using LearningBot.Slack.Hosting;
+using LearningBot.Web.Dashboard;
 using LearningBot.Web.Hosting;
 using LearningBot.Web.Playground;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
+builder.AddSlack(); // no-op unless the Slack section configures it
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddProblemDetails();
@@ -21,6 +24,7 @@ builder.Services.AddOptions<SchedulerOptions>()
         "Scheduler: PollInterval must be positive, GraceWindow not negative, MaxParallelSends and BatchSize at least 1.")
     .ValidateOnStart();
 builder.Services.AddHostedService<SchedulerHostedService>();
+builder.AddDashboard();
 
 
 // The playground accepts any team and user name, so it is for local use: on unless running in Production.
@@ -44,11 +48,16 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthEndpoints();
+app.MapDashboard();
+app.MapSlack();
 if (playgroundEnabled)
 {
-    app.UseDefaultFiles();
-    app.UseStaticFiles();
+    app.MapGet("/", (IWebHostEnvironment environment) =>
+        Results.File(Path.Combine(environment.WebRootPath, "index.html"), "text/html; charset=utf-8"));
     app.MapPlayground();
 }
 

@@ -7,7 +7,11 @@ public enum Period { Week, Month, All }
 
 public enum LearningScope { Me, Person, Team }
 
-public sealed record LogLearningCommand(string Text, IReadOnlyList<string> Tags, int? Minutes) : BotCommand;
+public sealed record LogLearningCommand(string Text, IReadOnlyList<string> Tags, int? Minutes) : BotCommand
+{
+    /// <summary><c>learned --private …</c>: stored, shown only to its author, counted only in anonymous totals.</summary>
+    public bool IsPrivate { get; init; }
+}
 
 public sealed record ListLearningsCommand(LearningScope Scope, string? PersonId, Period Period) : BotCommand;
 
@@ -45,3 +49,19 @@ public sealed record PromptActionCommand(PromptAction Action) : BotCommand;
 
 /// <summary><c>nudge on [day HH:mm]</c> / <c>nudge off</c>: the weekly "what did you learn?" DM.</summary>
 public sealed record NudgeCommand(bool On, DayOfWeek? Day, TimeOnly? At) : BotCommand;
+
+/// <summary><c>me</c>: my learnings, streak, kudos received and answers I shared.</summary>
+public sealed record MeCommand : BotCommand;
+
+/// <summary><c>insights [week|month]</c>: the team's learning-culture signals in short, with a dashboard link.</summary>
+public sealed record InsightsCommand(Period Period) : BotCommand;
+
+public enum ExportScope { Me, Team }
+
+/// <summary><c>export me</c> / <c>export team</c> (admins): a private, expiring download link.</summary>
+public sealed record ExportCommand(ExportScope Scope) : BotCommand;
+
+public enum ForgetAnswers { Ask, Keep, Delete }
+
+/// <summary><c>forget me [keep-answers|delete-answers]</c>: without a choice, explains and asks for one.</summary>
+public sealed record ForgetMeCommand(ForgetAnswers Answers) : BotCommand;

@@ -6,7 +6,7 @@ public sealed record CommandUsage(string Name, string Usage, string Example, str
 public static class CommandCatalog
 {
     public static readonly CommandUsage Learned = new("learned",
-        "learned <what you learned> [#tag …] [30m|2h]",
+        "learned [--private] <what you learned> [#tag …] [30m|2h]",
         "learned how to read EXPLAIN plans #postgres 30m",
         "Log something you learned, with optional tags and time spent.");
 
@@ -60,8 +60,20 @@ public static class CommandCatalog
         "nudge on fri 15:00",
         "A weekly DM asking what you learned; your reply is logged.");
 
+    public static readonly CommandUsage Me = new("me", "me", "me",
+        "Your learnings, streak, kudos received and answers you shared.");
+
+    public static readonly CommandUsage Insights = new("insights", "insights [week|month]", "insights month",
+        "The team's learning signals, with a private link to the dashboard.");
+
+    public static readonly CommandUsage Export = new("export", "export me | export team", "export me",
+        "Download everything stored about you (admins: the team's data as CSV).");
+
+    public static readonly CommandUsage Forget = new("forget me", "forget me keep-answers | forget me delete-answers", "forget me",
+        "Delete what is stored about you; your shared answers are kept anonymously or deleted, as you choose.");
+
     public static readonly CommandUsage Help = new("help", "help", "help", "Show every command with an example.");
 
     public static IReadOnlyList<CommandUsage> All { get; } =
-        [Learned, LearnedList, Kudos, KudosTop, Share, Ask, WhoKnows, Digest, Prompt, Nudge, Settings, Help];
+        [Learned, LearnedList, Kudos, KudosTop, Share, Ask, WhoKnows, Digest, Prompt, Nudge, Me, Insights, Export, Forget, Settings, Help];
 }

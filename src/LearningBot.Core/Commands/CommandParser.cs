@@ -13,6 +13,19 @@ public sealed partial class CommandParser
     public const int MaxTextLength = 4000;
     public const int MaxMinutes = 24 * 60;
 
+    /// <summary>The words that start a command (keep in step with the switch in <see cref="Parse"/>).</summary>
+    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "learned", "learnt", "til", "kudos", "thanks", "share", "ask", "who", "digest", "settings", "help", "?", "helped",
+    };
+
+    /// <summary>
+    /// True when the text starts with a command word. Adapters use it where free text has its own meaning,
+    /// e.g. a DM to the bot that is not a command is a learning.
+    /// </summary>
+    public static bool StartsWithCommand(string? text) =>
+        Keywords.Contains(SplitFirstWord(CleanControlCharacters(text ?? string.Empty).Trim()).First);
+
     public ParseResult Parse(string? text)
     {
         var trimmed = CleanControlCharacters(text ?? string.Empty).Trim();
@@ -41,6 +54,23 @@ public sealed partial class CommandParser
             "help" or "?" => new Parsed(new HelpCommand()),
             "helped" => ParseHelped(rest),
             "prompt" => ParsePrompt(rest),
+            "me" when rest.Length == 0 => new Parsed(new MeCommand()),
+            "insights" => rest.Length == 0 ? new Parsed(new InsightsCommand(Period.Week))
+                : TryParsePeriod(rest, out var insightsPeriod) && insightsPeriod != Period.All ? new Parsed(new InsightsCommand(insightsPeriod))
+                : Fail("Insights cover a week or a month.", CommandCatalog.Insights),
+            "export" => rest.ToLowerInvariant() switch
+            {
+                "me" => new Parsed(new ExportCommand(ExportScope.Me)),
+                "team" => new Parsed(new ExportCommand(ExportScope.Team)),
+                _ => Fail("Export \"me\" or \"team\".", CommandCatalog.Export),
+            },
+            "forget" => rest.ToLowerInvariant() switch
+            {
+                "me" => new Parsed(new ForgetMeCommand(ForgetAnswers.Ask)),
+                "me keep-answers" => new Parsed(new ForgetMeCommand(ForgetAnswers.Keep)),
+                "me delete-answers" => new Parsed(new ForgetMeCommand(ForgetAnswers.Delete)),
+                _ => Fail("I can only forget you: \"forget me\".", CommandCatalog.Forget),
+            },
             "nudge" or "nudges" => ParseNudge(rest),
             _ => new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.",
                 "help", "help"),
@@ -58,6 +88,12 @@ public sealed partial class CommandParser
         if (first.Equals("list", StringComparison.OrdinalIgnoreCase) && TryParseListArguments(afterFirst, out var list))
         {
             return new Parsed(list);
+        }
+
+        var isPrivate = false;
+        if (first.Equals("--private", StringComparison.OrdinalIgnoreCase))
+        {
+            (isPrivate, rest) = (true, afterFirst);
         }
 
         var text = rest;
@@ -96,7 +132,7 @@ public sealed partial class CommandParser
             return Fail("Tell me what you learned, not only the tags.", CommandCatalog.Learned);
         }
 
-        return new Parsed(new LogLearningCommand(text, ExtractTags(rest), minutes));
+        return new Parsed(new LogLearningCommand(text, ExtractTags(rest), minutes) { IsPrivate = isPrivate });
     }
 
     private static bool TryParseListArguments(string arguments, out ListLearningsCommand command)

@@ -28,6 +28,9 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
     /// </summary>
     public Conversations.StoredConversation? Conversation { get; init; }
 
+    /// <summary>How to reach the sender privately (their DM with the bot), when the platform can; used for nudges.</summary>
+    public Conversations.StoredConversation? PrivateConversation { get; init; }
+
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
 }

@@ -28,14 +28,24 @@ public sealed record AskedQuestion(
     DateTimeOffset CreatedAt,
     string IdempotencyKey);
 
+/// <param name="AuthorId">Only this person's posts; null for the whole team.</param>
+/// <param name="Since">Only posts created at or after this instant; null for all time.</param>
+public sealed record KnowledgeQuery(string TeamId, string? AuthorId, DateTimeOffset? Since, int Limit);
+
 public interface IKnowledgeRepository
 {
+    /// <summary>Posts newest first.</summary>
+    Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken);
+
     Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken);
 
     Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken);
 
     /// <summary>Counts one "this helped" per person per post; returns the post afterwards, or null if it does not exist in that team.</summary>
     Task<KnowledgePost?> MarkHelpfulAsync(string teamId, string postId, string userId, CancellationToken cancellationToken);
+
+    /// <summary>The team's most helpful shared answers (most "this helped" first, then newest): for App Home.</summary>
+    Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken);
 }
 
 public interface IQuestionRepository

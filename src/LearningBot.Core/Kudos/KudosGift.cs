@@ -36,6 +36,9 @@ public interface IKudosRepository
     /// <summary>Gifts since an instant, newest first.</summary>
     Task<IReadOnlyList<KudosGift>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Gifts one person received, newest first (each with all its receivers).</summary>
+    Task<IReadOnlyList<KudosGift>> ListReceivedAsync(string teamId, string userId, int limit, CancellationToken cancellationToken);
+
     /// <summary>People ranked by kudos received since an instant (all time when null).</summary>
     Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string teamId, DateTimeOffset? since, int top,
         CancellationToken cancellationToken);

@@ -13,7 +13,10 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         CancellationToken cancellationToken)
     {
         var entry = new LearningEntry(context.NewId(), context.TeamId, context.UserId, command.Text, command.Tags,
-            command.Minutes, context.Now, context.Message.IdempotencyKey);
+            command.Minutes, context.Now, context.Message.IdempotencyKey)
+        {
+            IsPrivate = command.IsPrivate,
+        };
         var stored = await learnings.AddAsync(entry, cancellationToken);
 
         var times = await learnings.ListEntryTimesAsync(context.TeamId, context.UserId, context.Now - StreakHorizon, cancellationToken);
@@ -32,6 +35,11 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         if (stored.Value.Minutes is { } minutes)
         {
             facts.Add(new Fact("Time spent", Reply.Duration(minutes)));
+        }
+
+        if (stored.Value.IsPrivate)
+        {
+            facts.Add(new Fact("Visibility", "private: only you see it; it counts in anonymous totals"));
         }
 
         facts.Add(new Fact("Streak", streak == 1 ? "1 week — a fine start" : $"{streak} weeks in a row"));

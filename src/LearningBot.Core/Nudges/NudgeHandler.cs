@@ -15,7 +15,9 @@ public sealed class NudgeHandler(INudgeRepository nudges, IConversationRepositor
             return Reply.Notice(ReplyKind.Nudge, new TextBlock("Nudges are off. You can still log a learning any time with `learned`."));
         }
 
-        if (context.Message.Conversation is { Kind: ConversationKind.Personal } personal)
+        var personal = context.Message.PrivateConversation
+                       ?? (context.Message.Conversation is { Kind: ConversationKind.Personal } here ? here : null);
+        if (personal is not null)
         {
             await conversations.SaveAsync(personal, cancellationToken);
         }

@@ -20,6 +20,7 @@ public sealed record RichText(IReadOnlyList<Span> Spans)
 [JsonDerivedType(typeof(StrongSpan), "strong")]
 [JsonDerivedType(typeof(MentionSpan), "mention")]
 [JsonDerivedType(typeof(CodeSpan), "code")]
+[JsonDerivedType(typeof(LinkSpan), "link")]
 public abstract record Span
 {
     [JsonIgnore]
@@ -48,4 +49,10 @@ public sealed record MentionSpan(string UserId, string DisplayName) : Span
 public sealed record CodeSpan(string Text) : Span
 {
     public override string PlainText => Text;
+}
+
+/// <summary>A link the reader can open (e.g. a private, expiring dashboard link).</summary>
+public sealed record LinkSpan(string Text, string Url) : Span
+{
+    public override string PlainText => $"{Text}: {Url}";
 }

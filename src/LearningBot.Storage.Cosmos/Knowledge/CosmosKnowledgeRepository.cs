@@ -33,6 +33,29 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRep
             return new WriteResult<KnowledgePost>(ToPost(stored), created);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                $"SELECT TOP {Math.Max(0, query.Limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type"
+                + (query.AuthorId is null ? string.Empty : " AND c.authorId = @authorId")
+                + (query.Since is null ? string.Empty : " AND c.createdAt >= @since")
+                + " ORDER BY c.createdAt DESC")
+            .WithParameter("@teamId", query.TeamId)
+            .WithParameter("@type", DocumentTypes.Knowledge);
+        if (query.AuthorId is { } authorId)
+        {
+            definition = definition.WithParameter("@authorId", authorId);
+        }
+
+        if (query.Since is { } since)
+        {
+            definition = definition.WithParameter("@since", since.ToUnixTimeMilliseconds());
+        }
+
+        return store.RunAsync<IReadOnlyList<KnowledgePost>>(async token =>
+            (await store.QueryTeamAsync<KnowledgeDocument>(query.TeamId, definition, token)).Select(ToPost).ToList(), cancellationToken);
+    }
+
     public Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken) =>
         store.RunAsync(async token => await FindAsync(teamId, postId, token) is { } document ? ToPost(document) : null, cancellationToken);
 
@@ -64,6 +87,31 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRep
                     // Someone else voted at the same moment: read again and retry, never overwrite their vote.
                 }
             }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Helpful counts live in an array (one vote per person), which an index cannot order by; only posts with
+    /// votes are read and ranked here, then the newest posts fill up the list. Used by App Home, not by commands.
+    /// </summary>
+    public Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken) =>
+        store.RunAsync<IReadOnlyList<KnowledgePost>>(async token =>
+        {
+            var voted = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
+                new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_LENGTH(c.helpfulBy) > 0")
+                    .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
+            var ranked = voted.Select(ToPost)
+                .OrderByDescending(p => p.HelpfulCount).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id, StringComparer.Ordinal)
+                .Take(limit)
+                .ToList();
+            if (ranked.Count < limit)
+            {
+                var newest = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
+                    new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = @type ORDER BY c.createdAt DESC")
+                        .WithParameter("@limit", limit).WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
+                ranked.AddRange(newest.Select(ToPost).Where(p => p.HelpfulCount == 0).Take(limit - ranked.Count));
+            }
+
+            return ranked;
         }, cancellationToken);
 
     /// <summary>

@@ -82,6 +82,17 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
             (await store.QueryTeamAsync<KudosDocument>(teamId, definition, token)).Select(ToGift).ToList(), cancellationToken);
     }
 
+    public Task<IReadOnlyList<KudosGift>> ListReceivedAsync(string teamId, string userId, int limit, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_CONTAINS(c.receiverIds, @userId) ORDER BY c.createdAt DESC")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Kudos)
+            .WithParameter("@userId", userId);
+        return store.RunAsync<IReadOnlyList<KudosGift>>(async token =>
+            (await store.QueryTeamAsync<KudosDocument>(teamId, definition, token)).Select(ToGift).ToList(), cancellationToken);
+    }
+
     /// <summary>
     /// Reads giver and receivers of the period's gifts (a projection, inside the team's partition) and
     /// counts here: Cosmos has no COUNT(DISTINCT), and GROUP BY would read the same documents anyway.

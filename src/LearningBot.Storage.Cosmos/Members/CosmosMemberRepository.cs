@@ -55,5 +55,17 @@ public sealed class CosmosMemberRepository(CosmosStore store) : IMemberRepositor
         return rows.ToDictionary(r => r.UserId, r => r.DisplayName, StringComparer.Ordinal);
     }
 
+    public Task<IReadOnlyList<Member>> ListAsync(string teamId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT c.userId, c.displayName FROM c WHERE c.teamId = @teamId AND c.type = @type")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Member);
+        return store.RunAsync<IReadOnlyList<Member>>(async token =>
+            (await store.QueryTeamAsync<NameRow>(teamId, query, token))
+            .Select(r => new Member(teamId, r.UserId, r.DisplayName))
+            .OrderBy(m => m.UserId, StringComparer.Ordinal)
+            .ToList(), cancellationToken);
+    }
+
     private sealed record NameRow(string UserId, string DisplayName);
 }

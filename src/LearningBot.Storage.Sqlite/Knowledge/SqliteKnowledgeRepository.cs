@@ -34,6 +34,20 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowle
             return new WriteResult<KnowledgePost>(post with { HelpfulCount = 0 }, Created: true);
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"""
+             SELECT {Columns} FROM knowledge_posts
+             WHERE team_id = $teamId AND ($authorId IS NULL OR author_id = $authorId) AND created_at >= $since
+             ORDER BY created_at DESC, rowid DESC
+             LIMIT $limit
+             """,
+            null, Map, cancellationToken,
+            ("$teamId", query.TeamId), ("$authorId", query.AuthorId), ("$since", query.Since?.ToUnixMs() ?? long.MinValue), ("$limit", query.Limit));
+    }
+
     public async Task<KnowledgePost?> GetAsync(string teamId, string postId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -60,6 +74,14 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowle
 
             return await GetAsync(connection, transaction, teamId, postId, cancellationToken);
         }, cancellationToken);
+
+    public async Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId ORDER BY helpful_count DESC, created_at DESC, id DESC LIMIT $limit",
+            null, Map, cancellationToken, ("$teamId", teamId), ("$limit", limit));
+    }
 
     private static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
         string postId, CancellationToken cancellationToken) =>

@@ -84,6 +84,24 @@ public sealed class SqliteKudosRepository(SqliteDatabase database) : IKudosRepos
         return gifts.Select(g => g with { ReceiverIds = receivers[g.Id].ToList() }).ToList();
     }
 
+    public async Task<IReadOnlyList<KudosGift>> ListReceivedAsync(string teamId, string userId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var giftIds = await connection.QueryAsync(
+            "SELECT gift_id FROM kudos_receipts WHERE team_id = $teamId AND receiver_id = $userId ORDER BY created_at DESC LIMIT $limit",
+            null, r => r.GetString(0), cancellationToken, ("$teamId", teamId), ("$userId", userId), ("$limit", limit));
+        var gifts = new List<KudosGift>();
+        foreach (var giftId in giftIds)
+        {
+            if (await GetGiftAsync(connection, null, giftId, cancellationToken) is { } gift)
+            {
+                gifts.Add(gift);
+            }
+        }
+
+        return gifts;
+    }
+
     public async Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string teamId, DateTimeOffset? since, int top,
         CancellationToken cancellationToken)
     {
@@ -103,11 +121,19 @@ public sealed class SqliteKudosRepository(SqliteDatabase database) : IKudosRepos
     private static async Task<KudosGift?> FindByKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId,
         string key, CancellationToken cancellationToken)
     {
+        var id = await connection.ScalarAsync("SELECT id FROM kudos_gifts WHERE team_id = $teamId AND idempotency_key = $key",
+            transaction, cancellationToken, ("$teamId", teamId), ("$key", key));
+        return id is string giftId ? await GetGiftAsync(connection, transaction, giftId, cancellationToken) : null;
+    }
+
+    private static async Task<KudosGift?> GetGiftAsync(SqliteConnection connection, SqliteTransaction? transaction, string giftId,
+        CancellationToken cancellationToken)
+    {
         var gifts = await connection.QueryAsync(
-            "SELECT id, team_id, giver_id, reason, value, created_at, idempotency_key FROM kudos_gifts WHERE team_id = $teamId AND idempotency_key = $key",
+            "SELECT id, team_id, giver_id, reason, value, created_at, idempotency_key FROM kudos_gifts WHERE id = $id",
             transaction, r => new KudosGift(r.GetString(0), r.GetString(1), r.GetString(2), [], r.GetString(3), r.GetNullableString(4),
                 r.GetInstant(5), r.GetString(6)),
-            cancellationToken, ("$teamId", teamId), ("$key", key));
+            cancellationToken, ("$id", giftId));
         if (gifts.Count == 0)
         {
             return null;
@@ -115,7 +141,7 @@ public sealed class SqliteKudosRepository(SqliteDatabase database) : IKudosRepos
 
         var receivers = await connection.QueryAsync(
             "SELECT receiver_id FROM kudos_receipts WHERE gift_id = $giftId ORDER BY position",
-            transaction, r => r.GetString(0), cancellationToken, ("$giftId", gifts[0].Id));
+            transaction, r => r.GetString(0), cancellationToken, ("$giftId", giftId));
         return gifts[0] with { ReceiverIds = receivers };
     }
 }

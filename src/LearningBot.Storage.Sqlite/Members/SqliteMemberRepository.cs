@@ -17,6 +17,13 @@ public sealed class SqliteMemberRepository(SqliteDatabase database) : IMemberRep
             null, cancellationToken, ("$teamId", member.TeamId), ("$userId", member.UserId), ("$name", member.DisplayName));
     }
 
+    public async Task<IReadOnlyList<Member>> ListAsync(string teamId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync("SELECT user_id, display_name FROM members WHERE team_id = $teamId ORDER BY user_id", null,
+            r => new Member(teamId, r.GetString(0), r.GetString(1)), cancellationToken, ("$teamId", teamId));
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> GetDisplayNamesAsync(string teamId, IReadOnlyCollection<string> userIds,
         CancellationToken cancellationToken)
     {

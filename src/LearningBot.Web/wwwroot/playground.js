@@ -34,6 +34,14 @@
       if (span.type === "strong") parent.append(el("strong", null, span.text));
       else if (span.type === "mention") parent.append(el("span", "mention", "@" + span.displayName));
       else if (span.type === "code") parent.append(el("code", null, span.text));
+      else if (span.type === "link" && /^(\/(?!\/)|https?:\/\/)/.test(span.url)) {
+        // Only same-site paths and http(s) addresses become links; anything else stays text.
+        const link = el("a", null, span.text);
+        link.href = span.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        parent.append(link);
+      }
       else parent.append(document.createTextNode(span.text));
     }
     return parent;

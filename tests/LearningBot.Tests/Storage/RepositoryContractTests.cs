@@ -289,6 +289,25 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
+    public async Task Most_helpful_posts_come_first_then_newest_and_stay_in_their_team()
+    {
+        var older = Post(TeamA, "ann", "older", "a", Monday);
+        var newer = Post(TeamA, "ann", "newer", "a", Monday.AddHours(1));
+        var helpful = Post(TeamA, "bo", "helpful", "a", Monday.AddMinutes(-5));
+        foreach (var post in new[] { older, newer, helpful, Post(TeamB, "cy", "other team", "a", Monday.AddHours(2)) })
+        {
+            await Store.Knowledge.AddAsync(post, default);
+        }
+
+        await Store.Knowledge.MarkHelpfulAsync(TeamA, helpful.Id, "cy", default);
+
+        var top = await Store.Knowledge.ListMostHelpfulAsync(TeamA, 2, default);
+
+        Assert.That(top.Select(p => p.Question), Is.EqualTo(new[] { "helpful", "newer" }));
+        Assert.That(top[0].HelpfulCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Questions_are_recorded_once_and_listed_newest_first_per_team()
     {
         await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamA, "ann", "how to deploy", false, Monday, "q1"), default);

@@ -1,0 +1,56 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
+using LearningBot.Core.Replies;
+using LearningBot.Core.Time;
+
+namespace LearningBot.Core.Insights;
+
+/// <summary>A person's own page in chat: what they learned, shared and were thanked for.</summary>
+public sealed class MeHandler(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge, PeopleNames people)
+    : CommandHandler<MeCommand>
+{
+    protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var mine = await learnings.ListAsync(new LearningQuery(context.TeamId, context.UserId, null, 10_000) { IncludePrivate = true },
+            cancellationToken);
+        var monthStart = TeamClock.StartOfMonth(context.Now, context.TimeZone);
+        var thisMonth = mine.Where(e => e.CreatedAt >= monthStart).ToList();
+        var streak = WeeklyStreak.Count(mine.Select(e => e.CreatedAt), context.Now, context.TimeZone);
+        var received = await kudos.ListReceivedAsync(context.TeamId, context.UserId, 5, cancellationToken);
+        var posts = await knowledge.ListAsync(new KnowledgeQuery(context.TeamId, context.UserId, null, 1000), cancellationToken);
+        var mention = await people.ResolveAsync(context, received.Select(g => g.GiverId), cancellationToken);
+
+        var blocks = new List<ReplyBlock>
+        {
+            new HeadingBlock($"{context.Message.UserName}'s learning"),
+            new FactsBlock(
+            [
+                new Fact("Learnings", $"{mine.Count} in all · {thisMonth.Count} this month"
+                                      + (mine.Any(e => e.IsPrivate) ? $" ({mine.Count(e => e.IsPrivate)} private)" : string.Empty)),
+                new Fact("Streak", Reply.Plural(streak, "week") + " in a row"),
+                new Fact("Time this month", thisMonth.Sum(e => e.Minutes ?? 0) is var minutes and > 0 ? Reply.Duration(minutes) : "none logged"),
+                new Fact("Shared answers", $"{posts.Count} · helped {Reply.Plural(posts.Sum(p => p.HelpfulCount), "person", "people")}"),
+            ]),
+        };
+        if (received.Count > 0)
+        {
+            blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Kudos you received"))));
+            blocks.Add(new ListBlock(received.Select(g => new ListItem(RichText.Of(mention(g.GiverId), ": ", Reply.Excerpt(g.Reason, 160)),
+                Reply.Date(g.CreatedAt, context.TimeZone))).ToList()));
+        }
+
+        if (posts.Count > 0)
+        {
+            blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Your most helpful answers"))));
+            blocks.Add(new ListBlock(posts.OrderByDescending(p => p.HelpfulCount).ThenByDescending(p => p.CreatedAt).Take(3)
+                .Select(p => new ListItem(p.Question, $"helped {Reply.Plural(p.HelpfulCount, "person", "people")}")).ToList()));
+        }
+
+        blocks.Add(new NoteBlock(RichText.Of("Only you see this. ", new CodeSpan("export me"), " downloads it all; ",
+            new CodeSpan("forget me"), " deletes it.")));
+        return Reply.Notice(ReplyKind.Learnings, [.. blocks]);
+    }
+}

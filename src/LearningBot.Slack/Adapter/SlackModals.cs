@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LearningBot.Slack.Rendering;
+
+namespace LearningBot.Slack.Adapter;
+
+/// <summary>The two modals: kudos (from <c>/kudos</c> with no text) and "Save as shared answer" (message shortcut).</summary>
+public static partial class SlackModals
+{
+    public const string KudosCallback = "learningbot_kudos";
+    public const string ShareCallback = "learningbot_share";
+    public const string ShareShortcutCallback = "learningbot_save_shared_answer";
+
+    public static JsonObject Kudos(string? channelId) => new()
+    {
+        ["type"] = "modal",
+        ["callback_id"] = KudosCallback,
+        ["private_metadata"] = channelId ?? string.Empty,
+        ["title"] = BlockKitRenderer.PlainText("Give kudos"),
+        ["submit"] = BlockKitRenderer.PlainText("Give kudos"),
+        ["close"] = BlockKitRenderer.PlainText("Cancel"),
+        ["blocks"] = new JsonArray(
+            Input("receivers", "Who would you like to thank?", new JsonObject
+            {
+                ["type"] = "multi_users_select",
+                ["action_id"] = "users",
+                ["placeholder"] = BlockKitRenderer.PlainText("Pick people"),
+                ["max_selected_items"] = 10,
+            }),
+            Input("reason", "What for?", new JsonObject
+            {
+                ["type"] = "plain_text_input",
+                ["action_id"] = "text",
+                ["multiline"] = true,
+                ["max_length"] = 1000,
+                ["placeholder"] = BlockKitRenderer.PlainText("walking me through the incident review"),
+            }),
+            Input("value", "Value (optional)", new JsonObject
+            {
+                ["type"] = "plain_text_input",
+                ["action_id"] = "text",
+                ["max_length"] = 40,
+                ["placeholder"] = BlockKitRenderer.PlainText("mentoring"),
+            }, optional: true)),
+    };
+
+    public static JsonObject Share(string channelId, string question, string answer) => new()
+    {
+        ["type"] = "modal",
+        ["callback_id"] = ShareCallback,
+        ["private_metadata"] = channelId,
+        ["title"] = BlockKitRenderer.PlainText("Save as shared answer"),
+        ["submit"] = BlockKitRenderer.PlainText("Save"),
+        ["close"] = BlockKitRenderer.PlainText("Cancel"),
+        ["blocks"] = new JsonArray(
+            Input("question", "Question", new JsonObject
+            {
+                ["type"] = "plain_text_input",
+                ["action_id"] = "text",
+                ["max_length"] = 300,
+                ["initial_value"] = Fit(question, 300),
+                ["placeholder"] = BlockKitRenderer.PlainText("How do I rotate the staging keys?"),
+            }),
+            Input("answer", "Answer", new JsonObject
+            {
+                ["type"] = "plain_text_input",
+                ["action_id"] = "text",
+                ["multiline"] = true,
+                ["max_length"] = 3000,
+                ["initial_value"] = Fit(answer, 3000),
+            })),
+    };
+
+    /// <summary>The kudos modal's values as shared-grammar text, or field errors for Slack to show in the modal.</summary>
+    public static (string? Text, JsonObject? Errors) ReadKudos(JsonNode? values)
+    {
+        var receivers = values?["receivers"]?["users"]?["selected_users"]?.AsArray().Select(u => u?.GetValue<string>())
+            .Where(u => !string.IsNullOrEmpty(u)).ToList() ?? [];
+        var reason = values?["reason"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
+        var value = (values?["value"]?["text"]?["value"]?.GetValue<string>() ?? string.Empty).Trim().TrimStart('#');
+        var errors = new JsonObject();
+        if (receivers.Count == 0)
+        {
+            errors["receivers"] = "Pick at least one person to thank.";
+        }
+
+        if (!reason.Any(char.IsLetterOrDigit))
+        {
+            errors["reason"] = "Say what the kudos are for — recognising the effort is the point.";
+        }
+
+        if (value.Length > 0 && !TagRegex().IsMatch(value))
+        {
+            errors["value"] = "One word, like mentoring or ownership (letters, digits, - and _).";
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        // One line: the grammar reads mentions, then the reason, then an optional trailing #value.
+        var text = $"kudos {string.Join(' ', receivers.Select(u => $"<@{u}>"))} for {OneLine(reason)}";
+        return (value.Length > 0 ? text + " #" + value : text, null);
+    }
+
+    public static (string? Text, JsonObject? Errors) ReadShare(JsonNode? values)
+    {
+        var question = values?["question"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
+        var answer = values?["answer"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
+        var errors = new JsonObject();
+        if (!question.Any(char.IsLetterOrDigit))
+        {
+            errors["question"] = "Write the question this message answers.";
+        }
+
+        if (!answer.Any(char.IsLetterOrDigit))
+        {
+            errors["answer"] = "The answer is empty.";
+        }
+
+        // "::" separates question and answer in the grammar, so it cannot appear in the question itself.
+        return errors.Count > 0 ? (null, errors) : ($"share {OneLine(question).Replace("::", ":", StringComparison.Ordinal)} :: {answer}", null);
+    }
+
+    /// <summary>A first guess at the question: the message's first line, shortened.</summary>
+    public static string GuessQuestion(string messageText)
+    {
+        var firstLine = messageText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+        return firstLine.Length <= 150 ? firstLine : firstLine[..150];
+    }
+
+    public static string ToJson(JsonObject view) => view.ToJsonString(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>An initial_value longer than the input's max_length makes Slack reject the whole view.</summary>
+    private static string Fit(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static string OneLine(string text) => WhitespaceRegex().Replace(text, " ");
+
+    private static JsonObject Input(string blockId, string label, JsonObject element, bool optional = false) => new()
+    {
+        ["type"] = "input",
+        ["block_id"] = blockId,
+        ["optional"] = optional,
+        ["label"] = BlockKitRenderer.PlainText(label),
+        ["element"] = element,
+    };
+
+    [GeneratedRegex(@"^[\p{L}\p{N}_\-]{1,40}$")]
+    private static partial Regex TagRegex();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespaceRegex();
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using LearningBot.Core.Replies;
+using LearningBot.Slack.Api;
+using LearningBot.Slack.Rendering;
+
+namespace LearningBot.Slack.Adapter;
+
+/// <summary>Where a reply goes: the requester, the conversation they wrote in, and how Slack lets us answer there.</summary>
+/// <param name="ResponseUrl">Slash commands and buttons: answering through it works even where the bot is not a member.</param>
+/// <param name="IsDirectChannel">The conversation is the bot's DM with the requester, so every reply is private anyway.</param>
+public sealed record ReplyTarget(string TeamId, string UserId, string? ChannelId = null, string? ResponseUrl = null,
+    string? ThreadTs = null, bool IsDirectChannel = false);
+
+/// <summary>Delivers a <see cref="BotReply"/>: private replies stay private, channel replies go to the channel, DMs to people.</summary>
+public sealed class SlackReplySender(ISlackApi slack)
+{
+    public async Task SendAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
+    {
+        var message = BlockKitRenderer.Render(reply);
+        // A redelivered command must not announce again in public; the requester still sees the outcome.
+        var toChannel = reply.Audience == ReplyAudience.Channel && !reply.IsRedelivery;
+
+        if (target.ResponseUrl is not null)
+        {
+            var body = Message(message);
+            body["response_type"] = toChannel ? "in_channel" : "ephemeral";
+            body["replace_original"] = false;
+            await slack.RespondAsync(target.ResponseUrl, body, cancellationToken);
+        }
+        else if (target.ChannelId is not null && (target.IsDirectChannel || toChannel))
+        {
+            var body = Message(message);
+            body["channel"] = target.ChannelId;
+            if (target.ThreadTs is not null)
+            {
+                body["thread_ts"] = target.ThreadTs;
+            }
+
+            var posted = await slack.CallAsync(target.TeamId, "chat.postMessage", body, cancellationToken);
+            if (!posted.Ok && posted.Error is "not_in_channel" or "channel_not_found")
+            {
+                await SendDirectAsync(target.TeamId, target.UserId, WithNote(reply,
+                    "I couldn't post this in the channel — invite me there with /invite @LearningBot."), cancellationToken);
+            }
+        }
+        else if (target.ChannelId is not null)
+        {
+            var body = Message(message);
+            body["channel"] = target.ChannelId;
+            body["user"] = target.UserId;
+            var posted = await slack.CallAsync(target.TeamId, "chat.postEphemeral", body, cancellationToken);
+            if (!posted.Ok && posted.Error is "not_in_channel" or "channel_not_found")
+            {
+                await SendDirectAsync(target.TeamId, target.UserId, reply, cancellationToken);
+            }
+        }
+        else
+        {
+            await SendDirectAsync(target.TeamId, target.UserId, reply, cancellationToken);
+        }
+
+        if (!reply.IsRedelivery)
+        {
+            foreach (var direct in reply.DirectMessages)
+            {
+                await SendDirectAsync(target.TeamId, direct.RecipientId, direct.Reply, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>conversations.open, then chat.postMessage into that DM.</summary>
+    public async Task SendDirectAsync(string teamId, string userId, BotReply reply, CancellationToken cancellationToken)
+    {
+        var opened = await slack.CallAsync(teamId, "conversations.open", new JsonObject { ["users"] = userId }, cancellationToken);
+        var channel = opened.Body?["channel"]?["id"]?.GetValue<string>();
+        if (!opened.Ok || channel is null)
+        {
+            return; // already logged by the client, with Slack's reason
+        }
+
+        var body = Message(BlockKitRenderer.Render(reply));
+        body["channel"] = channel;
+        await slack.CallAsync(teamId, "chat.postMessage", body, cancellationToken);
+    }
+
+    private static JsonObject Message(SlackMessage message) => new()
+    {
+        ["text"] = message.Text,
+        ["blocks"] = message.Blocks.DeepClone(),
+    };
+
+    private static BotReply WithNote(BotReply reply, string note) =>
+        reply with { Audience = ReplyAudience.Requester, Blocks = [.. reply.Blocks, new NoteBlock(note)] };
+}

@@ -1,0 +1,103 @@
+using LearningBot.Core.Conversations;
+using LearningBot.Slack.Adapter;
+using LearningBot.Slack.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace LearningBot.Slack.Hosting;
+
+public static class SlackHosting
+{
+    /// <summary>
+    /// Registers the Slack app when the <c>Slack</c> section configures it; otherwise does nothing, so the host
+    /// runs without Slack. Invalid settings (e.g. a token but no signing secret) stop start-up with a clear message.
+    /// </summary>
+    public static WebApplicationBuilder AddSlack(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(SlackOptions.Section);
+        var options = section.Get<SlackOptions>() ?? new SlackOptions();
+        if (!options.IsConfigured)
+        {
+            return builder;
+        }
+
+        var validation = new SlackOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(SlackOptions.Section, typeof(SlackOptions), validation.Failures);
+        }
+
+        var services = builder.Services;
+        services.AddOptions<SlackOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        services.AddSingleton<SlackMarker>();
+
+        services.AddHttpClient(SlackApiClient.HttpClientName, (sp, client) =>
+            {
+                var slack = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+                var baseUrl = slack.ApiBaseUrl.EndsWith('/') ? slack.ApiBaseUrl : slack.ApiBaseUrl + "/";
+                client.BaseAddress = new Uri(baseUrl);
+                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+            })
+            .AddResilienceHandler("slack-web-api", (pipeline, context) =>
+            {
+                var slack = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+                pipeline.AddTimeout(TimeSpan.FromSeconds(60)); // overall, across retries
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    // Defaults handle 429, 408, 5xx, HttpRequestException and per-attempt timeouts.
+                    MaxRetryAttempts = slack.ApiMaxRetries,
+                    ShouldRetryAfterHeader = true, // Slack's 429 says how long to wait; honour it
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = slack.ApiRetryBaseDelay,
+                    MaxDelay = TimeSpan.FromSeconds(30),
+                });
+                pipeline.AddTimeout(slack.ApiAttemptTimeout);
+            });
+
+        services.AddSingleton<ISlackTokenSource, SlackTokenSource>();
+        services.AddSingleton<ISlackApi, SlackApiClient>();
+        services.AddSingleton<SlackUsers>();
+        services.AddSingleton<SlackReplySender>();
+        services.AddSingleton<SlackConversation>();
+        services.AddSingleton<IProactiveMessenger, SlackMessenger>();
+        services.AddSingleton<SlackAppHome>();
+        services.AddSingleton<SlackWorkQueue>();
+        services.AddHostedService<SlackWorker>();
+        services.AddSingleton<SlackEndpoints>();
+        services.AddSingleton<SlackOAuthEndpoints>();
+        return builder;
+    }
+
+    /// <summary>Maps the Slack endpoints when <see cref="AddSlack"/> enabled Slack.</summary>
+    public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetService<SlackMarker>() is null)
+        {
+            return app;
+        }
+
+        app.MapPost("/slack/commands", (HttpContext http, SlackEndpoints slack) => slack.CommandAsync(http)).DisableAntiforgery();
+        app.MapPost("/slack/events", (HttpContext http, SlackEndpoints slack) => slack.EventAsync(http)).DisableAntiforgery();
+        app.MapPost("/slack/interactions", (HttpContext http, SlackEndpoints slack) => slack.InteractionAsync(http)).DisableAntiforgery();
+
+        var options = app.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+        if (options.HasOAuth)
+        {
+            app.MapGet("/slack/install", (HttpContext http, SlackOAuthEndpoints oauth) => oauth.Install(http));
+            app.MapGet("/slack/oauth/callback", (HttpContext http, SlackOAuthEndpoints oauth) => oauth.CallbackAsync(http));
+        }
+
+        return app;
+    }
+
+    /// <summary>Present in the container only when Slack is configured.</summary>
+    private sealed class SlackMarker;
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Slack.Hosting;
+
+/// <summary>Bound from the <c>Slack</c> section (<c>Slack__SigningSecret</c>, <c>Slack__BotToken</c>, …).</summary>
+public sealed class SlackOptions
+{
+    public const string Section = "Slack";
+
+    /// <summary>Turns Slack on even before the other settings are filled in (so a missing secret fails start-up).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Basic Information → Signing Secret. Every request from Slack is checked with it.</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>Single-workspace mode: the bot token (<c>xoxb-…</c>) used for every call, instead of OAuth installs.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>OAuth (many workspaces): Basic Information → Client ID / Client Secret.</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The OAuth callback as registered in the app; empty means derived from the request (…/slack/oauth/callback).</summary>
+    public string? RedirectUri { get; set; }
+
+    /// <summary>
+    /// Bot scopes requested at install; they must match the manifest. channels/groups:history only serve the
+    /// "Save as shared answer" shortcut (reading the thread of the chosen message).
+    /// </summary>
+    public string Scopes { get; set; } = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,reactions:write,users:read";
+
+    public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
+
+    public string AuthorizeUrl { get; set; } = "https://slack.com/oauth/v2/authorize";
+
+    /// <summary>Requests signed longer ago than this are replays; Slack's own guidance is five minutes.</summary>
+    public TimeSpan MaxRequestAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per-attempt timeout for one Web API call.</summary>
+    public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries after the first attempt for 429, 5xx and timeouts (1–10).</summary>
+    public int ApiMaxRetries { get; set; } = 3;
+
+    /// <summary>Base delay of the jittered exponential backoff (Retry-After wins when Slack sends one).</summary>
+    public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public bool HasOAuth => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+
+    /// <summary>Slack counts as configured when turned on or when any credential is set.</summary>
+    public bool IsConfigured => Enabled || !string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken)
+                                || !string.IsNullOrWhiteSpace(ClientId) || !string.IsNullOrWhiteSpace(ClientSecret);
+}
+
+public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SlackOptions options)
+    {
+        if (!options.IsConfigured)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.SigningSecret))
+        {
+            // Fail closed: without the secret no request can be verified, so Slack must not be served at all.
+            failures.Add("Slack:SigningSecret is required when Slack is enabled (Basic Information → Signing Secret); set Slack__SigningSecret.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.BotToken) && !options.HasOAuth)
+        {
+            failures.Add("Set either Slack__BotToken (one workspace) or both Slack__ClientId and Slack__ClientSecret (OAuth install for many workspaces).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId) != string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            failures.Add("Slack:ClientId and Slack:ClientSecret go together: set both or neither.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.BotToken) && !options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
+        {
+            failures.Add("Slack:BotToken should be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token).");
+        }
+
+        foreach (var (key, value) in new[] { ("ApiBaseUrl", options.ApiBaseUrl), ("AuthorizeUrl", options.AuthorizeUrl) })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            {
+                failures.Add($"Slack:{key} '{value}' is not an absolute http(s) URL.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.RedirectUri) && !Uri.TryCreate(options.RedirectUri, UriKind.Absolute, out _))
+        {
+            failures.Add($"Slack:RedirectUri '{options.RedirectUri}' is not an absolute URL.");
+        }
+
+        if (options.MaxRequestAge <= TimeSpan.Zero || options.MaxRequestAge > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Slack:MaxRequestAge must be more than zero and at most 00:05:00 (Slack's replay window).");
+        }
+
+        if (options.ApiMaxRetries is < 1 or > 10)
+        {
+            failures.Add("Slack:ApiMaxRetries must be between 1 and 10.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

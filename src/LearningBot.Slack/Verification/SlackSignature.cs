@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LearningBot.Slack.Verification;
+
+/// <summary>Outcome of checking one request; <see cref="Reason"/> is safe to return to the caller (no secrets).</summary>
+public sealed record SignatureCheck(bool IsValid, string Reason)
+{
+    public static readonly SignatureCheck Valid = new(true, "ok");
+}
+
+/// <summary>
+/// Slack request signing: <c>v0=</c> + hex HMAC-SHA256 of <c>v0:{timestamp}:{raw body}</c> keyed with the
+/// signing secret. Fails closed: no secret, no header or an old timestamp is a failure, never a skip.
+/// </summary>
+public static class SlackSignature
+{
+    public const string SignatureHeader = "X-Slack-Signature";
+    public const string TimestampHeader = "X-Slack-Request-Timestamp";
+    private const string Version = "v0";
+
+    public static string Compute(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.UTF8.GetBytes($"{Version}:{timestamp}:");
+        var message = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(message, 0);
+        body.CopyTo(message.AsSpan(prefix.Length));
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), message);
+        return Version + "=" + Convert.ToHexStringLower(hash);
+    }
+
+    public static SignatureCheck Verify(string? signingSecret, string? timestamp, string? signature, ReadOnlySpan<byte> body,
+        DateTimeOffset now, TimeSpan maxAge)
+    {
+        if (string.IsNullOrEmpty(signingSecret))
+        {
+            return new SignatureCheck(false, "Slack signing secret is not configured");
+        }
+
+        if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
+        {
+            return new SignatureCheck(false, $"missing {TimestampHeader} or {SignatureHeader} header");
+        }
+
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return new SignatureCheck(false, "timestamp is not a number");
+        }
+
+        var age = now - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
+        // A request from the future is as suspect as an old one (a replay with a forged clock).
+        if (age.Duration() > maxAge)
+        {
+            return new SignatureCheck(false, "timestamp is outside the allowed window (replay?)");
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Compute(signingSecret, timestamp, body));
+        var given = Encoding.ASCII.GetBytes(signature);
+        // Constant-time: how much of the signature matched must not show in the response time.
+        return CryptographicOperations.FixedTimeEquals(expected, given)
+            ? SignatureCheck.Valid
+            : new SignatureCheck(false, "signature does not match");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LearningBot.Core.Commands;
+using LearningBot.Core.Insights;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Web.Dashboard;
+
+/// <summary>Bound from the <c>Dashboard</c> section.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>
+    /// The HMAC key for private links (at least 32 characters). Unset: a random key per process, so links
+    /// stop working on restart and across instances — fine locally, set it in production.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The public address of this host (e.g. <c>https://learningbot.example.com</c>); unset: links are relative.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>What a verified link says: who it was made for, and for what.</summary>
+public sealed record LinkClaims(string TeamId, string UserId, string Purpose);
+
+/// <summary>
+/// Signed, expiring links: <c>base64url(json) "." base64url(HMAC-SHA256(key, json))</c>. The link is the
+/// credential, so it is short-lived and handed out only in a private reply.
+/// </summary>
+public sealed class SignedLinks : IPrivateLinks
+{
+    public const string DashboardPurpose = "dashboard";
+    private readonly byte[] _key;
+    private readonly string _baseUrl;
+    private readonly TimeProvider _time;
+
+    public SignedLinks(IOptions<DashboardOptions> options, TimeProvider time, ILogger<SignedLinks> logger)
+    {
+        _time = time;
+        Lifetime = options.Value.LinkLifetime;
+        _baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? string.Empty;
+        if (string.IsNullOrEmpty(options.Value.SigningKey))
+        {
+            _key = RandomNumberGenerator.GetBytes(32);
+            logger.LogWarning("Dashboard:SigningKey is not set: private links use a random key and stop working when this process restarts.");
+        }
+        else
+        {
+            _key = Encoding.UTF8.GetBytes(options.Value.SigningKey);
+        }
+    }
+
+    public TimeSpan Lifetime { get; }
+
+    public string Dashboard(string teamId, string userId) => $"{_baseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
+
+    public string Export(string teamId, string userId, ExportScope scope) =>
+        $"{_baseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
+
+    public static string ExportPurpose(ExportScope scope) => scope == ExportScope.Me ? "export-me" : "export-team";
+
+    public string Create(string teamId, string userId, string purpose)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(teamId, userId, purpose, (_time.GetUtcNow() + Lifetime).ToUnixTimeSeconds()));
+        return WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, payload));
+    }
+
+    /// <summary>The claims of a genuine, unexpired token; null for anything else (forged, altered, expired, malformed).</summary>
+    public LinkClaims? Read(string? token)
+    {
+        var parts = token?.Split('.');
+        if (parts is not { Length: 2 })
+        {
+            return null;
+        }
+
+        try
+        {
+            var payload = WebEncoders.Base64UrlDecode(parts[0]);
+            var signature = WebEncoders.Base64UrlDecode(parts[1]);
+            if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
+            {
+                return null;
+            }
+
+            var claims = JsonSerializer.Deserialize<Payload>(payload);
+            return claims is not null && claims.Expires > _time.GetUtcNow().ToUnixTimeSeconds()
+                ? new LinkClaims(claims.Team, claims.User, claims.Purpose)
+                : null;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Payload(string Team, string User, string Purpose, long Expires);
+}

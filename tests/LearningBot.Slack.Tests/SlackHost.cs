@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using LearningBot.Slack.Verification;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace LearningBot.Slack.Tests;
+
+/// <summary>
+/// The real web host (WebApplicationFactory over Program) with a temp SQLite file, plus a WireMock server on
+/// loopback standing in for Slack's Web API and response_url, recording every call.
+/// </summary>
+public sealed class SlackHost : IAsyncDisposable
+{
+    public const string SigningSecret = "test-signing-secret-0123456789";
+    public const string BotToken = "xoxb-single-workspace-token";
+    public const string ClientId = "1234.5678";
+    public const string ClientSecret = "client-secret-abc";
+
+    private readonly string _directory;
+
+    public SlackHost(IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    {
+        Slack = WireMockServer.Start();
+        StubDefaults();
+        _directory = Path.Combine(Path.GetTempPath(), "learningbot-slack-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Sqlite:Path"] = Path.Combine(_directory, "slack.db"),
+            ["Playground:Enabled"] = "false",
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:BotToken"] = BotToken,
+            ["Slack:ClientId"] = ClientId,
+            ["Slack:ClientSecret"] = ClientSecret,
+            ["Slack:ApiBaseUrl"] = Slack.Url + "/api/",
+            ["Slack:ApiRetryBaseDelay"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
+        });
+    }
+
+    public WireMockServer Slack { get; }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    public HttpClient Client => _client ??= Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    private HttpClient? _client;
+
+    public string ResponseUrl(string name) => $"{Slack.Url}/response/{name}";
+
+    // ---- requests signed exactly like Slack's ----
+
+    public static string Sign(string body, long timestamp, string secret = SigningSecret) =>
+        SlackSignature.Compute(secret, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetBytes(body));
+
+    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, long? timestamp = null,
+        string? signature = null, int? retryNum = null)
+    {
+        var ts = timestamp ?? Now;
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Add(SlackSignature.TimestampHeader, ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(SlackSignature.SignatureHeader, signature ?? Sign(body, ts));
+        if (retryNum is not null)
+        {
+            request.Headers.Add("X-Slack-Retry-Num", retryNum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>A slash command body with every field Slack sends, in Slack's order.</summary>
+    public static string CommandBody(string command, string text, string responseUrl, string team = "T0001", string user = "UANN",
+        string userName = "ann", string channel = "C0001", string? triggerId = null) =>
+        Form(("token", "gIkuvaNzQIHg97ATvDxqgjtO"), ("team_id", team), ("team_domain", "example"), ("channel_id", channel),
+            ("channel_name", "general"), ("user_id", user), ("user_name", userName), ("command", command), ("text", text),
+            ("api_app_id", "A123456"), ("is_enterprise_install", "false"), ("response_url", responseUrl),
+            ("trigger_id", triggerId ?? "13345224609." + Guid.NewGuid().ToString("N")));
+
+    public Task<HttpResponseMessage> CommandAsync(string command, string text, string responseUrl, string team = "T0001",
+        string user = "UANN", string userName = "ann", string channel = "C0001", string? triggerId = null) =>
+        PostSignedAsync("/slack/commands", CommandBody(command, text, responseUrl, team, user, userName, channel, triggerId),
+            "application/x-www-form-urlencoded");
+
+    public Task<HttpResponseMessage> EventAsync(string team, JsonObject evt, string? eventId = null, int? retryNum = null)
+    {
+        var envelope = new JsonObject
+        {
+            ["token"] = "XXYYZZ",
+            ["team_id"] = team,
+            ["api_app_id"] = "A123456",
+            ["event"] = evt,
+            ["type"] = "event_callback",
+            ["event_id"] = eventId ?? "Ev" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(),
+            ["event_time"] = Now,
+        };
+        return PostSignedAsync("/slack/events", envelope.ToJsonString(), "application/json", retryNum: retryNum);
+    }
+
+    public Task<HttpResponseMessage> InteractionAsync(JsonObject payload) =>
+        PostSignedAsync("/slack/interactions", Form(("payload", payload.ToJsonString())), "application/x-www-form-urlencoded");
+
+    public static string Form(params (string Name, string Value)[] fields) =>
+        string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value)));
+
+    // ---- the fake Slack ----
+
+    public IReadOnlyList<ILogEntry> Calls(string path) =>
+        Slack.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime).ToList();
+
+    /// <summary>Background work answers after the ack; poll until Slack has received what we expect.</summary>
+    public async Task<IReadOnlyList<ILogEntry>> WaitForCallsAsync(string path, int count = 1, Func<ILogEntry, bool>? where = null,
+        TimeSpan? timeout = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var calls = Calls(path).Where(where ?? (_ => true)).ToList();
+            if (calls.Count >= count)
+            {
+                return calls;
+            }
+
+            if (watch.Elapsed > (timeout ?? TimeSpan.FromSeconds(10)))
+            {
+                Assert.Fail($"Expected {count} call(s) to {path}, got {calls.Count}. All calls: " +
+                            string.Join(", ", Slack.LogEntries.Select(e => e.RequestMessage.Path)));
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>For "nothing else happened" checks: waits until all acknowledged work has finished.</summary>
+    public async Task DrainAsync()
+    {
+        var queue = Factory.Services.GetRequiredService<LearningBot.Slack.Adapter.SlackWorkQueue>();
+        var watch = Stopwatch.StartNew();
+        while (queue.Pending > 0)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                Assert.Fail($"Slack work still pending after 10 s: {queue.Pending}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Every string value in a JSON tree, joined: what a reader of the blocks would see, unescaped.</summary>
+    public static string Strings(JsonNode? node) => node switch
+    {
+        JsonObject obj => string.Join(" ", obj.Select(p => Strings(p.Value))),
+        JsonArray array => string.Join(" ", array.Select(Strings)),
+        JsonValue value when value.TryGetValue<string>(out var s) => s,
+        _ => string.Empty,
+    };
+
+    public static JsonObject Json(ILogEntry call) => JsonNode.Parse(call.RequestMessage.Body!)!.AsObject();
+
+    public static string? Authorization(ILogEntry call) =>
+        call.RequestMessage.Headers!.TryGetValue("Authorization", out var values) ? values.FirstOrDefault() : null;
+
+    public void StubUser(string id, string displayName, bool isAdmin = false) =>
+        Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost().WithBody(b => b != null && b.Contains("user=" + id)))
+            .AtPriority(1)
+            .RespondWith(OkJson(new JsonObject
+            {
+                ["ok"] = true,
+                ["user"] = new JsonObject
+                {
+                    ["id"] = id, ["name"] = displayName.ToLowerInvariant(), ["real_name"] = displayName + " Real",
+                    ["is_admin"] = isAdmin, ["is_owner"] = false,
+                    ["profile"] = new JsonObject { ["display_name"] = displayName, ["real_name"] = displayName + " Real" },
+                },
+            }));
+
+    public static IResponseBuilder OkJson(JsonObject body) =>
+        Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json; charset=utf-8").WithBody(body.ToJsonString());
+
+    private void StubDefaults()
+    {
+        Slack.Given(Request.Create().WithPath("/api/*").UsingPost()).AtPriority(100)
+            .RespondWith(OkJson(new JsonObject { ["ok"] = true }));
+        Slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost()).AtPriority(50)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(request =>
+                {
+                    var users = JsonNode.Parse(request.Body!)!["users"]!.GetValue<string>();
+                    return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + users } }.ToJsonString();
+                }));
+        Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(50)
+            .RespondWith(OkJson(new JsonObject { ["ok"] = false, ["error"] = "user_not_found" }));
+        Slack.Given(Request.Create().WithPath("/response/*").UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        await Factory.DisposeAsync();
+        Slack.Stop();
+        Slack.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the OS temp cleaner
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using LearningBot.Slack.Adapter;
+using LearningBot.Slack.Hosting;
+
+namespace LearningBot.Slack.Tests;
+
+/// <summary>The manifest an admin pastes must match what the code handles and asks for.</summary>
+public sealed class SlackManifestTests
+{
+    private static JsonNode Manifest()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LearningBot.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.That(directory, Is.Not.Null, "repository root not found");
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(directory!.FullName, "manifest", "slack", "manifest.json")))!;
+    }
+
+    [Test]
+    public void Declares_the_commands_events_shortcut_and_urls_the_app_serves()
+    {
+        var manifest = Manifest();
+        var commands = manifest["features"]!["slash_commands"]!.AsArray();
+        Assert.That(commands.Select(c => c!["command"]!.GetValue<string>()), Is.EquivalentTo(new[] { "/learned", "/kudos", "/ask", "/learnbot" }));
+        Assert.That(commands.Select(c => new Uri(c!["url"]!.GetValue<string>()).AbsolutePath), Has.All.EqualTo("/slack/commands"));
+        Assert.That(commands.Select(c => c!["should_escape"]!.GetValue<bool>()), Has.All.True, "mentions arrive as <@U…|name>");
+
+        var settings = manifest["settings"]!;
+        Assert.That(new Uri(settings["event_subscriptions"]!["request_url"]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/events"));
+        Assert.That(settings["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => e!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "app_home_opened", "app_mention", "app_uninstalled", "message.channels", "message.groups", "message.im", "tokens_revoked" }));
+        Assert.That(new Uri(settings["interactivity"]!["request_url"]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/interactions"));
+        Assert.That(new Uri(manifest["oauth_config"]!["redirect_urls"]![0]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/oauth/callback"));
+        Assert.That(manifest["features"]!["shortcuts"]![0]!["callback_id"]!.GetValue<string>(), Is.EqualTo(SlackModals.ShareShortcutCallback));
+        Assert.That(manifest["features"]!["app_home"]!["home_tab_enabled"]!.GetValue<bool>(), Is.True);
+    }
+
+    [Test]
+    public void Requests_exactly_the_scopes_the_install_link_asks_for()
+    {
+        var scopes = Manifest()["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => s!.GetValue<string>());
+
+        Assert.That(scopes, Is.EquivalentTo(new SlackOptions().Scopes.Split(',')));
+    }
+}
