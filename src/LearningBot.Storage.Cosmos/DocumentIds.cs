@@ -39,6 +39,8 @@ internal static class DocumentIds
 
     public static string NudgeWeek(string teamId, string userId, string weekKey) => "nudgeweek-" + Hash(teamId + "\u001f" + userId + "\u001f" + weekKey);
 
+    public static string Installation(string platform) => "installation-" + Hash(platform);
+
     internal static string Hash(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 16));
 }

@@ -1,4 +1,5 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
@@ -9,6 +10,7 @@ using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Cosmos.Conversations;
+using LearningBot.Storage.Cosmos.Installations;
 using LearningBot.Storage.Cosmos.Knowledge;
 using LearningBot.Storage.Cosmos.Kudos;
 using LearningBot.Storage.Cosmos.Learnings;
@@ -40,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPromptRepository, CosmosPromptRepository>();
         services.AddSingleton<INudgeRepository, CosmosNudgeRepository>();
         services.AddSingleton<IOutbox, CosmosOutbox>();
+        services.AddSingleton<IInstallationRepository, CosmosInstallationRepository>();
         return services;
     }
 }
