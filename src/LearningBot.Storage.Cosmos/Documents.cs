@@ -53,7 +53,7 @@ internal sealed record SettingsDocument
     public string? ETag { get; init; }
 }
 
-internal sealed record MemberDocument
+internal sealed record MemberDocument : IETagged
 {
     public required string Id { get; init; }
 
@@ -64,9 +64,12 @@ internal sealed record MemberDocument
     public required string UserId { get; init; }
 
     public required string DisplayName { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record LearningDocument : ISearchable
+internal sealed record LearningDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -101,9 +104,12 @@ internal sealed record LearningDocument : ISearchable
     public string SearchBody { get; init; } = string.Empty;
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record KnowledgeDocument : ISearchable
+internal sealed record KnowledgeDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -140,7 +146,7 @@ internal sealed record KnowledgeDocument : ISearchable
     public string? ETag { get; init; }
 }
 
-internal sealed record QuestionDocument
+internal sealed record QuestionDocument : IETagged
 {
     public required string Id { get; init; }
 
@@ -159,9 +165,12 @@ internal sealed record QuestionDocument
     public required long CreatedAt { get; init; }
 
     public required string IdempotencyKey { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record KudosDocument : ISearchable
+internal sealed record KudosDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -190,6 +199,9 @@ internal sealed record KudosDocument : ISearchable
     public string SearchBody { get; init; } = string.Empty;
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
 /// <summary>
@@ -197,7 +209,7 @@ internal sealed record KudosDocument : ISearchable
 /// gift's idempotency key happen in one ETag-checked write, so concurrent gifts cannot overspend and a
 /// redelivery cannot spend twice.
 /// </summary>
-internal sealed record KudosBudgetDocument
+internal sealed record KudosBudgetDocument : IETagged
 {
     public required string Id { get; init; }
 

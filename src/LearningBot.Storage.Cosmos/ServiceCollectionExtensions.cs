@@ -6,6 +6,7 @@ using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Nudges;
 using LearningBot.Core.Outbox;
+using LearningBot.Core.Privacy;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
@@ -16,6 +17,7 @@ using LearningBot.Storage.Cosmos.Kudos;
 using LearningBot.Storage.Cosmos.Learnings;
 using LearningBot.Storage.Cosmos.Members;
 using LearningBot.Storage.Cosmos.Outbox;
+using LearningBot.Storage.Cosmos.Privacy;
 using LearningBot.Storage.Cosmos.Prompts;
 using LearningBot.Storage.Cosmos.Settings;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<INudgeRepository, CosmosNudgeRepository>();
         services.AddSingleton<IOutbox, CosmosOutbox>();
         services.AddSingleton<IInstallationRepository, CosmosInstallationRepository>();
+        services.AddSingleton<IPersonalDataStore, CosmosPersonalDataStore>();
         return services;
     }
 }
