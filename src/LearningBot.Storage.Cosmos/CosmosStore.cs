@@ -262,6 +262,31 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         }
     }
 
+    /// <summary>
+    /// <see cref="UpdateAsync{T}"/> starting from a document the caller just read or wrote (with its ETag): the
+    /// first try needs no read; only a lost race (412) falls back to read-and-retry.
+    /// </summary>
+    internal static async Task<T?> UpdateFromAsync<T>(Container container, T known, string id, string partitionKey, Func<T, T?> change,
+        CancellationToken cancellationToken)
+        where T : class, IETagged
+    {
+        if (known.ETag is not null && change(known) is { } changed)
+        {
+            try
+            {
+                var response = await container.ReplaceItemAsync(changed, id, new PartitionKey(partitionKey),
+                    new ItemRequestOptions { IfMatchEtag = known.ETag }, cancellationToken);
+                return response.Resource;
+            }
+            catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                // Changed since: decide again on a fresh read.
+            }
+        }
+
+        return await UpdateAsync(container, id, partitionKey, change, cancellationToken);
+    }
+
     internal static ContainerProperties TeamsContainerProperties(CosmosSearchMode search)
     {
         // Partition key = team: every chat command touches one team only, so its reads and queries stay

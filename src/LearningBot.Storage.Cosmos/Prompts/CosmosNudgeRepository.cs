@@ -136,7 +136,8 @@ public sealed class CosmosNudgeRepository(CosmosStore store) : INudgeRepository
             try
             {
                 // The claim: one create per person and week. 409 = nudged this week already (nobody is nudged twice).
-                await store.Proactive.CreateItemAsync(week, Nudges, new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                var created = await store.Proactive.CreateItemAsync(week, Nudges, new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                week = week with { ETag = created.ETag };
             }
             catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
             {
@@ -167,7 +168,7 @@ public sealed class CosmosNudgeRepository(CosmosStore store) : INudgeRepository
             await AdvanceAsync(week.TeamId, week.UserId, from, to, cancellationToken);
         }
 
-        await CosmosStore.UpdateAsync<NudgeWeekDocument>(store.Proactive, week.Id, NudgeDocument.Partition,
+        await CosmosStore.UpdateFromAsync<NudgeWeekDocument>(store.Proactive, week, week.Id, NudgeDocument.Partition,
             w => w.HasPendingWork ? w with { PendingDm = null, AdvanceFrom = null, AdvanceTo = null } : null, cancellationToken);
     }
 

@@ -87,7 +87,9 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
             {
                 // The claim itself: one create with an id derived from (conversation, time). Two instances
                 // (or a retry of ours) meet 409 here; only the creator goes on as the claimer.
-                await store.Proactive.CreateItemAsync(document, Occurrences, new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                var created = await store.Proactive.CreateItemAsync(document, Occurrences,
+                    new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                document = document with { ETag = created.ETag };
             }
             catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
             {
@@ -220,7 +222,7 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
             await CosmosOutbox.EnqueueAsync(store, pendingDigest.ToMessage(), cancellationToken);
         }
 
-        await CosmosStore.UpdateAsync<OccurrenceDocument>(store.Proactive, document.Id, OccurrenceDocument.Partition,
+        await CosmosStore.UpdateFromAsync<OccurrenceDocument>(store.Proactive, document, document.Id, OccurrenceDocument.Partition,
             d => (claim && d.HasPendingClaim) || (digest && d.PendingDigest is not null)
                 ? (d with
                 {

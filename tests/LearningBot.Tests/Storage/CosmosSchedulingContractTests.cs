@@ -124,6 +124,50 @@ public sealed class CosmosSchedulingContractTests : SchedulingContractTests
         Assert.That((await outbox.LeaseDueAsync(friday, TimeSpan.FromMinutes(1), 10, default)).Select(m => m.Id), Is.EqualTo(new[] { "nudge-" + team }));
     }
 
+    // What the scheduler costs: every instance polls every few seconds, so an idle poll must stay a few
+    // single-partition queries (no fan-out, no query-plan round trip). Printed for docs/storage.md.
+    [Test]
+    public async Task An_idle_scheduler_poll_is_four_requests_and_a_claim_and_a_delivery_a_few_more()
+    {
+        var (prompts, nudges, outbox) = Stores();
+        var conversations = new LearningBot.Storage.Cosmos.Conversations.CosmosConversationRepository(Store);
+        var (team, key) = NewChannel();
+        async Task PollAsync(DateTimeOffset now)
+        {
+            await prompts.ListDueSchedulesAsync(now, 50, default);
+            await prompts.ListOccurrencesToCloseAsync(now, 50, default);
+            await nudges.ListDueAsync(now, 50, default);
+            await outbox.LeaseDueAsync(now, TimeSpan.FromMinutes(2), 50, default);
+        }
+
+        await PollAsync(At); // warm-up: container metadata
+        await conversations.SaveAsync(new LearningBot.Core.Conversations.StoredConversation(key, "test", team,
+            LearningBot.Core.Conversations.ConversationKind.Channel, null, "{}", true, At), default);
+        await prompts.SaveScheduleAsync(new PromptSchedule(key, team, Daily, "q?", At.AddDays(1)), default);
+        var idle = await MeasureAsync(() => PollAsync(At));
+        var occurrence = new PromptOccurrence(PromptOccurrence.IdFor(key, At.AddDays(1)), key, team, At.AddDays(1), OccurrenceState.Claimed, At.AddDays(2));
+        var claim = await MeasureAsync(() => prompts.ClaimOccurrenceAsync(occurrence, Post("p-" + team, team, key), At.AddDays(2), default));
+        var deliver = await MeasureAsync(async () =>
+        {
+            var leased = await outbox.LeaseDueAsync(At.AddDays(1), TimeSpan.FromMinutes(2), 50, default);
+            await conversations.GetAsync(leased.Single().ConversationKey, default);
+            await outbox.CompleteAsync(leased[0].Id, "ts", At.AddDays(1), default);
+            await prompts.MarkPostedAsync(occurrence.Id, "ts", default);
+        });
+
+        TestContext.Out.WriteLine($"idle poll: {idle.Requests} requests; claim with post and advance: {claim.Requests}; lease + send + complete + mark posted: {deliver.Requests}");
+        Assert.That(idle.Requests, Is.EqualTo(4), "one query each for schedules, occurrences, nudges, outbox");
+        Assert.That(claim.Requests, Is.LessThanOrEqualTo(5), "create occurrence, create post, read + replace schedule, clear the occurrence");
+        Assert.That(deliver.Requests, Is.LessThanOrEqualTo(7));
+    }
+
+    private async Task<CosmosCharge> MeasureAsync(Func<Task> action)
+    {
+        var before = Store.Meter.Total;
+        await action();
+        return Store.Meter.Total - before;
+    }
+
     private CosmosStore Store => _store ?? throw new InvalidOperationException("no store");
 
     private (CosmosPromptRepository, CosmosNudgeRepository, CosmosOutbox) Stores() =>
