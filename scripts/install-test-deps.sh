@@ -28,3 +28,10 @@ if [ ! -x "$cosmos_server_dir/node_modules/.bin/cosmosdb-server" ]; then
   echo "Installing the local Cosmos DB test server (npm ci)…"
   (cd "$cosmos_server_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+
+# Teams tests: the official adaptivecards library and Microsoft's Teams manifest schemas, pinned by package-lock.json.
+teams_node=tests/LearningBot.Teams.Tests/node
+if [ ! -d "$(dirname "$0")/../$teams_node/node_modules" ]; then
+  echo "Installing the Teams tests' Node checks (npm ci)…"
+  (cd "$(dirname "$0")/../$teams_node" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -36,9 +36,10 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits.
+        // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits;
+        // secure_delete overwrites deleted content, so "forget me" leaves nothing behind in free pages.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -4,6 +4,7 @@ using LearningBot.Core.Conversations;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Storage;
 using LearningBot.Slack.Hosting;
+using LearningBot.Teams.Hosting;
 using LearningBot.Web.Dashboard;
 using LearningBot.Web.Hosting;
 using LearningBot.Web.Playground;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
 builder.AddSlack(); // no-op unless the Slack section configures it
+builder.AddTeams(); // POST /api/messages; anonymous (Emulator-only) when MicrosoftAppId is not configured
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 builder.Services.AddProblemDetails();
@@ -25,7 +27,6 @@ builder.Services.AddOptions<SchedulerOptions>()
     .ValidateOnStart();
 builder.Services.AddHostedService<SchedulerHostedService>();
 builder.AddDashboard();
-
 
 // The playground accepts any team and user name, so it is for local use: on unless running in Production.
 var playgroundEnabled = builder.Configuration.GetValue("Playground:Enabled", !builder.Environment.IsProduction());
@@ -54,6 +55,7 @@ app.UseAuthorization();
 app.MapHealthEndpoints();
 app.MapDashboard();
 app.MapSlack();
+app.MapTeams();
 if (playgroundEnabled)
 {
     app.MapGet("/", (IWebHostEnvironment environment) =>

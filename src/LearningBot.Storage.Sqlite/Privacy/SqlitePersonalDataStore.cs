@@ -44,7 +44,18 @@ public sealed class SqlitePersonalDataStore(
             await nudges.GetAsync(teamId, userId, cancellationToken) is not null);
     }
 
-    public Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken) =>
+    public async Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken)
+    {
+        await ForgetInOneTransactionAsync(teamId, userId, keepSharedAnswers, cancellationToken);
+
+        // Deleted rows can linger in FTS index segments and in the WAL: merge the index and checkpoint so no
+        // query can return the person's words any more.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO search_fts (search_fts) VALUES ('optimize')", null, cancellationToken);
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", null, cancellationToken);
+    }
+
+    private Task ForgetInOneTransactionAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var name = (string?)await connection.ScalarAsync("SELECT display_name FROM members WHERE team_id = $t AND user_id = $u",

@@ -114,7 +114,7 @@ public static class DashboardEndpoints
     private static IResult Page(int status, string title, string message) => Results.Content(
         $"""
          <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-         <title>{System.Net.WebUtility.HtmlEncode(title)} · LearningBot</title><link rel="stylesheet" href="/dashboard/dashboard.css"></head>
+         <title>{System.Net.WebUtility.HtmlEncode(title)} · LearningBot</title><link rel="stylesheet" href="/assets/dashboard.css"></head>
          <body class="notice"><main><h1>{System.Net.WebUtility.HtmlEncode(title)}</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p></main></body></html>
          """, "text/html; charset=utf-8", Encoding.UTF8, status);
 }

@@ -1,0 +1,215 @@
+using System.Text;
+using LearningBot.Core.Replies;
+using Newtonsoft.Json.Linq;
+
+namespace LearningBot.Teams.Cards;
+
+/// <summary>
+/// Renders a platform-neutral <see cref="BotReply"/> as Adaptive Card JSON for Teams. Schema 1.5 is the
+/// newest version every Teams client (desktop, web, mobile) renders; Action.Execute needs 1.4.
+/// User text never becomes markup: blocks without mentions use RichTextBlock/TextRun (no markdown at all),
+/// blocks with mentions use a TextBlock with every markdown character escaped, because Teams only resolves
+/// <c>&lt;at&gt;</c> mentions inside TextBlock.
+/// </summary>
+public static class AdaptiveCardRenderer
+{
+    public const string ContentType = "application/vnd.microsoft.card.adaptive";
+    public const string SchemaVersion = "1.5";
+
+    /// <summary>The Action.Execute verb of every button: its data carries a shared-grammar command.</summary>
+    public const string CommandVerb = "learningbot.command";
+
+    public static JObject Render(BotReply reply)
+    {
+        var mentions = new Dictionary<string, JObject>(StringComparer.Ordinal);
+        var body = new JArray();
+        foreach (var block in reply.Blocks)
+        {
+            switch (block)
+            {
+                case HeadingBlock heading:
+                    body.Add(new JObject
+                    {
+                        ["type"] = "TextBlock", ["text"] = EscapeMarkdown(heading.Text), ["wrap"] = true,
+                        ["size"] = "Large", ["weight"] = "Bolder", ["style"] = "heading",
+                    });
+                    break;
+                case Core.Replies.TextBlock paragraph:
+                    body.Add(Paragraph(paragraph.Text, mentions, subtle: false));
+                    break;
+                case NoteBlock note:
+                    body.Add(Paragraph(note.Text, mentions, subtle: true));
+                    break;
+                case ListBlock list:
+                    foreach (var item in list.Items)
+                    {
+                        var items = new JArray { Paragraph(item.Text, mentions, subtle: false) };
+                        if (item.Meta is not null)
+                        {
+                            items.Add(Paragraph(item.Meta, mentions, subtle: true));
+                        }
+
+                        body.Add(new JObject { ["type"] = "Container", ["separator"] = true, ["spacing"] = "Medium", ["items"] = items });
+                    }
+
+                    break;
+                case FactsBlock facts:
+                    body.Add(new JObject
+                    {
+                        ["type"] = "FactSet",
+                        ["facts"] = new JArray(facts.Facts.Select(f => new JObject
+                        {
+                            ["title"] = EscapeMarkdown(f.Label), ["value"] = EscapeMarkdown(f.Value),
+                        })),
+                    });
+                    break;
+                case ActionsBlock actions:
+                    body.Add(new JObject { ["type"] = "ActionSet", ["actions"] = new JArray(actions.Actions.Select(Action)) });
+                    break;
+            }
+        }
+
+        var card = new JObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = SchemaVersion,
+            ["body"] = body,
+            // Shown by clients that cannot render the card, and read by screen readers in notifications.
+            ["fallbackText"] = PlainTextRenderer.Render(reply),
+        };
+        var msteams = new JObject { ["width"] = "Full" };
+        if (mentions.Count > 0)
+        {
+            msteams["entities"] = new JArray(mentions.Values);
+        }
+
+        card["msteams"] = msteams;
+        return card;
+    }
+
+    /// <summary>A button that runs a shared-grammar command (e.g. <c>helped 42</c>) as the person who clicked.</summary>
+    public static JObject Action(ReplyAction action) => new()
+    {
+        ["type"] = "Action.Execute",
+        ["title"] = action.Label,
+        ["verb"] = CommandVerb,
+        ["data"] = new JObject { ["command"] = action.Command },
+    };
+
+    private static JObject Paragraph(RichText text, Dictionary<string, JObject> mentions, bool subtle)
+    {
+        JObject element;
+        if (text.Spans.Any(s => s is MentionSpan))
+        {
+            var markdown = new StringBuilder();
+            foreach (var span in text.Spans)
+            {
+                switch (span)
+                {
+                    case MentionSpan mention:
+                        var at = $"<at>{EscapeMarkdown(mention.DisplayName)}</at>";
+                        markdown.Append(at);
+                        mentions.TryAdd(at + "|" + mention.UserId, new JObject
+                        {
+                            ["type"] = "mention",
+                            ["text"] = at,
+                            ["mentioned"] = new JObject { ["id"] = mention.UserId, ["name"] = mention.DisplayName },
+                        });
+                        break;
+                    case StrongSpan strong:
+                        markdown.Append("**").Append(EscapeMarkdown(strong.Text)).Append("**");
+                        break;
+                    default:
+                        markdown.Append(EscapeMarkdown(span.PlainText));
+                        break;
+                }
+            }
+
+            element = new JObject { ["type"] = "TextBlock", ["text"] = markdown.ToString(), ["wrap"] = true };
+        }
+        else
+        {
+            element = new JObject
+            {
+                ["type"] = "RichTextBlock",
+                ["inlines"] = new JArray(text.Spans.Where(s => s.PlainText.Length > 0).Select(TextRun)),
+            };
+        }
+
+        if (subtle)
+        {
+            element["isSubtle"] = true;
+            element["size"] = "Small";
+            if (element["inlines"] is JArray runs)
+            {
+                foreach (var run in runs.OfType<JObject>())
+                {
+                    run["isSubtle"] = true;
+                    run["size"] = "Small";
+                }
+
+                element.Remove("isSubtle");
+                element.Remove("size");
+            }
+        }
+
+        return element;
+    }
+
+    private static JObject TextRun(Span span)
+    {
+        var run = new JObject { ["type"] = "TextRun", ["text"] = span.PlainText };
+        switch (span)
+        {
+            case StrongSpan:
+                run["weight"] = "Bolder";
+                break;
+            case CodeSpan:
+                run["fontType"] = "Monospace";
+                break;
+            case LinkSpan link when Uri.TryCreate(link.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http":
+                run["text"] = link.Text;
+                run["color"] = "Accent";
+                run["selectAction"] = new JObject { ["type"] = "Action.OpenUrl", ["url"] = url.AbsoluteUri };
+                break;
+        }
+
+        return run;
+    }
+
+    /// <summary>
+    /// Backslash-escapes what Adaptive Card markdown gives a meaning to (emphasis, links, line-start list and
+    /// heading markers) and turns angle brackets into entities so typed text cannot fake an <c>&lt;at&gt;</c> mention.
+    /// </summary>
+    internal static string EscapeMarkdown(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        var lineStart = true;
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '<':
+                    escaped.Append("&lt;");
+                    break;
+                case '>':
+                    escaped.Append("&gt;");
+                    break;
+                case '\\' or '*' or '_' or '[' or ']' or '`' or '~':
+                    escaped.Append('\\').Append(c);
+                    break;
+                case '#' or '-' or '+' when lineStart:
+                    escaped.Append('\\').Append(c);
+                    break;
+                default:
+                    escaped.Append(c);
+                    break;
+            }
+
+            lineStart = c == '\n' || (lineStart && c == ' ');
+        }
+
+        return escaped.ToString();
+    }
+}

@@ -1,0 +1,101 @@
+using LearningBot.Core.Conversations;
+using LearningBot.Teams.Conversations;
+using LearningBot.Teams.MessageExtensions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LearningBot.Teams.Hosting;
+
+public static class TeamsRegistration
+{
+    /// <summary>
+    /// Registers the Teams bot. Without <c>MicrosoftAppId</c> the endpoint runs anonymously (Bot Framework
+    /// Emulator on a developer machine); with it, every request's JWT is validated by Bot Framework.
+    /// </summary>
+    public static WebApplicationBuilder AddTeams(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BotAuthOptions>().Bind(builder.Configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BotAuthOptions>, BotAuthOptionsValidator>();
+        services.AddOptions<TeamsOptions>().Bind(builder.Configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
+        services.AddHttpClient();
+
+        // Replaceable so tests can hand out tokens without Microsoft Entra (no internet here); inbound
+        // validation does not depend on it beyond "is this our app id".
+        services.TryAddSingleton<ServiceClientCredentialsFactory>(sp =>
+            new ConfigurationServiceClientCredentialFactory(sp.GetRequiredService<IConfiguration>(),
+                logger: sp.GetRequiredService<ILogger<ConfigurationServiceClientCredentialFactory>>()));
+        services.AddSingleton<BotFrameworkAuthentication>(sp =>
+        {
+            // Fails start-up with the validator's message instead of a Bot Framework stack trace.
+            _ = sp.GetRequiredService<IOptions<BotAuthOptions>>().Value;
+            return new ConfigurationBotFrameworkAuthentication(sp.GetRequiredService<IConfiguration>(),
+                sp.GetRequiredService<ServiceClientCredentialsFactory>(), httpClientFactory: sp.GetRequiredService<IHttpClientFactory>(),
+                logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>());
+        });
+        // CloudAdapter's constructors are ambiguous to the container, so it is built by hand.
+        services.AddSingleton(sp => new TeamsAdapter(sp.GetRequiredService<BotFrameworkAuthentication>(),
+            sp.GetRequiredService<ILogger<TeamsAdapter>>()));
+        services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsAdapter>());
+        services.AddSingleton<TeamsBot>();
+        services.AddSingleton<TeamsConversations>();
+        services.AddSingleton<MessageExtensionHandler>();
+        services.AddSingleton<TeamsProactiveMessenger>();
+        services.AddSingleton<IProactiveMessenger>(sp => sp.GetRequiredService<TeamsProactiveMessenger>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
+    {
+        var auth = app.ServiceProvider.GetRequiredService<IOptions<BotAuthOptions>>().Value;
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsRegistration).FullName!);
+        if (auth.IsAnonymous)
+        {
+            // Anonymous mode accepts any caller and any serviceUrl: fine for the Emulator on a laptop, never on a server.
+            var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+            var options = app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value;
+            if (environment.IsProduction() && !options.AllowAnonymousInProduction)
+            {
+                logger.LogWarning("Teams is off: no MicrosoftAppId is configured, and /api/messages is not served anonymously in Production.");
+                return app;
+            }
+
+            logger.LogWarning("Teams endpoint /api/messages runs WITHOUT authentication (no MicrosoftAppId): for the Bot Framework Emulator only.");
+        }
+        else
+        {
+            logger.LogInformation("Teams endpoint /api/messages validates Bot Framework tokens ({Options}).", auth);
+        }
+
+        app.MapPost("/api/messages", ProcessAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task ProcessAsync(HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, TeamsBot bot,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await adapter.ProcessAsync(request, response, bot, cancellationToken);
+        }
+        catch (SecurityTokenException ex) when (!response.HasStarted)
+        {
+            // CloudAdapter turns most token problems into 401 itself, but lets a bad or missing signature escape
+            // as an exception (a 500). A forged token is the caller's fault: answer 401, the bot never ran.
+            loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a Teams request: {Reason}", ex.GetType().Name);
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace LearningBot.Teams; internal static class Placeholder { }

@@ -1,0 +1,229 @@
+using LearningBot.Core.Commands;
+using LearningBot.Core.Conversations;
+using LearningBot.Core.Prompts;
+using LearningBot.Core.Replies;
+using LearningBot.Core.Storage;
+using LearningBot.Teams.Cards;
+using LearningBot.Teams.Conversations;
+using LearningBot.Teams.Hosting;
+using LearningBot.Teams.MessageExtensions;
+using LearningBot.Teams.Messages;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Teams;
+using Microsoft.Bot.Schema;
+using Microsoft.Bot.Schema.Teams;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json.Linq;
+
+namespace LearningBot.Teams;
+
+/// <summary>
+/// The Teams adapter: turns activities into pipeline calls and replies into cards. It holds no feature
+/// logic; everything a command does happens in the shared <see cref="CommandPipeline"/>.
+/// </summary>
+public sealed partial class TeamsBot(
+    CommandPipeline pipeline,
+    IDeliveryLog deliveries,
+    TeamsConversations conversations,
+    TeamsProactiveMessenger messenger,
+    MessageExtensionHandler messageExtension,
+    PromptAnswerRecorder promptAnswers,
+    IOptions<TeamsOptions> options,
+    TimeProvider time,
+    ILogger<TeamsBot> logger) : TeamsActivityHandler
+{
+    private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.OrdinalIgnoreCase);
+
+    protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
+    {
+        var activity = (Activity)turnContext.Activity;
+        if (IsPersonal(activity))
+        {
+            // A 1:1 chat is where private messages (kudos notices) go: keep its reference current.
+            await conversations.SaveAsync(activity, cancellationToken);
+        }
+
+        // Action.Submit (older clients) arrives as a message whose value carries the button's command.
+        if (string.IsNullOrWhiteSpace(activity.Text) && CommandFrom(activity.Value) is { } submitted)
+        {
+            var card = await RunCardCommandAsync(activity, submitted, cancellationToken);
+            if (activity.ReplyToId is { Length: > 0 } cardId)
+            {
+                var update = MessageFactory.Attachment(CardAttachment(card));
+                update.Id = cardId;
+                await turnContext.UpdateActivityAsync(update, cancellationToken);
+            }
+
+            return;
+        }
+
+        var message = await TeamsMessageTranslator.TranslateAsync(activity, (m, ct) => ResolveMentionAsync(turnContext, m, ct),
+            _admins, cancellationToken);
+        var here = conversations.Describe(activity);
+        message = message with { Conversation = here };
+        if (!IsPersonal(activity) && !MentionsBot(activity))
+        {
+            // With the channel-message permission Teams sends every message; only replies to a prompt matter then.
+            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id)
+            {
+                await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken);
+            }
+
+            return;
+        }
+
+        var reply = await pipeline.HandleAsync(message, cancellationToken);
+
+        // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
+        if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
+                time.GetUtcNow(), cancellationToken))
+        {
+            LogRedelivery(activity.Id, activity.Conversation.Id);
+            return;
+        }
+
+        await turnContext.SendActivityAsync(ToActivity(reply), cancellationToken);
+        await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
+    }
+
+    private static bool MentionsBot(Activity activity) =>
+        activity.GetMentions().Any(m => m.Mentioned?.Id == activity.Recipient?.Id);
+
+    protected override async Task<AdaptiveCardInvokeResponse> OnAdaptiveCardInvokeAsync(ITurnContext<IInvokeActivity> turnContext,
+        AdaptiveCardInvokeValue invokeValue, CancellationToken cancellationToken)
+    {
+        if (invokeValue.Action?.Verb != AdaptiveCardRenderer.CommandVerb || CommandFrom(invokeValue.Action.Data) is not { } command)
+        {
+            return new AdaptiveCardInvokeResponse
+            {
+                StatusCode = 400,
+                Type = "application/vnd.microsoft.error",
+                Value = new Error("BadRequest", "This button is not one of LearningBot's."),
+            };
+        }
+
+        var card = await RunCardCommandAsync((Activity)turnContext.Activity, command, cancellationToken);
+        // The response card replaces the clicked card in place.
+        return new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardRenderer.ContentType, Value = card };
+    }
+
+    protected override Task<MessagingExtensionResponse> OnTeamsMessagingExtensionQueryAsync(ITurnContext<IInvokeActivity> turnContext,
+        MessagingExtensionQuery query, CancellationToken cancellationToken) =>
+        messageExtension.SearchAsync((Activity)turnContext.Activity, query, cancellationToken);
+
+    protected override Task<MessagingExtensionActionResponse> OnTeamsMessagingExtensionSubmitActionAsync(
+        ITurnContext<IInvokeActivity> turnContext, MessagingExtensionAction action, CancellationToken cancellationToken) =>
+        messageExtension.SaveAsync((Activity)turnContext.Activity, action, cancellationToken);
+
+    protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext<IConversationUpdateActivity> turnContext,
+        CancellationToken cancellationToken)
+    {
+        var activity = (Activity)turnContext.Activity;
+        if (!membersAdded.Any(m => m.Id == activity.Recipient?.Id))
+        {
+            return; // someone else joined; nothing to do
+        }
+
+        // True only the first time (or after the bot was removed), so a redelivered update greets nobody twice.
+        if (await conversations.SaveAsync(activity, cancellationToken))
+        {
+            await turnContext.SendActivityAsync(ToActivity(Welcome(activity)), cancellationToken);
+        }
+    }
+
+    protected override async Task OnMembersRemovedAsync(IList<ChannelAccount> membersRemoved, ITurnContext<IConversationUpdateActivity> turnContext,
+        CancellationToken cancellationToken)
+    {
+        var activity = turnContext.Activity;
+        if (membersRemoved.Any(m => m.Id == activity.Recipient?.Id))
+        {
+            await conversations.MarkInactiveAsync(activity.Conversation.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>Uninstalling from a personal chat sends installationUpdate (not always membersRemoved): stop sending there too.</summary>
+    protected override Task OnInstallationUpdateRemoveAsync(ITurnContext<IInstallationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        conversations.MarkInactiveAsync(turnContext.Activity.Conversation.Id, cancellationToken);
+
+    /// <summary>Runs a button's command as the person who clicked; the result replaces the card.</summary>
+    private async Task<JObject> RunCardCommandAsync(Activity activity, string command, CancellationToken cancellationToken)
+    {
+        var sender = activity.From ?? new ChannelAccount("unknown", "Someone");
+        var userId = TeamsIds.UserId(sender);
+        var message = new IncomingMessage(TeamsIds.TeamId(activity), userId, sender.Name ?? "Someone", command,
+            $"{activity.Conversation?.Id}|{activity.Id}")
+        {
+            Platform = TeamsIds.Platform,
+            ChannelId = activity.Conversation?.Id,
+            IsTeamAdmin = _admins.Contains(userId),
+        };
+        var reply = await pipeline.HandleAsync(message, cancellationToken);
+        return AdaptiveCardRenderer.Render(reply);
+    }
+
+    private async Task SendDirectMessagesAsync(string teamId, BotReply reply, CancellationToken cancellationToken)
+    {
+        foreach (var direct in reply.DirectMessages)
+        {
+            var personal = await conversations.FindPersonalAsync(teamId, direct.RecipientId, cancellationToken);
+            if (personal is null)
+            {
+                // Teams only lets a bot start a 1:1 chat where the app is installed for that person.
+                LogNoPersonalChat(direct.RecipientId);
+                continue;
+            }
+
+            await messenger.SendAsync(personal, direct.Reply, threadId: null, cancellationToken);
+        }
+    }
+
+    private async Task<string?> ResolveMentionAsync(ITurnContext turnContext, ChannelAccount mentioned, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var member = await TeamsInfo.GetMemberAsync(turnContext, mentioned.Id, cancellationToken);
+            return string.IsNullOrWhiteSpace(member?.AadObjectId) ? null : member.AadObjectId;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRosterFailed(ex, mentioned.Id);
+            return null;
+        }
+    }
+
+    internal static Activity ToActivity(BotReply reply)
+    {
+        var activity = (Activity)MessageFactory.Attachment(CardAttachment(AdaptiveCardRenderer.Render(reply)));
+        // The notification and screen-reader text; the card is the message itself.
+        activity.Summary = PlainTextRenderer.Render(reply);
+        return activity;
+    }
+
+    internal static Attachment CardAttachment(JObject card) => new() { ContentType = AdaptiveCardRenderer.ContentType, Content = card };
+
+    private static string? CommandFrom(object? value) =>
+        (value is JObject data ? data : value is null ? null : JObject.FromObject(value))?.Value<string>("command") is { Length: > 0 } command
+            ? command
+            : null;
+
+    private static bool IsPersonal(IActivity activity) => activity.Conversation?.ConversationType == "personal";
+
+    private static BotReply Welcome(Activity activity) => new(ReplyKind.Help, ReplyAudience.Channel,
+    [
+        new HeadingBlock("👋 Hi, I'm LearningBot"),
+        new Core.Replies.TextBlock(IsPersonal(activity)
+            ? "I help you keep a learning log, thank colleagues with kudos and find answers your team already wrote down."
+            : "I help this team make learning visible: log what you learned, thank each other with kudos, and share answers so nobody has to ask twice."),
+        new NoteBlock(RichText.Of("Mention me with ", new CodeSpan("help"), " to see everything I can do.")),
+    ]);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored redelivered Teams activity {ActivityId} in {ConversationId}")]
+    private partial void LogRedelivery(string? activityId, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No 1:1 chat with {UserId} is known, so their private message was not sent")]
+    private partial void LogNoPersonalChat(string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Teams roster lookup failed for {MemberId}; using the Teams id")]
+    private partial void LogRosterFailed(Exception exception, string memberId);
+}
