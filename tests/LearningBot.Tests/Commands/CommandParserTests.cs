@@ -57,7 +57,7 @@ public sealed class CommandParserTests
     [TestCase("learned #postgres 30m")]
     [TestCase("learned 30m")]
     [TestCase("learned #a #b")]
-    public void Learned_needs_some_text(string text) => Assert.That(Fail(text).Usage, Does.StartWith("learned <what you learned>"));
+    public void Learned_needs_some_text(string text) => Assert.That(Fail(text).Usage, Does.StartWith("learned [--private] <what you learned>"));
 
     [Test]
     public void Learned_alone_lists_my_learnings() =>

@@ -13,7 +13,7 @@ public sealed class InsightsCommandTests
     private PipelineHarness _bot = null!;
 
     [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync(s => s.AddSingleton<IPrivateLinks, FixedLinks>());
+    public async Task Start() => _bot = await PipelineHarness.StartAsync();
 
     [TearDown]
     public async Task Stop() => await _bot.DisposeAsync();

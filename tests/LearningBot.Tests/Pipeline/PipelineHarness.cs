@@ -21,6 +21,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddLearningBotCore();
         services.AddSqliteStorage(databasePath ?? _directory.File("pipeline.db"));
+        services.AddSingleton<LearningBot.Core.Insights.IPrivateLinks, Insights.FixedLinks>(); // the web host signs real ones
         configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
