@@ -52,16 +52,8 @@ public sealed class SchedulerTests(string engine)
     }
 
     /// <param name="shared">Two harnesses given the same value share one store (a SQLite file path, or the Cosmos database name).</param>
-    private Task<PipelineHarness> StartHarnessAsync(Action<IServiceCollection> configureTest, string? shared)
+    private Task<PipelineHarness> StartHarnessAsync(Action<IServiceCollection> configure, string? shared)
     {
-        // The insights commands need signed links, which the web host provides; none are followed here.
-        void configure(IServiceCollection services)
-        {
-            configureTest(services);
-            Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<
-                LearningBot.Core.Insights.IPrivateLinks, Insights.FixedLinks>(services);
-        }
-
         if (engine != "Cosmos")
         {
             return PipelineHarness.StartAsync(configure, shared);
