@@ -118,6 +118,23 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
+    public async Task Prompt_answers_keep_their_occurrence_and_are_listed_by_it()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "answer 1", Monday) with { OccurrenceId = "occ-1" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "answer 2", Monday.AddMinutes(1)) with { OccurrenceId = "occ-1" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "other prompt", Monday) with { OccurrenceId = "occ-2" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "plain", Monday), default);
+
+        var answers = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10) { OccurrenceId = "occ-1" }, default);
+        var all = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default);
+
+        Assert.That(answers.Select(e => e.Text), Is.EqualTo(new[] { "answer 2", "answer 1" }));
+        Assert.That(answers.Select(e => e.OccurrenceId), Is.All.EqualTo("occ-1"));
+        Assert.That(all.Single(e => e.Text == "plain").OccurrenceId, Is.Null);
+        Assert.That(all, Has.Count.EqualTo(4));
+    }
+
+    [Test]
     public async Task Entry_times_cover_one_person_since_an_instant()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
