@@ -440,7 +440,7 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher()
+    public virtual async Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher()
     {
         // Many kudos that match better than the one learning: the learning must still be found, and ranked first.
         var budget = new KudosBudget(100, Monday);
