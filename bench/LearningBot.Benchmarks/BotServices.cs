@@ -36,6 +36,8 @@ public static class BotServices
 
         public string Dashboard(string teamId, string userId) => "/dashboard/signin";
 
+        public string Personal(string teamId, string userId) => "/dashboard/signin?to=me";
+
         public string Export(string teamId, string userId, ExportScope scope) => "/export";
     }
 }
