@@ -61,7 +61,18 @@ public sealed class FuzzHost : IAsyncDisposable
 
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         });
-        Client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        try
+        {
+            Client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        }
+        catch
+        {
+            // Start-up refused (what configuration tests look for): release what was started before rethrowing.
+            Platform.Stop();
+            Platform.Dispose();
+            _folder.Dispose();
+            throw;
+        }
     }
 
     public WireMockServer Platform { get; }
