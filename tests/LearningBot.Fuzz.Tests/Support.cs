@@ -42,6 +42,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(LogLevel Level, string Category, string Text)> Lines { get; } = new();
 
+    /// <summary>Every line any provider in this test run captured, for the run-wide secret scan.</summary>
+    public static ConcurrentQueue<string> Everything { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public IEnumerable<string> Errors => Lines.Where(l => l.Level >= LogLevel.Error).Select(l => $"{l.Category}: {l.Text}");
@@ -58,9 +61,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             // State too: structured values reach sinks even when the message template leaves them out.
-            owner.Lines.Enqueue((logLevel, category, formatter(state, exception) + " " + state + " " + exception));
+        {
+            var text = formatter(state, exception) + " " + state + " " + exception;
+            owner.Lines.Enqueue((logLevel, category, text));
+            Everything.Enqueue(text);
+        }
     }
 }
 
