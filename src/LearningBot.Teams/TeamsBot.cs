@@ -35,6 +35,43 @@ public sealed partial class TeamsBot(
 {
     private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Refuses activities whose ids cannot be real Teams ids (missing, control characters, absurdly long) before any
+    /// handler runs: they cannot be stored or replied to (ids go into URLs and headers), and failing halfway was a 500.
+    /// </summary>
+    public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var activity = turnContext.Activity;
+        if (!UsableId(activity.Conversation?.Id) || !UsableId(activity.From?.Id) || (activity.ReplyToId is { } replyTo && !UsableId(replyTo)))
+        {
+            LogUnusableIds(activity.Type);
+            if (activity.Type == ActivityTypes.Invoke)
+            {
+                // An invoke needs an answer of its own; without one Bot Framework answers 501.
+                await turnContext.SendActivityAsync(new Activity
+                {
+                    Type = ActivityTypesEx.InvokeResponse,
+                    Value = new InvokeResponse { Status = (int)System.Net.HttpStatusCode.BadRequest },
+                }, cancellationToken);
+            }
+
+            return;
+        }
+
+        await base.OnTurnAsync(turnContext, cancellationToken);
+    }
+
+    /// <summary>An invoke this bot does not offer (unknown or missing name) is the caller's mistake: 400, not Bot Framework's 501.</summary>
+    protected override async Task<InvokeResponse> OnInvokeActivityAsync(ITurnContext<IInvokeActivity> turnContext, CancellationToken cancellationToken)
+    {
+        var response = await base.OnInvokeActivityAsync(turnContext, cancellationToken);
+        return response?.Status == (int)System.Net.HttpStatusCode.NotImplemented
+            ? new InvokeResponse { Status = (int)System.Net.HttpStatusCode.BadRequest }
+            : response!;
+    }
+
+    private static bool UsableId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= 1024 && !id.Any(char.IsControl);
+
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var activity = (Activity)turnContext.Activity;
@@ -217,6 +254,9 @@ public sealed partial class TeamsBot(
             : "I help this team make learning visible: log what you learned, thank each other with kudos, and share answers so nobody has to ask twice."),
         new NoteBlock(RichText.Of("Mention me with ", new CodeSpan("help"), " to see everything I can do.")),
     ]);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Teams {ActivityType} activity without usable conversation/sender ids")]
+    private partial void LogUnusableIds(string? activityType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored redelivered Teams activity {ActivityId} in {ConversationId}")]
     private partial void LogRedelivery(string? activityId, string conversationId);

@@ -27,6 +27,7 @@ builder.Services.AddOptions<SchedulerOptions>()
     .ValidateOnStart();
 builder.Services.AddHostedService<SchedulerHostedService>();
 builder.AddDashboard();
+builder.AddRequestLimits();
 
 // The playground accepts any team and user name, so it is for local use: on unless running in Production.
 var playgroundEnabled = builder.Configuration.GetValue("Playground:Enabled", !builder.Environment.IsProduction());
@@ -47,8 +48,11 @@ foreach (var initializer in app.Services.GetServices<IStorageInitializer>())
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    // A client's malformed request is not a server error: answered with its 4xx, not logged as an unhandled exception.
+    SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit (RequestLimits section)
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -75,10 +75,9 @@ public static partial class SlackModals
     /// <summary>The kudos modal's values as shared-grammar text, or field errors for Slack to show in the modal.</summary>
     public static (string? Text, JsonObject? Errors) ReadKudos(JsonNode? values)
     {
-        var receivers = values?["receivers"]?["users"]?["selected_users"]?.AsArray().Select(u => u?.GetValue<string>())
-            .Where(u => !string.IsNullOrEmpty(u)).ToList() ?? [];
-        var reason = values?["reason"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
-        var value = (values?["value"]?["text"]?["value"]?.GetValue<string>() ?? string.Empty).Trim().TrimStart('#');
+        var receivers = SlackJson.Strings(SlackJson.At(values, "receivers", "users", "selected_users")).Where(u => u.Length > 0).ToList();
+        var reason = SlackJson.Str(values, "reason", "text", "value")?.Trim() ?? string.Empty;
+        var value = (SlackJson.Str(values, "value", "text", "value") ?? string.Empty).Trim().TrimStart('#');
         var errors = new JsonObject();
         if (receivers.Count == 0)
         {
@@ -107,8 +106,8 @@ public static partial class SlackModals
 
     public static (string? Text, JsonObject? Errors) ReadShare(JsonNode? values)
     {
-        var question = values?["question"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
-        var answer = values?["answer"]?["text"]?["value"]?.GetValue<string>()?.Trim() ?? string.Empty;
+        var question = SlackJson.Str(values, "question", "text", "value")?.Trim() ?? string.Empty;
+        var answer = SlackJson.Str(values, "answer", "text", "value")?.Trim() ?? string.Empty;
         var errors = new JsonObject();
         if (!question.Any(char.IsLetterOrDigit))
         {

@@ -105,7 +105,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         JsonObject? envelope;
         try
         {
-            envelope = JsonNode.Parse(request.Text) as JsonObject;
+            envelope = SlackJson.ParseObject(request.Text);
         }
         catch (JsonException)
         {
@@ -195,7 +195,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         }
     }
 
-    private static bool RevokesBotToken(JsonObject evt) => evt["tokens"]?["bot"] is JsonArray bots && bots.Count > 0;
+    private static bool RevokesBotToken(JsonObject evt) => SlackJson.At(evt, "tokens", "bot") is JsonArray bots && bots.Count > 0;
 
     private async Task DeactivateAsync(string teamId, string why, CancellationToken ct)
     {
@@ -226,7 +226,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
             var form = QueryHelpers.ParseQuery(request.Text);
             if (form.TryGetValue("payload", out var raw))
             {
-                payload = JsonNode.Parse(raw.ToString()) as JsonObject;
+                payload = SlackJson.ParseObject(raw.ToString());
             }
         }
         catch (JsonException)
@@ -245,7 +245,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         switch (Str(payload, "type"))
         {
             case "block_actions":
-                var action = payload["actions"]?.AsArray().OfType<JsonObject>()
+                var action = (payload["actions"] as JsonArray ?? []).OfType<JsonObject>()
                     .FirstOrDefault(a => Str(a, "action_id")?.StartsWith(Rendering.BlockKitRenderer.CommandActionPrefix, StringComparison.Ordinal) == true);
                 var command = Str(action, "value");
                 if (command is null)
@@ -271,7 +271,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 var text = SlackText.Normalise(Str(message, "text") ?? string.Empty).Text;
                 var channel = Str(payload["channel"], "id") ?? string.Empty;
                 var triggerId = Str(payload, "trigger_id");
-                var threadTs = Str(message, "thread_ts") ?? (message?["reply_count"] is JsonValue ? Str(message, "ts") : null);
+                var threadTs = Str(message, "thread_ts") ?? (SlackJson.At(message, "reply_count") is JsonValue ? Str(message, "ts") : null);
                 return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs,
                     Str(payload, "response_url"), ct));
 
@@ -336,7 +336,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
     private IResult ViewSubmission(JsonObject payload, string teamId, string userId, string? userName)
     {
         var view = payload["view"];
-        var values = view?["state"]?["values"];
+        var values = SlackJson.At(view, "state", "values");
         var (text, errors) = Str(view, "callback_id") switch
         {
             SlackModals.KudosCallback => SlackModals.ReadKudos(values),

@@ -180,12 +180,14 @@ public static class AdaptiveCardRenderer
 
     /// <summary>
     /// Backslash-escapes what Adaptive Card markdown gives a meaning to (emphasis, links, line-start list and
-    /// heading markers) and turns angle brackets into entities so typed text cannot fake an <c>&lt;at&gt;</c> mention.
+    /// heading markers, including numbered "1." items) and turns angle brackets into entities so typed text cannot
+    /// fake an <c>&lt;at&gt;</c> mention.
     /// </summary>
     internal static string EscapeMarkdown(string text)
     {
         var escaped = new StringBuilder(text.Length + 8);
         var lineStart = true;
+        var digitsAtLineStart = false; // inside "12" of a line that could become the numbered item "12. "
         foreach (var c in text)
         {
             switch (c)
@@ -202,12 +204,17 @@ public static class AdaptiveCardRenderer
                 case '#' or '-' or '+' when lineStart:
                     escaped.Append('\\').Append(c);
                     break;
+                case '.' or ')' when digitsAtLineStart:
+                    escaped.Append('\\').Append(c);
+                    break;
                 default:
                     escaped.Append(c);
                     break;
             }
 
-            lineStart = c == '\n' || (lineStart && c == ' ');
+            digitsAtLineStart = char.IsAsciiDigit(c) && (lineStart || digitsAtLineStart);
+            // Indentation (spaces or tabs) keeps a line "at its start"; \r is a line break too.
+            lineStart = c is '\n' or '\r' || (lineStart && c is ' ' or '\t');
         }
 
         return escaped.ToString();

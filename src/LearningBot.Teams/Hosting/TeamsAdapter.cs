@@ -16,11 +16,22 @@ public sealed partial class TeamsAdapter : CloudAdapter
             LogTurnError(logger, exception, turnContext.Activity.Type, turnContext.Activity.Conversation?.Id);
             if (turnContext.Activity.Type == Microsoft.Bot.Schema.ActivityTypes.Message && !turnContext.Responded)
             {
-                await turnContext.SendActivityAsync("Something went wrong on my side. Please try again in a moment.");
+                try
+                {
+                    await turnContext.SendActivityAsync("Something went wrong on my side. Please try again in a moment.");
+                }
+                catch (Exception apologyFailed) when (apologyFailed is not OperationCanceledException)
+                {
+                    // The reply path itself is what failed (e.g. the connector is down): the turn is logged, not a 500.
+                    LogApologyFailed(logger, apologyFailed);
+                }
             }
         };
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Teams turn failed for a {ActivityType} activity in conversation {ConversationId}")]
     private static partial void LogTurnError(ILogger logger, Exception exception, string activityType, string? conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the sender that their Teams turn failed")]
+    private static partial void LogApologyFailed(ILogger logger, Exception exception);
 }

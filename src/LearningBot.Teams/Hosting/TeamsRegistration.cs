@@ -97,5 +97,12 @@ public static class TeamsRegistration
             loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a Teams request: {Reason}", ex.GetType().Name);
             response.StatusCode = StatusCodes.Status401Unauthorized;
         }
+        catch (Exception ex) when (ex is ArgumentException or FormatException && !response.HasStarted)
+        {
+            // Turn errors are handled by the adapter's OnTurnError, so what escapes here is the adapter failing on the
+            // activity itself before any turn ran (e.g. no or a malformed serviceUrl, which it needs to build a client).
+            loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a malformed Teams activity: {Reason}", ex.GetType().Name);
+            response.StatusCode = StatusCodes.Status400BadRequest;
+        }
     }
 }
