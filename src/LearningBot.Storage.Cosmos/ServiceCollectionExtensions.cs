@@ -1,3 +1,4 @@
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
@@ -18,7 +19,12 @@ public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services, CosmosStorageOptions options)
     {
-        services.AddSingleton(sp => new CosmosStore(options, sp.GetRequiredService<ILogger<CosmosStore>>()));
+        services.AddSingleton(sp =>
+        {
+            var store = new CosmosStore(options, sp.GetRequiredService<ILogger<CosmosStore>>());
+            store.Meter.Metrics = sp.GetService<LearningBotMetrics>();
+            return store;
+        });
         services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<CosmosStore>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<CosmosStore>());
         services.AddSingleton<ITeamSettingsRepository, CosmosTeamSettingsRepository>();
