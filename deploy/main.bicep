@@ -355,6 +355,7 @@ var plainEnv = concat([
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
   { name: 'Scheduler__Enabled', value: 'true' }
   { name: 'Playground__Enabled', value: 'false' }
+  { name: 'Dashboard__PublicBaseUrl', value: publicUrl }
 ], empty(slackClientId) ? [] : [
   { name: 'Slack__ClientId', value: slackClientId }
   { name: 'Slack__RedirectUri', value: '${publicUrl}/slack/oauth/callback' }
