@@ -218,6 +218,7 @@ resource teamsContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
           { path: '/recordId/?' }
           { path: '/searchKind/?' }
           { path: '/isPrivate/?' }
+          { path: '/occurrenceId/?' }
         ]
         excludedPaths: [
           { path: '/*' }
@@ -251,6 +252,39 @@ resource deliveriesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases
         automatic: true
         indexingMode: 'consistent'
         includedPaths: []
+        excludedPaths: [
+          { path: '/*' }
+        ]
+      }
+    }
+  }
+}
+
+// What the bot does on its own (conversations, schedules, occurrences, nudges, outbox), partitioned by record kind so
+// the scheduler's "what is due" polls stay single-partition (docs/storage.md, "The proactive container").
+resource proactiveContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = {
+  parent: database
+  name: 'proactive'
+  properties: {
+    resource: {
+      id: 'proactive'
+      partitionKey: { paths: ['/pk'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        automatic: true
+        indexingMode: 'consistent'
+        includedPaths: [
+          { path: '/type/?' }
+          { path: '/dueAt/?' }
+          { path: '/teamId/?' }
+          { path: '/userId/?' }
+          { path: '/kind/?' }
+          { path: '/isActive/?' }
+          { path: '/updatedAt/?' }
+          { path: '/conversationKey/?' }
+          { path: '/postedMessageId/?' }
+          { path: '/scheduledAt/?' }
+          { path: '/state/?' }
+        ]
         excludedPaths: [
           { path: '/*' }
         ]
@@ -420,6 +454,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     cosmosDataRole
     teamsContainer
     deliveriesContainer
+    proactiveContainer
   ]
 }
 

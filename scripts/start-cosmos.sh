@@ -42,6 +42,8 @@ if [ ! -x "$server_dir/node_modules/.bin/cosmosdb-server" ] || [ "$server_dir/pa
 fi
 # The server answers 500 instead of 404 for a missing item; make it answer like Cosmos DB (see the patch).
 node "$server_dir/patches/missing-item-404.js"
+# Its resource ids may contain "/", which breaks the URLs they appear in; Cosmos DB writes "-" (see the patch).
+node "$server_dir/patches/resource-id-slash.js"
 
 stop_server
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')"

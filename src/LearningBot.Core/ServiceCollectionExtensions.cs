@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, AskHandler>();
         services.AddSingleton<ICommandHandler, WhoKnowsHandler>();
         services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
+        services.AddSingleton<ICommandHandler, ShowAnswerHandler>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();
         services.AddSingleton<ICommandHandler, HelpHandler>();

@@ -19,6 +19,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
 {
     public const string TeamsContainer = "teams";
     public const string DeliveriesContainer = "deliveries";
+    public const string ProactiveContainer = "proactive";
 
     private readonly CosmosStorageOptions _options;
     private readonly ILogger<CosmosStore> _logger;
@@ -62,6 +63,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
             : new CosmosClient(options.Endpoint, options.Key, clientOptions);
         Teams = _client.GetContainer(options.Database, TeamsContainer);
         Deliveries = _client.GetContainer(options.Database, DeliveriesContainer);
+        Proactive = _client.GetContainer(options.Database, ProactiveContainer);
         _resilience = BuildResilience();
     }
 
@@ -78,13 +80,16 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
 
     internal Container Deliveries { get; }
 
+    /// <summary>What the bot does on its own: conversations, prompt schedules and occurrences, nudges, the outbox.</summary>
+    internal Container Proactive { get; }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(_options.Key))
         {
             // Azure AD data-plane roles cannot create databases or containers (that is control-plane work,
             // e.g. Bicep or az cosmosdb): check that they exist and say what is missing.
-            foreach (var container in new[] { Teams, Deliveries })
+            foreach (var container in new[] { Teams, Deliveries, Proactive })
             {
                 try
                 {
@@ -108,6 +113,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
             cancellationToken: cancellationToken)).Database;
         await database.CreateContainerIfNotExistsAsync(TeamsContainerProperties(_options.Search), cancellationToken: cancellationToken);
         await database.CreateContainerIfNotExistsAsync(DeliveriesContainerProperties(), cancellationToken: cancellationToken);
+        await database.CreateContainerIfNotExistsAsync(ProactiveContainerProperties(), cancellationToken: cancellationToken);
         LogInitialized(_options.ToString());
     }
 
@@ -208,6 +214,79 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         return results;
     }
 
+    /// <summary>A query inside one logical partition of any container (the partition key is also in the WHERE clause).</summary>
+    internal static async Task<List<T>> QueryPartitionAsync<T>(Container container, string partitionKey, QueryDefinition query,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<T>();
+        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions
+        {
+            PartitionKey = new PartitionKey(partitionKey),
+            EnableOptimisticDirectExecution = true,
+        });
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Read-modify-write with <c>If-Match</c>: reads the document, asks <paramref name="change"/> for its new
+    /// state (null: leave it as it is) and replaces it only if nobody wrote in between; a lost race (412)
+    /// reads again and decides again. Returns the written document, or null when missing or unchanged.
+    /// </summary>
+    internal static async Task<T?> UpdateAsync<T>(Container container, string id, string partitionKey, Func<T, T?> change,
+        CancellationToken cancellationToken)
+        where T : class, IETagged
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await TryReadAsync<T>(container, id, partitionKey, cancellationToken);
+            if (current is null || change(current) is not { } changed)
+            {
+                return null;
+            }
+
+            try
+            {
+                var response = await container.ReplaceItemAsync(changed, id, new PartitionKey(partitionKey),
+                    new ItemRequestOptions { IfMatchEtag = current.ETag }, cancellationToken);
+                return response.Resource;
+            }
+            catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound && attempt < 40)
+            {
+                await Task.Delay(Random.Shared.Next(5, 25) * Math.Min(attempt, 5), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateAsync{T}"/> starting from a document the caller just read or wrote (with its ETag): the
+    /// first try needs no read; only a lost race (412) falls back to read-and-retry.
+    /// </summary>
+    internal static async Task<T?> UpdateFromAsync<T>(Container container, T known, string id, string partitionKey, Func<T, T?> change,
+        CancellationToken cancellationToken)
+        where T : class, IETagged
+    {
+        if (known.ETag is not null && change(known) is { } changed)
+        {
+            try
+            {
+                var response = await container.ReplaceItemAsync(changed, id, new PartitionKey(partitionKey),
+                    new ItemRequestOptions { IfMatchEtag = known.ETag }, cancellationToken);
+                return response.Resource;
+            }
+            catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                // Changed since: decide again on a fresh read.
+            }
+        }
+
+        return await UpdateAsync(container, id, partitionKey, change, cancellationToken);
+    }
+
     internal static ContainerProperties TeamsContainerProperties(CosmosSearchMode search)
     {
         // Partition key = team: every chat command touches one team only, so its reads and queries stay
@@ -220,7 +299,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
                 IndexingMode = IndexingMode.Consistent,
             },
         };
-        foreach (var path in new[] { "/type/?", "/createdAt/?", "/userId/?", "/recordId/?", "/searchKind/?", "/isPrivate/?" })
+        foreach (var path in new[] { "/type/?", "/createdAt/?", "/userId/?", "/recordId/?", "/searchKind/?", "/isPrivate/?", "/occurrenceId/?" })
         {
             properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
         }
@@ -252,6 +331,28 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
             DefaultTimeToLive = -1,
             IndexingPolicy = new IndexingPolicy { Automatic = true, IndexingMode = IndexingMode.Consistent },
         };
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        return properties;
+    }
+
+    internal static ContainerProperties ProactiveContainerProperties()
+    {
+        // Partition key = kind of record ("conversations", "schedules", "occurrences", "nudges", "outbox"): the
+        // scheduler's "what is due" queries then run inside one logical partition, on the indexed dueAt, on
+        // every instance every few seconds, without fanning out. See docs/storage.md for the limits of that.
+        var properties = new ContainerProperties(ProactiveContainer, "/pk")
+        {
+            IndexingPolicy = new IndexingPolicy { Automatic = true, IndexingMode = IndexingMode.Consistent },
+        };
+        foreach (var path in new[]
+                 {
+                     "/type/?", "/dueAt/?", "/teamId/?", "/userId/?", "/kind/?", "/isActive/?", "/updatedAt/?", "/conversationKey/?",
+                     "/postedMessageId/?", "/scheduledAt/?", "/state/?",
+                 })
+        {
+            properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
+        }
+
         properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
         return properties;
     }

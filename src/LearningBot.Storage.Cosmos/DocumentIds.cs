@@ -27,6 +27,20 @@ internal static class DocumentIds
 
     public static string Delivery(string deliveryId) => "delivery-" + Hash(deliveryId);
 
-    private static string Hash(string value) =>
+    public static string Conversation(string key) => "conversation-" + Hash(key);
+
+    public static string Schedule(string conversationKey) => "schedule-" + Hash(conversationKey);
+
+    public static string Occurrence(string occurrenceId) => "occurrence-" + Hash(occurrenceId);
+
+    public static string Outbox(string messageId) => "outbox-" + Hash(messageId);
+
+    public static string Nudge(string teamId, string userId) => "nudge-" + Hash(teamId + "\u001f" + userId);
+
+    public static string NudgeWeek(string teamId, string userId, string weekKey) => "nudgeweek-" + Hash(teamId + "\u001f" + userId + "\u001f" + weekKey);
+
+    public static string Installation(string platform) => "installation-" + Hash(platform);
+
+    internal static string Hash(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 16));
 }

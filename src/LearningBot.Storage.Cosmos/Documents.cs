@@ -14,6 +14,12 @@ internal static class DocumentTypes
     public const string KudosBudget = "kudosBudget";
 }
 
+/// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
+internal interface IETagged
+{
+    string? ETag { get; }
+}
+
 /// <summary>
 /// Fields a searchable document carries for <see cref="Knowledge.CosmosSearchIndex"/>. Only these two text
 /// paths are in the full-text policy; <c>searchKind</c> is null on records that must not be found (private learnings).
@@ -47,7 +53,7 @@ internal sealed record SettingsDocument
     public string? ETag { get; init; }
 }
 
-internal sealed record MemberDocument
+internal sealed record MemberDocument : IETagged
 {
     public required string Id { get; init; }
 
@@ -58,9 +64,12 @@ internal sealed record MemberDocument
     public required string UserId { get; init; }
 
     public required string DisplayName { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record LearningDocument : ISearchable
+internal sealed record LearningDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -80,6 +89,9 @@ internal sealed record LearningDocument : ISearchable
 
     public bool IsPrivate { get; init; }
 
+    /// <summary>The prompt occurrence this entry answered (indexed: the digest lists an occurrence's answers).</summary>
+    public string? OccurrenceId { get; init; }
+
     /// <summary>Unix milliseconds: sortable and range-indexable.</summary>
     public required long CreatedAt { get; init; }
 
@@ -92,9 +104,12 @@ internal sealed record LearningDocument : ISearchable
     public string SearchBody { get; init; } = string.Empty;
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record KnowledgeDocument : ISearchable
+internal sealed record KnowledgeDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -131,7 +146,7 @@ internal sealed record KnowledgeDocument : ISearchable
     public string? ETag { get; init; }
 }
 
-internal sealed record QuestionDocument
+internal sealed record QuestionDocument : IETagged
 {
     public required string Id { get; init; }
 
@@ -150,9 +165,12 @@ internal sealed record QuestionDocument
     public required long CreatedAt { get; init; }
 
     public required string IdempotencyKey { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
-internal sealed record KudosDocument : ISearchable
+internal sealed record KudosDocument : ISearchable, IETagged
 {
     public required string Id { get; init; }
 
@@ -181,6 +199,9 @@ internal sealed record KudosDocument : ISearchable
     public string SearchBody { get; init; } = string.Empty;
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }
 
 /// <summary>
@@ -188,7 +209,7 @@ internal sealed record KudosDocument : ISearchable
 /// gift's idempotency key happen in one ETag-checked write, so concurrent gifts cannot overspend and a
 /// redelivery cannot spend twice.
 /// </summary>
-internal sealed record KudosBudgetDocument
+internal sealed record KudosBudgetDocument : IETagged
 {
     public required string Id { get; init; }
 

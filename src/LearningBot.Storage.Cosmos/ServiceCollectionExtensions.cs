@@ -1,14 +1,25 @@
+using LearningBot.Core.Conversations;
 using LearningBot.Core.Diagnostics;
+using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
+using LearningBot.Core.Nudges;
+using LearningBot.Core.Outbox;
+using LearningBot.Core.Privacy;
+using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
+using LearningBot.Storage.Cosmos.Conversations;
+using LearningBot.Storage.Cosmos.Installations;
 using LearningBot.Storage.Cosmos.Knowledge;
 using LearningBot.Storage.Cosmos.Kudos;
 using LearningBot.Storage.Cosmos.Learnings;
 using LearningBot.Storage.Cosmos.Members;
+using LearningBot.Storage.Cosmos.Outbox;
+using LearningBot.Storage.Cosmos.Privacy;
+using LearningBot.Storage.Cosmos.Prompts;
 using LearningBot.Storage.Cosmos.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +46,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
+        services.AddSingleton<IConversationRepository, CosmosConversationRepository>();
+        services.AddSingleton<IPromptRepository, CosmosPromptRepository>();
+        services.AddSingleton<INudgeRepository, CosmosNudgeRepository>();
+        services.AddSingleton<IOutbox, CosmosOutbox>();
+        services.AddSingleton<IInstallationRepository, CosmosInstallationRepository>();
+        services.AddSingleton<IPersonalDataStore, CosmosPersonalDataStore>();
         return services;
     }
 }

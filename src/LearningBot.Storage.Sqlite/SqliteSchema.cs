@@ -213,6 +213,11 @@ internal static class SqliteSchema
             PRIMARY KEY (platform, team_id)
         ) WITHOUT ROWID;
         """,
+        """
+        -- How many documents hold each indexed term: lets search leave very common words out of its
+        -- "any word" fallback (see SqliteSearchIndex). A view over the FTS index; it stores nothing.
+        CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

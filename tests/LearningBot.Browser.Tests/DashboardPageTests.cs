@@ -163,6 +163,20 @@ public sealed class DashboardPageTests
     }
 
     [Test]
+    public async Task The_personal_page_shows_what_me_shows_in_chat()
+    {
+        var page = await SignedInPageAsync(Team, "ann");
+        await page.GotoAsync(server.Services.GetRequiredService<IPrivateLinks>().Personal(Team, "ann"));
+
+        await Expect(page.Locator("#me")).ToHaveAttributeAsync("aria-busy", "false");
+        Assert.That(page.Url, Does.EndWith("/me"));
+        await Expect(page.Locator("#me h3")).ToHaveTextAsync("Ann's learning");
+        await Expect(page.Locator("#me dd").First).ToHaveTextAsync("2 in all · 2 this month");
+        await Expect(page.Locator("#me")).ToContainTextAsync("@Bo: help");
+        await Expect(page.Locator("#team-link")).ToHaveAttributeAsync("href", "/dashboard/playground%3Aacme");
+    }
+
+    [Test]
     public async Task A_member_of_another_team_is_refused()
     {
         var page = await SignedInPageAsync("playground:globex", "mallory");

@@ -88,8 +88,9 @@ public sealed class SlackCommandTests
         var results = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + asked)).Single());
         Assert.That(results["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(AllText(results), Does.Contain("rotate the staging keys"));
-        var button = results["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]![0]!;
-        Assert.That(button["value"]!.GetValue<string>(), Does.StartWith("helped "));
+        var buttons = results["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
+        Assert.That(buttons.Select(b => b!["value"]!.GetValue<string>().Split(' ')[0]), Is.EqualTo(new[] { "show", "helped" }));
+        var button = buttons.Single(b => b!["value"]!.GetValue<string>().StartsWith("helped ", StringComparison.Ordinal))!;
 
         var clicked = Name();
         using var ack = await _host.InteractionAsync(new JsonObject

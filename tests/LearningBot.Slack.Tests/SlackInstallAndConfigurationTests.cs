@@ -79,6 +79,25 @@ public sealed class SlackInstallAndConfigurationTests
     }
 
     [Test]
+    public async Task Whoever_installed_the_app_may_change_settings_like_a_workspace_admin()
+    {
+        await using var host = new SlackHost();
+        host.StubUser("UINSTALLER", "Ines");
+        host.StubUser("UMEMBER", "Mo");
+        await host.Factory.Services.GetRequiredService<LearningBot.Core.Installations.IInstallationRepository>().SaveAsync(
+            new LearningBot.Core.Installations.Installation("slack", "TINST", "Acme", "UBOT", "xoxb-installed", "UINSTALLER",
+                DateTimeOffset.UtcNow), default);
+
+        await host.CommandAsync("/learnbot", "settings budget 7", host.ResponseUrl("member"), team: "TINST", user: "UMEMBER", userName: "mo");
+        await host.CommandAsync("/learnbot", "settings budget 7", host.ResponseUrl("installer"), team: "TINST", user: "UINSTALLER", userName: "ines");
+
+        var member = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/member")).Single()));
+        var installer = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/installer")).Single()));
+        Assert.That(member, Does.Contain("Only team admins can change settings"));
+        Assert.That(installer, Does.Contain("Settings updated").And.Contain("7 per person per week"));
+    }
+
+    [Test]
     public async Task Without_slack_settings_the_host_starts_and_maps_no_slack_endpoints()
     {
         await using var host = new SlackHost(new Dictionary<string, string?>

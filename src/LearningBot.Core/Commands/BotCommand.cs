@@ -37,6 +37,9 @@ public sealed record TimeZoneChange(string TimeZoneId) : SettingChange;
 
 public sealed record HelpCommand : BotCommand;
 
+/// <summary>The "Open" button on a search result: <c>show &lt;post id&gt;</c> shows the whole shared answer.</summary>
+public sealed record ShowAnswerCommand(string PostId) : BotCommand;
+
 /// <summary>The "This helped" button on a search result: <c>helped &lt;post id&gt;</c>.</summary>
 public sealed record MarkHelpfulCommand(string PostId) : BotCommand;
 

@@ -53,6 +53,9 @@ public sealed partial class CommandParser
             "settings" => ParseSettings(rest),
             "help" or "?" => new Parsed(new HelpCommand()),
             "helped" => ParseHelped(rest),
+            "show" => PostIdRegex().IsMatch(rest)
+                ? new Parsed(new ShowAnswerCommand(rest))
+                : Fail("That button points at an answer I can't find.", CommandCatalog.Ask),
             "prompt" => ParsePrompt(rest),
             "me" when rest.Length == 0 => new Parsed(new MeCommand()),
             "insights" => rest.Length == 0 ? new Parsed(new InsightsCommand(Period.Week))

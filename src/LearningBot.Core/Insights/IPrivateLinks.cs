@@ -10,6 +10,9 @@ public interface IPrivateLinks
 {
     string Dashboard(string teamId, string userId);
 
+    /// <summary>The person's own page on the web (what <c>me</c> shows in chat).</summary>
+    string Personal(string teamId, string userId);
+
     string Export(string teamId, string userId, ExportScope scope);
 
     TimeSpan Lifetime { get; }

@@ -9,7 +9,8 @@ using LearningBot.Core.Time;
 namespace LearningBot.Core.Insights;
 
 /// <summary>A person's own page in chat: what they learned, shared and were thanked for.</summary>
-public sealed class MeHandler(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge, PeopleNames people)
+public sealed class MeHandler(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge, PeopleNames people,
+    IPrivateLinks links)
     : CommandHandler<MeCommand>
 {
     protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
@@ -51,6 +52,11 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
 
         blocks.Add(new NoteBlock(RichText.Of("Only you see this. ", new CodeSpan("export me"), " downloads it all; ",
             new CodeSpan("forget me"), " deletes it.")));
+        if (context.Message.Platform != "web")
+        {
+            blocks.Add(new NoteBlock(RichText.Of(new LinkSpan("Open your page on the web", links.Personal(context.TeamId, context.UserId)),
+                $" (a private link, valid for {links.Lifetime.TotalMinutes:0} minutes)")));
+        }
         return Reply.Notice(ReplyKind.Learnings, [.. blocks]);
     }
 }

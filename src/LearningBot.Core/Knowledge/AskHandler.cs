@@ -46,8 +46,13 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
             var mention = await people.ResolveAsync(context, hits.Select(h => h.PersonId), cancellationToken);
             blocks.Add(new HeadingBlock($"What the team wrote about \"{Reply.Excerpt(command.Question, 60)}\""));
             blocks.Add(new ListBlock(hits.Select(hit => ToItem(hit, mention, context)).ToList()));
-            var helpful = hits.Where(h => h.Kind == SearchKind.Knowledge)
-                .Select(h => new ReplyAction($"This helped: {Reply.Excerpt(h.Title, 30)}", "helped " + h.Id)).ToList();
+            // Buttons for the best shared answer: "Open" shows all of it, "This helped" counts for its author.
+            var helpful = hits.Where(h => h.Kind == SearchKind.Knowledge).Take(1)
+                .SelectMany(h => new[]
+                {
+                    new ReplyAction($"Open: {Reply.Excerpt(h.Title, 30)}", "show " + h.Id),
+                    new ReplyAction("This helped", "helped " + h.Id),
+                }).ToList();
             if (helpful.Count > 0)
             {
                 blocks.Add(new ActionsBlock(helpful));

@@ -9,8 +9,12 @@ public sealed class PeopleNames(IMemberRepository members)
     public async Task<Func<string, MentionSpan>> ResolveAsync(CommandContext context, IEnumerable<string> userIds,
         CancellationToken cancellationToken)
     {
-        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
-        var names = new Dictionary<string, string>(await members.GetDisplayNamesAsync(context.TeamId, ids, cancellationToken),
+        // Names the message carries win anyway, so only the others are looked up: a kudos (receivers
+        // mentioned, giver speaking) needs no store query at all, which saves a request on Cosmos.
+        var fromMessage = context.Message.Mentions.Select(m => m.UserId).Append(context.UserId).ToHashSet(StringComparer.Ordinal);
+        var ids = userIds.Distinct(StringComparer.Ordinal).Where(id => !fromMessage.Contains(id)).ToList();
+        var names = new Dictionary<string, string>(
+            ids.Count == 0 ? new Dictionary<string, string>() : await members.GetDisplayNamesAsync(context.TeamId, ids, cancellationToken),
             StringComparer.Ordinal);
         foreach (var mention in context.Message.Mentions)
         {

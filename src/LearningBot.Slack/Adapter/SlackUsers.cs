@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using LearningBot.Core.Installations;
 using LearningBot.Core.Members;
 using LearningBot.Slack.Api;
 
@@ -12,7 +13,7 @@ public sealed record SlackUser(string DisplayName, bool IsAdmin, string? TimeZon
 /// users.info: the person's display name and whether they administer the workspace (for <c>settings</c>).
 /// Answers are cached briefly: one lookup per person per few minutes, not one per command.
 /// </summary>
-public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, TimeProvider time)
+public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, IInstallationRepository installations, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Team, string User), (SlackUser User, DateTimeOffset Until)> _cache = new();
@@ -42,7 +43,9 @@ public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, TimeP
             user["name"]?.GetValue<string>(),
             fallbackName,
         }.FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) ?? userId;
-        var isAdmin = user["is_admin"]?.GetValue<bool>() == true || user["is_owner"]?.GetValue<bool>() == true;
+        // Workspace admins and owners administer the bot, and so does whoever installed it.
+        var isAdmin = user["is_admin"]?.GetValue<bool>() == true || user["is_owner"]?.GetValue<bool>() == true
+                      || (await installations.GetAsync(SlackTokenSource.Platform, teamId, cancellationToken))?.InstalledBy == userId;
         var found = new SlackUser(displayName, isAdmin, user["tz"]?.GetValue<string>());
         _cache[(teamId, userId)] = (found, now + CacheFor);
         return found;

@@ -35,6 +35,6 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
             (await store.QueryTeamAsync<QuestionDocument>(teamId, definition, token)).Select(ToQuestion).ToList(), cancellationToken);
     }
 
-    private static AskedQuestion ToQuestion(QuestionDocument d) =>
+    internal static AskedQuestion ToQuestion(QuestionDocument d) =>
         new(d.RecordId, d.TeamId, d.AskerId, d.Text, d.Answered, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey);
 }

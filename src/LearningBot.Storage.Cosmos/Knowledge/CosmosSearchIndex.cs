@@ -70,15 +70,17 @@ public sealed class CosmosSearchIndex(CosmosStore store) : ISearchIndex
         return store.RunAsync<IReadOnlyList<SearchHit>>(async token =>
         {
             var rows = await store.QueryTeamAsync<SearchRow>(query.TeamId, definition, token);
-            // Rank: more of the words first, then a question match counts double, then newer first.
+            // Rank, like a crude BM25: more of the words first; then how often they occur (a question match counts
+            // double), damped by the text's length so a short focused note beats a long one; then newer first.
             return rows
                 .Select(row =>
                 {
                     var title = row.SearchTitle.ToLowerInvariant();
                     var body = row.SearchBody.ToLowerInvariant();
                     var matched = stems.Count(s => title.Contains(s, StringComparison.Ordinal) || body.Contains(s, StringComparison.Ordinal));
-                    var weight = stems.Sum(s => (title.Contains(s, StringComparison.Ordinal) ? 2 : 0) + (body.Contains(s, StringComparison.Ordinal) ? 1 : 0));
-                    return (Row: row, Score: (matched * 10.0) + weight);
+                    var occurrences = stems.Sum(s => 2 * Occurrences(title, s) + Occurrences(body, s));
+                    var length = (title.Length + body.Length) / 6.0; // about the number of words
+                    return (Row: row, Score: (matched * 10.0) + occurrences / Math.Sqrt(1 + length / 10));
                 })
                 .OrderByDescending(x => x.Score)
                 .ThenByDescending(x => x.Row.CreatedAt)
@@ -86,6 +88,17 @@ public sealed class CosmosSearchIndex(CosmosStore store) : ISearchIndex
                 .Take(query.Limit)
                 .ToList();
         }, cancellationToken);
+    }
+
+    private static int Occurrences(string text, string word)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>One hit per person: a kudos with two receivers is found for each of them.</summary>

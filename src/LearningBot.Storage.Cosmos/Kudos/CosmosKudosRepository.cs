@@ -147,7 +147,7 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
         return ToGift(stored);
     }
 
-    private static KudosGift ToGift(KudosDocument d) =>
+    internal static KudosGift ToGift(KudosDocument d) =>
         new(d.RecordId, d.TeamId, d.GiverId, d.ReceiverIds, d.Reason, d.Value, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt),
             d.IdempotencyKey);
 

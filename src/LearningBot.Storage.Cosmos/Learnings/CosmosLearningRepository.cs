@@ -21,6 +21,7 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
                   + (query.Since is null ? string.Empty : " AND c.createdAt >= @since")
                   + (query.UserId is null ? string.Empty : " AND c.userId = @userId")
                   + (query.IncludePrivate ? string.Empty : " AND c.isPrivate = false")
+                  + (query.OccurrenceId is null ? string.Empty : " AND c.occurrenceId = @occurrenceId")
                   + " ORDER BY c.createdAt DESC";
         var definition = new QueryDefinition(sql)
             .WithParameter("@teamId", query.TeamId)
@@ -28,6 +29,11 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
         if (query.Since is { } since)
         {
             definition = definition.WithParameter("@since", since.ToUnixTimeMilliseconds());
+        }
+
+        if (query.OccurrenceId is { } occurrenceId)
+        {
+            definition = definition.WithParameter("@occurrenceId", occurrenceId);
         }
 
         if (query.UserId is { } userId)
@@ -63,6 +69,7 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
         Tags = entry.Tags,
         Minutes = entry.Minutes,
         IsPrivate = entry.IsPrivate,
+        OccurrenceId = entry.OccurrenceId,
         CreatedAt = entry.CreatedAt.ToUnixTimeMilliseconds(),
         IdempotencyKey = entry.IdempotencyKey,
         // Private entries carry no search kind, so no search query can ever match them.
@@ -75,5 +82,6 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
         new(d.RecordId, d.TeamId, d.UserId, d.Text, d.Tags, d.Minutes, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
         {
             IsPrivate = d.IsPrivate,
+            OccurrenceId = d.OccurrenceId,
         };
 }

@@ -38,6 +38,9 @@ public sealed class CosmosMemberRepository(CosmosStore store) : IMemberRepositor
         _written[(member.TeamId, member.UserId)] = member.DisplayName;
     }
 
+    /// <summary>After "forget me": the person's next command must store their name again.</summary>
+    internal void ForgetWritten(string teamId, string userId) => _written.TryRemove((teamId, userId), out _);
+
     public async Task<IReadOnlyDictionary<string, string>> GetDisplayNamesAsync(string teamId, IReadOnlyCollection<string> userIds,
         CancellationToken cancellationToken)
     {

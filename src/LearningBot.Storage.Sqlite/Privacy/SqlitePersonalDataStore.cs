@@ -116,7 +116,8 @@ public sealed class SqlitePersonalDataStore(
         var patterns = new List<string> { $@"<@{Regex.Escape(userId)}(?:\|[^<>]*)?>", $@"(?<![\p{{L}}\p{{N}}_]){Regex.Escape(userId)}(?![\p{{L}}\p{{N}}_])" };
         if (!string.IsNullOrWhiteSpace(name))
         {
-            patterns.Add($@"(?<![\p{{L}}\p{{N}}_])@?{Regex.Escape(name)}(?![\p{{L}}\p{{N}}_])");
+            // First: the name may start with the id ("Ann Lee" and "ann"), and the longer match must win.
+            patterns.Insert(0, $@"(?<![\p{{L}}\p{{N}}_])@?{Regex.Escape(name)}(?![\p{{L}}\p{{N}}_])");
         }
 
         var matcher = new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase);

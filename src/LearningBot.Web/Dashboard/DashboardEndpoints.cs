@@ -4,6 +4,7 @@ using LearningBot.Core.Commands;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
+using LearningBot.Core.Members;
 using LearningBot.Core.Privacy;
 using LearningBot.Core.Replies;
 using Microsoft.AspNetCore.Authentication;
@@ -52,7 +53,7 @@ public static class DashboardEndpoints
 
     public static void MapDashboard(this WebApplication app)
     {
-        app.MapGet("/dashboard/signin", async (string? token, SignedLinks links, HttpContext http) =>
+        app.MapGet("/dashboard/signin", async (string? token, string? to, SignedLinks links, HttpContext http) =>
         {
             if (links.Read(token) is not { Purpose: SignedLinks.DashboardPurpose } claims)
             {
@@ -64,7 +65,8 @@ public static class DashboardEndpoints
                 [new Claim(ClaimTypes.NameIdentifier, claims.UserId), new Claim(TeamClaim, claims.TeamId)],
                 CookieAuthenticationDefaults.AuthenticationScheme);
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-            return Results.Redirect("/dashboard/" + Uri.EscapeDataString(claims.TeamId));
+            // Only two destinations exist, so "to" cannot send anyone elsewhere.
+            return Results.Redirect(to == "me" ? "/me" : "/dashboard/" + Uri.EscapeDataString(claims.TeamId));
         });
 
         app.MapGet("/dashboard/{team}", (string team, HttpContext http, IWebHostEnvironment environment) =>
@@ -72,6 +74,29 @@ public static class DashboardEndpoints
 
         app.MapGet("/api/dashboard/{team}", async (string team, bool? names, HttpContext http, DashboardData data, CancellationToken ct) =>
             Refusal(http, team) ?? Results.Ok(await data.BuildAsync(team, names ?? true, ct)));
+
+        app.MapGet("/me", (HttpContext http, IWebHostEnvironment environment) =>
+            http.User.FindFirstValue(TeamClaim) is null
+                ? Page(StatusCodes.Status401Unauthorized, "Sign in through LearningBot",
+                    "Say \"me\" to LearningBot in Slack or Teams: the reply has a private link to this page.")
+                : Results.File(Path.Combine(environment.WebRootPath, "me", "index.html"), "text/html; charset=utf-8"));
+
+        // The personal page shows what the "me" command answers, run for the signed-in person.
+        app.MapGet("/api/me", async (HttpContext http, CommandPipeline pipeline, IMemberRepository members, CancellationToken ct) =>
+        {
+            if (http.User.FindFirstValue(TeamClaim) is not { } teamId || http.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            {
+                return Results.Unauthorized();
+            }
+
+            var names = await members.GetDisplayNamesAsync(teamId, [userId], ct);
+            var reply = await pipeline.HandleAsync(
+                new IncomingMessage(teamId, userId, names.GetValueOrDefault(userId, userId), "me", "web:" + Guid.NewGuid().ToString("N"))
+                {
+                    Platform = "web",
+                }, ct);
+            return Results.Json(new { team = teamId, reply }, ReplyJson.Options);
+        });
 
         app.MapGet("/export", async (string? token, SignedLinks links, IPersonalDataStore personal, TeamActivityExport teamExport,
             CancellationToken ct) =>

@@ -59,6 +59,8 @@ public sealed class SignedLinks : IPrivateLinks
 
     public string Dashboard(string teamId, string userId) => $"{_baseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
 
+    public string Personal(string teamId, string userId) => Dashboard(teamId, userId) + "&to=me";
+
     public string Export(string teamId, string userId, ExportScope scope) =>
         $"{_baseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
 

@@ -29,67 +29,6 @@
     return node;
   }
 
-  function renderRichText(parent, rich) {
-    for (const span of rich.spans) {
-      if (span.type === "strong") parent.append(el("strong", null, span.text));
-      else if (span.type === "mention") parent.append(el("span", "mention", "@" + span.displayName));
-      else if (span.type === "code") parent.append(el("code", null, span.text));
-      else if (span.type === "link" && /^(\/(?!\/)|https?:\/\/)/.test(span.url)) {
-        // Only same-site paths and http(s) addresses become links; anything else stays text.
-        const link = el("a", null, span.text);
-        link.href = span.url;
-        link.target = "_blank";
-        link.rel = "noopener";
-        parent.append(link);
-      }
-      else parent.append(document.createTextNode(span.text));
-    }
-    return parent;
-  }
-
-  function renderBlocks(parent, blocks) {
-    for (const block of blocks) {
-      switch (block.type) {
-        case "heading": parent.append(el("h3", null, block.text)); break;
-        case "text": parent.append(renderRichText(el("p"), block.text)); break;
-        case "note": parent.append(renderRichText(el("p", "note"), block.text)); break;
-        case "list": {
-          const ul = el("ul");
-          for (const item of block.items) {
-            const li = renderRichText(el("li"), item.text);
-            if (item.meta) li.append(el("span", "meta", item.meta));
-            ul.append(li);
-          }
-          parent.append(ul);
-          break;
-        }
-        case "facts": {
-          const dl = el("dl");
-          for (const fact of block.facts) {
-            const row = el("div");
-            row.append(el("dt", null, fact.label), el("dd", null, fact.value));
-            dl.append(row);
-          }
-          parent.append(dl);
-          break;
-        }
-        case "actions": {
-          const row = el("div", "actions");
-          for (const action of block.actions) {
-            const button = el("button", null, action.label);
-            button.type = "button";
-            // In Slack and Teams a button press is not a message, so show what was pressed, not the command.
-            button.addEventListener("click", () => send(action.command, "Pressed “" + action.label + "”"));
-            row.append(button);
-          }
-          parent.append(row);
-          break;
-        }
-      }
-    }
-    return parent;
-  }
-
   function renderReply(reply, redelivery) {
     const card = el("article", "card " + reply.kind.toLowerCase());
     card.dataset.kind = reply.kind;
@@ -98,7 +37,7 @@
     top.append(el("span", "badge " + (channel ? "channel" : "requester"), channel ? "Posted to the channel" : "Only visible to you"));
     if (redelivery) top.append(el("span", "badge redelivery", "Redelivery: nothing new stored"));
     card.append(top);
-    return renderBlocks(card, reply.blocks);
+    return LearningBotReplies.renderBlocks(card, reply.blocks, (action) => send(action.command, "Pressed “" + action.label + "”"));
   }
 
   function renderDirectMessage(dm) {
@@ -106,7 +45,7 @@
     const title = el("p", "dm-title");
     title.append(document.createTextNode("Direct message to "), el("span", "mention", "@" + dm.to));
     box.append(title);
-    return renderBlocks(box, dm.reply.blocks);
+    return LearningBotReplies.renderBlocks(box, dm.reply.blocks);
   }
 
   function addMessage(who, kind, body) {

@@ -10,5 +10,7 @@ public sealed class FixedLinks : IPrivateLinks
 
     public string Dashboard(string teamId, string userId) => $"https://links.test/dashboard/{teamId}/{userId}";
 
+    public string Personal(string teamId, string userId) => $"https://links.test/me/{teamId}/{userId}";
+
     public string Export(string teamId, string userId, ExportScope scope) => $"https://links.test/export/{scope}/{teamId}/{userId}";
 }

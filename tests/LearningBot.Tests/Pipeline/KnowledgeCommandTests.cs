@@ -42,8 +42,16 @@ public sealed class KnowledgeCommandTests
         Assert.That(results[0].Text.ToPlainText(), Does.StartWith("How do I rotate staging keys? — Run make rotate-keys"));
         Assert.That(results[0].Meta, Is.EqualTo("Shared answer by Ann · 25 Nov 2026"));
         Assert.That(text, Does.Not.Contain("sourdough"));
-        var button = reply.Blocks.OfType<ActionsBlock>().Single().Actions.Single();
-        Assert.That(button.Command, Does.StartWith("helped "));
+        var actions = reply.Blocks.OfType<ActionsBlock>().Single().Actions;
+        var open = actions.Single(a => a.Command.StartsWith("show ", StringComparison.Ordinal));
+        var button = actions.Single(a => a.Command.StartsWith("helped ", StringComparison.Ordinal));
+        Assert.That(open.Label, Does.StartWith("Open: How do I rotate staging"));
+        Assert.That(open.Command[5..], Is.EqualTo(button.Command[7..]), "both buttons are for the same answer");
+
+        var opened = await _bot.SendTextAsync("fay", open.Command);
+        Assert.That(opened, Does.StartWith("How do I rotate staging keys?\nRun make rotate-keys in the ops repo"));
+        Assert.That(opened, Does.Contain("Shared by @Ann · 25 Nov 2026 · #ops · helped 0 people"));
+        Assert.That(await _bot.SendTextAsync("fay", "show 0000000000"), Does.Contain("couldn't find that shared answer"));
 
         var helped = await _bot.SendTextAsync("fay", button.Command);
         var helpedAgain = await _bot.SendTextAsync("fay", button.Command);

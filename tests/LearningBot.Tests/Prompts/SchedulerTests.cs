@@ -8,8 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Tests.Prompts;
 
-public sealed class SchedulerTests
+/// <summary>
+/// The scheduler, dispatcher and prompt/nudge commands end to end, on each storage engine: SQLite, and
+/// Cosmos DB (the local test server, a database per test) registered over it as the web host would.
+/// </summary>
+[TestFixture("Sqlite")]
+[TestFixture("Cosmos")]
+public sealed class SchedulerTests(string engine)
 {
+    private readonly List<string> _cosmosDatabases = [];
+
     private static readonly StoredConversation Channel = new("test:acme:C1", "test", "acme", ConversationKind.Channel, null, "{}", true,
         DateTimeOffset.UnixEpoch);
 
@@ -23,11 +31,46 @@ public sealed class SchedulerTests
     public async Task Start()
     {
         _platform = new RecordingMessenger();
-        _bot = await PipelineHarness.StartAsync(services => services.AddSingleton<IProactiveMessenger>(_platform));
+        _bot = await StartHarnessAsync(services => services.AddSingleton<IProactiveMessenger>(_platform), shared: null);
     }
 
     [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
+    public async Task Stop()
+    {
+        await _bot.DisposeAsync();
+        if (_cosmosDatabases.Count > 0)
+        {
+            var target = Storage.CosmosTestTarget.FindOrIgnore();
+            foreach (var database in _cosmosDatabases.Distinct())
+            {
+                using var store = target.CreateStore(target.Options(database, LearningBot.Storage.Cosmos.CosmosSearchMode.Contains));
+                await store.DeleteDatabaseAsync(default);
+            }
+
+            _cosmosDatabases.Clear();
+        }
+    }
+
+    /// <param name="shared">Two harnesses given the same value share one store (a SQLite file path, or the Cosmos database name).</param>
+    private Task<PipelineHarness> StartHarnessAsync(Action<IServiceCollection> configure, string? shared)
+    {
+        if (engine != "Cosmos")
+        {
+            return PipelineHarness.StartAsync(configure, shared);
+        }
+
+        var target = Storage.CosmosTestTarget.FindOrIgnore();
+        var database = shared is null ? $"lbpipe-{Guid.NewGuid():N}"[..20] : "lbpipe-" + LearningBot.Core.Outbox.StableId.Of(shared)[..13];
+        _cosmosDatabases.Add(database);
+        var options = target.Options(database, LearningBot.Storage.Cosmos.CosmosSearchMode.Contains);
+        return PipelineHarness.StartAsync(services =>
+        {
+            configure(services);
+            // Registered after the harness's SQLite storage, so every repository resolves to Cosmos.
+            LearningBot.Storage.Cosmos.ServiceCollectionExtensions.AddCosmosStorage(services, options);
+            services.AddSingleton(target.CreateStore(options));
+        });
+    }
 
     private PromptScheduler Scheduler => _bot.Services.GetRequiredService<PromptScheduler>();
 
@@ -196,8 +239,8 @@ public sealed class SchedulerTests
         var path = directory.File("shared.db");
         var platformA = new RecordingMessenger();
         var platformB = new RecordingMessenger();
-        await using var instanceA = await PipelineHarness.StartAsync(s => s.AddSingleton<IProactiveMessenger>(platformA), path);
-        await using var instanceB = await PipelineHarness.StartAsync(s => s.AddSingleton<IProactiveMessenger>(platformB), path);
+        await using var instanceA = await StartHarnessAsync(s => s.AddSingleton<IProactiveMessenger>(platformA), path);
+        await using var instanceB = await StartHarnessAsync(s => s.AddSingleton<IProactiveMessenger>(platformB), path);
         for (var channel = 0; channel < 20; channel++)
         {
             var conversation = Channel with { Key = $"test:acme:C{channel}" };

@@ -118,6 +118,23 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
+    public async Task Prompt_answers_keep_their_occurrence_and_are_listed_by_it()
+    {
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "answer 1", Monday) with { OccurrenceId = "occ-1" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "answer 2", Monday.AddMinutes(1)) with { OccurrenceId = "occ-1" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "other prompt", Monday) with { OccurrenceId = "occ-2" }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "plain", Monday), default);
+
+        var answers = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10) { OccurrenceId = "occ-1" }, default);
+        var all = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default);
+
+        Assert.That(answers.Select(e => e.Text), Is.EqualTo(new[] { "answer 2", "answer 1" }));
+        Assert.That(answers.Select(e => e.OccurrenceId), Is.All.EqualTo("occ-1"));
+        Assert.That(all.Single(e => e.Text == "plain").OccurrenceId, Is.Null);
+        Assert.That(all, Has.Count.EqualTo(4));
+    }
+
+    [Test]
     public async Task Entry_times_cover_one_person_since_an_instant()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
@@ -420,6 +437,25 @@ public abstract class RepositoryContractTests
 
         Assert.That(hits.Select(h => h.PersonId), Is.EquivalentTo(new[] { "bo", "cy" }));
         Assert.That(notAsked, Is.Empty);
+    }
+
+    [Test]
+    public virtual async Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher()
+    {
+        // Many kudos that match better than the one learning: the learning must still be found, and ranked first.
+        var budget = new KudosBudget(100, Monday);
+        for (var i = 0; i < 40; i++)
+        {
+            await Store.Kudos.GiveAsync(Gift(TeamA, "ann", [$"p{i}"], "terraform terraform terraform", Monday.AddMinutes(i)), budget, default);
+        }
+
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "a long note that mentions terraform once among many other words here", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "cy", "terraform state and terraform modules", Monday), default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "terraform", [SearchKind.Learning], 3), default);
+
+        Assert.That(hits.Select(h => h.PersonId), Is.EqualTo(new[] { "cy", "bo" }));
+        Assert.That(hits.All(h => h.Kind == SearchKind.Learning));
     }
 
     // ---- Deliveries ----

@@ -150,5 +150,53 @@ public abstract class SchedulingContractTests
         Assert.That(await _nudges.GetAsync(_team, "ann", default), Is.Null);
     }
 
+    [Test]
+    public async Task Concurrent_claims_of_one_occurrence_have_one_winner_and_queue_one_post()
+    {
+        await _prompts.SaveScheduleAsync(new PromptSchedule(_channel, _team, Daily, "q?", Due), default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => _prompts.ClaimOccurrenceAsync(Occurrence(Due), Message("post-" + i, Due), Due.AddDays(1), default))));
+
+        Assert.That(results.Count(r => r), Is.EqualTo(1));
+        Assert.That((await _prompts.GetScheduleAsync(_channel, default))!.NextDueAt, Is.EqualTo(Due.AddDays(1)));
+        var leased = await _outbox.LeaseDueAsync(Due, TimeSpan.FromMinutes(1), 100, default);
+        Assert.That(leased.Count(m => m.ConversationKey == _channel), Is.EqualTo(1));
+        Assert.That((await _prompts.GetOccurrenceAsync(Occurrence(Due).Id, default))!.State, Is.EqualTo(OccurrenceState.Claimed));
+    }
+
+    [Test]
+    public async Task Concurrent_nudge_claims_queue_one_dm()
+    {
+        var weekly = new Recurrence([DayOfWeek.Friday], new TimeOnly(15, 0), "UTC");
+        var friday = new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero);
+        var subscription = new NudgeSubscription(_team, "cy", weekly, friday);
+        await _nudges.SaveAsync(subscription, default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            _nudges.ClaimAsync(subscription, friday, "2026-11-23", Message("nudge-cy-" + i, friday, $"test:{_team}:D-cy"), friday.AddDays(7), default))));
+
+        Assert.That(results.Count(r => r), Is.EqualTo(1));
+        var leased = await _outbox.LeaseDueAsync(friday, TimeSpan.FromMinutes(1), 100, default);
+        Assert.That(leased.Count(m => m.ConversationKey == $"test:{_team}:D-cy"), Is.EqualTo(1));
+        Assert.That((await _nudges.GetAsync(_team, "cy", default))!.NextDueAt, Is.EqualTo(friday.AddDays(7)));
+    }
+
+    [Test]
+    public async Task Concurrent_leases_hand_each_message_to_one_taker()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _outbox.EnqueueAsync(Message($"m{i}-{_team}", Due), default);
+        }
+
+        var takers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => _outbox.LeaseDueAsync(Due, TimeSpan.FromMinutes(1), 10, default))));
+
+        var taken = takers.SelectMany(t => t).Where(m => m.ConversationKey == _channel).Select(m => m.Id).ToList();
+        Assert.That(taken, Is.Unique);
+        Assert.That(taken, Has.Count.EqualTo(5));
+    }
+
     private static string PlainText(OutboxMessage message) => LearningBot.Core.Replies.PlainTextRenderer.Render(message.Reply);
 }

@@ -80,6 +80,30 @@ public sealed class DashboardTests
     }
 
     [Test]
+    public async Task The_me_reply_links_to_a_personal_page_showing_the_same_as_chat()
+    {
+        var client = Browser();
+        await SendAsync(client, "acme", "ann", "learned sqlite WAL mode #sqlite 20m");
+        await SendAsync(client, "acme", "bo", "kudos @ann for the WAL explanation");
+        var chat = await SendAsync(client, "acme", "ann", "me");
+        var link = chat.GetProperty("reply").GetProperty("blocks").EnumerateArray().Last()
+            .GetProperty("text").GetProperty("spans")[0].GetProperty("url").GetString()!;
+
+        var before = await Browser().GetAsync("/api/me");
+        var signIn = await client.GetAsync(link);
+        var page = await client.GetAsync("/me");
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
+
+        Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(signIn.Headers.Location!.OriginalString, Is.EqualTo("/me"));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Your learning"));
+        Assert.That(me.GetProperty("team").GetString(), Is.EqualTo("playground:acme"));
+        var text = me.GetProperty("reply").GetRawText();
+        Assert.That(text, Does.Contain("1 in all").And.Contain("the WAL explanation").And.Contain("Time this month"));
+        Assert.That(text, Does.Not.Contain("Open your page on the web"), "no link to the page on the page itself");
+    }
+
+    [Test]
     public async Task Tampered_links_do_not_sign_anyone_in()
     {
         var client = Browser();
