@@ -44,3 +44,51 @@ if [[ -s "$out" ]]; then
   exit 1
 fi
 echo "main.bicep: build and lint clean ($(wc -c < "$out.json") bytes of ARM JSON)"
+
+# --publish: replay the Dockerfile's build stage without Docker (its COPY lines into an empty directory, then its RUN
+# lines), which proves the COPY list is complete for restore and publish; then start the published app with the
+# image's ENV on a loopback port and check /health/live and /health/ready. Still not the image itself.
+if [[ "${1:-}" == "--publish" ]]; then
+  work="$(mktemp -d)"
+  echo "== replaying deploy/Dockerfile's build stage in $work"
+  python3 - "$root" "$work" <<'PY'
+import os, shutil, subprocess, sys
+root, work = sys.argv[1], sys.argv[2]
+ctx, out = os.path.join(work, "src"), os.path.join(work, "app")
+os.makedirs(ctx)
+text = open(os.path.join(root, "deploy/Dockerfile")).read().replace("\\\n", " ")
+stage, env = None, dict(os.environ)
+for line in (l.strip() for l in text.splitlines()):
+    if line.startswith("FROM "):
+        stage = line.split()[-1]
+    elif stage == "build" and line.startswith("ARG "):
+        name, _, default = line[4:].partition("=")
+        env[name] = default
+    elif stage == "build" and line.startswith("COPY "):
+        *sources, target = line.split()[1:]
+        for source in sources:
+            path, dest = os.path.join(root, source), os.path.join(ctx, target)
+            if os.path.isdir(path):
+                shutil.copytree(path, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("bin", "obj"))
+            else:
+                os.makedirs(dest if target.endswith("/") else os.path.dirname(dest), exist_ok=True)
+                shutil.copy(path, dest)
+    elif stage == "build" and line.startswith("RUN "):
+        command = line[4:].replace("-o /app", "-o " + out).replace("mkdir -p /data", "true")
+        print("RUN", command, flush=True)
+        subprocess.run(command, shell=True, cwd=ctx, env=env, check=True, stdout=subprocess.DEVNULL)
+PY
+  echo "published: $(du -sh "$work/app" | cut -f1)"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  (cd "$work/app" && ASPNETCORE_HTTP_PORTS=$port ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=0 \
+     Logging__Console__FormatterName=json Storage__Sqlite__Path="$work/data/learningbot.db" \
+     exec dotnet LearningBot.Web.dll > "$work/run.log" 2>&1) &
+  app=$!
+  trap 'kill $app 2>/dev/null || true; rm -rf "$work"' EXIT
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -fsS "http://127.0.0.1:$port/health/live"; echo
+  curl -fsS "http://127.0.0.1:$port/health/ready"; echo
+  head -c 300 "$work/run.log"; echo
+  kill $app
+  echo "published app answers its health checks"
+fi
