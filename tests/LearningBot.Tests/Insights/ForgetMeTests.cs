@@ -9,20 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LearningBot.Tests.Insights;
 
 /// <summary>Data rights: after "forget me", no query of any table returns the person's id or name.</summary>
-public sealed class ForgetMeTests
+public sealed class ForgetMeTests : PipelineTests
 {
     private const string Id = "U0QXANN42";
     private const string Name = "Annabel Quux";
 
-    private PipelineHarness _bot = null!;
 
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
-
-    private Task<BotReply> AsAnnabel(string text) => _bot.Services.GetRequiredService<LearningBot.Core.Commands.CommandPipeline>()
+    private Task<BotReply> AsAnnabel(string text) => Bot.Services.GetRequiredService<LearningBot.Core.Commands.CommandPipeline>()
         .HandleAsync(new LearningBot.Core.Commands.IncomingMessage("acme", Id, Name, text, Guid.NewGuid().ToString("N"))
         {
             Mentions = [new LearningBot.Core.Commands.MentionedMember("bo", "Bo")],
@@ -38,17 +31,17 @@ public sealed class ForgetMeTests
         await AsAnnabel("share What is a quux? :: A unit of joy #glossary");
         await AsAnnabel("ask what is annabel working on");
         await AsAnnabel("nudge on fri 15:00");
-        var post = (await _bot.Services.GetRequiredService<LearningBot.Core.Knowledge.IKnowledgeRepository>()
+        var post = (await Bot.Services.GetRequiredService<LearningBot.Core.Knowledge.IKnowledgeRepository>()
             .ListAsync(new LearningBot.Core.Knowledge.KnowledgeQuery("acme", null, null, 10), default)).Single();
-        await _bot.SendAsync("bo", $"kudos <@{Id}> for explaining quux to Annabel Quux's team");
-        await _bot.SendAsync("bo", $"learned from {Name} how quux works");
-        await _bot.SendAsync("cy", "helped " + post.Id);
+        await Bot.SendAsync("bo", $"kudos <@{Id}> for explaining quux to Annabel Quux's team");
+        await Bot.SendAsync("bo", $"learned from {Name} how quux works");
+        await Bot.SendAsync("cy", "helped " + post.Id);
         await AsAnnabel("helped " + post.Id);
     }
 
     private async Task<List<string>> CellsContainingAsync(params string[] needles)
     {
-        var database = _bot.Services.GetRequiredService<SqliteDatabase>();
+        var database = Bot.Services.GetRequiredService<SqliteDatabase>();
         await using var connection = await database.OpenAsync(default);
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
@@ -109,10 +102,10 @@ public sealed class ForgetMeTests
 
         Assert.That(reply, Does.Contain("I've forgotten you"));
         Assert.That(await CellsContainingAsync(Id, Name, "annabel"), Is.Empty);
-        var ask = await _bot.SendTextAsync("cy", "ask what is a quux");
+        var ask = await Bot.SendTextAsync("cy", "ask what is a quux");
         Assert.That(ask, Does.Contain("A unit of joy"));
         Assert.That(ask, Does.Contain("Shared answer by " + IPersonalDataStore.FormerMember));
-        var digest = await _bot.SendTextAsync("cy", "digest");
+        var digest = await Bot.SendTextAsync("cy", "digest");
         Assert.That(digest, Does.Contain(IPersonalDataStore.FormerMember + " → @Bo: helping with the quux migration"));
         Assert.That(digest, Does.Not.Contain("quux-specific knowledge"));
     }
@@ -125,7 +118,7 @@ public sealed class ForgetMeTests
         await AsAnnabel("forget me delete-answers");
 
         Assert.That(await CellsContainingAsync(Id, Name), Is.Empty);
-        Assert.That(await _bot.SendTextAsync("cy", "ask what is a quux"), Does.Not.Contain("A unit of joy"));
+        Assert.That(await Bot.SendTextAsync("cy", "ask what is a quux"), Does.Not.Contain("A unit of joy"));
     }
 
     [Test]
@@ -133,7 +126,7 @@ public sealed class ForgetMeTests
     {
         await LeaveTracesEverywhereAsync();
 
-        var data = await _bot.Services.GetRequiredService<IPersonalDataStore>().ExportAsync("acme", Id, default);
+        var data = await Bot.Services.GetRequiredService<IPersonalDataStore>().ExportAsync("acme", Id, default);
 
         Assert.That(data.Member!.DisplayName, Is.EqualTo(Name));
         Assert.That(data.Learnings.Select(l => l.Text), Is.EquivalentTo(new[] { "quux-specific knowledge", "my secret notes" }));

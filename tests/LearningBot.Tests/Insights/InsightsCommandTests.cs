@@ -8,29 +8,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LearningBot.Tests.Insights;
 
 /// <summary>learned --private, me and insights through the real pipeline on a real SQLite file.</summary>
-public sealed class InsightsCommandTests
+public sealed class InsightsCommandTests : PipelineTests
 {
-    private PipelineHarness _bot = null!;
-
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
 
     [Test]
     public async Task A_private_learning_is_shown_only_to_its_author_and_counted_only_anonymously()
     {
-        var reply = await _bot.SendTextAsync("ann", "learned --private how I handle impostor feelings #growth");
-        await _bot.SendAsync("ann", "learned public thing about #growth");
+        var reply = await Bot.SendTextAsync("ann", "learned --private how I handle impostor feelings #growth");
+        await Bot.SendAsync("ann", "learned public thing about #growth");
 
-        var mine = await _bot.SendTextAsync("ann", "learned");
-        var seenByBo = await _bot.SendTextAsync("bo", "learned list <@ann>");
-        var team = await _bot.SendTextAsync("bo", "learned list team");
-        var search = await _bot.SendTextAsync("bo", "ask impostor feelings");
-        var whoKnows = await _bot.SendTextAsync("bo", "who knows impostor");
-        var digest = await _bot.SendTextAsync("bo", "digest");
-        var insights = await _bot.SendTextAsync("bo", "insights");
+        var mine = await Bot.SendTextAsync("ann", "learned");
+        var seenByBo = await Bot.SendTextAsync("bo", "learned list <@ann>");
+        var team = await Bot.SendTextAsync("bo", "learned list team");
+        var search = await Bot.SendTextAsync("bo", "ask impostor feelings");
+        var whoKnows = await Bot.SendTextAsync("bo", "who knows impostor");
+        var digest = await Bot.SendTextAsync("bo", "digest");
+        var insights = await Bot.SendTextAsync("bo", "insights");
 
         Assert.That(reply, Does.Contain("Visibility: private"));
         Assert.That(mine, Does.Contain("how I handle impostor feelings"));
@@ -49,15 +42,15 @@ public sealed class InsightsCommandTests
     [Test]
     public async Task Me_shows_learnings_streak_kudos_received_and_helpful_answers()
     {
-        await _bot.SendAsync("ann", "learned about WAL mode #sqlite 30m");
-        await _bot.SendAsync("bo", "kudos <@ann> for the vacuum tip");
-        await _bot.SendAsync("ann", "share How to vacuum? :: Run VACUUM during quiet hours #sqlite");
-        var post = (await _bot.Services.GetRequiredService<IKnowledgeRepository>()
+        await Bot.SendAsync("ann", "learned about WAL mode #sqlite 30m");
+        await Bot.SendAsync("bo", "kudos <@ann> for the vacuum tip");
+        await Bot.SendAsync("ann", "share How to vacuum? :: Run VACUUM during quiet hours #sqlite");
+        var post = (await Bot.Services.GetRequiredService<IKnowledgeRepository>()
             .ListAsync(new KnowledgeQuery("acme", "ann", null, 1), default)).Single();
-        await _bot.SendAsync("cy", "helped " + post.Id);
-        await _bot.SendAsync("dee", "helped " + post.Id);
+        await Bot.SendAsync("cy", "helped " + post.Id);
+        await Bot.SendAsync("dee", "helped " + post.Id);
 
-        var me = await _bot.SendAsync("ann", "me");
+        var me = await Bot.SendAsync("ann", "me");
         var text = PlainTextRenderer.Render(me);
 
         Assert.That(me.Audience, Is.EqualTo(ReplyAudience.Requester));
@@ -74,18 +67,18 @@ public sealed class InsightsCommandTests
     {
         foreach (var user in new[] { "cy", "dee" })
         {
-            await _bot.SendAsync(user, "help"); // members the bot has seen, who did not log anything
+            await Bot.SendAsync(user, "help"); // members the bot has seen, who did not log anything
         }
 
-        await _bot.SendAsync("ann", "learned terraform imports #terraform 1h");
-        await _bot.SendAsync("ann", "learned terraform moved blocks #terraform");
-        await _bot.SendAsync("bo", "learned ansible facts #ansible 30m");
-        await _bot.SendAsync("ann", "kudos <@bo> for the pairing");
-        await _bot.SendAsync("bo", "share Where are the runbooks? :: In the ops wiki #ops");
-        await _bot.SendAsync("cy", "ask where is the vpn config");
-        await _bot.SendAsync("dee", "ask runbooks");
+        await Bot.SendAsync("ann", "learned terraform imports #terraform 1h");
+        await Bot.SendAsync("ann", "learned terraform moved blocks #terraform");
+        await Bot.SendAsync("bo", "learned ansible facts #ansible 30m");
+        await Bot.SendAsync("ann", "kudos <@bo> for the pairing");
+        await Bot.SendAsync("bo", "share Where are the runbooks? :: In the ops wiki #ops");
+        await Bot.SendAsync("cy", "ask where is the vpn config");
+        await Bot.SendAsync("dee", "ask runbooks");
 
-        var reply = await _bot.SendAsync("ann", "insights");
+        var reply = await Bot.SendAsync("ann", "insights");
         var text = PlainTextRenderer.Render(reply);
 
         Assert.That(reply.Audience, Is.EqualTo(ReplyAudience.Requester));
@@ -103,9 +96,9 @@ public sealed class InsightsCommandTests
     [Test]
     public async Task Export_team_is_for_admins_and_export_me_for_everyone()
     {
-        var mine = await _bot.SendAsync("ann", "export me");
-        var team = await _bot.SendTextAsync("ann", "export team");
-        var asAdmin = await _bot.SendAsync("boss", "export team", admin: true);
+        var mine = await Bot.SendAsync("ann", "export me");
+        var team = await Bot.SendTextAsync("ann", "export team");
+        var asAdmin = await Bot.SendAsync("boss", "export team", admin: true);
 
         Assert.That(mine.Blocks.OfType<TextBlock>().SelectMany(b => b.Text.Spans).OfType<LinkSpan>().Single().Url,
             Is.EqualTo("https://links.test/export/Me/acme/ann"));

@@ -2,20 +2,13 @@ using LearningBot.Core.Replies;
 
 namespace LearningBot.Tests.Pipeline;
 
-public sealed class KnowledgeCommandTests
+public sealed class KnowledgeCommandTests : PipelineTests
 {
-    private PipelineHarness _bot = null!;
-
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
 
     [Test]
     public async Task Share_posts_the_answer_to_the_channel()
     {
-        var reply = await _bot.SendAsync("ann", "share How do I rotate staging keys? :: Run make rotate-keys in the ops repo #ops");
+        var reply = await Bot.SendAsync("ann", "share How do I rotate staging keys? :: Run make rotate-keys in the ops repo #ops");
         var text = PlainTextRenderer.Render(reply);
 
         Assert.That(reply.Audience, Is.EqualTo(ReplyAudience.Channel));
@@ -27,13 +20,13 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task Ask_returns_the_top_three_with_author_date_excerpt_and_a_helped_button()
     {
-        await _bot.SendAsync("ann", "share How do I rotate staging keys? :: Run make rotate-keys in the ops repo #ops");
-        await _bot.SendAsync("bo", "learned that staging keys rotate every 90 days #security");
-        await _bot.SendAsync("cy", "learned rotating keys in prod needs a change ticket");
-        await _bot.SendAsync("dee", "learned key rotation scripts live in ops/keys");
-        await _bot.SendAsync("eve", "learned how to bake sourdough");
+        await Bot.SendAsync("ann", "share How do I rotate staging keys? :: Run make rotate-keys in the ops repo #ops");
+        await Bot.SendAsync("bo", "learned that staging keys rotate every 90 days #security");
+        await Bot.SendAsync("cy", "learned rotating keys in prod needs a change ticket");
+        await Bot.SendAsync("dee", "learned key rotation scripts live in ops/keys");
+        await Bot.SendAsync("eve", "learned how to bake sourdough");
 
-        var reply = await _bot.SendAsync("fay", "ask how do I rotate the staging keys?");
+        var reply = await Bot.SendAsync("fay", "ask how do I rotate the staging keys?");
         var text = PlainTextRenderer.Render(reply);
         var results = reply.Blocks.OfType<ListBlock>().Single().Items;
 
@@ -48,14 +41,14 @@ public sealed class KnowledgeCommandTests
         Assert.That(open.Label, Does.StartWith("Open: How do I rotate staging"));
         Assert.That(open.Command[5..], Is.EqualTo(button.Command[7..]), "both buttons are for the same answer");
 
-        var opened = await _bot.SendTextAsync("fay", open.Command);
+        var opened = await Bot.SendTextAsync("fay", open.Command);
         Assert.That(opened, Does.StartWith("How do I rotate staging keys?\nRun make rotate-keys in the ops repo"));
         Assert.That(opened, Does.Contain("Shared by @Ann · 25 Nov 2026 · #ops · helped 0 people"));
-        Assert.That(await _bot.SendTextAsync("fay", "show 0000000000"), Does.Contain("couldn't find that shared answer"));
+        Assert.That(await Bot.SendTextAsync("fay", "show 0000000000"), Does.Contain("couldn't find that shared answer"));
 
-        var helped = await _bot.SendTextAsync("fay", button.Command);
-        var helpedAgain = await _bot.SendTextAsync("fay", button.Command);
-        var helpedByAnother = await _bot.SendTextAsync("gus", button.Command);
+        var helped = await Bot.SendTextAsync("fay", button.Command);
+        var helpedAgain = await Bot.SendTextAsync("fay", button.Command);
+        var helpedByAnother = await Bot.SendTextAsync("gus", button.Command);
         Assert.That(helped, Does.Contain("has now helped 1 person"));
         Assert.That(helpedAgain, Does.Contain("has now helped 1 person"));
         Assert.That(helpedByAnother, Does.Contain("has now helped 2 people"));
@@ -64,9 +57,9 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task Ask_finds_stemmed_words()
     {
-        await _bot.SendAsync("ann", "learned the network team owns the VPN");
+        await Bot.SendAsync("ann", "learned the network team owns the VPN");
 
-        var text = await _bot.SendTextAsync("bo", "ask networking");
+        var text = await Bot.SendTextAsync("bo", "ask networking");
 
         Assert.That(text, Does.Contain("the network team owns the VPN"));
     }
@@ -74,9 +67,9 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task A_question_asked_twice_before_without_an_answer_suggests_writing_it_down()
     {
-        var first = await _bot.SendTextAsync("ann", "ask where is the on-call runbook");
-        var second = await _bot.SendTextAsync("bo", "ask where's the on-call runbook?");
-        var third = await _bot.SendTextAsync("cy", "ask on-call runbook where is it");
+        var first = await Bot.SendTextAsync("ann", "ask where is the on-call runbook");
+        var second = await Bot.SendTextAsync("bo", "ask where's the on-call runbook?");
+        var third = await Bot.SendTextAsync("cy", "ask on-call runbook where is it");
 
         Assert.That(first, Does.Contain("Nothing written down about that yet"));
         Assert.That(first, Does.Not.Contain("share <question> :: <answer>"));
@@ -84,8 +77,8 @@ public sealed class KnowledgeCommandTests
         Assert.That(third, Does.Contain("has come up 3 times without a written answer"));
         Assert.That(third, Does.Contain("share <question> :: <answer>"));
 
-        await _bot.SendAsync("dee", "share Where is the on-call runbook? :: In the ops wiki under On-call");
-        var answered = await _bot.SendTextAsync("eve", "ask where is the on-call runbook");
+        await Bot.SendAsync("dee", "share Where is the on-call runbook? :: In the ops wiki under On-call");
+        var answered = await Bot.SendTextAsync("eve", "ask where is the on-call runbook");
         Assert.That(answered, Does.Contain("In the ops wiki"));
         Assert.That(answered, Does.Not.Contain("without a written answer"));
     }
@@ -93,10 +86,10 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task Ask_never_returns_another_teams_posts()
     {
-        await _bot.SendAsync("mallory", "share Production database password rotation :: see vault path secret/db", team: "globex");
-        await _bot.SendAsync("mallory", "learned the production database failover drill", team: "globex");
+        await Bot.SendAsync("mallory", "share Production database password rotation :: see vault path secret/db", team: "globex");
+        await Bot.SendAsync("mallory", "learned the production database failover drill", team: "globex");
 
-        var text = await _bot.SendTextAsync("ann", "ask production database", team: "acme");
+        var text = await Bot.SendTextAsync("ann", "ask production database", team: "acme");
 
         Assert.That(text, Does.Contain("Nothing written down about that yet"));
         Assert.That(text, Does.Not.Contain("vault"));
@@ -106,13 +99,13 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task Who_knows_ranks_people_by_what_they_shared_learned_and_were_thanked_for()
     {
-        await _bot.SendAsync("ann", "learned terraform state locking");
-        await _bot.SendAsync("bo", "share How do we import terraform resources? :: terraform import with the module address");
-        await _bot.SendAsync("bo", "learned terraform workspaces are per environment");
-        await _bot.SendAsync("ann", "kudos <@cy> for untangling the terraform state");
-        await _bot.SendAsync("dee", "learned kubernetes basics");
+        await Bot.SendAsync("ann", "learned terraform state locking");
+        await Bot.SendAsync("bo", "share How do we import terraform resources? :: terraform import with the module address");
+        await Bot.SendAsync("bo", "learned terraform workspaces are per environment");
+        await Bot.SendAsync("ann", "kudos <@cy> for untangling the terraform state");
+        await Bot.SendAsync("dee", "learned kubernetes basics");
 
-        var text = await _bot.SendTextAsync("eve", "who knows terraform?");
+        var text = await Bot.SendTextAsync("eve", "who knows terraform?");
 
         var lines = text.Split('\n');
         Assert.That(lines[0], Is.EqualTo("Who knows terraform?"));
@@ -125,7 +118,7 @@ public sealed class KnowledgeCommandTests
     [Test]
     public async Task Who_knows_an_unknown_topic_invites_sharing()
     {
-        var text = await _bot.SendTextAsync("ann", "who knows cobol");
+        var text = await Bot.SendTextAsync("ann", "who knows cobol");
 
         Assert.That(text, Does.Contain("Nobody has written about that yet"));
         Assert.That(text, Does.Contain("#cobol"));

@@ -4,23 +4,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Tests.Pipeline;
 
-public sealed class KudosCommandTests
+public sealed class KudosCommandTests : PipelineTests
 {
-    private PipelineHarness _bot = null!;
-
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
 
     private Task<IReadOnlyList<KudosGift>> StoredGifts(string team = "acme") =>
-        _bot.Services.GetRequiredService<IKudosRepository>().ListSinceAsync(team, DateTimeOffset.MinValue, 100, default);
+        Bot.Services.GetRequiredService<IKudosRepository>().ListSinceAsync(team, DateTimeOffset.MinValue, 100, default);
 
     [Test]
     public async Task Kudos_are_posted_publicly_naming_everyone_and_DM_each_receiver()
     {
-        var reply = await _bot.SendAsync("ann", "kudos <@bo> <@cy> for walking me through the incident review #mentoring");
+        var reply = await Bot.SendAsync("ann", "kudos <@bo> <@cy> for walking me through the incident review #mentoring");
         var text = PlainTextRenderer.Render(reply);
 
         Assert.That(reply.Kind, Is.EqualTo(ReplyKind.Kudos));
@@ -39,12 +32,12 @@ public sealed class KudosCommandTests
     {
         for (var i = 0; i < 5; i++)
         {
-            Assert.That((await _bot.SendAsync("ann", $"kudos <@bo> for help number {i}")).Kind, Is.EqualTo(ReplyKind.Kudos));
+            Assert.That((await Bot.SendAsync("ann", $"kudos <@bo> for help number {i}")).Kind, Is.EqualTo(ReplyKind.Kudos));
         }
 
-        var refused = await _bot.SendAsync("ann", "kudos <@bo> for one more");
-        _bot.Clock.Advance(TimeSpan.FromDays(5)); // Wednesday → next Monday
-        var nextWeek = await _bot.SendTextAsync("ann", "kudos <@bo> for a new week");
+        var refused = await Bot.SendAsync("ann", "kudos <@bo> for one more");
+        Bot.Clock.Advance(TimeSpan.FromDays(5)); // Wednesday → next Monday
+        var nextWeek = await Bot.SendTextAsync("ann", "kudos <@bo> for a new week");
 
         Assert.That(refused.Kind, Is.EqualTo(ReplyKind.Error));
         Assert.That(refused.Audience, Is.EqualTo(ReplyAudience.Requester));
@@ -57,9 +50,9 @@ public sealed class KudosCommandTests
     [Test]
     public async Task Thanking_more_people_than_the_budget_allows_stores_nothing()
     {
-        await _bot.SendAsync("ann", "kudos <@bo> <@cy> <@dee> <@eve> for the launch");
+        await Bot.SendAsync("ann", "kudos <@bo> <@cy> <@dee> <@eve> for the launch");
 
-        var refused = await _bot.SendTextAsync("ann", "kudos <@fay> <@gus> for the retro");
+        var refused = await Bot.SendTextAsync("ann", "kudos <@fay> <@gus> for the retro");
 
         Assert.That(refused, Does.Contain("you have 1 left this week"));
         Assert.That(await StoredGifts(), Has.Count.EqualTo(1));
@@ -68,7 +61,7 @@ public sealed class KudosCommandTests
     [Test]
     public async Task Self_kudos_are_refused_kindly_and_nothing_is_stored()
     {
-        var reply = await _bot.SendAsync("ann", "kudos <@ann> for finally fixing the build");
+        var reply = await Bot.SendAsync("ann", "kudos <@ann> for finally fixing the build");
 
         Assert.That(reply.Kind, Is.EqualTo(ReplyKind.Error));
         Assert.That(PlainTextRenderer.Render(reply), Does.Contain("Kudos are for thanking someone else"));
@@ -79,7 +72,7 @@ public sealed class KudosCommandTests
     [Test]
     public async Task Thanking_yourself_and_others_thanks_only_the_others()
     {
-        var reply = await _bot.SendTextAsync("ann", "kudos <@ann> <@bo> for the pairing session");
+        var reply = await Bot.SendTextAsync("ann", "kudos <@ann> <@bo> for the pairing session");
 
         Assert.That(reply, Does.Contain("@Ann gave kudos to @Bo"));
         Assert.That(reply, Does.Contain("I left you out"));
@@ -89,8 +82,8 @@ public sealed class KudosCommandTests
     [Test]
     public async Task A_redelivered_kudos_uses_budget_once_and_is_flagged()
     {
-        var first = await _bot.SendAsync("ann", "kudos <@bo> for the review", key: "Ev9");
-        var again = await _bot.SendAsync("ann", "kudos <@bo> for the review", key: "Ev9");
+        var first = await Bot.SendAsync("ann", "kudos <@bo> for the review", key: "Ev9");
+        var again = await Bot.SendAsync("ann", "kudos <@bo> for the review", key: "Ev9");
 
         Assert.That(first.IsRedelivery, Is.False);
         Assert.That(again.IsRedelivery, Is.True);
@@ -101,12 +94,12 @@ public sealed class KudosCommandTests
     [Test]
     public async Task Leaderboard_ranks_receivers_and_can_be_switched_off()
     {
-        await _bot.SendAsync("ann", "kudos <@bo> <@cy> for the demo");
-        await _bot.SendAsync("dee", "kudos <@cy> for the docs");
+        await Bot.SendAsync("ann", "kudos <@bo> <@cy> for the demo");
+        await Bot.SendAsync("dee", "kudos <@cy> for the docs");
 
-        var board = await _bot.SendTextAsync("ann", "kudos top");
-        await _bot.SendAsync("admin", "settings leaderboard off", admin: true);
-        var off = await _bot.SendTextAsync("ann", "kudos top");
+        var board = await Bot.SendTextAsync("ann", "kudos top");
+        await Bot.SendAsync("admin", "settings leaderboard off", admin: true);
+        var off = await Bot.SendTextAsync("ann", "kudos top");
 
         Assert.That(board, Does.Contain("1. @Cy (2 kudos from 2 people)"));
         Assert.That(board, Does.Contain("2. @Bo (1 kudos from 1 person)"));
@@ -117,11 +110,11 @@ public sealed class KudosCommandTests
     [Test]
     public async Task A_changed_budget_applies_to_the_next_kudos()
     {
-        await _bot.SendAsync("admin", "settings budget 2", admin: true);
+        await Bot.SendAsync("admin", "settings budget 2", admin: true);
 
-        await _bot.SendAsync("ann", "kudos <@bo> for one");
-        var second = await _bot.SendTextAsync("ann", "kudos <@bo> for two");
-        var third = await _bot.SendTextAsync("ann", "kudos <@bo> for three");
+        await Bot.SendAsync("ann", "kudos <@bo> for one");
+        var second = await Bot.SendTextAsync("ann", "kudos <@bo> for two");
+        var third = await Bot.SendTextAsync("ann", "kudos <@bo> for three");
 
         Assert.That(second, Does.Contain("0 of 2 kudos left"));
         Assert.That(third, Does.Contain("You've given all 2 kudos"));

@@ -4,20 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Tests.Pipeline;
 
-public sealed class LearningCommandTests
+public sealed class LearningCommandTests : PipelineTests
 {
-    private PipelineHarness _bot = null!;
-
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
 
     [Test]
     public async Task Learned_confirms_privately_with_tags_time_and_streak()
     {
-        var reply = await _bot.SendAsync("ann", "learned how EXPLAIN plans work #postgres 30m");
+        var reply = await Bot.SendAsync("ann", "learned how EXPLAIN plans work #postgres 30m");
         var text = PlainTextRenderer.Render(reply);
 
         Assert.That(reply.Kind, Is.EqualTo(ReplyKind.Confirmation));
@@ -33,13 +26,13 @@ public sealed class LearningCommandTests
     [Test]
     public async Task Streak_counts_consecutive_weeks_and_restarts_after_a_gap()
     {
-        await _bot.SendAsync("ann", "learned week one");
-        _bot.Clock.Advance(TimeSpan.FromDays(7));
-        await _bot.SendAsync("ann", "learned week two");
-        _bot.Clock.Advance(TimeSpan.FromDays(7));
-        var third = await _bot.SendTextAsync("ann", "learned week three 1h");
-        _bot.Clock.Advance(TimeSpan.FromDays(14));
-        var afterGap = await _bot.SendTextAsync("ann", "learned after a break");
+        await Bot.SendAsync("ann", "learned week one");
+        Bot.Clock.Advance(TimeSpan.FromDays(7));
+        await Bot.SendAsync("ann", "learned week two");
+        Bot.Clock.Advance(TimeSpan.FromDays(7));
+        var third = await Bot.SendTextAsync("ann", "learned week three 1h");
+        Bot.Clock.Advance(TimeSpan.FromDays(14));
+        var afterGap = await Bot.SendTextAsync("ann", "learned after a break");
 
         Assert.That(third, Does.Contain("Streak: 3 weeks in a row"));
         Assert.That(third, Does.Contain("This week: 1 learning · 1h"));
@@ -49,13 +42,13 @@ public sealed class LearningCommandTests
     [Test]
     public async Task A_redelivered_learning_is_stored_once_and_flagged()
     {
-        var first = await _bot.SendAsync("ann", "learned idempotency keys", key: "Ev123");
-        var again = await _bot.SendAsync("ann", "learned idempotency keys", key: "Ev123");
+        var first = await Bot.SendAsync("ann", "learned idempotency keys", key: "Ev123");
+        var again = await Bot.SendAsync("ann", "learned idempotency keys", key: "Ev123");
 
         Assert.That(first.IsRedelivery, Is.False);
         Assert.That(again.IsRedelivery, Is.True);
         Assert.That(PlainTextRenderer.Render(again), Does.Contain("This week: 1 learning"));
-        var stored = await _bot.Services.GetRequiredService<ILearningRepository>()
+        var stored = await Bot.Services.GetRequiredService<ILearningRepository>()
             .ListAsync(new LearningQuery("acme", null, null, 10), default);
         Assert.That(stored, Has.Count.EqualTo(1));
     }
@@ -63,14 +56,14 @@ public sealed class LearningCommandTests
     [Test]
     public async Task Learned_list_shows_me_a_person_or_the_team()
     {
-        await _bot.SendAsync("ann", "learned ann's first thing #a");
-        await _bot.SendAsync("bo", "learned bo's thing 45m");
-        _bot.Clock.Advance(TimeSpan.FromMinutes(1));
-        await _bot.SendAsync("ann", "learned ann's second thing");
+        await Bot.SendAsync("ann", "learned ann's first thing #a");
+        await Bot.SendAsync("bo", "learned bo's thing 45m");
+        Bot.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Bot.SendAsync("ann", "learned ann's second thing");
 
-        var mine = await _bot.SendTextAsync("ann", "learned");
-        var bos = await _bot.SendTextAsync("ann", "learned list <@bo>");
-        var team = await _bot.SendTextAsync("ann", "learned list team week");
+        var mine = await Bot.SendTextAsync("ann", "learned");
+        var bos = await Bot.SendTextAsync("ann", "learned list <@bo>");
+        var team = await Bot.SendTextAsync("ann", "learned list team week");
 
         Assert.That(mine, Does.StartWith("Your learnings"));
         Assert.That(mine.IndexOf("second", StringComparison.Ordinal), Is.LessThan(mine.IndexOf("first", StringComparison.Ordinal)));
@@ -85,7 +78,7 @@ public sealed class LearningCommandTests
     [Test]
     public async Task An_empty_list_is_an_invitation_not_a_reproach()
     {
-        var text = await _bot.SendTextAsync("ann", "learned list team");
+        var text = await Bot.SendTextAsync("ann", "learned list team");
 
         Assert.That(text, Does.Contain("a good moment to share one small thing"));
     }

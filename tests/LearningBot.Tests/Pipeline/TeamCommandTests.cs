@@ -9,27 +9,20 @@ using Moq;
 namespace LearningBot.Tests.Pipeline;
 
 /// <summary>Digest, settings, help, and what happens to rejected or failing commands.</summary>
-public sealed class TeamCommandTests
+public sealed class TeamCommandTests : PipelineTests
 {
-    private PipelineHarness _bot = null!;
-
-    [SetUp]
-    public async Task Start() => _bot = await PipelineHarness.StartAsync();
-
-    [TearDown]
-    public async Task Stop() => await _bot.DisposeAsync();
 
     [Test]
     public async Task Digest_groups_this_weeks_learnings_by_tag_and_lists_kudos()
     {
-        await _bot.SendAsync("dee", "learned last week's thing #old");
-        _bot.Clock.Advance(TimeSpan.FromDays(7));
-        await _bot.SendAsync("ann", "learned postgres vacuum #postgres");
-        await _bot.SendAsync("bo", "learned postgres indexes #postgres #perf");
-        await _bot.SendAsync("cy", "learned a shortcut in vim");
-        await _bot.SendAsync("ann", "kudos <@bo> for the index review #mentoring");
+        await Bot.SendAsync("dee", "learned last week's thing #old");
+        Bot.Clock.Advance(TimeSpan.FromDays(7));
+        await Bot.SendAsync("ann", "learned postgres vacuum #postgres");
+        await Bot.SendAsync("bo", "learned postgres indexes #postgres #perf");
+        await Bot.SendAsync("cy", "learned a shortcut in vim");
+        await Bot.SendAsync("ann", "kudos <@bo> for the index review #mentoring");
 
-        var reply = await _bot.SendAsync("ann", "digest");
+        var reply = await Bot.SendAsync("ann", "digest");
         var text = PlainTextRenderer.Render(reply);
 
         Assert.That(reply.Audience, Is.EqualTo(ReplyAudience.Channel));
@@ -45,7 +38,7 @@ public sealed class TeamCommandTests
     [Test]
     public async Task A_quiet_week_gets_a_gentle_digest()
     {
-        var text = await _bot.SendTextAsync("ann", "digest");
+        var text = await Bot.SendTextAsync("ann", "digest");
 
         Assert.That(text, Does.Contain("Quiet week so far — a good time to share one small thing"));
     }
@@ -53,10 +46,10 @@ public sealed class TeamCommandTests
     [Test]
     public async Task Settings_are_shown_to_everyone_but_changed_only_by_admins()
     {
-        var shown = await _bot.SendTextAsync("ann", "settings");
-        var refused = await _bot.SendAsync("ann", "settings budget 9");
-        var changed = await _bot.SendTextAsync("boss", "settings timezone America/New_York", admin: true);
-        var after = await _bot.SendTextAsync("ann", "settings");
+        var shown = await Bot.SendTextAsync("ann", "settings");
+        var refused = await Bot.SendAsync("ann", "settings budget 9");
+        var changed = await Bot.SendTextAsync("boss", "settings timezone America/New_York", admin: true);
+        var after = await Bot.SendTextAsync("ann", "settings");
 
         Assert.That(shown, Does.Contain("Kudos budget: 5 per person per week"));
         Assert.That(refused.Kind, Is.EqualTo(ReplyKind.Error));
@@ -69,11 +62,11 @@ public sealed class TeamCommandTests
     [Test]
     public async Task The_team_time_zone_decides_when_the_week_starts()
     {
-        await _bot.SendAsync("boss", "settings timezone Asia/Tokyo", admin: true);
-        _bot.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 16, 0, 0, TimeSpan.Zero)); // Sunday 16:00 UTC = Monday 01:00 in Tokyo
+        await Bot.SendAsync("boss", "settings timezone Asia/Tokyo", admin: true);
+        Bot.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 16, 0, 0, TimeSpan.Zero)); // Sunday 16:00 UTC = Monday 01:00 in Tokyo
 
-        await _bot.SendAsync("ann", "learned jet lag is real");
-        var digest = await _bot.SendTextAsync("ann", "digest");
+        await Bot.SendAsync("ann", "learned jet lag is real");
+        var digest = await Bot.SendTextAsync("ann", "digest");
 
         Assert.That(digest, Does.StartWith("This week in learning · since 30 Nov 2026"));
         Assert.That(digest, Does.Contain("1 learning from 1 person"));
@@ -82,7 +75,7 @@ public sealed class TeamCommandTests
     [Test]
     public async Task Help_lists_every_command_with_an_example()
     {
-        var text = await _bot.SendTextAsync("ann", "help");
+        var text = await Bot.SendTextAsync("ann", "help");
 
         foreach (var usage in CommandCatalog.All)
         {
@@ -98,14 +91,14 @@ public sealed class TeamCommandTests
     [TestCase("share no separator")]
     public async Task Rejected_commands_reply_with_the_right_form_and_store_nothing(string text)
     {
-        var reply = await _bot.SendAsync("ann", text);
+        var reply = await Bot.SendAsync("ann", text);
 
         Assert.That(reply.Kind, Is.EqualTo(ReplyKind.Error));
         Assert.That(reply.Audience, Is.EqualTo(ReplyAudience.Requester));
         Assert.That(PlainTextRenderer.Render(reply), Does.Contain("The right form:"));
         Assert.That(PlainTextRenderer.Render(reply), Does.Contain("For example:"));
-        var learnings = await _bot.Services.GetRequiredService<ILearningRepository>().ListAsync(new LearningQuery("acme", null, null, 10), default);
-        var gifts = await _bot.Services.GetRequiredService<IKudosRepository>().ListSinceAsync("acme", DateTimeOffset.MinValue, 10, default);
+        var learnings = await Bot.Services.GetRequiredService<ILearningRepository>().ListAsync(new LearningQuery("acme", null, null, 10), default);
+        var gifts = await Bot.Services.GetRequiredService<IKudosRepository>().ListSinceAsync("acme", DateTimeOffset.MinValue, 10, default);
         Assert.That(learnings, Is.Empty);
         Assert.That(gifts, Is.Empty);
     }
