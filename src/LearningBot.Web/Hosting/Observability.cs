@@ -40,6 +40,9 @@ public static class Observability
             return builder;
         }
 
+        // Registered first, so stopped last: exports what the other services measured before the container disposes
+        // the meter factory (whose meters would otherwise vanish before the meter provider's final collect).
+        builder.Services.AddHostedService<FlushTelemetryOnStop>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName,
                 serviceVersion: typeof(Observability).Assembly.GetName().Version?.ToString(),
@@ -98,5 +101,18 @@ public static class Observability
         });
 
         return builder;
+    }
+
+    private sealed class FlushTelemetryOnStop(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            services.GetService<MeterProvider>()?.ForceFlush(5_000);
+            services.GetService<TracerProvider>()?.ForceFlush(5_000);
+            services.GetService<LoggerProvider>()?.ForceFlush(5_000);
+            return Task.CompletedTask;
+        }
     }
 }

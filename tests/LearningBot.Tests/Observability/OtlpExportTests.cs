@@ -47,7 +47,8 @@ public sealed class OtlpExportTests
             var client = factory.CreateClient();
             var response = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user = "ann", text = "learned OTLP is just protobuf #otel" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        } // disposing the host flushes every exporter
+        } // stopping the host exports what is left (Observability's flush-on-stop service: without it the meter factory
+          // could be disposed before the meter provider's last collect, and the metrics of the last interval were lost)
 
         string Text(string signal) => received.TryGetValue(signal, out var bodies)
             ? string.Join("\n", bodies.Select(b => Encoding.UTF8.GetString(b)))
