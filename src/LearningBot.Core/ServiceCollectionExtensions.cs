@@ -1,4 +1,5 @@
 using LearningBot.Core.Commands;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Digest;
 using LearningBot.Core.Help;
 using LearningBot.Core.Insights;
@@ -22,6 +23,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddLearningBotCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory (the web host adds it too; TryAdd inside)
+        services.AddSingleton<LearningBotMetrics>();
         services.AddSingleton<CommandParser>();
         services.AddSingleton<CommandPipeline>();
         services.AddSingleton<PeopleNames>();

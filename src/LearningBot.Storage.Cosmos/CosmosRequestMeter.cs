@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LearningBot.Core.Diagnostics;
 using Microsoft.Azure.Cosmos;
 
 namespace LearningBot.Storage.Cosmos;
@@ -24,6 +26,9 @@ public sealed class CosmosRequestMeter : RequestHandler
     private double _requestUnits;
     private int _requests;
 
+    /// <summary>Set once by the host (the meter is created before DI exists); null: only the in-memory totals.</summary>
+    public LearningBotMetrics? Metrics { get; set; }
+
     /// <summary>The last requests (at most 200), oldest first.</summary>
     public IReadOnlyList<CosmosRequestRecord> Recent
     {
@@ -49,7 +54,18 @@ public sealed class CosmosRequestMeter : RequestHandler
 
     public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var response = await base.SendAsync(request, cancellationToken);
+        if (Metrics is { } metrics)
+        {
+            // Operation = HTTP method + resource kind (docs, colls, …), never the ids in the path.
+            var operation = request.Method.Method + " " + ResourceKind(request.RequestUri?.OriginalString);
+            var status = (int)response.StatusCode;
+            metrics.StorageRequest("cosmos", operation, status < 400 || status is 404 or 409 or 412 ? "ok" : "http_" + status,
+                Stopwatch.GetElapsedTime(started));
+            metrics.RequestUnits(operation, status, response.Headers.RequestCharge);
+        }
+
         lock (_gate)
         {
             _requestUnits += response.Headers.RequestCharge;
@@ -64,5 +80,21 @@ public sealed class CosmosRequestMeter : RequestHandler
         }
 
         return response;
+    }
+
+    /// <summary>The last resource type in a path like <c>dbs/x/colls/teams/docs/id</c> ("docs"), or "account".</summary>
+    internal static string ResourceKind(string? path)
+    {
+        var segments = (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // Resource types sit at even positions (dbs, colls, docs, …); a trailing type means a feed/query/create.
+        for (var i = segments.Length - 1; i >= 0; i--)
+        {
+            if (i % 2 == 0 && segments[i] is "dbs" or "colls" or "docs" or "pkranges" or "sprocs" or "udfs" or "triggers" or "users" or "offers")
+            {
+                return segments[i];
+            }
+        }
+
+        return "account";
     }
 }

@@ -1,4 +1,5 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
@@ -29,7 +30,12 @@ public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services, CosmosStorageOptions options)
     {
-        services.AddSingleton(sp => new CosmosStore(options, sp.GetRequiredService<ILogger<CosmosStore>>()));
+        services.AddSingleton(sp =>
+        {
+            var store = new CosmosStore(options, sp.GetRequiredService<ILogger<CosmosStore>>());
+            store.Meter.Metrics = sp.GetService<LearningBotMetrics>();
+            return store;
+        });
         services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<CosmosStore>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<CosmosStore>());
         services.AddSingleton<ITeamSettingsRepository, CosmosTeamSettingsRepository>();

@@ -1,4 +1,5 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
@@ -28,7 +29,7 @@ public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
     {
-        services.AddSingleton(new SqliteDatabase(databasePath));
+        services.AddSingleton(sp => new SqliteDatabase(databasePath) { Metrics = sp.GetService<LearningBotMetrics>() });
         services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<ITeamSettingsRepository, SqliteTeamSettingsRepository>();

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -32,6 +34,9 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
 
     public string Path { get; }
 
+    /// <summary>Set by the DI registration; null (hand-built in tests): nothing is measured.</summary>
+    public LearningBotMetrics? Metrics { get; set; }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -47,11 +52,22 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committing only if it returns.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        // Measured from open to commit: includes waiting for the single writer lock, which is what grows under load.
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            outcome = "ok";
+            return result;
+        }
+        finally
+        {
+            Metrics?.StorageRequest("sqlite", "write", outcome, Stopwatch.GetElapsedTime(started));
+        }
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);

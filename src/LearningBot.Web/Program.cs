@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddObservability(); // JSON console logs option; OpenTelemetry export when OTEL_EXPORTER_OTLP_ENDPOINT / APPLICATIONINSIGHTS_CONNECTION_STRING is set
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Settings;
@@ -18,10 +20,13 @@ public sealed partial class CommandPipeline
     private readonly ITeamSettingsRepository _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<CommandPipeline> _logger;
+    private readonly LearningBotMetrics? _metrics;
 
+    /// <param name="metrics">Optional so hand-built pipelines in tests need none; the host always registers it.</param>
     public CommandPipeline(CommandParser parser, IEnumerable<ICommandHandler> handlers, IMemberRepository members,
-        ITeamSettingsRepository settings, TimeProvider time, ILogger<CommandPipeline> logger)
+        ITeamSettingsRepository settings, TimeProvider time, ILogger<CommandPipeline> logger, LearningBotMetrics? metrics = null)
     {
+        _metrics = metrics;
         _parser = parser;
         _handlers = handlers.ToDictionary(h => h.CommandType);
         _members = members;
@@ -32,15 +37,25 @@ public sealed partial class CommandPipeline
 
     public async Task<BotReply> HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
+        using var activity = LearningBotMetrics.ActivitySource.StartActivity("command");
+        activity?.SetTag("learningbot.platform", message.Platform);
         var parsed = _parser.Parse(message.Text);
         if (parsed is ParseFailure failure)
         {
             LogRejected(message.Platform, message.TeamId, failure.Problem);
+            Record(activity, "unparsed", message.Platform, "rejected", started);
             return Reply.Error(failure);
         }
 
         var command = ((Parsed)parsed).Command;
         var commandName = command.GetType().Name;
+        var metricName = commandName.EndsWith("Command", StringComparison.Ordinal) ? commandName[..^"Command".Length] : commandName;
+        if (activity is not null)
+        {
+            activity.DisplayName = "command " + metricName;
+        }
+
         try
         {
             await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
@@ -53,16 +68,28 @@ public sealed partial class CommandPipeline
             var context = new CommandContext(message, settings, TeamClock.FindOrUtc(settings.TimeZoneId), _time.GetUtcNow());
             var reply = await _handlers[command.GetType()].HandleAsync(command, context, cancellationToken);
             LogHandled(message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
+            // "error": the handler refused politely (e.g. kudos to oneself); "failed" below is our fault.
+            Record(activity, metricName, message.Platform,
+                reply.IsRedelivery ? "redelivery" : reply.Kind == ReplyKind.Error ? "error" : "ok", started);
             return reply;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Every store write is a single transaction, so a failure here means nothing was half-saved.
             LogFailed(ex, message.Platform, message.TeamId, commandName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            Record(activity, metricName, message.Platform, "failed", started);
             return Reply.Error(new ParseFailure(
                 "Something went wrong on my side and nothing was saved. Please try again in a moment.",
                 message.Text.Length > 80 ? message.Text[..80] + "…" : message.Text, "help"));
         }
+    }
+
+    private void Record(Activity? activity, string command, string platform, string outcome, long started)
+    {
+        activity?.SetTag("learningbot.command", command);
+        activity?.SetTag("learningbot.outcome", outcome);
+        _metrics?.CommandHandled(command, platform, outcome, _time.GetElapsedTime(started));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a {Platform} command in team {TeamId}: {Problem}")]

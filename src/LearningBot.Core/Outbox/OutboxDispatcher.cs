@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Prompts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,8 @@ public sealed partial class OutboxDispatcher(
     IEnumerable<IProactiveMessenger> messengers,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    LearningBotMetrics? metrics = null)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(15);
@@ -29,6 +31,7 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Sends what is due now; returns how many messages were delivered.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = LearningBotMetrics.ActivitySource.StartActivity("outbox dispatch");
         var now = time.GetUtcNow();
         var due = await outbox.LeaseDueAsync(now, Lease, options.Value.BatchSize, cancellationToken);
         var delivered = 0;
@@ -60,6 +63,13 @@ public sealed partial class OutboxDispatcher(
                     await outbox.RetryLaterAsync(waiting.Id, now + options.Value.PerConversationSpacing, "rate limit", token);
                 }
             });
+        activity?.SetTag("learningbot.delivered", delivered);
+        if (metrics is not null)
+        {
+            // One COUNT per round (every poll interval), so depth is fresh without a query per scrape.
+            metrics.OutboxDepth(await outbox.CountPendingAsync(cancellationToken));
+        }
+
         return delivered;
     }
 
@@ -69,6 +79,7 @@ public sealed partial class OutboxDispatcher(
         if (conversation is not { IsActive: true })
         {
             await outbox.AbandonAsync(message.Id, "conversation unknown or inactive", now, cancellationToken);
+            metrics?.OutboxDelivery(conversation?.Platform ?? "unknown", "abandoned");
             return false;
         }
 
@@ -90,6 +101,12 @@ public sealed partial class OutboxDispatcher(
             outcome = new ProactiveSendOutcome(ProactiveSendResult.Failed);
         }
 
+        metrics?.OutboxDelivery(conversation.Platform, outcome.Result switch
+        {
+            ProactiveSendResult.Sent => "sent",
+            ProactiveSendResult.Failed => "retry",
+            _ => "gone",
+        });
         switch (outcome.Result)
         {
             case ProactiveSendResult.Sent:

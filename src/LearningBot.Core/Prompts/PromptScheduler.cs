@@ -1,4 +1,5 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Nudges;
@@ -28,7 +29,8 @@ public sealed partial class PromptScheduler(
     IConversationRepository conversations,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
-    ILogger<PromptScheduler> logger)
+    ILogger<PromptScheduler> logger,
+    LearningBotMetrics? metrics = null)
 {
     // Bounds the catch-up after a long downtime: older occurrences are recorded as missed, a few per run.
     private const int MaxOccurrencesPerScheduleAndRun = 50;
@@ -42,6 +44,7 @@ public sealed partial class PromptScheduler(
 
     public async Task<SchedulerRun> RunOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = LearningBotMetrics.ActivitySource.StartActivity("scheduler run");
         var now = time.GetUtcNow();
         int posted = 0, missed = 0, skipped = 0, closed = 0, nudged = 0;
         foreach (var schedule in await prompts.ListDueSchedulesAsync(now, options.Value.BatchSize, cancellationToken))
@@ -62,6 +65,9 @@ public sealed partial class PromptScheduler(
             nudged += await NudgeAsync(subscription, now, cancellationToken) ? 1 : 0;
         }
 
+        activity?.SetTag("learningbot.posted", posted);
+        activity?.SetTag("learningbot.closed", closed);
+        activity?.SetTag("learningbot.nudged", nudged);
         return new SchedulerRun(posted, missed, skipped, closed, nudged);
     }
 
@@ -88,6 +94,8 @@ public sealed partial class PromptScheduler(
             }
 
             LogOccurrence(schedule.ConversationKey, due, state);
+            // Lag: how late this instance claimed the occurrence (poll interval, downtime, storage slowness).
+            metrics?.SchedulerLag("prompt", state.ToString().ToLowerInvariant(), now - due);
             switch (state)
             {
                 case OccurrenceState.Claimed: posted++; break;
@@ -135,6 +143,11 @@ public sealed partial class PromptScheduler(
         }
 
         var claimed = await nudges.ClaimAsync(subscription, due, weekKey, dm, next, cancellationToken);
+        if (claimed)
+        {
+            metrics?.SchedulerLag("nudge", dm is null ? "missed" : "claimed", now - due);
+        }
+
         return claimed && dm is not null;
     }
 

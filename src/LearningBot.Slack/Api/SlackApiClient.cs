@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Diagnostics;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Slack.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ namespace LearningBot.Slack.Api;
 /// and are never logged.
 /// </summary>
 internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISlackTokenSource tokens, IOptions<SlackOptions> options,
-    ILogger<SlackApiClient> logger) : ISlackApi
+    ILogger<SlackApiClient> logger, LearningBotMetrics? metrics = null) : ISlackApi
 {
     public const string HttpClientName = "slack";
 
@@ -51,6 +53,7 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
         {
             Content = JsonContent.Create(message, options: JsonOptions),
         };
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
@@ -59,11 +62,13 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
                 LogResponseUrlFailed((int)response.StatusCode);
             }
 
+            Record("response_url", response.IsSuccessStatusCode ? "ok" : "http_" + (int)response.StatusCode, started);
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
             LogTransportFailed(ex, "response_url", "-");
+            Record("response_url", "transport_error", started);
             return false;
         }
     }
@@ -96,6 +101,18 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
     }
 
     private async Task<SlackApiResult> SendAsync(string teamId, string method, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await SendCoreAsync(teamId, method, request, cancellationToken);
+        // Outcome: "ok", Slack's error code (a small fixed set) or http_NNN / transport_error.
+        Record(method, result.Ok ? "ok" : result.Error ?? "unknown_error", started);
+        return result;
+    }
+
+    private void Record(string operation, string outcome, long started) =>
+        metrics?.PlatformCall("slack", operation, outcome, Stopwatch.GetElapsedTime(started));
+
+    private async Task<SlackApiResult> SendCoreAsync(string teamId, string method, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Replies;
 using LearningBot.Teams.Hosting;
@@ -22,7 +24,8 @@ public sealed partial class TeamsProactiveMessenger(
     IOptions<BotAuthOptions> auth,
     IOptions<TeamsOptions> options,
     TimeProvider time,
-    ILogger<TeamsProactiveMessenger> logger) : IProactiveMessenger
+    ILogger<TeamsProactiveMessenger> logger,
+    LearningBotMetrics? metrics = null) : IProactiveMessenger
 {
     public string Platform => TeamsIds.Platform;
 
@@ -42,6 +45,7 @@ public sealed partial class TeamsProactiveMessenger(
             // captured here to decide on retrying.
             Exception? failure = null;
             string? sentId = null;
+            var started = Stopwatch.GetTimestamp();
             await adapter.ContinueConversationAsync(auth.Value.MicrosoftAppId ?? string.Empty, reference, async (turnContext, ct) =>
             {
                 try
@@ -63,6 +67,10 @@ public sealed partial class TeamsProactiveMessenger(
                 }
             }, cancellationToken);
 
+            // One measurement per attempt: retries of a throttled conversation show up as 429s.
+            metrics?.PlatformCall(TeamsIds.Platform, threadId is null ? "send_to_conversation" : "reply_to_activity",
+                failure is null ? "ok" : StatusOf(failure) is { } code ? "http_" + (int)code : "transport_error",
+                Stopwatch.GetElapsedTime(started));
             if (failure is null)
             {
                 return new ProactiveSendOutcome(ProactiveSendResult.Sent, sentId);
