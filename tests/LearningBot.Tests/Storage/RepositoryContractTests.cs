@@ -422,6 +422,25 @@ public abstract class RepositoryContractTests
         Assert.That(notAsked, Is.Empty);
     }
 
+    [Test]
+    public async Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher()
+    {
+        // Many kudos that match better than the one learning: the learning must still be found, and ranked first.
+        var budget = new KudosBudget(100, Monday);
+        for (var i = 0; i < 40; i++)
+        {
+            await Store.Kudos.GiveAsync(Gift(TeamA, "ann", [$"p{i}"], "terraform terraform terraform", Monday.AddMinutes(i)), budget, default);
+        }
+
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "a long note that mentions terraform once among many other words here", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "cy", "terraform state and terraform modules", Monday), default);
+
+        var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, "terraform", [SearchKind.Learning], 3), default);
+
+        Assert.That(hits.Select(h => h.PersonId), Is.EqualTo(new[] { "cy", "bo" }));
+        Assert.That(hits.All(h => h.Kind == SearchKind.Learning));
+    }
+
     // ---- Deliveries ----
 
     [Test]

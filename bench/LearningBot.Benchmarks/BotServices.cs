@@ -1,0 +1,29 @@
+using LearningBot.Core;
+using LearningBot.Core.Storage;
+using LearningBot.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningBot.Benchmarks;
+
+/// <summary>
+/// The bot's services wired exactly as the web host wires them (Program.cs: AddLearningBotCore, then the
+/// SQLite storage, then every IStorageInitializer), minus ASP.NET Core itself. Logging has no providers,
+/// as a host with logging filtered out would: the benchmarks measure the bot, not the console.
+/// </summary>
+public static class BotServices
+{
+    public static async Task<ServiceProvider> StartAsync(string databasePath)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddLearningBotCore();
+        services.AddSqliteStorage(databasePath);
+        var provider = services.BuildServiceProvider();
+        foreach (var initializer in provider.GetServices<IStorageInitializer>())
+        {
+            await initializer.InitializeAsync(CancellationToken.None);
+        }
+
+        return provider;
+    }
+}

@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+using LearningBot.Benchmarks.Corpus;
+
+// Usage (see docs/performance.md):
+//   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*'
+//   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*' --job short   (quicker, rougher)
+//   ... -- --probe       a quick stopwatch check of ask (median/P95), for profiling.
+//   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
+var rebuild = args.Contains("--reseed");
+var seedOnly = args.Contains("--seed-only");
+var probe = args.Contains("--probe");
+args = args.Where(a => a is not "--reseed" and not "--seed-only" and not "--probe").ToArray();
+
+// Build the corpus once, here, so no benchmark process pays for it inside a measurement.
+var (_, report) = await CorpusDatabase.EnsureAsync(rebuild || seedOnly);
+Console.WriteLine(report);
+if (seedOnly)
+{
+    return;
+}
+
+if (probe)
+{
+    await LearningBot.Benchmarks.Probe.RunAsync(500);
+    return;
+}
+
+var config = DefaultConfig.Instance
+    .AddColumn(StatisticColumn.Median, StatisticColumn.P95)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithArtifactsPath(Path.Combine(CorpusDatabase.ArtifactsDirectory, "results"));
+BenchmarkSwitcher.FromAssembly(typeof(CorpusDatabase).Assembly).Run(args, config);
