@@ -43,6 +43,8 @@ internal static class ScheduledPromptsScenario
             configs.Add(new Config(8, 500, TimeSpan.FromSeconds(15))); // the shipped defaults
         }
 
+        // WebApplicationFactory looks for the web project next to the solution file by assembly name; ours is under src/.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_LEARNINGBOT_WEB", FindWebProjectDirectory());
         var directory = Path.Combine(Path.GetTempPath(), "learningbot-schedbench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
@@ -210,6 +212,20 @@ internal static class ScheduledPromptsScenario
         }
 
         return $"{posted}/{sampled}";
+    }
+
+    private static string FindWebProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "LearningBot.Web");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("src/LearningBot.Web not found above " + AppContext.BaseDirectory);
     }
 
     private static int IntArg(string[] args, string name, int fallback)
