@@ -27,10 +27,13 @@ internal sealed class FakeSlackWebApi : IAsyncDisposable
     private long _firstAcceptedTimestamp;
     private long _tsCounter;
 
-    private FakeSlackWebApi(WebApplication app, int expectedChannels)
+    private readonly TimeSpan _latency;
+
+    private FakeSlackWebApi(WebApplication app, int expectedChannels, TimeSpan latency)
     {
         _app = app;
         _expectedChannels = expectedChannels;
+        _latency = latency;
     }
 
     public TimeSpan PerChannelSpacing { get; } = TimeSpan.FromSeconds(1);
@@ -53,13 +56,14 @@ internal sealed class FakeSlackWebApi : IAsyncDisposable
     public Task AllReceived => _allReceived.Task;
 
     /// <summary>A fresh fake per run; <see cref="AllReceived"/> completes when this many channels have a post.</summary>
-    public static async Task<FakeSlackWebApi> StartAsync(int expectedChannels)
+    /// <param name="latency">Added to every answer: Slack is an internet round trip away, loopback is not.</param>
+    public static async Task<FakeSlackWebApi> StartAsync(int expectedChannels, TimeSpan latency)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var fake = new FakeSlackWebApi(app, expectedChannels);
+        var fake = new FakeSlackWebApi(app, expectedChannels, latency);
         Func<HttpContext, Task<IResult>> postMessage = fake.PostMessageAsync;
         app.MapPost("/api/chat.postMessage", (Delegate)postMessage); // as a route handler, so the IResult is written
         app.MapPost("/api/{method}", () => Results.Json(new JsonObject { ["ok"] = true }));
@@ -71,6 +75,11 @@ internal sealed class FakeSlackWebApi : IAsyncDisposable
     private async Task<IResult> PostMessageAsync(HttpContext http)
     {
         var body = await JsonNode.ParseAsync(http.Request.Body);
+        if (_latency > TimeSpan.Zero)
+        {
+            await Task.Delay(_latency);
+        }
+
         var channel = body?["channel"]?.GetValue<string>();
         if (channel is null || http.Request.Headers.Authorization.Count == 0)
         {

@@ -22,7 +22,7 @@ namespace LearningBot.Benchmarks.ScheduledPrompts;
 /// </summary>
 /// <remarks>
 /// Usage: <c>dotnet run -c Release --project bench/LearningBot.Benchmarks -- --scheduled-prompts
-/// [--channels 10000] [--repeat 3] [--config MaxParallelSends/BatchSize/PollSeconds ...]</c>.
+/// [--channels 10000] [--repeat 3] [--slack-latency-ms 0] [--config MaxParallelSends/BatchSize/PollSeconds ...]</c>.
 /// </remarks>
 internal static class ScheduledPromptsScenario
 {
@@ -36,6 +36,7 @@ internal static class ScheduledPromptsScenario
     {
         var channels = IntArg(args, "--channels", 10_000);
         var repeat = IntArg(args, "--repeat", 3);
+        var latency = TimeSpan.FromMilliseconds(IntArg(args, "--slack-latency-ms", 0));
         var configs = args.Select((a, i) => (a, i)).Where(p => p.a == "--config" && p.i + 1 < args.Length)
             .Select(p => Config.Parse(args[p.i + 1])).ToList();
         if (configs.Count == 0)
@@ -54,13 +55,14 @@ internal static class ScheduledPromptsScenario
             await SeedAsync(template, channels);
             Console.WriteLine($"Seeded {channels} Slack channels with a prompt due {DueInstant:u} in {seedClock.Elapsed.TotalSeconds:F1} s " +
                               "(through the repositories; copied for each run).");
-            Console.WriteLine($"{Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}");
+            Console.WriteLine($"{Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}, " +
+                              $"fake Slack answers after {latency.TotalMilliseconds:0} ms");
             foreach (var config in configs)
             {
                 var results = new List<RunResult>();
                 for (var i = 0; i < repeat; i++)
                 {
-                    var result = await RunOnceAsync(template, directory, channels, config);
+                    var result = await RunOnceAsync(template, directory, channels, config, latency);
                     results.Add(result);
                     Console.WriteLine($"  {config} run {i + 1}: {result}");
                 }
@@ -109,11 +111,11 @@ internal static class ScheduledPromptsScenario
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<RunResult> RunOnceAsync(string template, string directory, int channels, Config config)
+    private static async Task<RunResult> RunOnceAsync(string template, string directory, int channels, Config config, TimeSpan latency)
     {
         var database = Path.Combine(directory, $"run-{Guid.NewGuid():N}.db");
         File.Copy(template, database);
-        await using var slack = await FakeSlackWebApi.StartAsync(channels);
+        await using var slack = await FakeSlackWebApi.StartAsync(channels, latency);
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
