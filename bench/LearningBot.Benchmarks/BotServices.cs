@@ -1,4 +1,6 @@
 using LearningBot.Core;
+using LearningBot.Core.Commands;
+using LearningBot.Core.Insights;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,7 @@ public static class BotServices
         services.AddLogging();
         services.AddLearningBotCore();
         services.AddSqliteStorage(databasePath);
+        services.AddSingleton<IPrivateLinks, BenchLinks>(); // the web host registers signed links; the commands only need one
         var provider = services.BuildServiceProvider();
         foreach (var initializer in provider.GetServices<IStorageInitializer>())
         {
@@ -26,4 +29,14 @@ public static class BotServices
 
         return provider;
     }
+}
+
+/// <summary>Stands in for the web host's signed private links (dashboard, export), which need the host's signing key.</summary>
+internal sealed class BenchLinks : IPrivateLinks
+{
+    public TimeSpan Lifetime => TimeSpan.FromMinutes(15);
+
+    public string Dashboard(string teamId, string userId) => $"https://links.bench/dashboard/{teamId}/{userId}";
+
+    public string Export(string teamId, string userId, ExportScope scope) => $"https://links.bench/export/{scope}/{teamId}/{userId}";
 }
