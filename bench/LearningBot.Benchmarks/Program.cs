@@ -8,7 +8,15 @@ using LearningBot.Benchmarks.Corpus;
 //   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*' --job short   (quicker, rougher)
 //   ... -- --probe       a quick stopwatch check of ask (median/P95), for profiling.
+//   ... -- --scheduled-prompts [--channels 10000] [--repeat 3] [--slack-latency-ms 0] [--config 8/500/15 ...]   issue 6's scheduler scenario
 //   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
+if (args.Contains("--scheduled-prompts"))
+{
+    // A one-shot throughput scenario through the real web host; needs no search corpus.
+    await LearningBot.Benchmarks.ScheduledPrompts.ScheduledPromptsScenario.RunAsync(args);
+    return;
+}
+
 var rebuild = args.Contains("--reseed");
 var seedOnly = args.Contains("--seed-only");
 var probe = args.Contains("--probe");

@@ -7,6 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace LearningBot.Core.Outbox;
 
+/// <param name="Leased">Messages taken from the outbox in this round.</param>
+/// <param name="Delivered">Messages the platform accepted.</param>
+/// <param name="MoreMayBeDue">The round was full (BatchSize): the host dispatches again at once.</param>
+public sealed record DispatchRound(int Leased, int Delivered, bool MoreMayBeDue);
+
 /// <summary>
 /// Delivers outbox messages through each platform's <see cref="IProactiveMessenger"/>: one message
 /// per conversation per spacing interval, several conversations in parallel, failures retried with
@@ -29,7 +34,14 @@ public sealed partial class OutboxDispatcher(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextSendAllowed = new(StringComparer.Ordinal);
 
     /// <summary>Sends what is due now; returns how many messages were delivered.</summary>
-    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken) =>
+        (await DispatchRoundAsync(cancellationToken)).Delivered;
+
+    /// <summary>
+    /// Sends up to BatchSize due messages. <see cref="DispatchRound.Leased"/> equal to BatchSize means more may be due:
+    /// every leased message leaves the due set (sent, retried later or abandoned), so calling again makes progress.
+    /// </summary>
+    public async Task<DispatchRound> DispatchRoundAsync(CancellationToken cancellationToken)
     {
         using var activity = LearningBotMetrics.ActivitySource.StartActivity("outbox dispatch");
         var now = time.GetUtcNow();
@@ -66,11 +78,11 @@ public sealed partial class OutboxDispatcher(
         activity?.SetTag("learningbot.delivered", delivered);
         if (metrics is not null)
         {
-            // One COUNT per round (every poll interval), so depth is fresh without a query per scrape.
+            // One COUNT per round, so depth is fresh without a query per scrape.
             metrics.OutboxDepth(await outbox.CountPendingAsync(cancellationToken));
         }
 
-        return delivered;
+        return new DispatchRound(due.Count, delivered, due.Count >= options.Value.BatchSize);
     }
 
     private async Task<bool> DeliverAsync(OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken)

@@ -15,7 +15,15 @@ namespace LearningBot.Core.Prompts;
 /// <param name="Skipped">Occurrences skipped because the schedule was paused or "skip next" was set.</param>
 /// <param name="Closed">Occurrences whose digest was queued.</param>
 /// <param name="Nudged">Nudge DMs queued.</param>
-public sealed record SchedulerRun(int Posted, int Missed, int Skipped, int Closed, int Nudged);
+public sealed record SchedulerRun(int Posted, int Missed, int Skipped, int Closed, int Nudged)
+{
+    /// <summary>
+    /// A list came back full (BatchSize) and this run made progress on it: more may be due right now, so the host
+    /// runs again at once instead of waiting a poll interval (10,000 prompts due together would otherwise take
+    /// 20 poll intervals at the default batch size).
+    /// </summary>
+    public bool MoreMayBeDue { get; init; }
+}
 
 /// <summary>
 /// Turns due schedules into outbox messages. Safe to run on every instance at once: each occurrence
@@ -46,8 +54,10 @@ public sealed partial class PromptScheduler(
     {
         using var activity = LearningBotMetrics.ActivitySource.StartActivity("scheduler run");
         var now = time.GetUtcNow();
-        int posted = 0, missed = 0, skipped = 0, closed = 0, nudged = 0;
-        foreach (var schedule in await prompts.ListDueSchedulesAsync(now, options.Value.BatchSize, cancellationToken))
+        int posted = 0, missed = 0, skipped = 0, closed = 0, nudged = 0, nudgesClaimed = 0;
+        var limit = options.Value.BatchSize;
+        var schedules = await prompts.ListDueSchedulesAsync(now, limit, cancellationToken);
+        foreach (var schedule in schedules)
         {
             var counts = await ClaimDueOccurrencesAsync(schedule, now, cancellationToken);
             posted += counts.Posted;
@@ -55,20 +65,30 @@ public sealed partial class PromptScheduler(
             skipped += counts.Skipped;
         }
 
-        foreach (var occurrence in await prompts.ListOccurrencesToCloseAsync(now, options.Value.BatchSize, cancellationToken))
+        var toClose = await prompts.ListOccurrencesToCloseAsync(now, limit, cancellationToken);
+        foreach (var occurrence in toClose)
         {
             closed += await CloseAsync(occurrence, now, cancellationToken) ? 1 : 0;
         }
 
-        foreach (var subscription in await nudges.ListDueAsync(now, options.Value.BatchSize, cancellationToken))
+        var dueNudges = await nudges.ListDueAsync(now, limit, cancellationToken);
+        foreach (var subscription in dueNudges)
         {
-            nudged += await NudgeAsync(subscription, now, cancellationToken) ? 1 : 0;
+            var (claimed, queued) = await NudgeAsync(subscription, now, cancellationToken);
+            nudgesClaimed += claimed ? 1 : 0;
+            nudged += queued ? 1 : 0;
         }
 
         activity?.SetTag("learningbot.posted", posted);
         activity?.SetTag("learningbot.closed", closed);
         activity?.SetTag("learningbot.nudged", nudged);
-        return new SchedulerRun(posted, missed, skipped, closed, nudged);
+        // Progress is required as well as a full list, so rows that cannot be claimed never make the host spin.
+        return new SchedulerRun(posted, missed, skipped, closed, nudged)
+        {
+            MoreMayBeDue = (schedules.Count >= limit && posted + missed + skipped > 0)
+                           || (toClose.Count >= limit && closed > 0)
+                           || (dueNudges.Count >= limit && nudgesClaimed > 0),
+        };
     }
 
     private async Task<(int Posted, int Missed, int Skipped)> ClaimDueOccurrencesAsync(PromptSchedule schedule, DateTimeOffset now,
@@ -127,7 +147,9 @@ public sealed partial class PromptScheduler(
         return await prompts.CloseOccurrenceAsync(occurrence.Id, digest, cancellationToken);
     }
 
-    private async Task<bool> NudgeAsync(NudgeSubscription subscription, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>Whether this instance claimed the week, and whether it queued a DM (not when missed or without a DM conversation).</returns>
+    private async Task<(bool Claimed, bool Queued)> NudgeAsync(NudgeSubscription subscription, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var due = subscription.NextDueAt;
         var next = subscription.Recurrence.NextAfter(now) ?? DateTimeOffset.MaxValue;
@@ -148,7 +170,7 @@ public sealed partial class PromptScheduler(
             metrics?.SchedulerLag("nudge", dm is null ? "missed" : "claimed", now - due);
         }
 
-        return claimed && dm is not null;
+        return (claimed, claimed && dm is not null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prompt occurrence {ScheduledAt:o} of {ConversationKey}: {State}")]

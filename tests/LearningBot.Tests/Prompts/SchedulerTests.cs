@@ -275,6 +275,39 @@ public sealed class SchedulerTests(string engine)
     }
 
     [Test]
+    public async Task Full_batches_say_more_may_be_due_until_every_due_prompt_is_claimed_and_sent_once()
+    {
+        var platform = new RecordingMessenger();
+        await using var bot = await PipelineHarness.StartAsync(s => s
+            .AddSingleton<IProactiveMessenger>(platform)
+            .Configure<SchedulerOptions>(o => o.BatchSize = 3));
+        for (var channel = 0; channel < 7; channel++)
+        {
+            await bot.SendAsync("lead", "prompt set thu 09:30 Europe/Berlin", admin: true, conversation: Channel with { Key = $"test:acme:C{channel}" });
+        }
+
+        bot.Clock.SetUtcNow(Thursday0830Utc);
+        var scheduler = bot.Services.GetRequiredService<PromptScheduler>();
+        var dispatcher = bot.Services.GetRequiredService<OutboxDispatcher>();
+        var runs = new List<(SchedulerRun Run, DispatchRound Round)>();
+        bool more;
+        do
+        {
+            // What the host does within one tick (SchedulerHostedService).
+            var run = await scheduler.RunOnceAsync(default);
+            var round = await dispatcher.DispatchRoundAsync(default);
+            runs.Add((run, round));
+            more = run.MoreMayBeDue || round.MoreMayBeDue;
+        }
+        while (more && runs.Count < 10);
+
+        Assert.That(runs.Select(r => (r.Run.Posted, r.Run.MoreMayBeDue, r.Round.Leased, r.Round.MoreMayBeDue)),
+            Is.EqualTo(new[] { (3, true, 3, true), (3, true, 3, true), (1, false, 1, false) }));
+        Assert.That(platform.Sent.Select(s => s.ConversationKey).Order(), Is.EqualTo(Enumerable.Range(0, 7).Select(c => $"test:acme:C{c}")));
+        Assert.That(await bot.Services.GetRequiredService<IOutbox>().CountPendingAsync(default), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task During_a_platform_outage_messages_wait_in_the_outbox_and_are_delivered_once_it_is_back()
     {
         await AdminAsync("prompt set thu 09:30 Europe/Berlin");
