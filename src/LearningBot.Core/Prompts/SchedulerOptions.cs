@@ -22,7 +22,8 @@ public sealed class SchedulerOptions
     /// <summary>At most one message per conversation this often (Slack allows about one per second per channel).</summary>
     public TimeSpan PerConversationSpacing { get; set; } = TimeSpan.FromSeconds(1);
 
-    public int MaxParallelSends { get; set; } = 8;
+    /// <summary>Against a real platform delivery runs at about MaxParallelSends ÷ round trip messages a second (docs/performance.md).</summary>
+    public int MaxParallelSends { get; set; } = 32;
 
     public int BatchSize { get; set; } = 500;
 }
