@@ -20,6 +20,10 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
 
     private static readonly TimeSpan RepeatWindow = TimeSpan.FromDays(90);
 
+    // A recorded question never changes, so its words are worked out once, not on every ask (bounded memory).
+    private const int MaxCachedQuestions = 50_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>> _questionTerms = new(StringComparer.Ordinal);
+
     protected override async Task<BotReply> HandleAsync(AskCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Of(command.Question);
@@ -31,7 +35,7 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         var earlier = await questions.ListSinceAsync(context.TeamId, context.Now - RepeatWindow, 500, cancellationToken);
         var unansweredRepeats = earlier.Count(q => q.IdempotencyKey != context.Message.IdempotencyKey
                                                    && !q.Answered
-                                                   && SearchTerms.Similarity(terms, SearchTerms.Of(q.Text)) >= SameQuestionSimilarity);
+                                                   && SearchTerms.Similarity(terms, TermsOf(q)) >= SameQuestionSimilarity);
         var recorded = await questions.AddAsync(new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question,
             answered, context.Now, context.Message.IdempotencyKey), cancellationToken);
 
@@ -67,6 +71,16 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         }
 
         return new BotReply(ReplyKind.SearchResults, ReplyAudience.Requester, blocks) { IsRedelivery = !recorded.Created };
+    }
+
+    private IReadOnlySet<string> TermsOf(AskedQuestion question)
+    {
+        if (_questionTerms.Count >= MaxCachedQuestions)
+        {
+            _questionTerms.Clear();
+        }
+
+        return _questionTerms.GetOrAdd(question.TeamId + "/" + question.Id, _ => SearchTerms.Of(question.Text));
     }
 
     private static ListItem ToItem(SearchHit hit, Func<string, MentionSpan> mention, CommandContext context)
