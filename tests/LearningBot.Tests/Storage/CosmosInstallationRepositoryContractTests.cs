@@ -11,24 +11,10 @@ public sealed class CosmosInstallationRepositoryContractTests : InstallationRepo
     private CosmosStore _store = null!;
 
     [OneTimeSetUp]
-    public async Task StartCosmos()
-    {
-        var target = CosmosTestTarget.FindOrIgnore();
-        _store = target.CreateStore(target.Options($"lbinst-{Guid.NewGuid():N}"[..20], CosmosSearchMode.Contains));
-        await _store.InitializeAsync(default);
-    }
+    public async Task StartCosmos() => _store = await CosmosTestTarget.StartOwnDatabaseAsync("lbinst");
 
     [OneTimeTearDown]
-    public async Task StopCosmos()
-    {
-        if (_store is null)
-        {
-            return;
-        }
-
-        await _store.DeleteDatabaseAsync(default);
-        _store.Dispose();
-    }
+    public Task StopCosmos() => CosmosTestTarget.StopOwnDatabaseAsync(_store);
 
     protected override Task<IInstallationRepository> CreateRepositoryAsync() =>
         Task.FromResult<IInstallationRepository>(new CosmosInstallationRepository(_store));

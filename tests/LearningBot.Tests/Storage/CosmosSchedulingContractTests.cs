@@ -19,21 +19,13 @@ public sealed class CosmosSchedulingContractTests : SchedulingContractTests
 
     protected override async Task<(IPromptRepository Prompts, INudgeRepository Nudges, IOutbox Outbox)> CreateStoresAsync()
     {
-        var target = CosmosTestTarget.FindOrIgnore();
-        _store = target.CreateStore(target.Options($"lbsched-{Guid.NewGuid():N}"[..20], CosmosSearchMode.Contains));
-        await _store.InitializeAsync(default);
+        _store = await CosmosTestTarget.StartOwnDatabaseAsync("lbsched");
         return (new CosmosPromptRepository(_store), new CosmosNudgeRepository(_store), new CosmosOutbox(_store));
     }
 
     protected override async Task DisposeStoresAsync()
     {
-        if (_store is null)
-        {
-            return;
-        }
-
-        await _store.DeleteDatabaseAsync(default);
-        _store.Dispose();
+        await CosmosTestTarget.StopOwnDatabaseAsync(_store);
         _store = null;
     }
 

@@ -63,6 +63,27 @@ public sealed record CosmosTestTarget(string Endpoint, string Key, CosmosConnect
     public CosmosStore CreateStore(CosmosStorageOptions options, CosmosRequestMeter? meter = null) =>
         new(options, NullLogger<CosmosStore>.Instance, meter, ConfigureClient);
 
+    /// <summary>A store over a database of its own (name starting with <paramref name="prefix"/>), created and ready.</summary>
+    public static async Task<CosmosStore> StartOwnDatabaseAsync(string prefix)
+    {
+        var target = FindOrIgnore();
+        var store = target.CreateStore(target.Options($"{prefix}-{Guid.NewGuid():N}"[..20], CosmosSearchMode.Contains));
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    /// <summary>Deletes the database <see cref="StartOwnDatabaseAsync"/> made; nothing to do when it never started (ignored run).</summary>
+    public static async Task StopOwnDatabaseAsync(CosmosStore? store)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        await store.DeleteDatabaseAsync(default);
+        store.Dispose();
+    }
+
     /// <summary>Test-only: the official emulator serves HTTPS with a self-signed certificate.</summary>
     public void ConfigureClient(CosmosClientOptions options)
     {
