@@ -24,12 +24,21 @@ public sealed class SqlitePersonalDataStore(
         await using var connection = await database.OpenAsync(cancellationToken);
         var member = (await connection.QueryAsync("SELECT display_name FROM members WHERE team_id = $teamId AND user_id = $userId", null,
             r => new Member(teamId, userId, r.GetString(0)), cancellationToken, ("$teamId", teamId), ("$userId", userId))).SingleOrDefault();
-        var givenIds = await connection.QueryAsync(
-            "SELECT created_at FROM kudos_gifts WHERE team_id = $teamId AND giver_id = $userId ORDER BY created_at LIMIT 1", null,
-            r => r.GetInstant(0), cancellationToken, ("$teamId", teamId), ("$userId", userId));
-        var given = givenIds.Count == 0
-            ? []
-            : (await kudos.ListSinceAsync(teamId, givenIds[0], All, cancellationToken)).Where(g => g.GiverId == userId).ToList();
+        // The person's own gifts only, each with its receivers in order (served by the receipts' giver index).
+        var given = (await connection.QueryAsync(
+                """
+                SELECT g.id, g.reason, g.value, g.created_at, g.idempotency_key, r.receiver_id
+                FROM kudos_gifts g JOIN kudos_receipts r ON r.gift_id = g.id
+                WHERE r.team_id = $teamId AND r.giver_id = $userId
+                ORDER BY g.created_at DESC, g.id, r.position
+                """,
+                null,
+                r => (Gift: new KudosGift(r.GetString(0), teamId, userId, [], r.GetString(1), r.GetNullableString(2), r.GetInstant(3),
+                    r.GetString(4)), ReceiverId: r.GetString(5)),
+                cancellationToken, ("$teamId", teamId), ("$userId", userId)))
+            .GroupBy(x => x.Gift.Id)
+            .Select(g => g.First().Gift with { ReceiverIds = g.Select(x => x.ReceiverId).ToList() })
+            .ToList();
         var questions = await connection.QueryAsync(
             "SELECT id, text, answered, created_at, idempotency_key FROM questions WHERE team_id = $teamId AND asker_id = $userId ORDER BY created_at DESC",
             null, r => new AskedQuestion(r.GetString(0), teamId, userId, r.GetString(1), r.GetBoolean(2), r.GetInstant(3), r.GetString(4)),
