@@ -85,20 +85,25 @@ public static class Observability
             }
         });
 
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-            if (otlp)
+        // Through the same builder as traces and metrics, so the LoggerProvider is in DI and flushed on stop with them.
+        telemetry.WithLogging(
+            logging =>
             {
-                logging.AddOtlpExporter();
-            }
+                if (otlp)
+                {
+                    logging.AddOtlpExporter();
+                }
 
-            if (azureMonitor)
+                if (azureMonitor)
+                {
+                    logging.AddAzureMonitorLogExporter(options => options.ConnectionString = appInsights);
+                }
+            },
+            options =>
             {
-                logging.AddAzureMonitorLogExporter(options => options.ConnectionString = appInsights);
-            }
-        });
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = true;
+            });
 
         return builder;
     }
