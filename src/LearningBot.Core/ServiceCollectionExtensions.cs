@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LearningBotMetrics>();
         services.AddSingleton<CommandParser>();
         services.AddSingleton<CommandPipeline>();
+        services.AddSingleton<TeamSettingsCache>();
         services.AddSingleton<PeopleNames>();
 
         services.AddSingleton<ICommandHandler, LogLearningHandler>();

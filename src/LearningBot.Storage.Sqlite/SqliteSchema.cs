@@ -218,6 +218,13 @@ internal static class SqliteSchema
         -- "any word" fallback (see SqliteSearchIndex). A view over the FTS index; it stores nothing.
         CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
         """,
+        """
+        -- v7, for the hot paths of learned and ask: a person's entry times and minutes straight from an index
+        -- (streak and weekly totals), and the unanswered questions that repeats are counted from.
+        DROP INDEX ix_learnings_user_time;
+        CREATE INDEX ix_learnings_user_marks ON learnings (team_id, user_id, created_at DESC, minutes);
+        CREATE INDEX ix_questions_unanswered ON questions (team_id, created_at DESC) WHERE answered = 0;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

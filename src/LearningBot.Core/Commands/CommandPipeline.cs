@@ -17,14 +17,14 @@ public sealed partial class CommandPipeline
     private readonly CommandParser _parser;
     private readonly IReadOnlyDictionary<Type, ICommandHandler> _handlers;
     private readonly IMemberRepository _members;
-    private readonly ITeamSettingsRepository _settings;
+    private readonly TeamSettingsCache _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<CommandPipeline> _logger;
     private readonly LearningBotMetrics? _metrics;
 
     /// <param name="metrics">Optional so hand-built pipelines in tests need none; the host always registers it.</param>
     public CommandPipeline(CommandParser parser, IEnumerable<ICommandHandler> handlers, IMemberRepository members,
-        ITeamSettingsRepository settings, TimeProvider time, ILogger<CommandPipeline> logger, LearningBotMetrics? metrics = null)
+        TeamSettingsCache settings, TimeProvider time, ILogger<CommandPipeline> logger, LearningBotMetrics? metrics = null)
     {
         _metrics = metrics;
         _parser = parser;

@@ -32,10 +32,15 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
             cancellationToken);
         var answered = hits.Any(h => SearchTerms.Coverage(terms, h.Title + " " + h.Excerpt) >= GoodAnswerCoverage);
 
-        var earlier = await questions.ListSinceAsync(context.TeamId, context.Now - RepeatWindow, 500, cancellationToken);
-        var unansweredRepeats = earlier.Count(q => q.IdempotencyKey != context.Message.IdempotencyKey
-                                                   && !q.Answered
+        // Repeats only matter when nothing good was found, so an answered question costs no read of the history.
+        var unansweredRepeats = 0;
+        if (!answered)
+        {
+            var earlier = await questions.ListUnansweredSinceAsync(context.TeamId, context.Now - RepeatWindow, 500, cancellationToken);
+            unansweredRepeats = earlier.Count(q => q.IdempotencyKey != context.Message.IdempotencyKey
                                                    && SearchTerms.Similarity(terms, TermsOf(q)) >= SameQuestionSimilarity);
+        }
+
         var recorded = await questions.AddAsync(new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question,
             answered, context.Now, context.Message.IdempotencyKey), cancellationToken);
 

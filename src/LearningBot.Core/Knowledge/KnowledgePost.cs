@@ -54,4 +54,8 @@ public interface IQuestionRepository
 
     /// <summary>Questions asked since an instant, newest first.</summary>
     Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Questions asked since an instant that found no good answer, newest first: what repeats are counted from.</summary>
+    Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken);
 }

@@ -30,6 +30,9 @@ public sealed record LearningQuery(string TeamId, string? UserId, DateTimeOffset
     public string? OccurrenceId { get; init; }
 }
 
+/// <summary>One logged learning reduced to what streaks and totals need.</summary>
+public sealed record LearningMark(DateTimeOffset CreatedAt, int? Minutes);
+
 public interface ILearningRepository
 {
     Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken);
@@ -37,7 +40,10 @@ public interface ILearningRepository
     /// <summary>Entries newest first.</summary>
     Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken);
 
-    /// <summary>When the person logged entries since <paramref name="since"/>: enough to compute a streak.</summary>
-    Task<IReadOnlyList<DateTimeOffset>> ListEntryTimesAsync(string teamId, string userId, DateTimeOffset since,
+    /// <summary>
+    /// When the person logged entries since <paramref name="since"/> (private ones included), newest first, with
+    /// the minutes of each: a streak and the week's totals from one small read, without the texts.
+    /// </summary>
+    Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
         CancellationToken cancellationToken);
 }

@@ -19,12 +19,11 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         };
         var stored = await learnings.AddAsync(entry, cancellationToken);
 
-        var times = await learnings.ListEntryTimesAsync(context.TeamId, context.UserId, context.Now - StreakHorizon, cancellationToken);
-        var streak = WeeklyStreak.Count(times, context.Now, context.TimeZone);
+        var marks = await learnings.ListMarksAsync(context.TeamId, context.UserId, context.Now - StreakHorizon, cancellationToken);
+        var streak = WeeklyStreak.Count(marks.Select(m => m.CreatedAt), context.Now, context.TimeZone);
         var weekStart = TeamClock.StartOfWeek(context.Now, context.TimeZone);
-        var thisWeek = await learnings.ListAsync(
-            new LearningQuery(context.TeamId, context.UserId, weekStart, 500) { IncludePrivate = true }, cancellationToken);
-        var minutesThisWeek = thisWeek.Sum(e => e.Minutes ?? 0);
+        var thisWeek = marks.Where(m => m.CreatedAt >= weekStart).ToList();
+        var minutesThisWeek = thisWeek.Sum(m => m.Minutes ?? 0);
 
         var facts = new List<Fact>();
         if (stored.Value.Tags.Count > 0)

@@ -4,7 +4,7 @@ using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(ITeamSettingsRepository settings) : CommandHandler<SettingsCommand>
+public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
 

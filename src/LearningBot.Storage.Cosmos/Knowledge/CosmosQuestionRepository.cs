@@ -24,10 +24,19 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
             return new WriteResult<AskedQuestion>(ToQuestion(document), created);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        ListAsync(teamId, since, limit, unansweredOnly: false, cancellationToken);
+
+    public Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken) =>
+        ListAsync(teamId, since, limit, unansweredOnly: true, cancellationToken);
+
+    private Task<IReadOnlyList<AskedQuestion>> ListAsync(string teamId, DateTimeOffset since, int limit, bool unansweredOnly,
+        CancellationToken cancellationToken)
     {
         var definition = new QueryDefinition(
-                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt >= @since ORDER BY c.createdAt DESC")
+                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt >= @since"
+                + (unansweredOnly ? " AND c.answered = false" : string.Empty) + " ORDER BY c.createdAt DESC")
             .WithParameter("@teamId", teamId)
             .WithParameter("@type", DocumentTypes.Question)
             .WithParameter("@since", since.ToUnixTimeMilliseconds());

@@ -45,19 +45,23 @@ public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepos
             (await store.QueryTeamAsync<LearningDocument>(query.TeamId, definition, token)).Select(ToEntry).ToList(), cancellationToken);
     }
 
-    public Task<IReadOnlyList<DateTimeOffset>> ListEntryTimesAsync(string teamId, string userId, DateTimeOffset since,
+    public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
         CancellationToken cancellationToken)
     {
+        // Two small fields per entry, never the texts: the query's charge grows with what it returns.
         var definition = new QueryDefinition(
-                "SELECT VALUE c.createdAt FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId AND c.createdAt >= @since ORDER BY c.createdAt DESC")
+                "SELECT c.createdAt, c.minutes FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId AND c.createdAt >= @since ORDER BY c.createdAt DESC")
             .WithParameter("@teamId", teamId)
             .WithParameter("@type", DocumentTypes.Learning)
             .WithParameter("@userId", userId)
             .WithParameter("@since", since.ToUnixTimeMilliseconds());
-        return store.RunAsync<IReadOnlyList<DateTimeOffset>>(async token =>
-            (await store.QueryTeamAsync<long>(teamId, definition, token)).Select(DateTimeOffset.FromUnixTimeMilliseconds).ToList(),
+        return store.RunAsync<IReadOnlyList<LearningMark>>(async token =>
+            (await store.QueryTeamAsync<MarkRow>(teamId, definition, token))
+            .Select(r => new LearningMark(DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.Minutes)).ToList(),
             cancellationToken);
     }
+
+    private sealed record MarkRow(long CreatedAt, int? Minutes);
 
     private static LearningDocument ToDocument(string id, LearningEntry entry) => new()
     {

@@ -38,6 +38,16 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
             null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
     }
 
+    public async Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Uses the partial index ix_questions_unanswered (schema v7), so answered questions are never read.
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM questions WHERE team_id = $teamId AND answered = 0 AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
+            null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
+    }
+
     private static AskedQuestion Map(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInstant(5), r.GetString(6));
 }

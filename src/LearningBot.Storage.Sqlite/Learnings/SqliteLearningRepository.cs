@@ -59,13 +59,14 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
             ("$includePrivate", query.IncludePrivate), ("$occurrenceId", query.OccurrenceId), ("$limit", query.Limit));
     }
 
-    public async Task<IReadOnlyList<DateTimeOffset>> ListEntryTimesAsync(string teamId, string userId, DateTimeOffset since,
+    public async Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        // Answered from the covering index ix_learnings_user_marks alone (schema v7): no table rows are read.
         return await connection.QueryAsync(
-            "SELECT created_at FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since ORDER BY created_at DESC",
-            null, r => r.GetInstant(0), cancellationToken,
+            "SELECT created_at, minutes FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since ORDER BY created_at DESC",
+            null, r => new LearningMark(r.GetInstant(0), r.IsDBNull(1) ? null : r.GetInt32(1)), cancellationToken,
             ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()));
     }
 

@@ -135,15 +135,17 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
-    public async Task Entry_times_cover_one_person_since_an_instant()
+    public async Task Marks_cover_one_person_since_an_instant_newest_first_with_minutes()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "b", Monday.AddDays(-1)), default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "b", Monday.AddDays(-2)) with { Minutes = 45 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "p", Monday.AddDays(-1)) with { IsPrivate = true, Minutes = null }, default);
         await Store.Learnings.AddAsync(Learning(TeamA, "bo", "c", Monday), default);
+        await Store.Learnings.AddAsync(Learning(TeamB, "ann", "d", Monday), default);
 
-        var times = await Store.Learnings.ListEntryTimesAsync(TeamA, "ann", Monday.AddDays(-7), default);
+        var marks = await Store.Learnings.ListMarksAsync(TeamA, "ann", Monday.AddDays(-7), default);
 
-        Assert.That(times, Is.EqualTo(new[] { Monday.AddDays(-1) }));
+        Assert.That(marks, Is.EqualTo(new[] { new LearningMark(Monday.AddDays(-1), null), new LearningMark(Monday.AddDays(-2), 45) }));
     }
 
     // ---- Kudos ----
@@ -320,6 +322,9 @@ public abstract class RepositoryContractTests
         Assert.That(dupe.Created, Is.False);
         Assert.That(listed.Select(q => q.Text), Is.EqualTo(new[] { "where are logs", "how to deploy" }));
         Assert.That(listed[0].Answered, Is.True);
+        var unanswered = await Store.Questions.ListUnansweredSinceAsync(TeamA, Monday, 10, default);
+        Assert.That(unanswered.Select(q => q.Text), Is.EqualTo(new[] { "how to deploy" }));
+        Assert.That(await Store.Questions.ListUnansweredSinceAsync(TeamA, Monday.AddMinutes(1), 10, default), Is.Empty);
     }
 
     // ---- Settings and members ----

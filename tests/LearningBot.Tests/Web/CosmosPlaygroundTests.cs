@@ -37,6 +37,8 @@ public sealed class CosmosPlaygroundTests
             builder.UseSetting("Storage:Cosmos:LimitToEndpoint", _target.LimitToEndpoint.ToString(CultureInfo.InvariantCulture));
             builder.UseSetting("Storage:Cosmos:Search", search.ToString());
             builder.UseSetting("Playground:Enabled", "true");
+            // No background polling: every request the meter sees during a command belongs to that command.
+            builder.UseSetting("Scheduler:Enabled", "false");
         });
         _client = _factory.CreateClient();
     }
