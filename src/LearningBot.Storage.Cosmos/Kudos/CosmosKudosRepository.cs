@@ -10,10 +10,14 @@ namespace LearningBot.Storage.Cosmos.Kudos;
 /// idempotency key), then written as its own document for listing, the leaderboard and search. Cosmos
 /// has no multi-document transaction we can rely on here (and the local test server has no batch), so the
 /// budget is the commit point and the gift document is recreated from it if a crash came in between.
+/// The budget this instance last wrote is remembered with its ETag, so a giver's next gift usually skips the
+/// read: a stale copy only costs a 412 and a reread, and no decision other than "write" is taken from it.
 /// </summary>
 public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
 {
     private const int MaxAttempts = 40;
+    private const int MaxRemembered = 50_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TeamId, string BudgetId), KudosBudgetDocument> _lastWritten = new();
 
     public Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
@@ -22,9 +26,16 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
             var partition = new PartitionKey(gift.TeamId);
             for (var attempt = 1; ; attempt++)
             {
-                var current = await CosmosStore.TryReadAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, token);
+                var remembered = attempt == 1 && _lastWritten.TryGetValue((gift.TeamId, budgetId), out var copy) ? copy : null;
+                var current = remembered ?? await CosmosStore.TryReadAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, token);
                 var spent = current?.Spent ?? 0;
-                if (current?.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey) is { } entry)
+                var committed = current?.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey);
+                if (remembered is not null && (committed is not null || spent + gift.ReceiverIds.Count > budget.WeeklyLimit))
+                {
+                    continue; // Only a fresh read may decide "given before" or "over budget".
+                }
+
+                if (committed is { } entry)
                 {
                     // Committed before (a redelivery, or our own retry whose budget write did land).
                     var stored = await EnsureGiftDocumentAsync(gift with { Id = entry.GiftId }, token);
@@ -49,27 +60,39 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                 var options = new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current?.ETag };
                 try
                 {
-                    if (current is null)
-                    {
-                        await store.Teams.CreateItemAsync(next, partition, options, token);
-                    }
-                    else
-                    {
-                        await store.Teams.ReplaceItemAsync(next, budgetId, partition, options, token);
-                    }
+                    var written = current is null
+                        ? await store.Teams.CreateItemAsync(next, partition, options, token)
+                        : await store.Teams.ReplaceItemAsync(next, budgetId, partition, options, token);
+                    Remember(gift.TeamId, next with { ETag = written.ETag });
                 }
+                // 404: the remembered budget was deleted meanwhile (forget me), so it is read again like a stale one.
                 catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict
+                                                     or HttpStatusCode.NotFound
                                                  && attempt < MaxAttempts)
                 {
+                    _lastWritten.TryRemove((gift.TeamId, budgetId), out _);
                     // Another gift by the same person got there first: reread the budget and decide again.
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), token);
                     continue;
                 }
 
-                var written = await EnsureGiftDocumentAsync(gift, token);
-                return new KudosGiveResult(KudosGiveStatus.Given, written, budget.WeeklyLimit - next.Spent);
+                var giftDocument = await EnsureGiftDocumentAsync(gift, token);
+                return new KudosGiveResult(KudosGiveStatus.Given, giftDocument, budget.WeeklyLimit - next.Spent);
             }
         }, cancellationToken);
+
+    private void Remember(string teamId, KudosBudgetDocument budget)
+    {
+        if (_lastWritten.Count >= MaxRemembered)
+        {
+            _lastWritten.Clear(); // Bounded memory: forgetting costs one read per giver.
+        }
+
+        _lastWritten[(teamId, budget.Id)] = budget;
+    }
+
+    /// <summary>After "forget me" rewrote or removed budgets: read them again.</summary>
+    internal void ForgetRemembered() => _lastWritten.Clear();
 
     public Task<IReadOnlyList<KudosGift>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {

@@ -44,18 +44,39 @@ public sealed class CosmosMemberRepository(CosmosStore store) : IMemberRepositor
     public async Task<IReadOnlyDictionary<string, string>> GetDisplayNamesAsync(string teamId, IReadOnlyCollection<string> userIds,
         CancellationToken cancellationToken)
     {
-        if (userIds.Count == 0)
+        // Names this instance wrote are current as far as it knows (each person's name is rewritten when it
+        // changes), so only the others cost a query.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        foreach (var userId in userIds.Distinct(StringComparer.Ordinal))
         {
-            return new Dictionary<string, string>();
+            if (_written.TryGetValue((teamId, userId), out var name))
+            {
+                names[userId] = name;
+            }
+            else
+            {
+                unknown.Add(userId);
+            }
+        }
+
+        if (unknown.Count == 0)
+        {
+            return names;
         }
 
         var query = new QueryDefinition(
                 "SELECT c.userId, c.displayName FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_CONTAINS(@ids, c.userId)")
             .WithParameter("@teamId", teamId)
             .WithParameter("@type", DocumentTypes.Member)
-            .WithParameter("@ids", userIds.Distinct().ToArray());
+            .WithParameter("@ids", unknown.ToArray());
         var rows = await store.RunAsync(token => store.QueryTeamAsync<NameRow>(teamId, query, token), cancellationToken);
-        return rows.ToDictionary(r => r.UserId, r => r.DisplayName, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            names[row.UserId] = row.DisplayName;
+        }
+
+        return names;
     }
 
     public Task<IReadOnlyList<Member>> ListAsync(string teamId, CancellationToken cancellationToken)

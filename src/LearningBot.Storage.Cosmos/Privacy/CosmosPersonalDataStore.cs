@@ -147,6 +147,7 @@ public sealed class CosmosPersonalDataStore(
 
             await DeleteAsync(store.Teams, DocumentIds.Member(userId), teamId, token);
             (members as CosmosMemberRepository)?.ForgetWritten(teamId, userId);
+            (kudos as Kudos.CosmosKudosRepository)?.ForgetRemembered();
         }, cancellationToken);
 
     /// <summary>Their nudges, their conversations and what was queued for those; their name in other queued messages.</summary>

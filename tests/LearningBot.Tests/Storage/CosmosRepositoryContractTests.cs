@@ -68,6 +68,42 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         Assert.That(teams.DefaultTimeToLive, Is.Null, "team data never expires");
     }
 
+    // Cosmos-specific: each instance remembers the budget it last wrote and writes against that ETag without
+    // reading. Two repositories over one store stand for two instances of the web app.
+    [Test]
+    public async Task A_remembered_budget_never_lets_another_instance_spend_be_lost_or_doubled()
+    {
+        var instanceA = new CosmosKudosRepository(_store);
+        var instanceB = new CosmosKudosRepository(_store);
+        var budget = new KudosBudget(5, Monday);
+
+        var first = await instanceA.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "pairing", Monday.AddHours(1)), budget, default);
+        var fromB = Gift(TeamA, "ann", ["dee", "ed"], "review", Monday.AddHours(2), key: "from-b");
+        var second = await instanceB.GiveAsync(fromB, budget, default);
+        var staleOver = await instanceA.GiveAsync(Gift(TeamA, "ann", ["fay", "gus"], "demo", Monday.AddHours(3)), budget, default);
+        var last = await instanceA.GiveAsync(Gift(TeamA, "ann", ["fay"], "demo", Monday.AddHours(4)), budget, default);
+        var redelivered = await instanceA.GiveAsync(fromB with { Id = NewId() }, budget, default);
+
+        Assert.That((first.RemainingThisWeek, second.RemainingThisWeek), Is.EqualTo((3, 1)));
+        Assert.That(staleOver.Status, Is.EqualTo(KudosGiveStatus.OverBudget), "A's copy is stale: B spent 2 since");
+        Assert.That((last.Status, last.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 0)));
+        Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
+        Assert.That(await instanceB.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_remembered_budget_deleted_meanwhile_is_read_again()
+    {
+        var repository = new CosmosKudosRepository(_store);
+        var budget = new KudosBudget(5, Monday);
+        await repository.GiveAsync(Gift(TeamA, "ann", ["bo"], "pairing", Monday.AddHours(1)), budget, default);
+        await _store.Teams.DeleteItemAsync<object>(DocumentIds.KudosBudget("ann", Monday), new PartitionKey(TeamA));
+
+        var next = await repository.GiveAsync(Gift(TeamA, "ann", ["cy"], "review", Monday.AddHours(2)), budget, default);
+
+        Assert.That((next.Status, next.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 4)));
+    }
+
     // Cosmos-specific: the Polly policy repeats whole operations, so a write whose first try landed
     // (but whose answer was lost) is repeated with the same record id and must not read as a redelivery.
     [Test]
