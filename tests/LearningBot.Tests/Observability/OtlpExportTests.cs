@@ -37,6 +37,10 @@ public sealed class OtlpExportTests
         await collector.StartAsync();
         var endpoint = collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+        string Text(string signal) => received.TryGetValue(signal, out var bodies)
+            ? string.Join("\n", bodies.Select(b => Encoding.UTF8.GetString(b)))
+            : string.Empty;
+
         using (var factory = new LearningBotWebFactory(new Dictionary<string, string?>
         {
             ["Scheduler:Enabled"] = "false",
@@ -47,12 +51,15 @@ public sealed class OtlpExportTests
             var client = factory.CreateClient();
             var response = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user = "ann", text = "learned OTLP is just protobuf #otel" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            // Traces and logs go out in batches every few seconds while the host runs; on a loaded machine the
+            // flush at stop alone was sometimes too late for its 5 s budget, so give the running host a while first.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && !(Text("traces").Contains("command LogLearning") && Text("logs").Contains("Handled {Command}")))
+            {
+                await Task.Delay(100);
+            }
         } // stopping the host exports what is left (Observability's flush-on-stop service: without it the meter factory
           // could be disposed before the meter provider's last collect, and the metrics of the last interval were lost)
-
-        string Text(string signal) => received.TryGetValue(signal, out var bodies)
-            ? string.Join("\n", bodies.Select(b => Encoding.UTF8.GetString(b)))
-            : string.Empty;
 
         Assert.Multiple(() =>
         {
