@@ -20,6 +20,9 @@ results=artifacts/test-results
 rm -rf "$results"
 dotnet build LearningBot.sln -c Release -nologo -v minimal
 status=0
+# The deploy files are checked too (Dockerfile lint, Bicep build + lint): what can be checked without Docker or Azure.
+deploy_check=passed
+./scripts/check-deploy.sh || { deploy_check=FAILED; status=1; }
 dotnet test LearningBot.sln -c Release --no-build -nologo "${test_filter[@]}" \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
@@ -32,6 +35,7 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(value failed)))
   skipped=$((skipped + $(value notExecuted)))
 done
+echo "deploy check: ${deploy_check}"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$passed" -eq 0 ]; then
   echo "No test ran: treating that as a failure." >&2
