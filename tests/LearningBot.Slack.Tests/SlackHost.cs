@@ -35,7 +35,7 @@ public sealed class SlackHost : IAsyncDisposable
         Directory.CreateDirectory(_directory);
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:Sqlite:Path"] = Path.Combine(_directory, "slack.db"),
+            ["Storage:Sqlite:Path"] = DatabasePath,
             ["Playground:Enabled"] = "false",
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:BotToken"] = BotToken,
@@ -63,7 +63,22 @@ public sealed class SlackHost : IAsyncDisposable
         });
     }
 
-    public WireMockServer Slack { get; }
+    /// <summary>Replaced by <see cref="RestartSlack"/>: a new server on the same port, with the default stubs only.</summary>
+    public WireMockServer Slack { get; private set; }
+
+    public string DatabasePath => Path.Combine(_directory, "slack.db");
+
+    /// <summary>An outage: the fake Slack stops listening, so every call is refused at the TCP level.</summary>
+    public void StopSlack() => Slack.Stop();
+
+    /// <summary>Slack is back on the same address (what the host was configured with); its call log starts empty.</summary>
+    public void RestartSlack()
+    {
+        var port = Slack.Ports[0];
+        Slack.Dispose();
+        Slack = WireMockServer.Start(port);
+        StubDefaults();
+    }
 
     public WebApplicationFactory<Program> Factory { get; }
 
