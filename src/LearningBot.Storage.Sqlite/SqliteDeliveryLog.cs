@@ -11,4 +11,11 @@ public sealed class SqliteDeliveryLog(SqliteDatabase database) : IDeliveryLog
             null, cancellationToken, ("$scope", scope), ("$id", deliveryId), ("$at", receivedAt.ToUnixMs())), cancellationToken);
         return inserted > 0;
     }
+
+    public async Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ScalarAsync("SELECT 1 FROM deliveries WHERE scope = $scope AND delivery_id = $id", null, cancellationToken,
+            ("$scope", scope), ("$id", deliveryId)) is not null;
+    }
 }

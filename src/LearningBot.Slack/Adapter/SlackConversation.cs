@@ -33,10 +33,11 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     }
 
     /// <summary>
-    /// A Slack delivery handled once. The store writes (<paramref name="store"/>, idempotent by the delivery's key) run
-    /// first and the delivery ids are recorded after them, as in Teams: a process killed in between leaves the
-    /// delivery unrecorded, so Slack's retry stores it (once) instead of being ignored. Returns the follow-up to run,
-    /// or null for a redelivery — also one racing the first delivery on this instance, which would otherwise reply twice.
+    /// A Slack delivery handled once. A delivery already recorded is skipped; otherwise the store writes
+    /// (<paramref name="store"/>, idempotent by the delivery's key) run first and the delivery ids are recorded after
+    /// them, as in Teams: a process killed in between leaves the delivery unrecorded, so the retry stores it (once)
+    /// instead of being ignored. Returns the follow-up to run, or null for a redelivery — also one racing the first
+    /// delivery on this instance, which would otherwise reply twice.
     /// </summary>
     public async Task<Func<CancellationToken, Task>?> OnceAsync(string teamId, IReadOnlyList<string> deliveryIds, Func<CancellationToken, Task<StoreResult>> store,
         CancellationToken cancellationToken)
@@ -53,6 +54,11 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
                 }
 
                 claimed.Add(Scope(teamId) + " " + id);
+                if (await deliveries.WasRecordedAsync(Scope(teamId), id, cancellationToken))
+                {
+                    LogRedelivery(teamId, id);
+                    return null;
+                }
             }
 
             var result = await store(cancellationToken);
