@@ -36,4 +36,9 @@ public sealed class CosmosDeliveryLog(CosmosStore store) : IDeliveryLog
             }
         }, cancellationToken);
     }
+
+    public Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+            await CosmosStore.TryReadAsync<DeliveryDocument>(store.Deliveries, DocumentIds.Delivery(deliveryId), scope, token) is not null,
+            cancellationToken);
 }

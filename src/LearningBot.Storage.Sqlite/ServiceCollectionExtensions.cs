@@ -22,14 +22,19 @@ using LearningBot.Storage.Sqlite.Privacy;
 using LearningBot.Storage.Sqlite.Prompts;
 using LearningBot.Storage.Sqlite.Settings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Storage.Sqlite;
 
 public static class ServiceCollectionExtensions
 {
-    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    /// <param name="busyPolicy">Default: <see cref="SqliteBusyPolicy.Default"/> (tests shorten it).</param>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath, SqliteBusyPolicy? busyPolicy = null)
     {
-        services.AddSingleton(sp => new SqliteDatabase(databasePath) { Metrics = sp.GetService<LearningBotMetrics>() });
+        services.AddSingleton(sp => new SqliteDatabase(databasePath, busyPolicy, sp.GetService<ILogger<SqliteDatabase>>())
+        {
+            Metrics = sp.GetService<LearningBotMetrics>(),
+        });
         services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<ITeamSettingsRepository, SqliteTeamSettingsRepository>();

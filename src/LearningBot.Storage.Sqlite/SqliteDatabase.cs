@@ -2,19 +2,27 @@ using System.Diagnostics;
 using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace LearningBot.Storage.Sqlite;
 
 /// <summary>
 /// The embedded database file: opens pooled connections and runs migrations. Every repository
-/// write is one transaction, so a crash never leaves half a command stored.
+/// write is one transaction, so a crash never leaves half a command stored; a write that finds the database
+/// locked by another writer is retried as <see cref="SqliteBusyPolicy"/> says.
 /// </summary>
 public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
 {
     private readonly string _connectionString;
+    private readonly ResiliencePipeline _busyRetry;
 
-    public SqliteDatabase(string path)
+    /// <param name="busyPolicy">Default: <see cref="SqliteBusyPolicy.Default"/>.</param>
+    /// <param name="logger">Null (hand-built in tests): retries are not logged.</param>
+    public SqliteDatabase(string path, SqliteBusyPolicy? busyPolicy = null, ILogger<SqliteDatabase>? logger = null)
     {
+        BusyPolicy = busyPolicy ?? SqliteBusyPolicy.Default;
+        _busyRetry = BusyPolicy.Build(logger);
         Path = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
@@ -28,11 +36,13 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30, // also how long a writer waits for a busy database
+            DefaultTimeout = BusyPolicy.LockWaitSeconds, // Microsoft.Data.Sqlite's own busy wait, per attempt
         }.ToString();
     }
 
     public string Path { get; }
+
+    public SqliteBusyPolicy BusyPolicy { get; }
 
     /// <summary>Set by the DI registration; null (hand-built in tests): nothing is measured.</summary>
     public LearningBotMetrics? Metrics { get; set; }
@@ -49,7 +59,11 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committing only if it returns.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committing only if it returns. When the
+    /// database is busy the transaction rolls back and the whole of <paramref name="work"/> runs again, so it must
+    /// touch nothing but the database.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         // Measured from open to commit: includes waiting for the single writer lock, which is what grows under load.
@@ -57,18 +71,39 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         var outcome = "error";
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
+            var result = await _busyRetry.ExecuteAsync(async ct =>
+            {
+                await using var connection = await OpenAsync(ct);
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(ct);
+                return result;
+            }, cancellationToken);
             outcome = "ok";
             return result;
+        }
+        catch (SqliteException ex) when (SqliteBusyPolicy.IsBusy(ex))
+        {
+            outcome = "busy";
+            throw;
         }
         finally
         {
             Metrics?.StorageRequest("sqlite", "write", outcome, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>
+    /// Writes that manage their own transaction, or need none (one upsert, a delivery record, the migrations):
+    /// retried like <see cref="WriteAsync{T}"/> when the database is busy, so a retried statement must be
+    /// idempotent or transactional. Reads need neither: in WAL mode they do not wait for a writer.
+    /// </summary>
+    public Task<T> RunWriteAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        _busyRetry.ExecuteAsync(async ct =>
+        {
+            await using var connection = await OpenAsync(ct);
+            return await work(connection);
+        }, cancellationToken).AsTask();
 
     public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);
 

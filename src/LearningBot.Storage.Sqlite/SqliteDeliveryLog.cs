@@ -6,10 +6,16 @@ public sealed class SqliteDeliveryLog(SqliteDatabase database) : IDeliveryLog
 {
     public async Task<bool> TryRecordAsync(string scope, string deliveryId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(
+        var inserted = await database.RunWriteAsync(connection => connection.ExecuteAsync(
             "INSERT INTO deliveries (scope, delivery_id, received_at) VALUES ($scope, $id, $at) ON CONFLICT DO NOTHING",
-            null, cancellationToken, ("$scope", scope), ("$id", deliveryId), ("$at", receivedAt.ToUnixMs()));
+            null, cancellationToken, ("$scope", scope), ("$id", deliveryId), ("$at", receivedAt.ToUnixMs())), cancellationToken);
         return inserted > 0;
+    }
+
+    public async Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ScalarAsync("SELECT 1 FROM deliveries WHERE scope = $scope AND delivery_id = $id", null, cancellationToken,
+            ("$scope", scope), ("$id", deliveryId)) is not null;
     }
 }

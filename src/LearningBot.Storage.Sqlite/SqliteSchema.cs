@@ -229,9 +229,12 @@ internal static class SqliteSchema
 
     public static int CurrentVersion => Migrations.Length;
 
-    public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    /// <summary>Another instance migrating the same file at start-up holds the lock for a moment: retried when busy.</summary>
+    public static Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
+        database.RunWriteAsync(connection => MigrateAsync(database, connection, cancellationToken), cancellationToken);
+
+    private static async Task<bool> MigrateAsync(SqliteDatabase database, SqliteConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         await using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -253,5 +256,6 @@ internal static class SqliteSchema
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }

@@ -35,7 +35,7 @@ public sealed class SlackHost : IAsyncDisposable
         Directory.CreateDirectory(_directory);
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:Sqlite:Path"] = Path.Combine(_directory, "slack.db"),
+            ["Storage:Sqlite:Path"] = DatabasePath,
             ["Playground:Enabled"] = "false",
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:BotToken"] = BotToken,
@@ -63,7 +63,22 @@ public sealed class SlackHost : IAsyncDisposable
         });
     }
 
-    public WireMockServer Slack { get; }
+    /// <summary>Replaced by <see cref="RestartSlack"/>: a new server on the same port, with the default stubs only.</summary>
+    public WireMockServer Slack { get; private set; }
+
+    public string DatabasePath => Path.Combine(_directory, "slack.db");
+
+    /// <summary>An outage: the fake Slack stops listening, so every call is refused at the TCP level.</summary>
+    public void StopSlack() => Slack.Stop();
+
+    /// <summary>Slack is back on the same address (what the host was configured with); its call log starts empty.</summary>
+    public void RestartSlack()
+    {
+        var port = Slack.Ports[0];
+        Slack.Dispose();
+        Slack = WireMockServer.Start(port);
+        StubDefaults();
+    }
 
     public WebApplicationFactory<Program> Factory { get; }
 
@@ -209,20 +224,23 @@ public sealed class SlackHost : IAsyncDisposable
     public static IResponseBuilder OkJson(JsonObject body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json; charset=utf-8").WithBody(body.ToJsonString());
 
-    private void StubDefaults()
+    private void StubDefaults() => StubDefaults(Slack);
+
+    /// <summary>What every fake Slack answers unless a test says otherwise: ok for the Web API and response URLs.</summary>
+    public static void StubDefaults(WireMockServer slack)
     {
-        Slack.Given(Request.Create().WithPath("/api/*").UsingPost()).AtPriority(100)
+        slack.Given(Request.Create().WithPath("/api/*").UsingPost()).AtPriority(100)
             .RespondWith(OkJson(new JsonObject { ["ok"] = true }));
-        Slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost()).AtPriority(50)
+        slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost()).AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(request =>
                 {
                     var users = JsonNode.Parse(request.Body!)!["users"]!.GetValue<string>();
                     return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + users } }.ToJsonString();
                 }));
-        Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(50)
+        slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(50)
             .RespondWith(OkJson(new JsonObject { ["ok"] = false, ["error"] = "user_not_found" }));
-        Slack.Given(Request.Create().WithPath("/response/*").UsingPost()).AtPriority(100)
+        slack.Given(Request.Create().WithPath("/response/*").UsingPost()).AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
     }
 

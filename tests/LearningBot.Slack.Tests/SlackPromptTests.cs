@@ -58,6 +58,64 @@ public sealed class SlackPromptTests
     }
 
     [Test]
+    public async Task A_prompt_due_while_slack_refuses_connections_stays_in_the_outbox_and_is_posted_once_when_slack_is_back()
+    {
+        await using var host = new SlackHost(new Dictionary<string, string?> { ["Scheduler:PollInterval"] = "00:00:00.100" });
+        host.StubUser("UBOSS", "Boss", isAdmin: true);
+        await host.CommandAsync("/learnbot", "prompt set thu 09:30 \"What did you learn during the outage?\"", host.ResponseUrl("set"),
+            user: "UBOSS", userName: "boss");
+        await host.WaitForCallsAsync("/response/set"); // the boss is known to be an admin (users.info is cached)
+
+        host.StopSlack();
+        using var ack = await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
+        // The dispatcher tries, is refused at the TCP level, and tries again later: the message stays pending.
+        var pending = await WaitForOutboxAsync(host.DatabasePath, "attempts >= 2 AND lease_until IS NULL AND last_error = 'send failed'");
+        Assert.That(pending.State, Is.EqualTo("Pending"));
+
+        host.RestartSlack();
+        host.Slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(10)
+            .RespondWith(SlackHost.OkJson(new JsonObject { ["ok"] = true, ["channel"] = "C0001", ["ts"] = PromptTs }));
+        var sent = await WaitForOutboxAsync(host.DatabasePath, "state = 'Sent'");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // room for a wrongly repeated post to show up
+
+        Assert.That(ack.IsSuccessStatusCode, Is.True);
+        Assert.That(sent.PlatformMessageId, Is.EqualTo(PromptTs));
+        Assert.That(host.Calls("/api/chat.postMessage").Count(c => SlackHost.Strings(SlackHost.Json(c)).Contains("What did you learn during the outage?")),
+            Is.EqualTo(1), "posted exactly once after the outage");
+        Assert.That(await host.Factory.Services.GetRequiredService<IOutbox>().CountPendingAsync(default), Is.Zero);
+        TestContext.Out.WriteLine($"delivered after {sent.Attempts} attempts");
+    }
+
+    private sealed record OutboxRow(string State, int Attempts, string? PlatformMessageId);
+
+    /// <summary>Polls the real database file for the prompt's outbox row matching <paramref name="condition"/>.</summary>
+    private static async Task<OutboxRow> WaitForOutboxAsync(string databasePath, string condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT state, attempts, platform_message_id FROM outbox WHERE purpose = 'PromptPost' AND {condition}";
+                await using var reader = await command.ExecuteReaderAsync();
+                if (await reader.ReadAsync())
+                {
+                    return new OutboxRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+                }
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(45))
+            {
+                Assert.Fail($"No prompt outbox row with {condition} after 45 s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    [Test]
     public async Task A_channel_the_bot_was_removed_from_is_given_up_without_retrying_forever()
     {
         await using var host = new SlackHost(new Dictionary<string, string?> { ["Scheduler:PollInterval"] = "00:00:00.100" });

@@ -81,7 +81,7 @@ public sealed partial class CommandPipeline
             Record(activity, metricName, message.Platform, "failed", started);
             return Reply.Error(new ParseFailure(
                 "Something went wrong on my side and nothing was saved. Please try again in a moment.",
-                message.Text.Length > 80 ? message.Text[..80] + "…" : message.Text, "help"));
+                message.Text.Length > 80 ? message.Text[..80] + "…" : message.Text, "help")) with { NothingSaved = true };
         }
     }
 

@@ -69,11 +69,15 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
     private async Task<BotReply> PostNowAsync(PromptSchedule schedule, CommandContext context, CancellationToken cancellationToken)
     {
         var at = context.Now;
-        var occurrence = new PromptOccurrence(PromptOccurrence.IdFor(schedule.ConversationKey, at), schedule.ConversationKey,
-            schedule.TeamId, at, OccurrenceState.Claimed, PromptScheduler.CloseTime(at, schedule.NextDueAt, options.Value));
+        // Named after the message, not the time: a redelivery of the same "prompt now" claims nothing new and posts nothing twice.
+        var occurrence = new PromptOccurrence(StableId.Of("occurrence-now", schedule.ConversationKey, context.Message.IdempotencyKey),
+            schedule.ConversationKey, schedule.TeamId, at, OccurrenceState.Claimed, PromptScheduler.CloseTime(at, schedule.NextDueAt, options.Value));
         var post = new OutboxMessage(StableId.Of("prompt-post", occurrence.Id), schedule.TeamId, schedule.ConversationKey,
             OutboxPurpose.PromptPost, occurrence.Id, PromptMessages.Question(schedule.Question), at);
-        await prompts.ClaimOccurrenceAsync(occurrence, post, nextDueAt: null, cancellationToken);
-        return Reply.Notice(ReplyKind.Prompt, new TextBlock("Posting the prompt now — answers in its thread will be collected."));
+        var claimed = await prompts.ClaimOccurrenceAsync(occurrence, post, nextDueAt: null, cancellationToken);
+        return Reply.Notice(ReplyKind.Prompt, new TextBlock("Posting the prompt now — answers in its thread will be collected.")) with
+        {
+            IsRedelivery = !claimed,
+        };
     }
 }

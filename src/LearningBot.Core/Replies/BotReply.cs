@@ -19,6 +19,10 @@ public sealed record BotReply(ReplyKind Kind, ReplyAudience Audience, IReadOnlyL
 
     /// <summary>True when the command was a redelivery: nothing new was stored, and adapters must not repeat side effects.</summary>
     public bool IsRedelivery { get; init; }
+
+    /// <summary>The command failed on our side (e.g. storage down) and stored nothing: a redelivery may try it again.</summary>
+    [JsonIgnore]
+    public bool NothingSaved { get; init; }
 }
 
 public sealed record DirectMessage(string RecipientId, BotReply Reply);

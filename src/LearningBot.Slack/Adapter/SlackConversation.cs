@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Prompts;
 using LearningBot.Slack.Api;
@@ -17,6 +18,8 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
 
     public static string Scope(string teamId) => "slack:" + teamId;
 
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+
     /// <summary>Records a delivery; false (and a log line) when Slack sent it before, so the caller does nothing.</summary>
     public async Task<bool> FirstDeliveryAsync(string teamId, string deliveryId, CancellationToken cancellationToken)
     {
@@ -29,9 +32,70 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
         return false;
     }
 
+    /// <summary>
+    /// A Slack delivery handled once. A delivery already recorded is skipped; otherwise the store writes
+    /// (<paramref name="store"/>, idempotent by the delivery's key) run first and the delivery ids are recorded after
+    /// them, as in Teams: a process killed in between leaves the delivery unrecorded, so the retry stores it (once)
+    /// instead of being ignored. Returns the follow-up to run, or null for a redelivery — also one racing the first
+    /// delivery on this instance, which would otherwise reply twice.
+    /// </summary>
+    public async Task<Func<CancellationToken, Task>?> OnceAsync(string teamId, IReadOnlyList<string> deliveryIds, Func<CancellationToken, Task<StoreResult>> store,
+        CancellationToken cancellationToken)
+    {
+        var claimed = new List<string>();
+        try
+        {
+            foreach (var id in deliveryIds)
+            {
+                if (!_inFlight.TryAdd(Scope(teamId) + " " + id, 0))
+                {
+                    LogRedelivery(teamId, id);
+                    return null;
+                }
+
+                claimed.Add(Scope(teamId) + " " + id);
+                if (await deliveries.WasRecordedAsync(Scope(teamId), id, cancellationToken))
+                {
+                    LogRedelivery(teamId, id);
+                    return null;
+                }
+            }
+
+            var result = await store(cancellationToken);
+            if (result.NothingSaved)
+            {
+                return result.FollowUp; // not recorded: a redelivery may succeed where this failed
+            }
+
+            foreach (var id in deliveryIds)
+            {
+                if (!await FirstDeliveryAsync(teamId, id, cancellationToken))
+                {
+                    return null;
+                }
+            }
+
+            return result.FollowUp;
+        }
+        finally
+        {
+            foreach (var key in claimed)
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>What the store part of a delivery did, and the Slack calls to make after it (post the reply, add a reaction).</summary>
+    public sealed record StoreResult(Func<CancellationToken, Task>? FollowUp, bool NothingSaved = false)
+    {
+        public static StoreResult Then(Func<CancellationToken, Task>? followUp) => new(followUp);
+    }
+
+    /// <summary>Runs the command pipeline (the store writes); the reply is posted by the returned follow-up.</summary>
     /// <param name="rawText">Slack text (mentions may carry names); normalised here.</param>
     /// <param name="idempotencyKey">Stable for a redelivery of the same Slack payload.</param>
-    public async Task HandleAsync(string rawText, string idempotencyKey, ReplyTarget target, string? userName,
+    public async Task<StoreResult> HandleAsync(string rawText, string idempotencyKey, ReplyTarget target, string? userName,
         CancellationToken cancellationToken)
     {
         var (text, mentions) = SlackText.Normalise(rawText);
@@ -48,14 +112,14 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
             PrivateConversation = SlackConversations.ForPerson(target.TeamId, target.UserId, now),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
-        await sender.SendAsync(reply, target, cancellationToken);
+        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved);
     }
 
     /// <summary>
     /// A reply in a channel thread: when the thread is a standing-meeting prompt it is stored as an answer and
-    /// acknowledged with a ✅ reaction; any other thread is none of the bot's business.
+    /// acknowledged (by the follow-up) with a ✅ reaction; any other thread is none of the bot's business.
     /// </summary>
-    public async Task RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
+    public async Task<StoreResult> RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
         CancellationToken cancellationToken)
     {
         var (normalised, mentions) = SlackText.Normalise(text);
@@ -67,12 +131,8 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
             Mentions = mentions,
         };
         var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(teamId, channelId), threadTs, cancellationToken);
-        if (answer is not null)
-        {
-            await slack.CallAsync(teamId, "reactions.add",
-                new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" },
-                cancellationToken);
-        }
+        return StoreResult.Then(answer is null ? null : ct => slack.CallAsync(teamId, "reactions.add",
+            new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a Slack redelivery in team {TeamId}: {DeliveryId}")]

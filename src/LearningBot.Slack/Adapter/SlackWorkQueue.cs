@@ -4,21 +4,35 @@ using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Slack.Adapter;
 
+/// <summary>What became of a request's store writes when Slack was answered.</summary>
+public enum SlackAckOutcome
+{
+    /// <summary>Stored (or nothing to store): the ack means it is durable.</summary>
+    Done,
+
+    /// <summary>Still running after the wait; it finishes in the background.</summary>
+    StillRunning,
+
+    /// <summary>Failed (e.g. the store is down): Slack should not be told it worked.</summary>
+    Failed,
+}
+
 /// <summary>
-/// Work that continues after Slack got its acknowledgement (Slack wants an answer within 3 seconds;
-/// search and posting can take longer). Bounded, so a flood is refused with 503 (Slack retries events)
-/// instead of growing memory without limit.
+/// Slack's work in two parts. The durable part (the command pipeline, i.e. the store writes) runs while Slack waits
+/// for its acknowledgement, so an acknowledged command survives a crash; the Slack calls after it (posting the
+/// reply, opening a modal) run from a bounded in-memory queue, so a flood is refused instead of growing memory.
 /// </summary>
-public sealed partial class SlackWorkQueue(ILogger<SlackWorkQueue> logger)
+public sealed partial class SlackWorkQueue(TimeProvider time, ILogger<SlackWorkQueue> logger)
 {
     private readonly Channel<(string What, Func<CancellationToken, Task> Work)> _channel =
         Channel.CreateBounded<(string, Func<CancellationToken, Task>)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
     private int _pending;
 
-    /// <summary>Work queued or running: lets health checks and tests see when everything acknowledged is done.</summary>
+    /// <summary>Work running or queued: lets health checks and tests see when everything acknowledged is done.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
+    /// <summary>Queues Slack calls that need no store write first; false when the queue is full.</summary>
     public bool TryEnqueue(string what, Func<CancellationToken, Task> work)
     {
         Interlocked.Increment(ref _pending);
@@ -32,12 +46,65 @@ public sealed partial class SlackWorkQueue(ILogger<SlackWorkQueue> logger)
         return false;
     }
 
+    /// <summary>
+    /// Starts <paramref name="durable"/> now and waits for it up to <paramref name="wait"/>; what it returns (the Slack
+    /// calls that follow, or null) is queued when it finishes. Past the wait it goes on in the background: the caller
+    /// acknowledges anyway, because Slack would otherwise give up and show the person an error.
+    /// </summary>
+    /// <param name="stopping">Not the request's token: the writes must not stop when Slack hangs up.</param>
+    public async Task<SlackAckOutcome> RunBeforeAckAsync(string what, Func<CancellationToken, Task<Func<CancellationToken, Task>?>> durable,
+        TimeSpan wait, CancellationToken stopping)
+    {
+        Interlocked.Increment(ref _pending);
+        var running = RunDurableAsync(what, durable, stopping);
+        using var timer = new CancellationTokenSource();
+        var waited = Task.Delay(wait, time, timer.Token);
+        if (await Task.WhenAny(running, waited) != running)
+        {
+            LogStillRunning(what, wait.TotalMilliseconds);
+            return SlackAckOutcome.StillRunning;
+        }
+
+        await timer.CancelAsync();
+        return await running ? SlackAckOutcome.Done : SlackAckOutcome.Failed;
+    }
+
+    private async Task<bool> RunDurableAsync(string what, Func<CancellationToken, Task<Func<CancellationToken, Task>?>> durable,
+        CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Yield(); // the caller starts its timer at once, even if the work is synchronous for a while
+            if (await durable(stopping) is { } followUp)
+            {
+                TryEnqueue(what, followUp);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            LogFailed(ex, what);
+            return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
     internal void Completed() => Interlocked.Decrement(ref _pending);
 
     internal ChannelReader<(string What, Func<CancellationToken, Task> Work)> Reader => _channel.Reader;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Slack work queue is full; refused {What}")]
     private partial void LogFull(string what);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slack work failed before the acknowledgement: {What}")]
+    private partial void LogFailed(Exception exception, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {What} still storing after {WaitMs:F0} ms: acknowledged, finishing in the background")]
+    private partial void LogStillRunning(string what, double waitMs);
 }
 
 /// <summary>Runs queued Slack work, a few items at a time; one failure never stops the others.</summary>

@@ -9,18 +9,20 @@ using LearningBot.Slack.Api;
 using LearningBot.Slack.Verification;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LearningBot.Slack.Hosting;
 
 /// <summary>
-/// Slack's three inbound endpoints. Each verifies the signature before reading anything, acknowledges
-/// at once, and leaves the work (pipeline, Web API calls) to <see cref="SlackWorkQueue"/>.
+/// Slack's three inbound endpoints. Each verifies the signature before reading anything, runs the store writes
+/// (the command pipeline) before acknowledging — within <see cref="SlackOptions.AckWait"/> — so an acknowledged
+/// command is durable, and leaves the Slack calls after it (posting replies, modals) to <see cref="SlackWorkQueue"/>.
 /// </summary>
 internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, TimeProvider time, SlackWorkQueue queue,
     SlackConversation conversation, SlackAppHome appHome, ISlackApi slack,
-    IInstallationRepository installations, ILogger<SlackEndpoints> logger)
+    IInstallationRepository installations, IHostApplicationLifetime lifetime, ILogger<SlackEndpoints> logger)
 {
     // ---- POST /slack/commands ----
 
@@ -83,13 +85,9 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         }
 
         var target = new ReplyTarget(teamId, userId, channelId, Field("response_url"));
-        return Enqueue("slash command " + command, async ct =>
-        {
-            if (await conversation.FirstDeliveryAsync(teamId, deliveryId, ct))
-            {
-                await conversation.HandleAsync(grammarText, "slack:" + deliveryId, target, Field("user_name"), ct);
-            }
-        });
+        var userName = Field("user_name");
+        return await StoreThenAckAsync("slash command " + command, teamId, [deliveryId],
+            ct => conversation.HandleAsync(grammarText, "slack:" + deliveryId, target, userName, ct));
     }
 
     // ---- POST /slack/events ----
@@ -126,38 +124,37 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 }
 
                 LogEvent(Str(evt, "type") ?? "?", teamId, eventId, http.Request.Headers["X-Slack-Retry-Num"].ToString());
-                return Enqueue("event " + Str(evt, "type"), async ct =>
+                if (EventWork(teamId, eventId, evt) is not { } store)
                 {
-                    if (await conversation.FirstDeliveryAsync(teamId, "event:" + eventId, ct))
-                    {
-                        await HandleEventAsync(teamId, eventId, evt, ct);
-                    }
-                });
+                    return Results.Ok(); // an event the bot has nothing to do for
+                }
+
+                // One message can arrive as two events (e.g. app_mention and message.im): answer it once.
+                List<string> deliveryIds = ["event:" + eventId];
+                if (Str(evt, "type") is "app_mention" or "message" && Str(evt, "channel") is { } channel && Str(evt, "ts") is { } ts)
+                {
+                    deliveryIds.Add($"message:{channel}:{ts}");
+                }
+
+                return await StoreThenAckAsync("event " + Str(evt, "type"), teamId, deliveryIds, store);
             default:
                 return Results.Ok();
         }
     }
 
-    private async Task HandleEventAsync(string teamId, string eventId, JsonObject evt, CancellationToken ct)
+    /// <summary>The store part of an event (its follow-up makes the Slack calls); null for events the bot ignores.</summary>
+    private Func<CancellationToken, Task<SlackConversation.StoreResult>>? EventWork(string teamId, string eventId, JsonObject evt)
     {
         var userId = Str(evt, "user");
         var channel = Str(evt, "channel");
-        // One message can arrive as two events (e.g. app_mention and message.im): answer it once.
-        if (Str(evt, "type") is "app_mention" or "message" && channel is not null && Str(evt, "ts") is { } ts
-            && !await conversation.FirstDeliveryAsync(teamId, $"message:{channel}:{ts}", ct))
-        {
-            return;
-        }
-
         switch (Str(evt, "type"))
         {
             case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null:
                 var mentionText = SlackText.StripLeadingMention(Str(evt, "text") ?? string.Empty, null);
                 var threadTs = Str(evt, "thread_ts");
-                await conversation.HandleAsync(mentionText.Trim().Length == 0 ? "help" : mentionText,
+                return ct => conversation.HandleAsync(mentionText.Trim().Length == 0 ? "help" : mentionText,
                     $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}", new ReplyTarget(teamId, userId, channel, ThreadTs: threadTs),
                     null, ct);
-                break;
 
             // Only what a person typed in their DM with the bot: no bot messages (loops), edits or joins.
             case "message" when Str(evt, "channel_type") == "im" && userId is not null && channel is not null
@@ -165,33 +162,39 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 var text = Str(evt, "text") ?? string.Empty;
                 if (text.Trim().Length == 0)
                 {
-                    break;
+                    return null;
                 }
 
                 // A reply to the weekly nudge (or any DM that isn't a command) is a learning.
                 var grammarText = CommandParser.StartsWithCommand(text) ? text : "learned " + text;
-                await conversation.HandleAsync(grammarText, $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}",
+                return ct => conversation.HandleAsync(grammarText, $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}",
                     new ReplyTarget(teamId, userId, channel, IsDirectChannel: true), null, ct);
-                break;
 
             // A reply in a channel thread: maybe an answer to a standing-meeting prompt.
             case "message" when Str(evt, "channel_type") is "channel" or "group" && userId is not null && channel is not null
                                 && Str(evt, "bot_id") is null && Str(evt, "subtype") is null
                                 && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
-                await conversation.RecordThreadReplyAsync(teamId, userId, channel, parentTs, replyTs, Str(evt, "text") ?? string.Empty, ct);
-                break;
+                return ct => conversation.RecordThreadReplyAsync(teamId, userId, channel, parentTs, replyTs, Str(evt, "text") ?? string.Empty, ct);
 
             case "app_home_opened" when userId is not null && Str(evt, "tab") != "messages":
-                await appHome.PublishAsync(teamId, userId, ct);
-                break;
+                return _ => Task.FromResult(SlackConversation.StoreResult.Then(ct => appHome.PublishAsync(teamId, userId, ct)));
 
             case "app_uninstalled":
-                await DeactivateAsync(teamId, "app_uninstalled", ct);
-                break;
+                return async ct =>
+                {
+                    await DeactivateAsync(teamId, "app_uninstalled", ct);
+                    return SlackConversation.StoreResult.Then(null);
+                };
 
             case "tokens_revoked" when RevokesBotToken(evt):
-                await DeactivateAsync(teamId, "tokens_revoked", ct);
-                break;
+                return async ct =>
+                {
+                    await DeactivateAsync(teamId, "tokens_revoked", ct);
+                    return SlackConversation.StoreResult.Then(null);
+                };
+
+            default:
+                return null;
         }
     }
 
@@ -255,16 +258,11 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
 
                 var deliveryId = $"action:{userId}:{Str(action, "action_ts") ?? Str(payload, "trigger_id")}";
                 var target = new ReplyTarget(teamId, userId, Str(payload["channel"], "id"), Str(payload, "response_url"));
-                return Enqueue("button " + command, async ct =>
-                {
-                    if (await conversation.FirstDeliveryAsync(teamId, deliveryId, ct))
-                    {
-                        await conversation.HandleAsync(command, "slack:" + deliveryId, target, userName, ct);
-                    }
-                });
+                return await StoreThenAckAsync("button " + command, teamId, [deliveryId],
+                    ct => conversation.HandleAsync(command, "slack:" + deliveryId, target, userName, ct));
 
             case "view_submission":
-                return ViewSubmission(payload, teamId, userId, userName);
+                return await ViewSubmissionAsync(payload, teamId, userId, userName);
 
             case "message_action" when Str(payload, "callback_id") == SlackModals.ShareShortcutCallback:
                 var message = payload["message"];
@@ -333,7 +331,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         return opened.Ok ? opened.Body : null;
     }
 
-    private IResult ViewSubmission(JsonObject payload, string teamId, string userId, string? userName)
+    private async Task<IResult> ViewSubmissionAsync(JsonObject payload, string teamId, string userId, string? userName)
     {
         var view = payload["view"];
         var values = SlackJson.At(view, "state", "values");
@@ -357,18 +355,27 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         var channel = Str(view, "private_metadata");
         var deliveryId = "view:" + (Str(view, "id") ?? Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())));
         var target = new ReplyTarget(teamId, userId, string.IsNullOrEmpty(channel) ? null : channel);
-        return Enqueue("modal " + Str(view, "callback_id"), async ct =>
-        {
-            if (await conversation.FirstDeliveryAsync(teamId, deliveryId, ct))
-            {
-                await conversation.HandleAsync(text, "slack:" + deliveryId, target, userName, ct);
-            }
-        });
+        return await StoreThenAckAsync("modal " + Str(view, "callback_id"), teamId, [deliveryId],
+            ct => conversation.HandleAsync(text, "slack:" + deliveryId, target, userName, ct));
     }
 
     // ---- helpers ----
 
-    /// <summary>Acks with an empty 200 (Slack shows nothing); 503 if the queue is full so Slack can retry.</summary>
+    /// <summary>
+    /// Runs <paramref name="store"/> (once per delivery) before Slack gets its ack, so the ack means stored; the Slack
+    /// calls it returns run from the queue. Writes slower than AckWait are acknowledged and finish in the background
+    /// (Slack would give up at 3 s anyway). A failure before the ack answers 500: Slack retries events, and shows the
+    /// person an error for a command, rather than claiming it worked.
+    /// </summary>
+    private async Task<IResult> StoreThenAckAsync(string what, string teamId, IReadOnlyList<string> deliveryIds,
+        Func<CancellationToken, Task<SlackConversation.StoreResult>> store)
+    {
+        var outcome = await queue.RunBeforeAckAsync(what, ct => conversation.OnceAsync(teamId, deliveryIds, store, ct),
+            options.Value.AckWait, lifetime.ApplicationStopping);
+        return outcome == SlackAckOutcome.Failed ? Results.StatusCode(StatusCodes.Status500InternalServerError) : Results.Ok();
+    }
+
+    /// <summary>Slack calls with nothing to store (opening a modal): acks with an empty 200; 503 if the queue is full so Slack can retry.</summary>
     private IResult Enqueue(string what, Func<CancellationToken, Task> work) =>
         queue.TryEnqueue(what, work) ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
 

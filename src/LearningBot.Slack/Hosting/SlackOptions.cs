@@ -46,6 +46,12 @@ public sealed class SlackOptions
     /// <summary>Base delay of the jittered exponential backoff (Retry-After wins when Slack sends one).</summary>
     public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a request waits for its store writes before Slack gets the ack (Slack gives up after 3 s): within it,
+    /// an acknowledged command is stored. Slower writes finish in the background (see docs/slack.md).
+    /// </summary>
+    public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(2.5);
+
     public bool HasOAuth => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary>Slack counts as configured when turned on or when any credential is set.</summary>
@@ -100,6 +106,11 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (options.MaxRequestAge <= TimeSpan.Zero || options.MaxRequestAge > TimeSpan.FromMinutes(5))
         {
             failures.Add("Slack:MaxRequestAge must be more than zero and at most 00:05:00 (Slack's replay window).");
+        }
+
+        if (options.AckWait <= TimeSpan.Zero || options.AckWait >= TimeSpan.FromSeconds(3))
+        {
+            failures.Add("Slack:AckWait must be more than zero and less than 00:00:03 (Slack's time limit for an answer).");
         }
 
         if (options.ApiMaxRetries is < 1 or > 10)

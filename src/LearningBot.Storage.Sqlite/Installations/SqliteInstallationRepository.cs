@@ -7,10 +7,8 @@ public sealed class SqliteInstallationRepository(SqliteDatabase database) : IIns
 {
     private const string Columns = "platform, team_id, team_name, bot_user_id, bot_token, installed_by, installed_at, is_active";
 
-    public async Task SaveAsync(Installation installation, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
+    public Task SaveAsync(Installation installation, CancellationToken cancellationToken) =>
+        database.RunWriteAsync(connection => connection.ExecuteAsync(
             $"""
              INSERT INTO installations ({Columns}, deactivated_at)
              VALUES ($platform, $teamId, $teamName, $botUserId, $token, $by, $at, $active, NULL)
@@ -22,8 +20,7 @@ public sealed class SqliteInstallationRepository(SqliteDatabase database) : IIns
             null, cancellationToken,
             ("$platform", installation.Platform), ("$teamId", installation.TeamId), ("$teamName", installation.TeamName),
             ("$botUserId", installation.BotUserId), ("$token", installation.BotToken), ("$by", installation.InstalledBy),
-            ("$at", installation.InstalledAt.ToUnixMs()), ("$active", installation.IsActive ? 1 : 0));
-    }
+            ("$at", installation.InstalledAt.ToUnixMs()), ("$active", installation.IsActive ? 1 : 0)), cancellationToken);
 
     public async Task<Installation?> GetAsync(string platform, string teamId, CancellationToken cancellationToken)
     {
@@ -36,10 +33,9 @@ public sealed class SqliteInstallationRepository(SqliteDatabase database) : IIns
 
     public async Task<bool> DeactivateAsync(string platform, string teamId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
+        var changed = await database.RunWriteAsync(connection => connection.ExecuteAsync(
             "UPDATE installations SET is_active = 0, deactivated_at = $at WHERE platform = $platform AND team_id = $teamId AND is_active = 1",
-            null, cancellationToken, ("$platform", platform), ("$teamId", teamId), ("$at", at.ToUnixMs()));
+            null, cancellationToken, ("$platform", platform), ("$teamId", teamId), ("$at", at.ToUnixMs())), cancellationToken);
         return changed > 0;
     }
 

@@ -4,18 +4,16 @@ namespace LearningBot.Storage.Sqlite.Members;
 
 public sealed class SqliteMemberRepository(SqliteDatabase database) : IMemberRepository
 {
-    public async Task UpsertAsync(Member member, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        // The WHERE clause makes the common case (nothing changed) a read, not a write.
-        await connection.ExecuteAsync(
+    public Task UpsertAsync(Member member, CancellationToken cancellationToken) =>
+        // The WHERE clause makes the common case (nothing changed) change no row.
+        database.RunWriteAsync(connection => connection.ExecuteAsync(
             """
             INSERT INTO members (team_id, user_id, display_name) VALUES ($teamId, $userId, $name)
             ON CONFLICT (team_id, user_id) DO UPDATE SET display_name = excluded.display_name
             WHERE display_name <> excluded.display_name
             """,
-            null, cancellationToken, ("$teamId", member.TeamId), ("$userId", member.UserId), ("$name", member.DisplayName));
-    }
+            null, cancellationToken, ("$teamId", member.TeamId), ("$userId", member.UserId), ("$name", member.DisplayName)),
+            cancellationToken);
 
     public async Task<IReadOnlyList<Member>> ListAsync(string teamId, CancellationToken cancellationToken)
     {

@@ -59,9 +59,11 @@ public sealed class SqlitePersonalDataStore(
 
         // Deleted rows can linger in FTS index segments and in the WAL: merge the index and checkpoint so no
         // query can return the person's words any more.
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("INSERT INTO search_fts (search_fts) VALUES ('optimize')", null, cancellationToken);
-        await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", null, cancellationToken);
+        await database.RunWriteAsync(async connection =>
+        {
+            await connection.ExecuteAsync("INSERT INTO search_fts (search_fts) VALUES ('optimize')", null, cancellationToken);
+            return await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", null, cancellationToken);
+        }, cancellationToken);
     }
 
     private Task ForgetInOneTransactionAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken) =>

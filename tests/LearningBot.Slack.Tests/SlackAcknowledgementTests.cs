@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using LearningBot.Core.Learnings;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace LearningBot.Slack.Tests;
+
+/// <summary>
+/// What Slack's acknowledgement means: the command's store write is done before the 200 goes back (within
+/// Slack:AckWait), so a crash after the ack loses nothing; only the reply is posted afterwards.
+/// </summary>
+public sealed class SlackAcknowledgementTests
+{
+    private static Task<IReadOnlyList<LearningEntry>> LearningsAsync(SlackHost host, string team) =>
+        host.Factory.Services.GetRequiredService<ILearningRepository>().ListAsync(new LearningQuery(team, "UANN", null, 10), default);
+
+    [Test]
+    public async Task An_acknowledged_command_is_already_stored_when_slack_gets_the_ack()
+    {
+        await using var host = new SlackHost();
+        // A slow users.info (before the pipeline) and a slow response_url (after it): the ack waits for the first only.
+        host.Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithDelay(TimeSpan.FromMilliseconds(300)).WithStatusCode(200)
+                .WithBody("""{"ok":true,"user":{"id":"UANN","name":"ann","profile":{"display_name":"Ann"}}}"""));
+        host.Slack.Given(Request.Create().WithPath("/response/*").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(1)).WithStatusCode(200).WithBody("ok"));
+
+        using var ack = await host.CommandAsync("/learned", "acks wait for the write #durability", host.ResponseUrl("durable"), team: "TACK1");
+        var storedAtAck = await LearningsAsync(host, "TACK1");
+        var repliedAtAck = host.Calls("/response/durable").Count;
+
+        Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(storedAtAck.Select(l => l.Text), Is.EqualTo(new[] { "acks wait for the write" }), "stored before the ack");
+        Assert.That(repliedAtAck, Is.Zero, "the reply is posted after the ack, not before it");
+        await host.WaitForCallsAsync("/response/durable");
+    }
+
+    [Test]
+    public async Task A_write_slower_than_the_ack_wait_is_acknowledged_in_time_and_finishes_in_the_background()
+    {
+        await using var host = new SlackHost(new Dictionary<string, string?> { ["Slack:AckWait"] = "00:00:00.500" });
+        host.StubUser("UANN", "Ann");
+        using (var warmUp = await host.CommandAsync("/learned", "warm up", host.ResponseUrl("warm"), team: "TACK2"))
+        {
+            Assert.That(warmUp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE"; // another writer holds the lock for 2 s
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var ack = await host.CommandAsync("/learned", "slow disks happen", host.ResponseUrl("slow"), team: "TACK2");
+        var ackTime = watch.Elapsed;
+        var storedAtAck = (await LearningsAsync(host, "TACK2")).Count;
+        await Task.Delay(TimeSpan.FromSeconds(2) - watch.Elapsed);
+        await using (var end = blocker.CreateCommand())
+        {
+            end.CommandText = "ROLLBACK";
+            await end.ExecuteNonQueryAsync();
+        }
+
+        var reply = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/slow", timeout: TimeSpan.FromSeconds(30))).Single()));
+
+        Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ackTime, Is.LessThan(TimeSpan.FromSeconds(2)), "acknowledged after AckWait, not after the lock");
+        Assert.That(storedAtAck, Is.EqualTo(1), "only the warm-up was stored when Slack got the ack");
+        Assert.That(reply, Does.Contain("slow disks happen"));
+        Assert.That((await LearningsAsync(host, "TACK2")).Count, Is.EqualTo(2));
+        TestContext.Out.WriteLine($"ack after {ackTime.TotalMilliseconds:F0} ms");
+    }
+
+    [Test]
+    public async Task A_retry_after_a_crash_between_the_write_and_the_delivery_record_is_answered_and_stored_once()
+    {
+        await using var host = new SlackHost();
+        host.StubUser("UANN", "Ann");
+        const string trigger = "4242.crashed-before-recording";
+        // What a process killed after the pipeline's write, before the delivery record, leaves behind: the learning only.
+        await host.Factory.Services.GetRequiredService<ILearningRepository>().AddAsync(new LearningEntry(Guid.NewGuid().ToString("N"),
+            "TACK3", "UANN", "written before the crash", [], null, DateTimeOffset.UtcNow, "slack:command:" + trigger), default);
+
+        using var retry = await host.CommandAsync("/learned", "written before the crash", host.ResponseUrl("retry"), team: "TACK3",
+            triggerId: trigger);
+        var reply = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/retry")).Single()));
+        using var again = await host.CommandAsync("/learned", "written before the crash", host.ResponseUrl("again"), team: "TACK3",
+            triggerId: trigger);
+        await host.DrainAsync();
+
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(reply, Does.Contain("written before the crash"), "the retry is answered, not silently dropped");
+        Assert.That((await LearningsAsync(host, "TACK3")).Count, Is.EqualTo(1), "and stored once");
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(host.Calls("/response/again"), Is.Empty, "once recorded, a further retry has no effect at all");
+    }
+}
