@@ -416,9 +416,6 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         targetPort: placeholder ? 80 : 8080
         transport: 'auto'
         allowInsecure: false
-        // Dashboard sign-in is a cookie protected by ASP.NET Core Data Protection keys, which are per replica
-        // (not shared): keep a browser on the replica that signed it in.
-        stickySessions: { affinity: 'sticky' }
       }
       registries: createRegistry ? [{ server: registry!.properties.loginServer, identity: identity.id }] : []
       secrets: concat(keyVaultSecretRefs, [{ name: 'appinsights-connection-string', value: insights.properties.ConnectionString }])

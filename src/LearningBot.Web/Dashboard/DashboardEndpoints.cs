@@ -48,6 +48,8 @@ public static class DashboardEndpoints
                     return Task.CompletedTask;
                 };
             });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SignedLinks>((options, links) => options.TicketDataFormat = new TicketDataFormat(links.CookieProtector));
         builder.Services.AddAuthorization();
     }
 

@@ -57,6 +57,9 @@ public sealed class SignedLinks : IPrivateLinks
 
     public TimeSpan Lifetime { get; }
 
+    /// <summary>Protects the sign-in cookie under the same secret as the links, so it holds across instances and restarts.</summary>
+    internal Microsoft.AspNetCore.DataProtection.IDataProtector CookieProtector => new SigningKeyProtector(_key, "dashboard-cookie");
+
     public string Dashboard(string teamId, string userId) => $"{_baseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
 
     public string Personal(string teamId, string userId) => Dashboard(teamId, userId) + "&to=me";

@@ -40,6 +40,60 @@ public sealed class DashboardTests
         .Single(s => s.GetProperty("type").GetString() == "link").GetProperty("url").GetString()!;
 
     [Test]
+    public async Task A_sign_in_cookie_works_on_every_instance_with_the_same_signing_key_and_on_no_other()
+    {
+        var client = Browser();
+        var signIn = await client.GetAsync(LinkIn(await SendAsync(client, "acme", "ann", "insights")));
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("learningbot.dashboard=", StringComparison.Ordinal)).Split(';')[0];
+        var value = cookie["learningbot.dashboard=".Length..];
+        var tampered = "learningbot.dashboard=" + value[..^3] + (value[^3] == 'A' ? 'B' : 'A') + value[^2..];
+        // Another instance (own process state, own Data Protection key ring), same configuration; and one with another key.
+        using var sameKey = new LearningBotWebFactory(new Dictionary<string, string?>
+        {
+            ["Dashboard:SigningKey"] = "test-signing-key-0123456789abcdef0123456789",
+            ["Scheduler:Enabled"] = "false",
+        });
+        using var otherKey = new LearningBotWebFactory(new Dictionary<string, string?>
+        {
+            ["Dashboard:SigningKey"] = "another-signing-key-0123456789abcdef012345",
+            ["Scheduler:Enabled"] = "false",
+        });
+
+        async Task<HttpStatusCode> DashboardWith(LearningBotWebFactory instance, string sentCookie)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/dashboard/playground:acme");
+            request.Headers.Add("Cookie", sentCookie);
+            using var response = await instance.CreateClient().SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.That(await DashboardWith(sameKey, cookie), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await DashboardWith(otherKey, cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await DashboardWith(sameKey, tampered), Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public void The_cookie_protector_round_trips_and_refuses_tampering_and_other_purposes()
+    {
+        var secret = System.Text.Encoding.UTF8.GetBytes(new string('k', 32));
+        var protector = new SigningKeyProtector(secret, "dashboard-cookie");
+        var data = System.Text.Encoding.UTF8.GetBytes("ann of acme");
+
+        var protectedData = protector.Protect(data);
+        var flipped = protectedData.ToArray();
+        flipped[^1] ^= 1;
+
+        Assert.That(new SigningKeyProtector(secret, "dashboard-cookie").Unprotect(protectedData), Is.EqualTo(data));
+        Assert.That(protector.Protect(data), Is.Not.EqualTo(protectedData), "a fresh nonce every time");
+        Assert.Throws(Is.InstanceOf<System.Security.Cryptography.CryptographicException>(), () => protector.Unprotect(flipped));
+        Assert.Throws(Is.InstanceOf<System.Security.Cryptography.CryptographicException>(), () => protector.Unprotect(protectedData[..20]));
+        Assert.Throws(Is.InstanceOf<System.Security.Cryptography.CryptographicException>(),
+            () => new SigningKeyProtector(secret, "other").Unprotect(protectedData));
+        Assert.Throws(Is.InstanceOf<System.Security.Cryptography.CryptographicException>(),
+            () => protector.CreateProtector("child").Unprotect(protectedData));
+    }
+
+    [Test]
     public async Task A_private_link_signs_a_member_in_to_their_own_teams_dashboard_only()
     {
         var client = Browser();
