@@ -110,13 +110,38 @@ public static class Observability
 
     private sealed class FlushTelemetryOnStop(IServiceProvider services) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        private IReadOnlyList<Func<bool>> _flushes = [];
+
+        // Resolved at start, not at stop: a host can be stopped twice at once (app.Run() also stops and then disposes
+        // it when the test server stops it), and the service provider may already be disposed by the time this runs.
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var meters = services.GetService<MeterProvider>();
+            var tracers = services.GetService<TracerProvider>();
+            var loggers = services.GetService<LoggerProvider>();
+            _flushes =
+            [
+                () => meters?.ForceFlush(5_000) ?? true,
+                () => tracers?.ForceFlush(5_000) ?? true,
+                () => loggers?.ForceFlush(5_000) ?? true,
+            ];
+            return Task.CompletedTask;
+        }
 
         public Task StopAsync(CancellationToken cancellationToken)
         {
-            services.GetService<MeterProvider>()?.ForceFlush(5_000);
-            services.GetService<TracerProvider>()?.ForceFlush(5_000);
-            services.GetService<LoggerProvider>()?.ForceFlush(5_000);
+            foreach (var flush in _flushes)
+            {
+                try
+                {
+                    flush();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Already shut down by the other stop: it flushed on disposal.
+                }
+            }
+
             return Task.CompletedTask;
         }
     }
