@@ -37,7 +37,13 @@ public sealed class SchedulerTests(string engine)
     [TearDown]
     public async Task Stop()
     {
+        if (_bot is null)
+        {
+            return; // set-up was ignored (no Cosmos server)
+        }
+
         await _bot.DisposeAsync();
+        _bot = null!;
         if (_cosmosDatabases.Count > 0)
         {
             var target = Storage.CosmosTestTarget.FindOrIgnore();
