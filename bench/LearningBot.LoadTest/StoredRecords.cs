@@ -65,25 +65,34 @@ public sealed class CosmosStoredRecords(CosmosClient client, string database) : 
     {
         var counts = new Dictionary<long, int>();
         var container = client.GetContainer(database, "teams");
-        // Cross-partition on purpose: both the Slack workspace and the Teams tenant partitions, whatever their keys.
-        var query = new QueryDefinition("SELECT c.text, c.reason FROM c WHERE c.type = 'learning' OR c.type = 'kudos'");
-        try
+        // One query per partition and document type: the local server rejects OR across types ("missing partition keys").
+        foreach (var teamId in new[] { CommandMix.SlackTeam, "msteams:" + CommandMix.TeamsTenant })
         {
-            using var iterator = container.GetItemQueryIterator<StoredText>(query);
-            while (iterator.HasMoreResults)
+            foreach (var (type, field) in new[] { ("learning", "text"), ("kudos", "reason") })
             {
-                foreach (var item in await iterator.ReadNextAsync(cancellationToken))
+                var query = new QueryDefinition($"SELECT VALUE c.{field} FROM c WHERE c.teamId = @teamId AND c.type = @type")
+                    .WithParameter("@teamId", teamId)
+                    .WithParameter("@type", type);
+                try
                 {
-                    if (CommandMix.SeqOf(item.Text ?? item.Reason ?? string.Empty) is { } seq)
+                    using var iterator = container.GetItemQueryIterator<string>(query,
+                        requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(teamId) });
+                    while (iterator.HasMoreResults)
                     {
-                        counts[seq] = counts.GetValueOrDefault(seq) + 1;
+                        foreach (var text in await iterator.ReadNextAsync(cancellationToken))
+                        {
+                            if (CommandMix.SeqOf(text) is { } seq)
+                            {
+                                counts[seq] = counts.GetValueOrDefault(seq) + 1;
+                            }
+                        }
                     }
                 }
+                catch (CosmosException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    // Nothing created yet.
+                }
             }
-        }
-        catch (CosmosException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            // Nothing created yet.
         }
 
         return counts;
@@ -91,6 +100,4 @@ public sealed class CosmosStoredRecords(CosmosClient client, string database) : 
 
     public Task DeleteDatabaseAsync(CancellationToken cancellationToken) =>
         client.GetDatabase(database).DeleteAsync(cancellationToken: cancellationToken);
-
-    private sealed record StoredText(string? Text, string? Reason);
 }
