@@ -16,8 +16,17 @@ public sealed record MemoryReading(double RssMb, double PeakRssMb);
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    private static readonly List<Process> Running = [];
+
     private readonly Process _process;
     private readonly StreamWriter _log;
+
+    static HostProcess()
+    {
+        // A crash of the load tool must not leave a server running (and holding its port and memory).
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => KillRunning();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
+    }
 
     private HostProcess(Process process, StreamWriter log, string baseUrl)
     {
@@ -55,6 +64,11 @@ public sealed class HostProcess : IAsyncDisposable
 
         var log = new StreamWriter(logFile) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        lock (Running)
+        {
+            Running.Add(process);
+        }
+
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
@@ -159,8 +173,24 @@ public sealed class HostProcess : IAsyncDisposable
             }
         }
 
+        lock (Running)
+        {
+            Running.Remove(_process);
+        }
+
         _process.Dispose();
         await _log.DisposeAsync();
+    }
+
+    private static void KillRunning()
+    {
+        lock (Running)
+        {
+            foreach (var process in Running.Where(p => !p.HasExited))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     private static void Write(StreamWriter log, string? line)

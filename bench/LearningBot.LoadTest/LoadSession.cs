@@ -12,6 +12,7 @@ namespace LearningBot.LoadTest;
 public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWriter progress)
 {
     private const string SigningSecret = "load-test-signing-secret-0123456789";
+    private const int MaxConnections = 2000;
 
     public async Task<IReadOnlyList<StepResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -49,8 +50,10 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         {
             UseProxy = false,
             AllowAutoRedirect = false,
-            // Open loop: as many connections as there are requests in flight, like many Slack / Teams senders.
-            MaxConnectionsPerServer = int.MaxValue,
+            // Open loop: a connection per request in flight, like many Slack / Teams senders, up to a cap that keeps
+            // both processes under the open-files limit when the host falls far behind (requests beyond it wait in the
+            // client, and that wait still counts: latency runs from the scheduled time).
+            MaxConnectionsPerServer = MaxConnections,
         })
         {
             BaseAddress = new Uri(host.BaseUrl),

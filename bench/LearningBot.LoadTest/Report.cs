@@ -5,7 +5,7 @@ namespace LearningBot.LoadTest;
 
 /// <summary>Did every acknowledged command end up stored exactly once (and answered once)?</summary>
 public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing, int Duplicated, int StoredWithoutAck,
-    int RepliesExpected, int RepliesDelivered, int RepliesDuplicated, TimeSpan Drain)
+    int RepliesExpected, int RepliesDelivered, int RepliesDuplicated, string DuplicatedReplyKinds, TimeSpan Drain)
 {
     public bool ExactlyOnce => Missing == 0 && Duplicated == 0 && StoredOnce == Acknowledged;
 
@@ -26,6 +26,7 @@ public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing,
             RepliesExpected: acked.Count,
             RepliesDelivered: acked.Count(o => Replies(o) >= 1),
             RepliesDuplicated: acked.Count(o => Replies(o) > 1),
+            DuplicatedReplyKinds: string.Join(", ", acked.Where(o => Replies(o) > 1).GroupBy(o => o.Kind).Select(g => $"{g.Count()}× {g.Key}")),
             Drain: drain);
     }
 }
@@ -87,7 +88,7 @@ public static class Report
             }
         }
 
-        var notes = results.Where(r => r.ErrorSummary.Length > 0 || r.MaxSendLagMs > 50).ToList();
+        var notes = results.Where(r => r.ErrorSummary.Length > 0 || r.MaxSendLagMs > 50 || r.Audit?.RepliesDuplicated > 0).ToList();
         if (notes.Count > 0)
         {
             text.AppendLine();
@@ -95,6 +96,7 @@ public static class Report
             {
                 text.AppendLine(Invariant($"- {r.Target.ToString().ToLowerInvariant()} @ {r.Rate}: ")
                                 + (r.ErrorSummary.Length > 0 ? "errors " + r.ErrorSummary + ". " : string.Empty)
+                                + (r.Audit?.RepliesDuplicated > 0 ? "duplicate replies: " + r.Audit.DuplicatedReplyKinds + ". " : string.Empty)
                                 + Invariant($"generator send lag max {r.MaxSendLagMs:F0} ms."));
             }
         }
