@@ -8,7 +8,7 @@ public enum Target { Bare, Sqlite, Cosmos }
 /// <summary>
 /// Command line of <c>run</c>:
 /// <c>--targets bare,sqlite,cosmos --rates 50,200,1000 --duration 15 --warmup 3 [--cosmos-endpoint URL]
-/// [--host-dll PATH] [--markdown FILE] [--work-dir DIR]</c>.
+/// [--host-dll PATH] [--markdown FILE] [--work-dir DIR] [--host-env KEY=VALUE ...]</c>.
 /// </summary>
 public sealed record LoadOptions
 {
@@ -34,6 +34,9 @@ public sealed record LoadOptions
 
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "learningbot-load");
 
+    /// <summary>Extra settings for the real host (<c>--host-env Logging__LogLevel__Default=Warning</c>), for what-if runs.</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
+
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadOptions();
@@ -52,6 +55,7 @@ public sealed record LoadOptions
                 "--host-dll" => options with { HostDll = Path.GetFullPath(Value()) },
                 "--markdown" => options with { MarkdownFile = Path.GetFullPath(Value()) },
                 "--work-dir" => options with { WorkDirectory = Path.GetFullPath(Value()) },
+                "--host-env" => options with { HostEnvironment = WithSetting(options.HostEnvironment, Value()) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -82,6 +86,17 @@ public sealed record LoadOptions
         }
 
         throw new FileNotFoundException("LearningBot.Web.dll (Release) not found: run `dotnet build LearningBot.sln -c Release` or pass --host-dll.");
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string keyValue)
+    {
+        var at = keyValue.IndexOf('=', StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            throw new ArgumentException($"--host-env '{keyValue}' is not KEY=VALUE.");
+        }
+
+        return new Dictionary<string, string>(settings) { [keyValue[..at]] = keyValue[(at + 1)..] };
     }
 
     private static Target ParseTarget(string value) =>

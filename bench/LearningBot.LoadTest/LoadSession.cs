@@ -164,6 +164,11 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             records = new CosmosStoredRecords(cosmos!, database);
         }
 
+        foreach (var (key, value) in options.HostEnvironment)
+        {
+            environment[key] = value;
+        }
+
         return (options.ResolveHostDll(), [], environment, records);
     }
 }
