@@ -20,6 +20,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private bool _disposed;
 
     static HostProcess()
     {
@@ -157,6 +158,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             // SIGTERM first: the host stops like it would in a container; killed if it takes too long.

@@ -47,7 +47,7 @@ internal static class Program
         var failed = results.Where(r => r.Audit is { ExactlyOnce: false }).ToList();
         foreach (var r in failed)
         {
-            Console.Error.WriteLine($"NOT EXACTLY ONCE: {r.Target} @ {r.Rate}/s: {r.Audit}");
+            Console.Error.WriteLine((r.Audit!.Drained ? "NOT EXACTLY ONCE" : "NOT DRAINED (stored counts incomplete)") + $": {r.Target} @ {r.Rate}/s: {r.Audit}");
         }
 
         return failed.Count == 0 ? 0 : 1;

@@ -5,13 +5,13 @@ namespace LearningBot.LoadTest;
 
 /// <summary>Did every acknowledged command end up stored exactly once (and answered once)?</summary>
 public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing, int Duplicated, int StoredWithoutAck,
-    int RepliesExpected, int RepliesDelivered, int RepliesDuplicated, string DuplicatedReplyKinds, TimeSpan Drain)
+    int RepliesExpected, int RepliesDelivered, int RepliesDuplicated, string DuplicatedReplyKinds, TimeSpan Drain, bool Drained)
 {
-    public bool ExactlyOnce => Missing == 0 && Duplicated == 0 && StoredOnce == Acknowledged;
+    public bool ExactlyOnce => Drained && Missing == 0 && Duplicated == 0 && StoredOnce == Acknowledged;
 
     /// <summary>Counts every command of the step (warm-up included): the host stored those too.</summary>
     public static StorageAudit From(IReadOnlyList<Outcome> outcomes, IReadOnlyDictionary<long, int> stored,
-        IReadOnlyDictionary<long, int> slackResponses, IReadOnlyDictionary<long, int> teamsReplies, TimeSpan drain)
+        IReadOnlyDictionary<long, int> slackResponses, IReadOnlyDictionary<long, int> teamsReplies, TimeSpan drain, bool drained)
     {
         var acked = outcomes.Where(o => o.Acknowledged).ToList();
         int Stored(long seq) => stored.GetValueOrDefault(seq);
@@ -27,7 +27,8 @@ public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing,
             RepliesDelivered: acked.Count(o => Replies(o) >= 1),
             RepliesDuplicated: acked.Count(o => Replies(o) > 1),
             DuplicatedReplyKinds: string.Join(", ", acked.Where(o => Replies(o) > 1).GroupBy(o => o.Kind).Select(g => $"{g.Count()}× {g.Key}")),
-            Drain: drain);
+            Drain: drain,
+            Drained: drained);
     }
 }
 
@@ -79,12 +80,12 @@ public static class Report
         if (audited.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("| target | rate (req/s) | acknowledged (warm-up incl.) | stored exactly once | missing | duplicated | stored without ack | replies delivered | duplicate replies | drain (s) |");
+            text.AppendLine("| target | rate (req/s) | acknowledged (warm-up incl.) | stored exactly once | missing | duplicated | stored without ack | replies delivered | duplicate replies | drained (s) |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in audited)
             {
                 var a = r.Audit!;
-                text.AppendLine(Invariant($"| {r.Target.ToString().ToLowerInvariant()} | {r.Rate} | {a.Acknowledged} | {a.StoredOnce} | {a.Missing} | {a.Duplicated} | {a.StoredWithoutAck} | {a.RepliesDelivered} / {a.RepliesExpected} | {a.RepliesDuplicated} | {a.Drain.TotalSeconds:F1} |"));
+                text.AppendLine(Invariant($"| {r.Target.ToString().ToLowerInvariant()} | {r.Rate} | {a.Acknowledged} | {a.StoredOnce} | {a.Missing} | {a.Duplicated} | {a.StoredWithoutAck} | {a.RepliesDelivered} / {a.RepliesExpected} | {a.RepliesDuplicated} | {(a.Drained ? "yes" : "NO")} ({a.Drain.TotalSeconds:F1}) |"));
             }
         }
 
