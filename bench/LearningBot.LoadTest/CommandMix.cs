@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace LearningBot.LoadTest;
+
+public enum CommandKind { SlackLearned, SlackKudos, TeamsLearned }
+
+/// <summary>
+/// The traffic: half Teams message activities ("learned …" in a 1:1 chat), half Slack slash commands
+/// (four in five <c>/learned</c>, one in five <c>/kudos</c>), each signed or shaped as the platform sends it.
+/// Every command carries its sequence number in the text ("load item N"), so what the host stored can be
+/// matched back to the request, and a unique trigger_id / activity id, so each is one stored record.
+/// </summary>
+public sealed partial class CommandMix(string signingSecret, string fakePlatformsUrl, string runId)
+{
+    public const string SlackTeam = "TLOAD0001";
+    public const string TeamsTenant = "0b0c0a0d-1111-4222-8333-000000000001";
+
+    /// <summary>People per platform: enough that no one person's history (streaks, weekly list) dominates.</summary>
+    private const int People = 200;
+
+    public static CommandKind KindOf(long seq) =>
+        seq % 2 == 1 ? CommandKind.TeamsLearned : seq % 10 == 0 ? CommandKind.SlackKudos : CommandKind.SlackLearned;
+
+    /// <summary>The sequence number a stored learning text or kudos reason carries; null for anything else.</summary>
+    public static long? SeqOf(string storedText) =>
+        SeqRegex().Match(storedText) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    public HttpRequestMessage Build(long seq) => KindOf(seq) switch
+    {
+        CommandKind.TeamsLearned => TeamsMessage(seq),
+        CommandKind.SlackKudos => SlashCommand(seq, "/kudos", $"<@UR{seq % 50:D2}|r{seq % 50}> for load item {seq} and a calm review #teamwork",
+            // Each kudos from a different giver: the weekly budget (5) must not be what refuses them.
+            user: $"UK{seq}"),
+        _ => SlashCommand(seq, "/learned", $"how load item {seq} moves through the retry queue #load", user: $"UL{seq % People:D3}"),
+    };
+
+    private HttpRequestMessage SlashCommand(long seq, string command, string text, string user)
+    {
+        var body = string.Join('&', new (string Name, string Value)[]
+        {
+            ("token", "legacy-verification-token"), ("team_id", SlackTeam), ("team_domain", "loadtest"), ("channel_id", "CLOAD0001"),
+            ("channel_name", "general"), ("user_id", user), ("user_name", user.ToLowerInvariant()), ("command", command), ("text", text),
+            ("api_app_id", "ALOAD0001"), ("is_enterprise_install", "false"),
+            ("response_url", $"{fakePlatformsUrl}/slack/response/{seq}"), ("trigger_id", $"{runId}.{seq}"),
+        }.Select(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value)));
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", Sign(timestamp, body));
+        return request;
+    }
+
+    /// <summary>Slack's v0 signature, written from Slack's documentation rather than borrowed from the product.</summary>
+    private string Sign(string timestamp, string body)
+    {
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}"));
+        return "v0=" + Convert.ToHexStringLower(hash);
+    }
+
+    private HttpRequestMessage TeamsMessage(long seq)
+    {
+        var person = seq / 2 % People;
+        var userId = $"29:1load-user-{person:D3}";
+        var conversation = $"a:1load-personal-{person:D3}";
+        var activity = new JsonObject
+        {
+            ["type"] = "message",
+            ["id"] = $"{runId}-{seq}",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["serviceUrl"] = fakePlatformsUrl + "/teams/",
+            ["channelId"] = "msteams",
+            ["from"] = new JsonObject { ["id"] = userId, ["name"] = $"Load User {person}", ["aadObjectId"] = $"00000000-0000-4000-8000-{person:D12}" },
+            ["conversation"] = new JsonObject { ["conversationType"] = "personal", ["tenantId"] = TeamsTenant, ["id"] = conversation },
+            ["recipient"] = new JsonObject { ["id"] = "28:00000000-0000-0000-0000-00000000load", ["name"] = "LearningBot" },
+            ["textFormat"] = "plain",
+            ["text"] = $"learned how load item {seq} moves through the retry queue #load",
+            ["locale"] = "en-US",
+            ["entities"] = new JsonArray { new JsonObject { ["type"] = "clientInfo", ["locale"] = "en-US" } },
+            ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TeamsTenant } },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return request;
+    }
+
+    [GeneratedRegex(@"load item (\d+)\b")]
+    private static partial Regex SeqRegex();
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LearningBot.LoadTest;
+
+/// <summary>
+/// Where the host's replies go, on loopback: a minimal Slack Web API (<c>/slack/api/{method}</c>) and
+/// response_url (<c>/slack/response/{seq}</c>), and a minimal Bot Connector (<c>/teams/v3/conversations/…/activities/…</c>).
+/// Answers like the real services do for the calls the load makes, and counts replies per command.
+/// </summary>
+public sealed class FakePlatforms : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private ConcurrentDictionary<long, int> _slackResponses = new();
+    private ConcurrentDictionary<long, int> _teamsReplies = new();
+    private readonly ConcurrentDictionary<string, int> _slackApiCalls = new();
+    private int _unexpected;
+
+    private FakePlatforms(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>response_url posts per command: a slash command's one reply.</summary>
+    public IReadOnlyDictionary<long, int> SlackResponses => _slackResponses;
+
+    /// <summary>Activities posted in reply to a Teams message, per command.</summary>
+    public IReadOnlyDictionary<long, int> TeamsReplies => _teamsReplies;
+
+    public IReadOnlyDictionary<string, int> SlackApiCalls => _slackApiCalls;
+
+    /// <summary>Requests to paths nothing here serves: a sign the host calls something the load did not expect.</summary>
+    public int Unexpected => Volatile.Read(ref _unexpected);
+
+    public static async Task<FakePlatforms> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakePlatforms(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        return fake;
+    }
+
+    /// <summary>Forgets the counts of the previous step (each step starts a fresh host and numbers from 0).</summary>
+    public void Reset()
+    {
+        _slackResponses = new ConcurrentDictionary<long, int>();
+        _teamsReplies = new ConcurrentDictionary<long, int>();
+        _slackApiCalls.Clear();
+        Interlocked.Exchange(ref _unexpected, 0);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+
+        if (path.StartsWith("/slack/response/", StringComparison.Ordinal)
+            && long.TryParse(path["/slack/response/".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var responseSeq))
+        {
+            _slackResponses.AddOrUpdate(responseSeq, 1, (_, n) => n + 1);
+            await context.Response.WriteAsync("ok");
+            return;
+        }
+
+        if (path.StartsWith("/slack/api/", StringComparison.Ordinal))
+        {
+            var method = path["/slack/api/".Length..];
+            _slackApiCalls.AddOrUpdate(method, 1, (_, n) => n + 1);
+            await context.Response.WriteAsJsonAsync(SlackAnswer(method, context.Request.ContentType, body));
+            return;
+        }
+
+        // Replies: POST {serviceUrl}v3/conversations/{id}/activities/{replyToId}, the reply-to id being "{run}-{seq}".
+        if (path.StartsWith("/teams/v3/conversations/", StringComparison.Ordinal) && context.Request.Method == "POST"
+            && path.Contains("/activities", StringComparison.Ordinal))
+        {
+            var last = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
+            if (long.TryParse(last[(last.LastIndexOf('-') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var replySeq))
+            {
+                _teamsReplies.AddOrUpdate(replySeq, 1, (_, n) => n + 1);
+            }
+
+            await context.Response.WriteAsJsonAsync(new { id = "reply-" + Guid.NewGuid().ToString("N")[..12] });
+            return;
+        }
+
+        Interlocked.Increment(ref _unexpected);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+    }
+
+    private static JsonObject SlackAnswer(string method, string? contentType, string body)
+    {
+        switch (method)
+        {
+            case "users.info":
+                var user = Argument(contentType, body, "user") ?? "UNKNOWN";
+                return new JsonObject
+                {
+                    ["ok"] = true,
+                    ["user"] = new JsonObject
+                    {
+                        ["id"] = user, ["name"] = user.ToLowerInvariant(), ["real_name"] = "Load " + user, ["is_admin"] = false,
+                        ["profile"] = new JsonObject { ["display_name"] = "Load " + user, ["real_name"] = "Load " + user },
+                    },
+                };
+            case "conversations.open":
+                var users = Argument(contentType, body, "users") ?? "UNKNOWN";
+                return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + users } };
+            default:
+                return new JsonObject { ["ok"] = true, ["ts"] = "1700000000.000100", ["channel"] = "CLOAD0001" };
+        }
+    }
+
+    /// <summary>Web API arguments come as JSON or as a form, depending on the method.</summary>
+    private static string? Argument(string? contentType, string body, string name) =>
+        contentType?.StartsWith("application/json", StringComparison.Ordinal) == true
+            ? JsonNode.Parse(body)?[name]?.GetValue<string>()
+            : QueryHelpers.ParseQuery(body).TryGetValue(name, out var value) ? value.ToString() : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+
+namespace LearningBot.LoadTest;
+
+/// <summary>Did every acknowledged command end up stored exactly once (and answered once)?</summary>
+public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing, int Duplicated, int StoredWithoutAck,
+    int RepliesExpected, int RepliesDelivered, int RepliesDuplicated, string DuplicatedReplyKinds, TimeSpan Drain, bool Drained)
+{
+    public bool ExactlyOnce => Drained && Missing == 0 && Duplicated == 0 && StoredOnce == Acknowledged;
+
+    /// <summary>Counts every command of the step (warm-up included): the host stored those too.</summary>
+    public static StorageAudit From(IReadOnlyList<Outcome> outcomes, IReadOnlyDictionary<long, int> stored,
+        IReadOnlyDictionary<long, int> slackResponses, IReadOnlyDictionary<long, int> teamsReplies, TimeSpan drain, bool drained)
+    {
+        var acked = outcomes.Where(o => o.Acknowledged).ToList();
+        int Stored(long seq) => stored.GetValueOrDefault(seq);
+        int Replies(Outcome o) => o.Kind == CommandKind.TeamsLearned ? teamsReplies.GetValueOrDefault(o.Seq) : slackResponses.GetValueOrDefault(o.Seq);
+        return new StorageAudit(
+            Acknowledged: acked.Count,
+            StoredOnce: acked.Count(o => Stored(o.Seq) == 1),
+            Missing: acked.Count(o => Stored(o.Seq) == 0),
+            // A duplicate is a failure whether or not the command was acknowledged.
+            Duplicated: stored.Count(s => s.Value > 1),
+            StoredWithoutAck: outcomes.Count(o => !o.Acknowledged && Stored(o.Seq) > 0),
+            RepliesExpected: acked.Count,
+            RepliesDelivered: acked.Count(o => Replies(o) >= 1),
+            RepliesDuplicated: acked.Count(o => Replies(o) > 1),
+            DuplicatedReplyKinds: string.Join(", ", acked.Where(o => Replies(o) > 1).GroupBy(o => o.Kind).Select(g => $"{g.Count()}× {g.Key}")),
+            Drain: drain,
+            Drained: drained);
+    }
+}
+
+/// <summary>One rate step against one target: the numbers that go into docs/performance.md.</summary>
+public sealed record StepResult(Target Target, int Rate, int Sent, int Acknowledged, double Throughput, double P50, double P95, double P99,
+    double Max, double P99Slack, double P99Teams, int Errors, int Late, string ErrorSummary, MemoryReading Memory, double HostCpuCores, double MaxSendLagMs, StorageAudit? Audit)
+{
+    /// <summary>Slack shows the user an error when the acknowledgement takes longer than this.</summary>
+    public const double SlackAckLimitMs = 3000;
+
+    public static StepResult From(Target target, StepRun run, MemoryReading memory, double hostCpuCores, StorageAudit? audit)
+    {
+        var measured = run.Outcomes.Where(o => o.Measured).ToList();
+        // Percentiles over every measured request, failures included (with the time they took to fail).
+        var latencies = measured.Select(o => o.LatencyMs).Order().ToArray();
+        // Slack is acknowledged before the work runs, Teams only after the whole turn: their tails differ.
+        var slack = measured.Where(o => o.Kind != CommandKind.TeamsLearned).Select(o => o.LatencyMs).Order().ToArray();
+        var teams = measured.Where(o => o.Kind == CommandKind.TeamsLearned).Select(o => o.LatencyMs).Order().ToArray();
+        var acked = measured.Count(o => o.Acknowledged);
+        var errors = run.Outcomes.Where(o => !o.Acknowledged)
+            .GroupBy(o => o.Error ?? "HTTP " + o.Status.ToString(CultureInfo.InvariantCulture))
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()}× {g.Key}");
+        return new StepResult(target, run.Rate, measured.Count, acked, acked / run.MeasuredWindow.TotalSeconds,
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies.LastOrDefault(),
+            Percentile(slack, 0.99), Percentile(teams, 0.99),
+            measured.Count - acked, measured.Count(o => o.LatencyMs > SlackAckLimitMs), string.Join("; ", errors.Take(3)),
+            memory, hostCpuCores, run.MaxSendLagMs, audit);
+    }
+
+    /// <summary>Nearest rank: the smallest latency at or above which the given share of requests lies.</summary>
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+public static class Report
+{
+    public static string Markdown(IReadOnlyList<StepResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| target | rate (req/s) | sent | throughput (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | p99 Slack / Teams (ms) | errors | > 3 s | RSS peak / end (MB) | host CPU (cores) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            text.AppendLine(Invariant($"| {r.Target.ToString().ToLowerInvariant()} | {r.Rate} | {r.Sent} | {r.Throughput:F0} | {r.P50:F1} | {r.P95:F1} | {r.P99:F1} | {r.Max:F0} | {r.P99Slack:F1} / {r.P99Teams:F1} | {r.Errors} | {r.Late} | {r.Memory.PeakRssMb:F0} / {r.Memory.RssMb:F0} | {r.HostCpuCores:F2} |"));
+        }
+
+        var audited = results.Where(r => r.Audit is not null).ToList();
+        if (audited.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| target | rate (req/s) | acknowledged (warm-up incl.) | stored exactly once | missing | duplicated | stored without ack | replies delivered | duplicate replies | drained (s) |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in audited)
+            {
+                var a = r.Audit!;
+                text.AppendLine(Invariant($"| {r.Target.ToString().ToLowerInvariant()} | {r.Rate} | {a.Acknowledged} | {a.StoredOnce} | {a.Missing} | {a.Duplicated} | {a.StoredWithoutAck} | {a.RepliesDelivered} / {a.RepliesExpected} | {a.RepliesDuplicated} | {(a.Drained ? "yes" : "NO")} ({a.Drain.TotalSeconds:F1}) |"));
+            }
+        }
+
+        var notes = results.Where(r => r.ErrorSummary.Length > 0 || r.MaxSendLagMs > 50 || r.Audit?.RepliesDuplicated > 0).ToList();
+        if (notes.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var r in notes)
+            {
+                text.AppendLine(Invariant($"- {r.Target.ToString().ToLowerInvariant()} @ {r.Rate}: ")
+                                + (r.ErrorSummary.Length > 0 ? "errors " + r.ErrorSummary + ". " : string.Empty)
+                                + (r.Audit?.RepliesDuplicated > 0 ? "duplicate replies: " + r.Audit.DuplicatedReplyKinds + ". " : string.Empty)
+                                + Invariant($"generator send lag max {r.MaxSendLagMs:F0} ms."));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using LearningBot.LoadTest;
+
+namespace LearningBot.Tests.Load;
+
+/// <summary>
+/// The load tool itself, run briefly: the real host in its own process on a real SQLite file, signed Slack commands
+/// and Teams activities on loopback, the fake Slack and Bot Connector answering. Checks the tool's bookkeeping and
+/// the exactly-once guarantee, never speed (that is measured by scripts/load-test.sh, see docs/performance.md).
+/// </summary>
+public sealed class LoadSmokeTests
+{
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_short_load_stores_every_acknowledged_command_exactly_once_and_answers_it(CancellationToken cancellationToken)
+    {
+        using var work = new TempDirectory();
+        await using var fakes = await FakePlatforms.StartAsync();
+        var options = new LoadOptions
+        {
+            Targets = [Target.Sqlite],
+            Rates = [20],
+            Duration = TimeSpan.FromSeconds(2),
+            Warmup = TimeSpan.Zero,
+            DrainTimeout = TimeSpan.FromSeconds(20),
+            // The host as this test run built it (LearningBot.Web is referenced, so its dll and runtimeconfig sit next to ours).
+            HostDll = typeof(LearningBot.Web.Hosting.StorageOptions).Assembly.Location,
+            WorkDirectory = work.Path,
+        };
+
+        var result = (await new LoadSession(options, fakes, TestContext.Out).RunAsync(cancellationToken)).Single();
+
+        Assert.That(result.Sent, Is.EqualTo(40));
+        Assert.That(result.Errors, Is.Zero, result.ErrorSummary);
+        var audit = result.Audit!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(audit.Acknowledged, Is.EqualTo(40));
+            Assert.That(audit.StoredOnce, Is.EqualTo(40), "every acknowledged command stored once");
+            Assert.That(audit.Duplicated, Is.Zero);
+            Assert.That(audit.RepliesDelivered, Is.EqualTo(40), "every command answered (response_url / Bot Connector)");
+            Assert.That(audit.RepliesDuplicated, Is.Zero);
+            Assert.That(audit.ExactlyOnce, Is.True);
+            Assert.That(fakes.Unexpected, Is.Zero, "the host called nothing the fakes do not serve");
+        });
+        Assert.That(result.Memory.PeakRssMb, Is.GreaterThan(0), "memory was read from /proc");
+    }
+}
