@@ -14,8 +14,15 @@ namespace LearningBot.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
 {
+    // SQLite has one writer at a time. Writers of this process queue here, asynchronously, instead of each taking a
+    // thread into SQLite's busy wait (a blocking sleep): under load that starved the thread pool and even requests
+    // that write nothing waited seconds. One gate per file, so every SqliteDatabase on it in this process shares it;
+    // other processes on the same file still meet the busy policy. Writes never nest, so the gate cannot deadlock.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
     private readonly ResiliencePipeline _busyRetry;
+    private readonly SemaphoreSlim _writeGate;
 
     /// <param name="busyPolicy">Default: <see cref="SqliteBusyPolicy.Default"/>.</param>
     /// <param name="logger">Null (hand-built in tests): retries are not logged.</param>
@@ -24,6 +31,7 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         BusyPolicy = busyPolicy ?? SqliteBusyPolicy.Default;
         _busyRetry = BusyPolicy.Build(logger);
         Path = System.IO.Path.GetFullPath(path);
+        _writeGate = WriteGates.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -73,11 +81,19 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         {
             var result = await _busyRetry.ExecuteAsync(async ct =>
             {
-                await using var connection = await OpenAsync(ct);
-                await using var transaction = connection.BeginTransaction(deferred: false);
-                var result = await work(connection, transaction);
-                await transaction.CommitAsync(ct);
-                return result;
+                await _writeGate.WaitAsync(ct);
+                try
+                {
+                    await using var connection = await OpenAsync(ct);
+                    await using var transaction = connection.BeginTransaction(deferred: false);
+                    var result = await work(connection, transaction);
+                    await transaction.CommitAsync(ct);
+                    return result;
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
             }, cancellationToken);
             outcome = "ok";
             return result;
@@ -101,8 +117,16 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     public Task<T> RunWriteAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
         _busyRetry.ExecuteAsync(async ct =>
         {
-            await using var connection = await OpenAsync(ct);
-            return await work(connection);
+            await _writeGate.WaitAsync(ct);
+            try
+            {
+                await using var connection = await OpenAsync(ct);
+                return await work(connection);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }, cancellationToken).AsTask();
 
     public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);

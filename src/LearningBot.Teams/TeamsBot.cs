@@ -1,3 +1,4 @@
+using Microsoft.Bot.Connector;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Prompts;
@@ -41,6 +42,7 @@ public sealed partial class TeamsBot(
     /// </summary>
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
+        Hosting.SharedJsonContracts.Apply(turnContext.TurnState.Get<IConnectorClient>());
         var activity = turnContext.Activity;
         if (!UsableId(activity.Conversation?.Id) || !UsableId(activity.From?.Id) || (activity.ReplyToId is { } replyTo && !UsableId(replyTo)))
         {

@@ -29,22 +29,21 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
             return new WriteResult<AskedQuestion>(existing.Single(), Created: false);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QueryAsync(
-            $"SELECT {Columns} FROM questions WHERE team_id = $teamId AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
-            null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
-    }
+    public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken) =>
+        ListAsync(teamId, since, limit, string.Empty, cancellationToken);
 
-    public async Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
+    // The partial index ix_questions_unanswered (schema v7) serves this one, so answered questions are never read.
+    public Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken) =>
+        ListAsync(teamId, since, limit, "AND answered = 0", cancellationToken);
+
+    private async Task<IReadOnlyList<AskedQuestion>> ListAsync(string teamId, DateTimeOffset since, int limit, string filter,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        // Uses the partial index ix_questions_unanswered (schema v7), so answered questions are never read.
         return await connection.QueryAsync(
-            $"SELECT {Columns} FROM questions WHERE team_id = $teamId AND answered = 0 AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
+            $"SELECT {Columns} FROM questions WHERE team_id = $teamId {filter} AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
             null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
     }
 

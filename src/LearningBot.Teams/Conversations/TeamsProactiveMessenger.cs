@@ -53,6 +53,7 @@ public sealed partial class TeamsProactiveMessenger(
                     // Without a thread: a new message (a new thread in a channel). With one: a reply to that post,
                     // e.g. a prompt's digest under the prompt.
                     var connector = turnContext.TurnState.Get<IConnectorClient>();
+                    Hosting.SharedJsonContracts.Apply(connector);
                     var activity = TeamsBot.ToActivity(reply);
                     activity.Conversation = reference.Conversation;
                     activity.From = reference.Bot;
