@@ -76,6 +76,8 @@ public sealed class RequestLimitTests
 
         var error = Assert.Catch(() => _ = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:SlackBytes"] = "0" }));
         Assert.That(error!.ToString(), Does.Contain("RequestLimits"));
+        var noSlots = Assert.Catch(() => _ = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:MaxConcurrentChatRequests"] = "0" }));
+        Assert.That(noSlots!.ToString(), Does.Contain("MaxConcurrentChatRequests must be at least 1"));
     }
 
     private async Task<HttpResponseMessage> SendAsync(string path, byte[] body, bool chunked)

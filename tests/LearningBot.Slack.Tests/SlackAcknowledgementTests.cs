@@ -39,6 +39,31 @@ public sealed class SlackAcknowledgementTests
     }
 
     [Test]
+    public async Task Past_the_concurrency_limit_and_its_queue_a_request_gets_503_with_retry_after_and_stores_nothing()
+    {
+        await using var host = new SlackHost(new Dictionary<string, string?>
+        {
+            ["RequestLimits:MaxConcurrentChatRequests"] = "1",
+            ["RequestLimits:MaxQueuedChatRequests"] = "0",
+        });
+        host.Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(1.5)).WithStatusCode(200)
+                .WithBody("""{"ok":true,"user":{"id":"UANN","name":"ann","profile":{"display_name":"Ann"}}}"""));
+
+        var first = host.CommandAsync("/learned", "the first one is in flight", host.ResponseUrl("first"), team: "TBUSY");
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // the first is waiting for users.info, holding the only slot
+        using var refused = await host.CommandAsync("/learned", "the second one is refused", host.ResponseUrl("second"), team: "TBUSY");
+        using var accepted = await first;
+        using var later = await host.CommandAsync("/learned", "a later one has room again", host.ResponseUrl("later"), team: "TBUSY");
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(refused.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That((accepted.StatusCode, later.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That((await LearningsAsync(host, "TBUSY")).Select(l => l.Text),
+            Is.EquivalentTo(new[] { "the first one is in flight", "a later one has room again" }));
+    }
+
+    [Test]
     public async Task A_write_slower_than_the_ack_wait_is_acknowledged_in_time_and_finishes_in_the_background()
     {
         await using var host = new SlackHost(new Dictionary<string, string?> { ["Slack:AckWait"] = "00:00:00.500" });

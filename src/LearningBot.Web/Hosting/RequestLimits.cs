@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,17 @@ public sealed class RequestLimitsOptions
     /// <summary>Every other endpoint (all of them are GETs or small forms).</summary>
     public long DefaultBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Slack and Teams requests handled at once. Each runs a command (a store write) before it answers, so past what
+    /// the machine can do more parallelism only adds memory and latency; the rest wait in the queue.
+    /// </summary>
+    public int MaxConcurrentChatRequests { get; set; } = 64;
+
+    /// <summary>Chat requests waiting for a slot; beyond this the host answers 503 with Retry-After (Slack and Teams retry).</summary>
+    public int MaxQueuedChatRequests { get; set; } = 2_000;
+
+    public static bool IsChat(PathString path) => path.StartsWithSegments("/slack") || path.StartsWithSegments("/api/messages");
+
     public long For(PathString path) =>
         path.StartsWithSegments("/slack") ? SlackBytes
         : path.StartsWithSegments("/api/messages") ? TeamsBytes
@@ -35,7 +47,9 @@ public sealed class RequestLimitsOptionsValidator : IValidateOptions<RequestLimi
 {
     public ValidateOptionsResult Validate(string? name, RequestLimitsOptions options) =>
         options is { SlackBytes: > 0, TeamsBytes: > 0, PlaygroundBytes: > 0, DefaultBytes: > 0 }
-            ? ValidateOptionsResult.Success
+            ? options is { MaxConcurrentChatRequests: > 0, MaxQueuedChatRequests: >= 0 }
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail("RequestLimits: MaxConcurrentChatRequests must be at least 1 and MaxQueuedChatRequests not negative.")
             : ValidateOptionsResult.Fail("RequestLimits: SlackBytes, TeamsBytes, PlaygroundBytes and DefaultBytes must be positive byte counts.");
 }
 
@@ -45,6 +59,30 @@ public static class RequestLimits
     {
         builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.GetSection(RequestLimitsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RequestLimitsOptions>, RequestLimitsOptionsValidator>();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (!RequestLimitsOptions.IsChat(context.Request.Path))
+                {
+                    return RateLimitPartition.GetNoLimiter("other");
+                }
+
+                var limits = context.RequestServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value;
+                return RateLimitPartition.GetConcurrencyLimiter("chat", _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = limits.MaxConcurrentChatRequests,
+                    QueueLimit = limits.MaxQueuedChatRequests,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                });
+            });
+            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            options.OnRejected = (rejected, _) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "1";
+                return ValueTask.CompletedTask;
+            };
+        });
         return builder;
     }
 
@@ -56,6 +94,7 @@ public static class RequestLimits
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app)
     {
         var limits = app.ApplicationServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value;
+        app.UseRateLimiter(); // chat requests in flight (MaxConcurrentChatRequests), 503 past the queue
         return app.Use(async (context, next) =>
         {
             var limit = limits.For(context.Request.Path);
