@@ -23,15 +23,19 @@ public sealed record ConnectorRequest(string Method, string Path, string? Author
 /// <summary>
 /// A real HTTPS server on 127.0.0.1 standing in for the Bot Connector service (the activity's serviceUrl),
 /// and for the OpenID metadata + JWKS endpoints Bot Framework fetches to validate incoming tokens.
-/// Records every request; answers can be scripted (e.g. 429 twice, then 200).
+/// Records every request; answers can be scripted (e.g. 429 twice, then 200). It can be stopped and started
+/// again on the same port (an outage: connections are refused meanwhile); the request log survives.
 /// </summary>
 public sealed class BotConnectorStub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ConnectorRequest> _requests = new();
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _scriptedSendResults = new();
+    private WebApplication? _app;
+    private int _port;
 
-    private BotConnectorStub(WebApplication app) => _app = app;
+    private BotConnectorStub()
+    {
+    }
 
     public string BaseUrl { get; private set; } = null!;
 
@@ -70,18 +74,67 @@ public sealed class BotConnectorStub : IAsyncDisposable
 
     public static async Task<BotConnectorStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
         // HTTPS, because Bot Framework (Microsoft.IdentityModel) refuses OpenID metadata over plain HTTP.
-        var certificate = TestCertificate.Instance;
+        var stub = new BotConnectorStub { Certificate = TestCertificate.Instance };
+        await stub.ListenAsync(port: 0);
+        stub.BaseUrl = stub._app!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        stub._port = new Uri(stub.BaseUrl).Port;
+        return stub;
+    }
+
+    /// <summary>An outage: the connector stops listening, so every call is refused at the TCP level.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The connector is back on the same address (what the bot's stored serviceUrl points at).</summary>
+    public async Task RestartAsync()
+    {
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("The stub is already running.");
+        }
+
+        // The port was just released; binding again may briefly fail while the OS lets go of it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ListenAsync(_port);
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private async Task ListenAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(Certificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var stub = new BotConnectorStub(app) { Certificate = certificate };
-        app.Run(stub.HandleAsync);
-        await app.StartAsync();
-        stub.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        return stub;
+        app.Run(HandleAsync);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        _app = app;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -148,9 +201,5 @@ public sealed class BotConnectorStub : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new { id = "sent-" + Guid.NewGuid().ToString("N")[..8] });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

@@ -12,6 +12,8 @@ namespace LearningBot.Storage.Cosmos.Kudos;
 /// budget is the commit point and the gift document is recreated from it if a crash came in between.
 /// The budget this instance last wrote is remembered with its ETag, so a giver's next gift usually skips the
 /// read: a stale copy only costs a 412 and a reread, and no decision other than "write" is taken from it.
+/// When a gift cannot be completed within the retry policy (Cosmos unavailable between the two writes), it is undone,
+/// so that "nothing was saved, please try again" is true and the person's retry spends once.
 /// </summary>
 public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
 {
@@ -19,7 +21,34 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
     private const int MaxRemembered = 50_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TeamId, string BudgetId), KudosBudgetDocument> _lastWritten = new();
 
-    public Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+    public async Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken)
+    {
+        var budgetWritten = false;
+        try
+        {
+            return await CommitAsync(gift, budget, () => budgetWritten = true, cancellationToken);
+        }
+        catch (Exception failure) when (budgetWritten && !cancellationToken.IsCancellationRequested)
+        {
+            // The budget write may have landed (its answer lost, or the gift document failing after it). The caller
+            // reports nothing saved, so take the gift back; a cancelled caller is left to the platform's redelivery instead.
+            try
+            {
+                await UndoAsync(gift, budget, cancellationToken);
+            }
+            catch (Exception undoFailure) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new AggregateException(
+                    $"Kudos gift {gift.Id} failed and could not be undone: the budget of giver {gift.GiverId} in team {gift.TeamId} " +
+                    "may show a spend without its gift until the giver's message is redelivered.", failure, undoFailure);
+            }
+
+            throw;
+        }
+    }
+
+    /// <param name="writingBudget">Called before each budget write: from then on the gift may have been committed.</param>
+    private Task<KudosGiveResult> CommitAsync(KudosGift gift, KudosBudget budget, Action writingBudget, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
             var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
@@ -60,6 +89,7 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                 var options = new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current?.ETag };
                 try
                 {
+                    writingBudget();
                     var written = current is null
                         ? await store.Teams.CreateItemAsync(next, partition, options, token)
                         : await store.Teams.ReplaceItemAsync(next, budgetId, partition, options, token);
@@ -79,6 +109,43 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                 var giftDocument = await EnsureGiftDocumentAsync(gift, token);
                 return new KudosGiveResult(KudosGiveStatus.Given, giftDocument, budget.WeeklyLimit - next.Spent);
             }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Takes back a gift this call may have committed: its gift document (if it landed) first, then its budget entry and
+    /// spend (ETag-checked, so concurrent gifts are kept). In this order a failure part-way never leaves a gift unpaid for.
+    /// </summary>
+    private Task UndoAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            var giftId = DocumentIds.Kudos(gift.IdempotencyKey);
+            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
+            _lastWritten.TryRemove((gift.TeamId, budgetId), out _);
+            var document = await CosmosStore.TryReadAsync<KudosDocument>(store.Teams, giftId, gift.TeamId, token);
+            if (document is not null && document.RecordId != gift.Id)
+            {
+                return; // Another delivery's gift under this key: not ours to take back.
+            }
+
+            if (document is not null)
+            {
+                try
+                {
+                    await store.Teams.DeleteItemAsync<KudosDocument>(giftId, new PartitionKey(gift.TeamId), cancellationToken: token);
+                }
+                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // Deleted by an earlier try of this undo.
+                }
+            }
+
+            await CosmosStore.UpdateAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, current =>
+            {
+                var entry = current.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey && g.GiftId == gift.Id);
+                return entry is null
+                    ? null
+                    : current with { Spent = current.Spent - entry.Receivers, Gifts = current.Gifts.Where(g => g != entry).ToList() };
+            }, token);
         }, cancellationToken);
 
     private void Remember(string teamId, KudosBudgetDocument budget)

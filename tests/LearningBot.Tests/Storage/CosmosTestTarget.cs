@@ -85,15 +85,30 @@ public sealed record CosmosTestTarget(string Endpoint, string Key, CosmosConnect
     }
 
     /// <summary>Test-only: the official emulator serves HTTPS with a self-signed certificate.</summary>
-    public void ConfigureClient(CosmosClientOptions options)
+    public void ConfigureClient(CosmosClientOptions options) => ConfigureClient(options, wrapTransport: null);
+
+    /// <param name="wrapTransport">
+    /// Puts a handler between the SDK and the network (e.g. to inject faults as the service would send them, below the
+    /// SDK's own retry handling); called with the handler that talks to the server.
+    /// </param>
+    public void ConfigureClient(CosmosClientOptions options, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport)
     {
-        if (AcceptAnyCertificate && Endpoint.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+        var acceptAnyCertificate = AcceptAnyCertificate && Endpoint.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+        if (!acceptAnyCertificate && wrapTransport is null)
         {
-            options.HttpClientFactory = () => new HttpClient(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-            });
+            return;
         }
+
+        options.HttpClientFactory = () =>
+        {
+            var network = new HttpClientHandler();
+            if (acceptAnyCertificate)
+            {
+                network.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+            }
+
+            return new HttpClient(wrapTransport is null ? network : wrapTransport(network));
+        };
     }
 
     /// <summary>Fails a gap test against the local server with a clear reason when it was not excluded by category.</summary>
