@@ -75,7 +75,8 @@ public sealed partial class CommandPipeline
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Every store write is a single transaction, so a failure here means nothing was half-saved.
+            // A command's write is one transaction (SQLite) or is undone when it fails half-way (Cosmos kudos), so a
+            // failure here means nothing was saved and the person's retry counts once.
             LogFailed(ex, message.Platform, message.TeamId, commandName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             Record(activity, metricName, message.Platform, "failed", started);
