@@ -46,6 +46,10 @@ public sealed class FuzzHost : IAsyncDisposable
             ["Teams:Proactive:BaseDelay"] = "00:00:00.010",
             ["Teams:Proactive:MaxDelay"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Trace",
+            // appsettings.json quiets these; here every line is wanted (outgoing calls are where a token could leak).
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+            ["Logging:LogLevel:Polly"] = "Trace",
+            ["Logging:LogLevel:Microsoft.Bot"] = "Trace",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -105,6 +105,10 @@ public sealed class SecretsInLogsTests
             ["Logging:LogLevel:Microsoft"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["Logging:LogLevel:System.Net.Http"] = "Trace",
+            // appsettings.json sets these more specific categories to Warning; here every line is wanted.
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+            ["Logging:LogLevel:Polly"] = "Trace",
+            ["Logging:LogLevel:Microsoft.Bot"] = "Trace",
         };
         foreach (var (key, value) in _secrets)
         {
