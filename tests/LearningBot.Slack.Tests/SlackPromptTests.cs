@@ -1,3 +1,4 @@
+using LearningBot.TestSupport;
 using System.Text.Json.Nodes;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Outbox;
@@ -69,13 +70,13 @@ public sealed class SlackPromptTests
         host.StopSlack();
         using var ack = await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
         // The dispatcher tries, is refused at the TCP level, and tries again later: the message stays pending.
-        var pending = await WaitForOutboxAsync(host.DatabasePath, "attempts >= 2 AND lease_until IS NULL AND last_error = 'send failed'");
+        var pending = await OutboxFile.WaitForPromptRowAsync(host.DatabasePath, "attempts >= 2 AND lease_until IS NULL AND last_error = 'send failed'");
         Assert.That(pending.State, Is.EqualTo("Pending"));
 
         host.RestartSlack();
         host.Slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(10)
             .RespondWith(SlackHost.OkJson(new JsonObject { ["ok"] = true, ["channel"] = "C0001", ["ts"] = PromptTs }));
-        var sent = await WaitForOutboxAsync(host.DatabasePath, "state = 'Sent'");
+        var sent = await OutboxFile.WaitForPromptRowAsync(host.DatabasePath, "state = 'Sent'");
         await Task.Delay(TimeSpan.FromSeconds(1)); // room for a wrongly repeated post to show up
 
         Assert.That(ack.IsSuccessStatusCode, Is.True);
@@ -84,35 +85,6 @@ public sealed class SlackPromptTests
             Is.EqualTo(1), "posted exactly once after the outage");
         Assert.That(await host.Factory.Services.GetRequiredService<IOutbox>().CountPendingAsync(default), Is.Zero);
         TestContext.Out.WriteLine($"delivered after {sent.Attempts} attempts");
-    }
-
-    private sealed record OutboxRow(string State, int Attempts, string? PlatformMessageId);
-
-    /// <summary>Polls the real database file for the prompt's outbox row matching <paramref name="condition"/>.</summary>
-    private static async Task<OutboxRow> WaitForOutboxAsync(string databasePath, string condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False"))
-            {
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT state, attempts, platform_message_id FROM outbox WHERE purpose = 'PromptPost' AND {condition}";
-                await using var reader = await command.ExecuteReaderAsync();
-                if (await reader.ReadAsync())
-                {
-                    return new OutboxRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-                }
-            }
-
-            if (watch.Elapsed > TimeSpan.FromSeconds(45))
-            {
-                Assert.Fail($"No prompt outbox row with {condition} after 45 s");
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     [Test]

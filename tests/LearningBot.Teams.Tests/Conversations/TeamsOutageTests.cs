@@ -1,6 +1,6 @@
+using LearningBot.TestSupport;
 using LearningBot.Core.Outbox;
 using LearningBot.Core.Prompts;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static LearningBot.Teams.Tests.TeamsActivities;
 
@@ -36,12 +36,12 @@ public sealed class TeamsOutageTests
         }
 
         // The dispatcher tries, is refused at the TCP level, and tries again later: the message stays pending.
-        var pending = await WaitForOutboxAsync(databasePath, "attempts >= 2 AND lease_until IS NULL AND last_error = 'send failed'");
+        var pending = await OutboxFile.WaitForPromptRowAsync(databasePath, "attempts >= 2 AND lease_until IS NULL AND last_error = 'send failed'");
         Assert.That(pending.State, Is.EqualTo("Pending"));
         Assert.That(connector.SentActivities.Count(a => a.Path == newThreadsPath), Is.Zero, "nothing reached the connector while it was down");
 
         await connector.RestartAsync();
-        var sent = await WaitForOutboxAsync(databasePath, "state = 'Sent'");
+        var sent = await OutboxFile.WaitForPromptRowAsync(databasePath, "state = 'Sent'");
         await Task.Delay(TimeSpan.FromSeconds(1)); // room for a wrongly repeated post to show up
 
         var posts = connector.SentActivities.Where(a => a.Path == newThreadsPath).ToList();
@@ -52,34 +52,5 @@ public sealed class TeamsOutageTests
         Assert.That(occurrence.PostedMessageId, Is.EqualTo(sent.PlatformMessageId), "replies to the post can be matched to the prompt");
         Assert.That(await host.Services.GetRequiredService<IOutbox>().CountPendingAsync(default), Is.Zero);
         TestContext.Out.WriteLine($"delivered after {sent.Attempts} attempts");
-    }
-
-    private sealed record OutboxRow(string State, int Attempts, string? PlatformMessageId);
-
-    /// <summary>Polls the real database file for the prompt's outbox row matching <paramref name="condition"/>.</summary>
-    private static async Task<OutboxRow> WaitForOutboxAsync(string databasePath, string condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            await using (var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False"))
-            {
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT state, attempts, platform_message_id FROM outbox WHERE purpose = 'PromptPost' AND {condition}";
-                await using var reader = await command.ExecuteReaderAsync();
-                if (await reader.ReadAsync())
-                {
-                    return new OutboxRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-                }
-            }
-
-            if (watch.Elapsed > TimeSpan.FromSeconds(45))
-            {
-                Assert.Fail($"No prompt outbox row with {condition} after 45 s");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }
