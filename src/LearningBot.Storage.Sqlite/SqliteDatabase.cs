@@ -79,21 +79,12 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         var outcome = "error";
         try
         {
-            var result = await _busyRetry.ExecuteAsync(async ct =>
+            var result = await RunWriteAsync(async connection =>
             {
-                await _writeGate.WaitAsync(ct);
-                try
-                {
-                    await using var connection = await OpenAsync(ct);
-                    await using var transaction = connection.BeginTransaction(deferred: false);
-                    var result = await work(connection, transaction);
-                    await transaction.CommitAsync(ct);
-                    return result;
-                }
-                finally
-                {
-                    _writeGate.Release();
-                }
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
             }, cancellationToken);
             outcome = "ok";
             return result;
