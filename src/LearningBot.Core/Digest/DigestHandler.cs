@@ -26,7 +26,7 @@ public sealed class DigestHandler(ILearningRepository learnings, IKudosRepositor
             [
                 new HeadingBlock(heading),
                 new TextBlock("Quiet week so far — a good time to share one small thing you learned."),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan(CommandCatalog.Learned.Example))),
+                new NoteBlock(RichText.Of("Try ", new CodeSpan(LearnedGrammar.Usage.Example))),
             ]);
         }
 

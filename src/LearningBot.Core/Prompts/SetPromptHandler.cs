@@ -47,7 +47,7 @@ internal static class PromptAccess
     {
         if (context.Message.Conversation is not { Kind: not ConversationKind.Personal })
         {
-            return Reply.Error("Standing-meeting prompts live in a channel: run this in the channel where your team meets.", CommandCatalog.Prompt);
+            return Reply.Error("Standing-meeting prompts live in a channel: run this in the channel where your team meets.", PromptGrammar.Usage);
         }
 
         return context.Message.IsTeamAdmin
