@@ -64,6 +64,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseRequestOrigin(); // private links made absolute from the address the platform called, when no public address is set
 app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit (RequestLimits section)
 app.UseStaticFiles();
 app.UseAuthentication();

@@ -153,6 +153,20 @@ public sealed class PlaygroundApiTests
         Assert.That(body, Does.Contain("not valid JSON"));
     }
 
+    [TestCase("me")]
+    [TestCase("insights")]
+    [TestCase("export me")]
+    public async Task A_private_link_is_absolute_from_the_request_and_its_token_is_not_in_the_text(string command)
+    {
+        var reply = await SendAsync("ann", command);
+
+        var link = reply.GetProperty("reply").GetProperty("blocks").EnumerateArray()
+            .SelectMany(b => b.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.Object ? t.GetProperty("spans").EnumerateArray() : [])
+            .Single(s => s.GetProperty("type").GetString() == "link");
+        Assert.That(link.GetProperty("url").GetString(), Does.StartWith("http://localhost/").And.Contain("token="));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Not.Contain("token="));
+    }
+
     [Test]
     public async Task People_and_teams_are_case_insensitive_and_a_mention_does_not_rename_anyone()
     {
