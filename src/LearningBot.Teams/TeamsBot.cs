@@ -144,13 +144,19 @@ public sealed partial class TeamsBot(
             return reply;
         }
 
-        var why = hasPrivateLink ? "has a private link" : "shows your private learnings";
         var personal = await conversations.FindPersonalAsync(message.TeamId, message.UserId, cancellationToken);
         var sentPrivately = personal is not null
                             && (await messenger.SendAsync(personal, reply, threadId: null, cancellationToken)).Result == ProactiveSendResult.Sent;
-        return Reply.Notice(reply.Kind, new Core.Replies.TextBlock(sentPrivately
-            ? $"I've sent that to you in our 1:1 chat: it {why}."
-            : $"That answer {why}, so I only give it in a 1:1 chat: message me directly and ask again."));
+        var why = hasPrivateLink ? "has a private link" : "shows your private learnings";
+        // A private learning was stored all the same: asking again would log it twice, so the note says it is done.
+        var text = (hasPrivateLink, reply.Kind, sentPrivately) switch
+        {
+            (false, ReplyKind.Confirmation, true) => "Logged privately: only you will see it. The details are in our 1:1 chat.",
+            (false, ReplyKind.Confirmation, false) => "Logged privately: only you will see it. Message me directly to see your private learnings.",
+            (_, _, true) => $"I've sent that to you in our 1:1 chat: it {why}.",
+            _ => $"That answer {why}, so I only give it in a 1:1 chat: message me directly and ask again.",
+        };
+        return Reply.Notice(reply.Kind, new Core.Replies.TextBlock(text));
     }
 
     private static IEnumerable<Span> Spans(ReplyBlock block) => block switch
