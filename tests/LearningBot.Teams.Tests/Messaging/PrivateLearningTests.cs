@@ -66,14 +66,16 @@ public sealed class PrivateLearningTests : TeamsTestBase
         await PostOkAsync(Teams.ChannelMessage("1732600000832", Bo,
             "share Who runs the quokka enclosure? :: The facilities team, see the wiki #facilities"));
 
-        foreach (var query in new[] { "husbandry rota", "zebrafish", "quokka" })
+        foreach (var query in new[] { "husbandry rota", "zebrafish", "#zebrafish" })
         {
-            var response = JsonNode.Parse(await PostOkAsync(Teams.ExtensionQuery("q:" + query, Bo, query)))!.ToJsonString();
+            var response = JsonNode.Parse(await PostOkAsync(Teams.ExtensionQuery("q:" + query, Bo, query)))!["composeExtension"]!;
 
-            Assert.That(response, Does.Not.Contain("husbandry").And.Not.Contain("zebrafish").And.Not.Contain("47m"), query);
+            Assert.That(response["type"]!.GetValue<string>(), Is.EqualTo("message"), query);
+            Assert.That(response["text"]!.GetValue<string>(), Does.StartWith("Nothing shared about"), query);
         }
 
-        var shared = JsonNode.Parse(await PostOkAsync(Teams.ExtensionQuery("q:shared", Bo, "quokka")))!;
-        Assert.That(shared["composeExtension"]!["attachments"]!.AsArray(), Has.Count.EqualTo(1), "the shared answer is found");
+        var shared = JsonNode.Parse(await PostOkAsync(Teams.ExtensionQuery("q:shared", Bo, "quokka rota")))!["composeExtension"]!;
+        Assert.That(shared["attachments"]!.AsArray(), Has.Count.EqualTo(1), "only the shared answer is found");
+        Assert.That(shared.ToJsonString(), Does.Contain("quokka enclosure").And.Not.Contain("husbandry").And.Not.Contain("zebrafish"));
     }
 }
