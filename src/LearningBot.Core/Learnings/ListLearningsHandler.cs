@@ -47,6 +47,9 @@ public sealed class ListLearningsHandler(ILearningRepository learnings, PeopleNa
         return Reply.Notice(ReplyKind.Learnings,
             new HeadingBlock($"{who} learnings{when}"),
             new ListBlock(items),
-            new NoteBlock(entries.Count == PageSize ? $"Showing the newest {PageSize}." : $"{Reply.Plural(entries.Count, "entry", "entries")}."));
+            new NoteBlock(entries.Count == PageSize ? $"Showing the newest {PageSize}." : $"{Reply.Plural(entries.Count, "entry", "entries")}.")) with
+        {
+            ShowsPrivateLearnings = entries.Any(e => e.IsPrivate),
+        };
     }
 }
