@@ -99,15 +99,17 @@ public static partial class SlackModals
             return (null, errors);
         }
 
-        // One line: the grammar reads mentions, then the reason, then an optional trailing #value.
-        var text = $"kudos {string.Join(' ', receivers.Select(u => $"<@{u}>"))} for {OneLine(reason)}";
+        // One line: the grammar reads mentions, then the reason, then an optional trailing #value. Only the people picked
+        // are mentions: a typed "<@U3>" in the reason is text (Slack sends input values unescaped).
+        var text = $"kudos {string.Join(' ', receivers.Select(u => $"<@{u}>"))} for {SlackText.Typed(OneLine(reason))}";
         return (value.Length > 0 ? text + " #" + value : text, null);
     }
 
+    /// <summary>The share modal's values as shared-grammar text (typed text, never mentions), or field errors.</summary>
     public static (string? Text, JsonObject? Errors) ReadShare(JsonNode? values)
     {
-        var question = SlackJson.Str(values, "question", "text", "value")?.Trim() ?? string.Empty;
-        var answer = SlackJson.Str(values, "answer", "text", "value")?.Trim() ?? string.Empty;
+        var question = SlackText.Typed(SlackJson.Str(values, "question", "text", "value")?.Trim() ?? string.Empty);
+        var answer = SlackText.Typed(SlackJson.Str(values, "answer", "text", "value")?.Trim() ?? string.Empty);
         var errors = new JsonObject();
         if (!question.Any(char.IsLetterOrDigit))
         {
