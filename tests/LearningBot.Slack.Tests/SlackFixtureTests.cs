@@ -139,17 +139,19 @@ public sealed class SlackFixtureTests
 
     // ---- issue 13.1: one mention delivered as message + app_mention, in either order ----
 
-    [TestCase(false, TestName = "A mention in a prompt's thread runs once when the message event comes first")]
-    [TestCase(true, TestName = "A mention in a prompt's thread runs once when the app_mention event comes first")]
-    public async Task A_mention_in_a_prompt_thread_delivered_twice_runs_the_command_once_and_is_no_answer(bool mentionFirst)
+    [TestCase(false, false, TestName = "A mention in a prompt's thread runs once when the message event comes first")]
+    [TestCase(true, false, TestName = "A mention in a prompt's thread runs once when the app_mention event comes first")]
+    [TestCase(false, true, TestName = "A mention in a prompt's thread runs once, message first, in an envelope without authorizations")]
+    public async Task A_mention_in_a_prompt_thread_delivered_twice_runs_the_command_once_and_is_no_answer(bool mentionFirst, bool withoutAuthorizations)
     {
         var team = Unique("T");
         var channel = Unique("C");
         var promptTs = $"17328{Random.Shared.Next(10000, 99999)}.000100";
         await StartPromptAsync(team, channel, promptTs);
         var fixture = Load("event-thread-mention-twice", team, ("C0PROMPT1", channel), ("1732870100.000100", promptTs));
+        var requests = withoutAuthorizations ? fixture.Requests.Select(WithoutAuthorizations).ToList() : fixture.Requests;
 
-        await fixture.ReplayAsync(_host, mentionFirst ? fixture.Requests.Reverse() : fixture.Requests);
+        await fixture.ReplayAsync(_host, mentionFirst ? requests.Reverse() : requests);
         var replies = await _host.WaitForCallsAsync("/api/chat.postMessage", where: c => To(channel)(c) && Saying("the runbook fix")(c));
         await _host.DrainAsync();
 
@@ -158,6 +160,48 @@ public sealed class SlackFixtureTests
         Assert.That(replies, Has.Count.EqualTo(1));
         Assert.That(SlackHost.Json(replies[0])["thread_ts"]?.GetValue<string>(), Is.EqualTo(promptTs), "answered in the thread");
         Assert.That(_host.Calls("/api/reactions.add").Count(To(channel)), Is.Zero);
+    }
+
+    /// <summary>Older envelopes (and some proxies) carry no authorizations: the bot is then known only by what it was sent.</summary>
+    private static SlackFixture.Request WithoutAuthorizations(SlackFixture.Request request)
+    {
+        var json = JsonNode.Parse(request.Body)!.AsObject();
+        json.Remove("authorizations");
+        return request with { Body = json.ToJsonString() };
+    }
+
+    [Test]
+    public async Task A_passing_mention_in_a_prompt_thread_is_not_stored_as_an_answer()
+    {
+        var team = Unique("T");
+        var channel = Unique("C");
+        var promptTs = $"17328{Random.Shared.Next(10000, 99999)}.000100";
+        await StartPromptAsync(team, channel, promptTs);
+        var fixture = Load("event-thread-mention-chatter", team, ("C0CHATTR1", channel), ("1732871000.002000", promptTs));
+
+        await fixture.ReplayAsync(_host);
+        var reply = SlackHost.Json((await _host.WaitForCallsAsync("/api/chat.postEphemeral", where: To(channel))).Single());
+        await _host.DrainAsync();
+
+        Assert.That(await LearningsAsync(team, "U0ANN"), Is.Empty, fixture.Must);
+        Assert.That(reply["thread_ts"]?.GetValue<string>(), Is.EqualTo(promptTs));
+        Assert.That(_host.Calls("/api/reactions.add").Count(To(channel)), Is.Zero);
+        Assert.That(_host.Calls("/api/chat.postEphemeral").Count(To(channel)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_dm_that_starts_with_the_bots_mention_runs_the_command_once()
+    {
+        var team = Unique("T");
+        var dm = Unique("D");
+        var fixture = Load("event-dm-mention-twice", team, ("D0MENDM01", dm));
+
+        await fixture.ReplayAsync(_host);
+        await _host.WaitForCallsAsync("/api/chat.postMessage", where: To(dm));
+        await _host.DrainAsync();
+
+        Assert.That((await LearningsAsync(team, "U0ANN")).Select(l => l.Text), Is.EqualTo(new[] { "how to read a heap dump with dotnet-gcdump" }), fixture.Must);
+        Assert.That(_host.Calls("/api/chat.postMessage").Concat(_host.Calls("/api/chat.postEphemeral")).Count(To(dm)), Is.EqualTo(1));
     }
 
     // ---- issue 13.2: message subtypes ----
