@@ -333,6 +333,28 @@ public sealed class SlackFixtureTests
     }
 
     [Test]
+    public async Task A_share_saved_from_a_thread_reply_is_confirmed_in_that_thread()
+    {
+        var team = Unique("T");
+        var channel = Unique("C");
+        var trigger = Unique("5870512782200.");
+        var fixture = Load("interaction-share-shortcut-in-thread", team, ("C0SHTHR1", channel),
+            ("5870512782200.4417390261.5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d", trigger), ("V0SHAREFRM1", Unique("V")));
+
+        await fixture.ReplayAsync(_host, fixture.Requests.Take(1));
+        var open = SlackHost.Json((await _host.WaitForCallsAsync("/api/views.open",
+            where: c => SlackHost.Json(c)["trigger_id"]?.GetValue<string>() == trigger)).Single());
+        var submitted = JsonNode.Parse(Uri.UnescapeDataString(fixture.Requests[1].Body["payload=".Length..]))!;
+        Assert.That(open["view"]!["private_metadata"]!.GetValue<string>(), Is.EqualTo(submitted["view"]!["private_metadata"]!.GetValue<string>()),
+            "the submission carries what the bot put in the form");
+
+        await fixture.ReplayAsync(_host, fixture.Requests.Skip(1));
+        var posted = SlackHost.Json((await _host.WaitForCallsAsync("/api/chat.postMessage", where: To(channel))).Single());
+        Assert.That(posted["thread_ts"]?.GetValue<string>(), Is.EqualTo("1732871100.002200"), fixture.Must);
+        Assert.That(SlackHost.Strings(posted["blocks"]), Does.Contain("Why does the nightly build time out?"));
+    }
+
+    [Test]
     public async Task A_slash_command_in_a_dm_between_people_is_answered_privately_through_response_url()
     {
         var team = Unique("T");

@@ -293,7 +293,9 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 var channel = Str(payload["channel"], "id") ?? string.Empty;
                 var triggerId = Str(payload, "trigger_id");
                 var threadTs = Str(message, "thread_ts") ?? (SlackJson.At(message, "reply_count") is JsonValue ? Str(message, "ts") : null);
-                return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs,
+                // The reply goes where the shortcut was used: the thread for a reply in a thread, else the channel.
+                var replyThreadTs = Str(message, "thread_ts") is { } parent && parent != Str(message, "ts") ? parent : null;
+                return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs, replyThreadTs,
                     Str(payload, "response_url"), ct));
 
             default:
@@ -306,10 +308,10 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
     /// thread and puts the whole conversation into the answer field with views.update.
     /// </summary>
     private async Task ShareShortcutAsync(string teamId, string channel, string? triggerId, string text, string? threadTs,
-        string? responseUrl, CancellationToken ct)
+        string? replyThreadTs, string? responseUrl, CancellationToken ct)
     {
         var question = SlackModals.GuessQuestion(text);
-        var opened = await OpenModalAsync(teamId, triggerId, SlackModals.Share(channel, question, text), responseUrl,
+        var opened = await OpenModalAsync(teamId, triggerId, SlackModals.Share(channel, replyThreadTs, question, text), responseUrl,
             "You can also type it: `/learnbot share <question> :: <answer>`", ct);
         var viewId = Str(opened?["view"], "id");
         if (threadTs is null || viewId is null)
@@ -333,7 +335,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         {
             ["view_id"] = viewId,
             ["hash"] = Str(opened?["view"], "hash"),
-            ["view"] = SlackModals.Share(channel, SlackModals.GuessQuestion(messages[0]), thread),
+            ["view"] = SlackModals.Share(channel, replyThreadTs, SlackModals.GuessQuestion(messages[0]), thread),
         }, ct);
     }
 
@@ -375,9 +377,9 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
             return Results.Ok();
         }
 
-        var channel = Str(view, "private_metadata");
+        var (channel, threadTs) = SlackModals.ReadMetadata(Str(view, "private_metadata"));
         var deliveryId = "view:" + (Str(view, "id") ?? Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())));
-        var target = new ReplyTarget(teamId, userId, string.IsNullOrEmpty(channel) ? null : channel);
+        var target = new ReplyTarget(teamId, userId, channel, ThreadTs: threadTs);
         return await StoreThenAckAsync("modal " + Str(view, "callback_id"), teamId, [deliveryId],
             ct => conversation.HandleAsync(new GrammarText(text, []), "slack:" + deliveryId, target, userName, ct));
     }
