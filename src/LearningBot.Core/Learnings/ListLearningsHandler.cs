@@ -31,7 +31,7 @@ public sealed class ListLearningsHandler(ILearningRepository learnings, PeopleNa
             return Reply.Notice(ReplyKind.Learnings,
                 new HeadingBlock($"{who} learnings{when}"),
                 new TextBlock("Nothing logged here yet — a good moment to share one small thing."),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan(CommandCatalog.Learned.Example))));
+                new NoteBlock(RichText.Of("Try ", new CodeSpan(LearnedGrammar.Usage.Example))));
         }
 
         var items = entries.Select(e => new ListItem(

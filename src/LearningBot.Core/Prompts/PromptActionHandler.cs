@@ -16,7 +16,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
         {
             return schedule is null
                 ? Reply.Notice(ReplyKind.Prompt, new TextBlock("There's no standing-meeting prompt in this channel yet."),
-                    new NoteBlock(RichText.Of("An admin can add one: ", new CodeSpan(CommandCatalog.Prompt.Example))))
+                    new NoteBlock(RichText.Of("An admin can add one: ", new CodeSpan(PromptGrammar.Usage.Example))))
                 : PromptAccess.Describe("Standing-meeting prompt", schedule, ReplyAudience.Requester);
         }
 
@@ -27,7 +27,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
 
         if (schedule is null)
         {
-            return Reply.Error("There's no prompt in this channel to change yet.", CommandCatalog.Prompt);
+            return Reply.Error("There's no prompt in this channel to change yet.", PromptGrammar.Usage);
         }
 
         switch (command.Action)

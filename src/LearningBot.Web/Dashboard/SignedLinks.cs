@@ -19,7 +19,11 @@ public sealed class DashboardOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>The public address of this host (e.g. <c>https://learningbot.example.com</c>); unset: links are relative.</summary>
+    /// <summary>
+    /// The public address of this host (e.g. <c>https://learningbot.example.com</c>). Unset: links are made absolute from the
+    /// address the chat request reached the host at (scheme, host and path base), which is right when nothing rewrites the
+    /// request on the way (a tunnel or a plain host); behind a TLS-terminating proxy set it.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
@@ -60,12 +64,19 @@ public sealed class SignedLinks : IPrivateLinks
     /// <summary>Protects the sign-in cookie under the same secret as the links, so it holds across instances and restarts.</summary>
     internal Microsoft.AspNetCore.DataProtection.IDataProtector CookieProtector => new SigningKeyProtector(_key, "dashboard-cookie");
 
-    public string Dashboard(string teamId, string userId) => $"{_baseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
+    public string Dashboard(string teamId, string userId) => $"{BaseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
 
     public string Personal(string teamId, string userId) => Dashboard(teamId, userId) + "&to=me";
 
     public string Export(string teamId, string userId, ExportScope scope) =>
-        $"{_baseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
+        $"{BaseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
+
+    /// <summary>
+    /// The configured public address; else the one the current request came in at; else empty (a relative link, which chat
+    /// renderers show as text without the token). The request is one Slack or Teams signed (or the local playground), so its
+    /// Host is the address the platform was configured to call.
+    /// </summary>
+    private string BaseUrl => _baseUrl.Length > 0 ? _baseUrl : RequestOrigin.Value ?? string.Empty;
 
     public static string ExportPurpose(ExportScope scope) => scope == ExportScope.Me ? "export-me" : "export-team";
 

@@ -227,6 +227,27 @@ public sealed class SchedulerTests(string engine)
     }
 
     [Test]
+    public async Task After_skip_next_the_skipped_time_is_not_shown_as_next()
+    {
+        await AdminAsync("prompt set mon,thu 09:30 Europe/Berlin");
+        var before = PlainTextRenderer.Render(await AdminAsync("prompt show"));
+
+        var skip = PlainTextRenderer.Render(await AdminAsync("prompt skip next"));
+        var show = PlainTextRenderer.Render(await AdminAsync("prompt show"));
+
+        var nextBefore = Line(before, "Next:");
+        Assert.That(nextBefore, Is.Not.Empty);
+        foreach (var text in new[] { skip, show })
+        {
+            Assert.That(Line(text, "Next:"), Is.Not.EqualTo(nextBefore), text);
+            Assert.That(Line(text, "Skipped:"), Is.EqualTo(nextBefore.Replace("Next:", "Skipped:")), text);
+        }
+
+        static string Line(string text, string label) =>
+            text.Split('\n').Select(l => l.Trim().TrimStart('•', ' ')).FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal)) ?? "";
+    }
+
+    [Test]
     public async Task Prompt_now_posts_immediately()
     {
         await AdminAsync("prompt set thu 09:30 Europe/Berlin");
