@@ -77,7 +77,9 @@ public sealed class BlockKitRendererTests
     [TestCase("&lt;<!subteam^S1|@ops>&gt;", "@ops>")]
     [TestCase("&lt;<https://x.io|@U3>&gt;", "@U3 (https://x.io)>")]
     [TestCase("<https://x.io|&lt;@U3&gt;>", "@U3> (https://x.io)")]
-    [TestCase("\uFF1C@U3&gt; and &lt;\uFF20U3&gt;", "@U3> and \uFF20U3>")]
+    [TestCase("\uFF1C@U3&gt; and &lt;\uFF20U3&gt;", "@U3> and @U3>")]
+    [TestCase("&lt;\u200B@U3&gt; &lt;\u2060\uFEFF@U4&gt;", "@U3> @U4>")]
+    [TestCase("\uFF1C\u200B\uFF20U3\uFF1E", "@U3>")]
     [TestCase("&amp;lt;@U3&amp;gt;", "&lt;@U3&gt;")]
     public void Typed_mention_syntax_never_becomes_a_mention(string slackText, string expected)
     {

@@ -64,8 +64,12 @@ public static partial class SlackText
     /// Text a person typed into a modal's <c>plain_text_input</c>: Slack sends it unescaped, so nothing is decoded and
     /// the grammar's mention syntax <c>&lt;@</c> is taken out: a mention comes only from a users select.
     /// </summary>
-    /// <remarks>Full-width and small forms of <c>&lt;</c> and <c>@</c> are taken out too, so normalising them later cannot bring it back.</remarks>
-    public static string Typed(string text) => MentionSyntaxRegex().Replace(text, string.Empty);
+    /// <remarks>
+    /// The text is first folded as the grammar will fold it (<see cref="CommandInput.Normalize"/>: full-width forms,
+    /// invisible characters), so <c>＜@U3&gt;</c> or <c>&lt;</c>+zero-width space+<c>@U3&gt;</c> cannot turn into a mention
+    /// after this step. Folding twice changes nothing.
+    /// </remarks>
+    public static string Typed(string text) => MentionSyntaxRegex().Replace(CommandInput.Normalize(text), string.Empty);
 
     /// <summary>
     /// Slack-escaped text → what a person reads, for prefilling a form (the share shortcut): mentions are shown as
