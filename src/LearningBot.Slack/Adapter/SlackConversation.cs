@@ -93,12 +93,12 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     }
 
     /// <summary>Runs the command pipeline (the store writes); the reply is posted by the returned follow-up.</summary>
-    /// <param name="rawText">Slack text (mentions may carry names); normalised here.</param>
+    /// <param name="input">The command text, from <see cref="SlackText.Normalise"/> (Slack-escaped text) or built from a form.</param>
     /// <param name="idempotencyKey">Stable for a redelivery of the same Slack payload.</param>
-    public async Task<StoreResult> HandleAsync(string rawText, string idempotencyKey, ReplyTarget target, string? userName,
+    public async Task<StoreResult> HandleAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string? userName,
         CancellationToken cancellationToken)
     {
-        var (text, mentions) = SlackText.Normalise(rawText);
+        var (text, mentions) = input;
         var user = await users.GetAsync(target.TeamId, target.UserId, userName, cancellationToken);
         var now = time.GetUtcNow();
         var message = new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, text, idempotencyKey)
@@ -119,6 +119,7 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     /// A reply in a channel thread: when the thread is a standing-meeting prompt it is stored as an answer and
     /// acknowledged (by the follow-up) with a ✅ reaction; any other thread is none of the bot's business.
     /// </summary>
+    /// <param name="text">The message text as Slack sent it (escaped); normalised here.</param>
     public async Task<StoreResult> RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
         CancellationToken cancellationToken)
     {
