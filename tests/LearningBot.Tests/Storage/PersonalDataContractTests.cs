@@ -83,7 +83,7 @@ public abstract class PersonalDataContractTests
         var personal = Get<IPersonalDataStore>();
 
         var before = await personal.ExportAsync(_team, "ann", default);
-        await personal.ForgetAsync(_team, "ann", keepSharedAnswers: true, default);
+        await personal.ForgetAsync(_team, "ann", keepSharedAnswers: true, Monday, default);
         var after = await personal.ExportAsync(_team, "ann", default);
 
         Assert.That((before.Member?.DisplayName, before.Learnings.Count, before.KudosGiven.Count, before.KudosReceived.Count,
@@ -102,7 +102,7 @@ public abstract class PersonalDataContractTests
         Assert.That((await Get<IOutbox>().LeaseDueAsync(Monday, TimeSpan.FromMinutes(1), 10, default)).Where(m => m.TeamId == _team), Is.Empty,
             "what was queued for their DM is gone");
 
-        Assert.DoesNotThrowAsync(() => personal.ForgetAsync(_team, "ann", keepSharedAnswers: false, default), "forgetting again is harmless");
+        Assert.DoesNotThrowAsync(() => personal.ForgetAsync(_team, "ann", keepSharedAnswers: false, Monday, default), "forgetting again is harmless");
     }
 }
 
