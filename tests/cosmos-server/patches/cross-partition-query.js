@@ -3,7 +3,8 @@
 // query plan (header x-ms-cosmos-is-query-plan-request), which this server does not implement, and then sends the query
 // once per partition key range (header x-ms-documentdb-partitionkeyrangeid). Cosmos DB answers both. This patch answers
 // the plan for simple queries (no ORDER BY, TOP, OFFSET, DISTINCT, GROUP BY or aggregates, which would need a real plan:
-// those still get the 400) with the one range this server has, and accepts a query routed to a range.
+// those still get the 400) with the one range this server has, and accepts a query routed to a range. Queries that name
+// the partition key are left exactly as they were.
 // LearningBot's only cross-partition query is "forget me" finding a person's delivery records.
 // Applied by scripts/start-cosmos.sh after `npm ci`; fails loudly if the package changed and the patch no longer fits.
 const fs = require("fs");
@@ -21,11 +22,9 @@ if (!source.includes(check)) {
   process.exit(1);
 }
 const plan = `${marker}
-    if ((0, true_header_1.default)(req, "x-ms-cosmos-is-query-plan-request")) {
-        if (/\\b(ORDER\\s+BY|TOP|OFFSET|DISTINCT|GROUP\\s+BY|COUNT|SUM|MIN|MAX|AVG)\\b/i.test(body.query)) {
-            res.statusCode = 400;
-            return { message: "missing partition keys" };
-        }
+    const crossPartition = !(0, cosmosdb_query_1.default)(body.query).containsPartitionKeys(((collection.read() || {}).partitionKey || {}).paths || []);
+    if (crossPartition && (0, true_header_1.default)(req, "x-ms-cosmos-is-query-plan-request")
+        && !/\\b(ORDER\\s+BY|TOP|OFFSET|DISTINCT|GROUP\\s+BY|COUNT|SUM|MIN|MAX|AVG)\\b/i.test(body.query)) {
         return {
             partitionedQueryExecutionInfoVersion: 2,
             queryInfo: {
