@@ -45,7 +45,7 @@ public static class MentionScrubber
             switch (node)
             {
                 case JsonObject obj:
-                    if ((string?)obj["type"] == "mention" && (string?)obj["userId"] == userId)
+                    if (Text(obj["type"]) == "mention" && Text(obj["userId"]) == userId)
                     {
                         // Same shape the serializer writes for a PlainSpan.
                         obj.Clear();
@@ -60,7 +60,7 @@ public static class MentionScrubber
                         if (value is JsonValue leaf && leaf.TryGetValue<string>(out var text))
                         {
                             var scrubbed = scrub(text);
-                            if (!ReferenceEquals(scrubbed, text) && scrubbed != text)
+                            if (scrubbed != text)
                             {
                                 obj[name] = scrubbed;
                                 changed = true;
@@ -94,4 +94,6 @@ public static class MentionScrubber
         Visit(root);
         return changed ? root!.ToJsonString(ReplyJson.Options) : json;
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -24,19 +24,21 @@ public sealed class ForgottenCredentials(IPersonalDataStore store)
         new(IssuedClaim, at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
 
     /// <summary>
-    /// The cookie handler's <c>OnValidatePrincipal</c>: a cookie of a forgotten person (or one without an issue time, which
-    /// cannot be checked) is rejected and deleted, so the request is anonymous (401) from then on.
+    /// The cookie handler's <c>OnValidatePrincipal</c>: a cookie of a forgotten person (or one without any issue time, which
+    /// cannot be checked) is rejected and deleted, so the request is anonymous (401) from then on. Cookies made before the
+    /// issued claim existed fall back to the ticket's own issue time (whole seconds).
     /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var teamId = principal?.FindFirstValue(DashboardEndpoints.TeamClaim);
         var userId = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var issued = principal?.FindFirstValue(IssuedClaim);
-        var valid = teamId is not null && userId is not null
-                    && long.TryParse(issued, NumberStyles.None, CultureInfo.InvariantCulture, out var issuedMs)
+        DateTimeOffset? issuedAt = long.TryParse(principal?.FindFirstValue(IssuedClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : context.Properties.IssuedUtc;
+        var valid = teamId is not null && userId is not null && issuedAt is { } issued
                     && !await context.HttpContext.RequestServices.GetRequiredService<ForgottenCredentials>()
-                        .IsRevokedAsync(teamId, userId, DateTimeOffset.FromUnixTimeMilliseconds(issuedMs), context.HttpContext.RequestAborted);
+                        .IsRevokedAsync(teamId, userId, issued, context.HttpContext.RequestAborted);
         if (!valid)
         {
             context.RejectPrincipal();
