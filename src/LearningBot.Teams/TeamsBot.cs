@@ -116,7 +116,7 @@ public sealed partial class TeamsBot(
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
         if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
-                time.GetUtcNow(), cancellationToken))
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
         {
             LogRedelivery(activity.Id, activity.Conversation.Id);
             return;

@@ -22,7 +22,7 @@ public sealed class SetPromptHandler(IPromptRepository prompts, IConversationRep
         // Read-modify-write: the scheduler may advance the same schedule at this moment.
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await prompts.GetScheduleAsync(conversation.Key, cancellationToken);
+            var existing = await prompts.GetScheduleAsync(context.TeamId, conversation.Key, cancellationToken);
             var schedule = new PromptSchedule(conversation.Key, context.TeamId, recurrence,
                 command.Question ?? existing?.Question ?? PromptSchedule.DefaultQuestion, next)
             {
