@@ -180,4 +180,26 @@ public sealed class ChannelAndTenantTests : SignedTeamsTestBase
         Assert.That(personal, Is.Not.Null, "still Ann's, still active");
         Assert.That(await Conversations.FindPersonalAsync("msteams:" + TenantId, Bo.AadObjectId, default), Is.Null);
     }
+
+    /// <summary>Another channel is accepted once configured (e.g. a Direct Line client of the same bot), with the same tenant checks.</summary>
+    [TestFixture]
+    public sealed class Configured : SignedTeamsTestBase
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Teams:AllowedChannels:0"] = "directline",
+        };
+
+        [Test]
+        public async Task Only_the_configured_channels_are_accepted()
+        {
+            var directLine = With(Teams.ChannelMessage("1732600001501", Ann, "help"), a => a["channelId"] = "directline");
+
+            await PostSignedOkAsync(directLine);
+            using var teams = await PostSignedAsync(Teams.ChannelMessage("1732600001502", Ann, "help"));
+
+            Assert.That(teams.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "msteams was not configured");
+            Assert.That(Connector.SentActivities, Has.Count.EqualTo(1));
+        }
+    }
 }
