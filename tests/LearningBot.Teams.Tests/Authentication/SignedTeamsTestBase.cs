@@ -75,7 +75,8 @@ public abstract class SignedTeamsTestBase
     {
         using var response = await PostSignedAsync(activity);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            () => body + "\n" + string.Join("\n", Host.Logs.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(l => l.Message)));
         return body;
     }
 }
