@@ -9,6 +9,7 @@ using LearningBot.Teams.Conversations;
 using LearningBot.Teams.Hosting;
 using LearningBot.Teams.MessageExtensions;
 using LearningBot.Teams.Messages;
+using LearningBot.Teams.Security;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
@@ -30,6 +31,7 @@ public sealed partial class TeamsBot(
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
+    InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
     ILogger<TeamsBot> logger) : TeamsActivityHandler
@@ -39,6 +41,8 @@ public sealed partial class TeamsBot(
     /// <summary>
     /// Refuses activities whose ids cannot be real Teams ids (missing, control characters, absurdly long) before any
     /// handler runs: they cannot be stored or replied to (ids go into URLs and headers), and failing halfway was a 500.
+    /// Then <see cref="InboundActivityGuard"/> checks the channel, the tenant and the conversation's owner; a refusal
+    /// (<see cref="ActivityRefusedException"/>) leaves the turn before anything is stored and becomes the HTTP answer.
     /// </summary>
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
@@ -60,6 +64,8 @@ public sealed partial class TeamsBot(
             return;
         }
 
+        await guard.CheckAsync(activity, turnContext.TurnState.Get<System.Security.Claims.ClaimsIdentity>(BotAdapter.BotIdentityKey),
+            cancellationToken);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -236,7 +242,7 @@ public sealed partial class TeamsBot(
         {
             Platform = TeamsIds.Platform,
             ChannelId = activity.Conversation?.Id,
-            IsTeamAdmin = _admins.Contains(userId),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         return AdaptiveCardRenderer.Render(reply);
