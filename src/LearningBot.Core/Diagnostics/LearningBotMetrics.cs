@@ -25,6 +25,9 @@ public sealed class LearningBotMetrics
     private readonly Histogram<double> _schedulerLag;
     private readonly Gauge<long> _outboxDepth;
     private readonly Counter<long> _outboxDeliveries;
+    private readonly UpDownCounter<long> _socketConnections;
+    private readonly Counter<long> _socketReconnects;
+    private readonly Histogram<double> _socketAckDuration;
 
     public LearningBotMetrics(IMeterFactory meterFactory)
     {
@@ -51,6 +54,13 @@ public sealed class LearningBotMetrics
             "Messages waiting in the outbox (pending), measured after each dispatch round.");
         _outboxDeliveries = Meter.CreateCounter<long>("learningbot.outbox.deliveries", "{message}",
             "Outbox delivery attempts, by platform and outcome (sent, retry, gone, abandoned).");
+        _socketConnections = Meter.CreateUpDownCounter<long>("learningbot.slack.socket.connections", "{connection}",
+            "Slack Socket Mode connections open (hello received, not yet closed).");
+        _socketReconnects = Meter.CreateCounter<long>("learningbot.slack.socket.reconnects", "{connection}",
+            "Slack Socket Mode connections opened again, by reason (refresh_requested, warning, dropped, open_failed, auth_failed, link_disabled).");
+        _socketAckDuration = Meter.CreateHistogram<double>("learningbot.slack.socket.ack.duration", "s",
+            "Time from receiving a Socket Mode envelope to sending its acknowledgement (Slack's limit: 3 s), by envelope type and outcome (acked, not_acked).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
     public Meter Meter { get; }
@@ -85,6 +95,16 @@ public sealed class LearningBotMetrics
         _schedulerLag.Record(Math.Max(0, lag.TotalSeconds), new TagList { { "kind", kind }, { "state", state } });
 
     public void OutboxDepth(long pending) => _outboxDepth.Record(pending);
+
+    /// <summary>A Socket Mode connection opened (+1, after Slack's hello) or closed (-1).</summary>
+    public void SocketConnectionChanged(int delta) => _socketConnections.Add(delta);
+
+    /// <summary>A Socket Mode connection is being replaced; <paramref name="reason"/> is one of a small fixed set.</summary>
+    public void SocketReconnect(string reason) => _socketReconnects.Add(1, new TagList { { "reason", reason } });
+
+    /// <summary>How long an envelope waited for its ack; <paramref name="type"/> is Slack's envelope type (slash_commands, events_api, interactive).</summary>
+    public void SocketAck(string type, string outcome, TimeSpan duration) =>
+        _socketAckDuration.Record(duration.TotalSeconds, new TagList { { "type", type }, { "outcome", outcome } });
 
     public void OutboxDelivery(string platform, string outcome) =>
         _outboxDeliveries.Add(1, new TagList { { "platform", platform }, { "outcome", outcome } });

@@ -17,7 +17,7 @@ public sealed record SlackOAuthResult(bool Ok, string? Error, string TeamId, str
 }
 
 /// <summary>
-/// The narrow seam to Slack's Web API: the adapter only ever calls these three. A SlackNet-based
+/// The narrow seam to Slack's Web API: the adapter only ever calls these four. A SlackNet-based
 /// implementation could replace <see cref="SlackApiClient"/> without touching anything else.
 /// </summary>
 public interface ISlackApi
@@ -30,4 +30,11 @@ public interface ISlackApi
 
     /// <summary><c>oauth.v2.access</c>: trades the install code for the workspace's bot token.</summary>
     Task<SlackOAuthResult> ExchangeCodeAsync(string code, string redirectUri, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>apps.connections.open</c> with the app-level token (<c>Slack:AppToken</c>): on success <c>Body["url"]</c> is the
+    /// Socket Mode WebSocket URL (<c>wss://…</c>, single use). Errors: <c>invalid_auth</c>/<c>not_authed</c> (wrong token),
+    /// <c>missing_scope</c> (no <c>connections:write</c>). https://api.slack.com/methods/apps.connections.open
+    /// </summary>
+    Task<SlackApiResult> OpenSocketConnectionAsync(CancellationToken cancellationToken);
 }

@@ -100,6 +100,16 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
             body["authed_user"]?["id"]?.GetValue<string>() ?? string.Empty);
     }
 
+    public async Task<SlackApiResult> OpenSocketConnectionAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "apps.connections.open")
+        {
+            Content = new FormUrlEncodedContent([]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.AppToken);
+        return await SendAsync("-", "apps.connections.open", request, cancellationToken);
+    }
+
     private async Task<SlackApiResult> SendAsync(string teamId, string method, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -131,7 +141,7 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
             }
 
             var error = body?["error"]?.GetValue<string>() ?? "unknown_error";
-            LogSlackError(method, teamId, error, Explain(error));
+            LogSlackError(method, teamId, error, Explain(method, error));
             return new SlackApiResult(false, error, body);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or Polly.Timeout.TimeoutRejectedException)
@@ -157,6 +167,15 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
         return Uri.TryCreate(options.Value.ApiBaseUrl, UriKind.Absolute, out var api)
                && uri.Scheme == api.Scheme && uri.Authority.Equals(api.Authority, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>What an operator should do about Slack's most common error codes.</summary>
+    internal static string Explain(string method, string error) => (method, error) switch
+    {
+        ("apps.connections.open", "invalid_auth" or "not_authed" or "token_revoked" or "account_inactive") =>
+            "the app-level token is wrong or revoked; set Slack__AppToken to an xapp-… token (Basic Information → App-Level Tokens)",
+        ("apps.connections.open", "missing_scope") => "the app-level token lacks connections:write; create one with that scope",
+        _ => Explain(error),
+    };
 
     /// <summary>What an operator should do about Slack's most common error codes.</summary>
     internal static string Explain(string error) => error switch

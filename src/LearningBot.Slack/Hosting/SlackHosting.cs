@@ -1,6 +1,9 @@
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Slack.Adapter;
 using LearningBot.Slack.Api;
+using LearningBot.Slack.Inbound;
+using LearningBot.Slack.SocketMode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +19,8 @@ public static class SlackHosting
 {
     /// <summary>
     /// Registers the Slack app when the <c>Slack</c> section configures it; otherwise does nothing, so the host
-    /// runs without Slack. Invalid settings (e.g. a token but no signing secret) stop start-up with a clear message.
+    /// runs without Slack. Invalid settings (e.g. a token but no signing secret, an app token that is not <c>xapp-…</c>) stop
+    /// start-up with a clear message. With <see cref="SlackOptions.AppToken"/> Slack is received over Socket Mode.
     /// </summary>
     public static WebApplicationBuilder AddSlack(this WebApplicationBuilder builder)
     {
@@ -71,8 +75,17 @@ public static class SlackHosting
         services.AddSingleton<SlackAppHome>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddHostedService<SlackWorker>();
+        services.AddSingleton<SlackInbound>();
         services.AddSingleton<SlackEndpoints>();
         services.AddSingleton<SlackOAuthEndpoints>();
+        if (options.UsesSocketMode)
+        {
+            // Socket Mode: Slack's deliveries come over outbound WebSockets into the same SlackInbound handler.
+            services.AddSingleton<SlackSocketModeState>();
+            services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SlackSocketModeState>());
+            services.AddHostedService<SlackSocketModeService>();
+        }
+
         return builder;
     }
 
@@ -84,11 +97,15 @@ public static class SlackHosting
             return app;
         }
 
-        app.MapPost("/slack/commands", (HttpContext http, SlackEndpoints slack) => slack.CommandAsync(http)).DisableAntiforgery();
-        app.MapPost("/slack/events", (HttpContext http, SlackEndpoints slack) => slack.EventAsync(http)).DisableAntiforgery();
-        app.MapPost("/slack/interactions", (HttpContext http, SlackEndpoints slack) => slack.InteractionAsync(http)).DisableAntiforgery();
-
         var options = app.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+        // HTTP mode needs the signing secret; Socket Mode alone has none, and then Slack's HTTP endpoints are not served.
+        if (!string.IsNullOrWhiteSpace(options.SigningSecret))
+        {
+            app.MapPost("/slack/commands", (HttpContext http, SlackEndpoints slack) => slack.CommandAsync(http)).DisableAntiforgery();
+            app.MapPost("/slack/events", (HttpContext http, SlackEndpoints slack) => slack.EventAsync(http)).DisableAntiforgery();
+            app.MapPost("/slack/interactions", (HttpContext http, SlackEndpoints slack) => slack.InteractionAsync(http)).DisableAntiforgery();
+        }
+
         if (options.HasOAuth)
         {
             app.MapGet("/slack/install", (HttpContext http, SlackOAuthEndpoints oauth) => oauth.Install(http));

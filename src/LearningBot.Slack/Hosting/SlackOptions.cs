@@ -16,6 +16,34 @@ public sealed class SlackOptions
     /// <summary>Single-workspace mode: the bot token (<c>xoxb-…</c>) used for every call, instead of OAuth installs.</summary>
     public string? BotToken { get; set; }
 
+    /// <summary>
+    /// Socket Mode: the app-level token (<c>xapp-…</c>, Basic Information → App-Level Tokens, scope
+    /// <c>connections:write</c>). Set, Slack is received over an outbound WebSocket (no public URL); the bot token or
+    /// OAuth installs are still needed for replies. https://api.slack.com/apis/socket-mode
+    /// </summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>Socket Mode connections kept open at once (1–10; Slack allows 10 per app). Two give zero-gap refreshes.</summary>
+    public int SocketConnections { get; set; } = 2;
+
+    /// <summary>First delay before reconnecting a dropped Socket Mode connection; doubles (with jitter) up to <see cref="SocketReconnectMaxDelay"/>.</summary>
+    public TimeSpan SocketReconnectBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between Socket Mode reconnect attempts.</summary>
+    public TimeSpan SocketReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After Slack refuses the app token (<c>invalid_auth</c>, <c>not_authed</c>, …) the next try waits this long: a wrong
+    /// token is not fixed by retrying, and retrying fast would only hit the rate limit.
+    /// </summary>
+    public TimeSpan SocketAuthRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a new connection may take to say <c>hello</c> before it is given up and retried.</summary>
+    public TimeSpan SocketHelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Socket Mode is on: <see cref="AppToken"/> is set.</summary>
+    public bool UsesSocketMode => !string.IsNullOrWhiteSpace(AppToken);
+
     /// <summary>OAuth (many workspaces): Basic Information → Client ID / Client Secret.</summary>
     public string? ClientId { get; set; }
 
@@ -55,7 +83,7 @@ public sealed class SlackOptions
     public bool HasOAuth => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary>Slack counts as configured when turned on or when any credential is set.</summary>
-    public bool IsConfigured => Enabled || !string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken)
+    public bool IsConfigured => Enabled || !string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(BotToken) || UsesSocketMode
                                 || !string.IsNullOrWhiteSpace(ClientId) || !string.IsNullOrWhiteSpace(ClientSecret);
 }
 
@@ -69,10 +97,34 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         }
 
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.SigningSecret))
+        if (string.IsNullOrWhiteSpace(options.SigningSecret) && !options.UsesSocketMode)
         {
             // Fail closed: without the secret no request can be verified, so Slack must not be served at all.
-            failures.Add("Slack:SigningSecret is required when Slack is enabled (Basic Information → Signing Secret); set Slack__SigningSecret.");
+            failures.Add("Slack:SigningSecret is required when Slack is enabled (Basic Information → Signing Secret); set Slack__SigningSecret " +
+                         "for HTTP mode, or Slack__AppToken (xapp-…) for Socket Mode with no public URL.");
+        }
+
+        if (options.AppToken is { } appToken && !string.IsNullOrWhiteSpace(appToken) && !IsAppToken(appToken))
+        {
+            failures.Add(appToken.StartsWith("xoxb-", StringComparison.Ordinal)
+                ? "Slack:AppToken is a bot token (xoxb-…): put it in Slack__BotToken, and set Slack__AppToken to the app-level token (xapp-…, Basic Information → App-Level Tokens, scope connections:write)."
+                : "Slack:AppToken should be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write).");
+        }
+
+        if (options.AppToken is { Length: > 0 } blank && string.IsNullOrWhiteSpace(blank))
+        {
+            failures.Add("Slack:AppToken is blank: set the app-level token (xapp-…) for Socket Mode, or remove the setting for HTTP mode.");
+        }
+
+        if (options.SocketConnections is < 1 or > 10)
+        {
+            failures.Add("Slack:SocketConnections must be between 1 and 10 (Slack allows up to 10 Socket Mode connections per app).");
+        }
+
+        if (options.SocketReconnectBaseDelay <= TimeSpan.Zero || options.SocketReconnectMaxDelay < options.SocketReconnectBaseDelay
+            || options.SocketAuthRetryDelay <= TimeSpan.Zero || options.SocketHelloTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Slack:SocketReconnectBaseDelay, SocketAuthRetryDelay and SocketHelloTimeout must be positive, and SocketReconnectMaxDelay at least the base delay.");
         }
 
         if (string.IsNullOrWhiteSpace(options.BotToken) && !options.HasOAuth)
@@ -87,7 +139,9 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         if (!string.IsNullOrWhiteSpace(options.BotToken) && !options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
         {
-            failures.Add("Slack:BotToken should be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token).");
+            failures.Add(IsAppToken(options.BotToken)
+                ? "Slack:BotToken is an app-level token (xapp-…): put it in Slack__AppToken for Socket Mode, and set Slack__BotToken to the Bot User OAuth Token (xoxb-…)."
+                : "Slack:BotToken should be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token).");
         }
 
         foreach (var (key, value) in new[] { ("ApiBaseUrl", options.ApiBaseUrl), ("AuthorizeUrl", options.AuthorizeUrl) })
@@ -120,4 +174,8 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>An app-level token: <c>xapp-</c>, then the token version, app id and secret (e.g. <c>xapp-1-A0123ABCD-1234567890-0a1b…</c>).</summary>
+    private static bool IsAppToken(string token) =>
+        token.StartsWith("xapp-", StringComparison.Ordinal) && token.Length > "xapp-".Length && !token.Any(char.IsWhiteSpace);
 }
