@@ -1,0 +1,392 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using LearningBot.Core.Installations;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace LearningBot.Slack.Tests.SocketMode;
+
+/// <summary>
+/// Socket Mode end to end: the real host with only an app-level token and a bot token (no signing secret, so no HTTP
+/// endpoint at all), the fake Web API answering <c>apps.connections.open</c> with the address of a loopback fake of
+/// Slack's Socket Mode server. Every effect is checked in the store and in the calls Slack received.
+/// </summary>
+[TestFixture]
+public sealed class SlackSocketModeTests
+{
+    public const string AppToken = "xapp-1-A0LEARN-5870512781700-0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    /// <summary>
+    /// A started host in Socket Mode; <paramref name="url"/> is what apps.connections.open answers (a new link per call), or
+    /// <paramref name="openAnswer"/> when set (an error).
+    /// </summary>
+    private static SlackHost SocketHost(Func<string> url, IDictionary<string, string?>? extra = null, CapturedLogs? logs = null,
+        JsonObject? openAnswer = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Slack:AppToken"] = AppToken,
+            ["Slack:SigningSecret"] = "", // Socket Mode alone: nothing for Slack to call, nothing to sign
+            ["Slack:SocketReconnectBaseDelay"] = "00:00:00.050",
+            ["Slack:SocketReconnectMaxDelay"] = "00:00:00.400",
+            ["Slack:SocketHelloTimeout"] = "00:00:02",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var host = new SlackHost(settings, logs is null ? null : services => services.AddSingleton<ILoggerProvider>(logs));
+        host.Slack.Given(Request.Create().WithPath("/api/apps.connections.open").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(_ => (openAnswer ?? new JsonObject { ["ok"] = true, ["url"] = url() }).ToJsonString()));
+        _ = host.Client; // starts the host, and with it the Socket Mode service
+        return host;
+    }
+
+    private static SlackFixture Load(SlackHost host, string name, string team, params (string From, string To)[] replace) =>
+        SlackFixture.Load(name, team, host.Slack.Url + "/response", replace);
+
+    private static Task<IReadOnlyList<LearningEntry>> LearningsAsync(SlackHost host, string team, string user) =>
+        host.Factory.Services.GetRequiredService<ILearningRepository>().ListAsync(new LearningQuery(team, user, null, 500) { IncludePrivate = true }, default);
+
+    private static Func<ILogEntry, bool> To(string channel) => c => SlackHost.Json(c)["channel"]?.GetValue<string>() == channel;
+
+    private static async Task<(HttpStatusCode Status, string Body)> ReadyAsync(SlackHost host)
+    {
+        using var response = await host.Client.GetAsync("/health/ready");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> WaitUntilReadyIsAsync(SlackHost host, HttpStatusCode status, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var (current, body) = await ReadyAsync(host);
+            if (current == status)
+            {
+                return body;
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                Assert.Fail($"/health/ready stayed {current} ({body}), expected {status}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Test]
+    public async Task A_slash_command_an_event_and_a_modal_submission_each_have_one_effect_also_when_delivered_again()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.StubUser("U0ANN", "Ann");
+        host.StubUser("U0BO", "Bo");
+        var (team, dm, channel) = (Unique("T"), Unique("D"), Unique("C"));
+        var envelopes = new[]
+        {
+            Load(host, "command-learned-channel-tag", team),
+            Load(host, "event-dm-channel-tag", team, ("D0TAGDM1", dm)),
+            Load(host, "interaction-kudos-modal-typed-mention", team, ("C0MODAL1", channel), ("V0KUDOSFORM1", Unique("V"))),
+        }.Select(f => SocketEnvelopes.FromFixture(f.Requests.Single())).ToList();
+
+        using var noEndpoint = await host.PostSignedAsync("/slack/commands", "team_id=T1", "application/x-www-form-urlencoded");
+        var hello = await socket.WaitForConnectionAsync(0);
+        foreach (var envelope in envelopes)
+        {
+            await hello.SendAsync(envelope);
+        }
+
+        await socket.WaitForAcksAsync(3);
+        var commandReply = $"/response/commands/{team}/5870512781901/Qm3kTz8RvB1";
+        await host.WaitForCallsAsync(commandReply);
+        await host.WaitForCallsAsync("/api/chat.postMessage", where: To(dm));
+        await host.WaitForCallsAsync("/api/chat.postMessage", where: To(channel));
+
+        // Slack redelivers (new envelope ids, retry_attempt set), on another connection: nothing happens a second time.
+        var other = await socket.WaitForConnectionAsync(1);
+        foreach (var envelope in envelopes)
+        {
+            await other.SendAsync(SocketEnvelopes.Redelivery(envelope, 1, "timeout"));
+        }
+
+        await socket.WaitForAcksAsync(6);
+        await host.DrainAsync();
+
+        Assert.That(noEndpoint.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "Socket Mode alone serves no Slack endpoint");
+        var learnings = await LearningsAsync(host, team, "U0ANN");
+        Assert.That(learnings.Select(l => l.Text), Is.EquivalentTo(new[] { "reading about vacuum", "how HOT updates avoid index writes" }));
+        Assert.That(learnings.SelectMany(l => l.Tags).Distinct(), Is.EqualTo(new[] { "postgres" }));
+        var kudos = await host.Factory.Services.GetRequiredService<IKudosRepository>().ListReceivedAsync(team, "U0BO", 10, default);
+        Assert.That(kudos.Single().ReceiverIds, Is.EqualTo(new[] { "U0BO" }));
+        Assert.That(host.Calls(commandReply), Has.Count.EqualTo(1), "one reply to the command");
+        Assert.That(host.Calls("/api/chat.postMessage").Count(To(dm)), Is.EqualTo(1), "one reply to the DM");
+        Assert.That(host.Calls("/api/chat.postMessage").Count(To(channel)), Is.EqualTo(1), "one kudos post");
+        Assert.That(socket.Acks.Select(a => a.EnvelopeId).ToList(), Is.Unique.And.Exactly(6).Items, "every envelope acknowledged, once");
+        Assert.That(SlackHost.Authorization(host.Calls("/api/apps.connections.open")[0]), Is.EqualTo("Bearer " + AppToken));
+        Assert.That(SlackHost.Authorization(host.Calls("/api/chat.postMessage")[0]), Is.EqualTo("Bearer " + SlackHost.BotToken));
+        Assert.That(hello.IsOpen && other.IsOpen, Is.True, "two connections kept open");
+    }
+
+    [Test]
+    public async Task Answers_slack_reads_from_the_acknowledgement_travel_in_the_ack_payload()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var connection = await socket.WaitForConnectionAsync(0);
+
+        // A command the app does not handle: the hint is the ack's payload (no response_url call).
+        var unknown = SocketEnvelopes.SlashCommand("/webhook-collect", "", host.ResponseUrl("unknown"), team);
+        // The kudos form sent without a reason: Slack shows the errors beside the fields and keeps the modal open.
+        var incomplete = SocketEnvelopes.Interactive(JsonNode.Parse("""
+            {"type":"view_submission","team":{"id":"TEAMID","domain":"learnco"},"user":{"id":"UANN","username":"ann","name":"ann","team_id":"TEAMID"},
+             "api_app_id":"A0LEARN","token":"XXYYZZ","trigger_id":"5870512781700.4417390261.aa11bb22cc33dd44ee55ff6677889911",
+             "view":{"id":"V0NOREASON","team_id":"TEAMID","type":"modal","callback_id":"learningbot_kudos","private_metadata":"C0FORM",
+               "state":{"values":{"receivers":{"users":{"type":"multi_users_select","selected_users":["U0BO"]}},
+                 "reason":{"text":{"type":"plain_text_input","value":null}},"value":{"text":{"type":"plain_text_input","value":null}}}}},
+             "response_urls":[],"is_enterprise_install":false,"enterprise":null}
+            """.Replace("TEAMID", team, StringComparison.Ordinal))!.AsObject());
+        await connection.SendAsync(unknown);
+        await connection.SendAsync(incomplete);
+
+        var commandAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(unknown))).Single();
+        var viewAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(incomplete))).Single();
+        await host.DrainAsync();
+
+        Assert.That(commandAck.Payload?["response_type"]?.GetValue<string>(), Is.EqualTo("ephemeral"));
+        Assert.That(commandAck.Payload?["text"]?.GetValue<string>(), Does.Contain("/learnbot help"));
+        Assert.That(viewAck.Payload?["response_action"]?.GetValue<string>(), Is.EqualTo("errors"));
+        Assert.That(viewAck.Payload?["errors"]?.AsObject().Select(e => e.Key), Does.Contain("reason"));
+        Assert.That(host.Calls("/response/unknown"), Is.Empty);
+        Assert.That(host.Calls("/api/chat.postMessage"), Is.Empty, "no kudos without a reason");
+    }
+
+    [Test]
+    public async Task Every_envelope_is_acknowledged_within_three_seconds_while_many_arrive_on_two_connections()
+    {
+        const int count = 150;
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var connections = new[] { await socket.WaitForConnectionAsync(0), await socket.WaitForConnectionAsync(1) };
+
+        var envelopes = Enumerable.Range(0, count)
+            .Select(i => SocketEnvelopes.SlashCommand("/learned", $"load note {i} #load", host.ResponseUrl("load" + i), team)).ToList();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(envelopes.Select((e, i) => connections[i % 2].SendAsync(e)));
+        var acks = await socket.WaitForAcksAsync(count, timeout: TimeSpan.FromSeconds(30));
+        var elapsed = watch.Elapsed;
+        await host.DrainAsync();
+
+        var latencies = acks.Select(a => a.Latency.TotalMilliseconds).Order().ToList();
+        var p99 = latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1];
+        TestContext.Out.WriteLine($"{count} envelopes in {elapsed.TotalMilliseconds:F0} ms; ack p50 {latencies[latencies.Count / 2]:F0} ms, p99 {p99:F0} ms, max {latencies[^1]:F0} ms");
+        Assert.That(latencies[^1], Is.LessThan(3000), "Slack's limit is 3 s per envelope");
+        Assert.That(acks.Select(a => a.EnvelopeId), Is.EquivalentTo(envelopes.Select(SocketEnvelopes.Id)), "each acknowledged once");
+        var stored = await LearningsAsync(host, team, "UANN");
+        Assert.That(stored.Select(l => l.Text), Is.EquivalentTo(Enumerable.Range(0, count).Select(i => $"load note {i}")), "each stored once");
+    }
+
+    [TestCase("refresh_requested")]
+    [TestCase("warning")]
+    public async Task A_disconnect_opens_the_new_connection_before_the_old_one_closes_and_loses_or_doubles_no_envelope(string reason)
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var old = await socket.WaitForConnectionAsync(0);
+        await socket.WaitForConnectionAsync(1);
+
+        await old.DisconnectAsync(reason);
+        var replacement = await socket.WaitForConnectionAsync(2);
+        var oldOpenWhenReplaced = old.IsOpen;
+        var readyDuringRefresh = (await ReadyAsync(host)).Status;
+        // Until Slack closes it, the old connection still delivers; then Slack closes it.
+        var onOld = SocketEnvelopes.SlashCommand("/learned", "sent on the old connection", host.ResponseUrl("old"), team);
+        var onNew = SocketEnvelopes.SlashCommand("/learned", "sent on the new connection", host.ResponseUrl("new"), team);
+        await old.SendAsync(onOld);
+        await replacement.SendAsync(onNew);
+        var oldAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(onOld))).Single();
+        var newAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(onNew))).Single();
+        await old.CloseAsync();
+        await host.WaitForCallsAsync("/response/old");
+        await host.WaitForCallsAsync("/response/new");
+        await host.DrainAsync();
+        await Task.Delay(500); // would a closed, replaced connection be reopened once more?
+
+        Assert.That(oldOpenWhenReplaced, Is.True, "the replacement was up before the old connection closed: no gap");
+        Assert.That(readyDuringRefresh, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((oldAck.ConnectionId, newAck.ConnectionId), Is.EqualTo((old.Id, replacement.Id)), "each acknowledged where it arrived");
+        Assert.That(socket.Acks, Has.Count.EqualTo(2));
+        Assert.That((await LearningsAsync(host, team, "UANN")).Select(l => l.Text),
+            Is.EquivalentTo(new[] { "sent on the old connection", "sent on the new connection" }));
+        Assert.That((host.Calls("/response/old").Count, host.Calls("/response/new").Count), Is.EqualTo((1, 1)));
+        Assert.That(socket.Connections, Has.Count.EqualTo(3), "one replacement, no extra connection");
+        Assert.That(host.Calls("/api/apps.connections.open"), Has.Count.EqualTo(3));
+        Assert.That((await ReadyAsync(host)).Status, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [TestCase(true, TestName = "Dropped mid-envelope: the first delivery finishes before the redelivery arrives")]
+    [TestCase(false, TestName = "Dropped mid-envelope: the redelivery arrives while the first is still storing")]
+    public async Task A_connection_dropped_before_the_ack_gets_the_envelope_redelivered_and_it_has_one_effect(bool firstFinishesFirst)
+    {
+        var logs = new CapturedLogs();
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl, logs: logs);
+        host.StubUser("U0ANN", "Ann");
+        var (team, dm) = (Unique("T"), Unique("D"));
+        var connection = await socket.WaitForConnectionAsync(0);
+        await socket.WaitForConnectionAsync(1);
+        var warmUp = SocketEnvelopes.SlashCommand("/learned", "warm up", host.ResponseUrl("warm"), team, "U0ANN");
+        await connection.SendAsync(warmUp);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(warmUp));
+
+        var envelope = SocketEnvelopes.FromFixture(Load(host, "event-dm-channel-tag", team, ("D0TAGDM1", dm), ("Ev0DMTAG01", Unique("Ev"))).Requests.Single());
+        var eventId = envelope["payload"]!["event_id"]!.GetValue<string>();
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE"; // the store write waits: the ack cannot have been sent yet
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        await connection.SendAsync(envelope);
+        await WaitForLogAsync(logs, $"{eventId} (retry 0)");
+        connection.Drop();
+        var reconnected = await socket.WaitForConnectionAsync(2);
+        if (firstFinishesFirst)
+        {
+            await RollbackAsync(blocker);
+            await host.WaitForCallsAsync("/api/chat.postMessage", where: To(dm));
+        }
+
+        var redelivery = SocketEnvelopes.Redelivery(envelope, 1, "timeout");
+        await reconnected.SendAsync(redelivery);
+        var redeliveryAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(redelivery))).Single();
+        if (!firstFinishesFirst)
+        {
+            await RollbackAsync(blocker);
+        }
+
+        await host.WaitForCallsAsync("/api/chat.postMessage", where: To(dm));
+        await host.DrainAsync();
+
+        Assert.That(socket.Acks.Where(a => a.EnvelopeId == SocketEnvelopes.Id(envelope)), Is.Empty, "the first ack was lost with the connection");
+        Assert.That(redeliveryAck.ConnectionId, Is.EqualTo(reconnected.Id));
+        Assert.That((await LearningsAsync(host, team, "U0ANN")).Count(l => l.Text == "how HOT updates avoid index writes"), Is.EqualTo(1));
+        Assert.That(host.Calls("/api/chat.postMessage").Count(To(dm)), Is.EqualTo(1), "one reply");
+        Assert.That(logs.Lines.Select(l => l.Message), Has.Some.Contains($"{eventId} (retry 1)").Or.Some.Contains("retry 1, timeout"),
+            "the redelivery is recognised as one");
+    }
+
+    [Test]
+    public async Task A_refused_app_token_is_logged_clearly_keeps_the_host_not_ready_and_is_not_retried_in_a_loop()
+    {
+        var logs = new CapturedLogs();
+        await using var host = SocketHost(() => "unused", logs: logs, openAnswer: new JsonObject { ["ok"] = false, ["error"] = "invalid_auth" });
+
+        var body = await WaitUntilReadyIsAsync(host, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+        await WaitForLogAsync(logs, "Slack refused the app-level token");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // 30 reconnect delays (50 ms): a loop would call again and again
+        var (status, later) = await ReadyAsync(host);
+
+        var error = logs.Lines.Single(l => l.Message.Contains("Slack refused the app-level token", StringComparison.Ordinal));
+        Assert.That(error.Level, Is.EqualTo(LogLevel.Error));
+        Assert.That(error.Message, Does.Contain("invalid_auth").And.Contain("Slack__AppToken"));
+        Assert.That(error.Message, Does.Not.Contain(AppToken).And.Not.Contain("xapp-1"), "the token itself is never logged");
+        Assert.That(host.Calls("/api/apps.connections.open"), Has.Count.EqualTo(1), "one call, then a long wait");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(later, Does.Contain("slackSocketMode").And.Contain("invalid_auth"));
+        Assert.That(body, Does.Contain("no connection open"));
+    }
+
+    [Test]
+    public async Task Slack_unreachable_at_start_is_retried_not_ready_until_a_connection_opens_then_ready()
+    {
+        var port = FakeSocketModeServer.FreePort();
+        await using var host = SocketHost(() => FakeSocketModeServer.Url(port));
+
+        var down = await WaitUntilReadyIsAsync(host, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+        var watch = Stopwatch.StartNew();
+        while (host.Calls("/api/apps.connections.open").Count < 3 && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        var triesWhileDown = host.Calls("/api/apps.connections.open").Count;
+        await using var socket = await FakeSocketModeServer.StartAsync(port);
+        var up = await WaitUntilReadyIsAsync(host, HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        var connection = await socket.WaitForConnectionAsync(0);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var envelope = SocketEnvelopes.SlashCommand("/learned", "patience pays", host.ResponseUrl("late"), team);
+        await connection.SendAsync(envelope);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(envelope));
+        await host.WaitForCallsAsync("/response/late");
+
+        Assert.That(triesWhileDown, Is.GreaterThanOrEqualTo(3), "retried while Slack could not be reached");
+        Assert.That(down, Does.Contain("could not connect"));
+        Assert.That(up, Does.Contain("connection(s) open"));
+        Assert.That((await LearningsAsync(host, team, "UANN")).Single().Text, Is.EqualTo("patience pays"));
+    }
+
+    [Test]
+    public async Task An_oauth_install_replies_with_the_workspace_token_named_by_the_envelopes_team()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl, new Dictionary<string, string?> { ["Slack:BotToken"] = "" });
+        var (team, channel) = (Unique("T"), Unique("C"));
+        await host.Factory.Services.GetRequiredService<IInstallationRepository>().SaveAsync(
+            new Installation("slack", team, "Acme", "U0BOTLRN", "xoxb-installed-for-" + team, "UINSTALLER", DateTimeOffset.UtcNow), default);
+        var connection = await socket.WaitForConnectionAsync(0);
+
+        var mention = SocketEnvelopes.Event(SocketEnvelopes.EventCallback(team, new JsonObject
+        {
+            ["type"] = "app_mention", ["user"] = "UANN", ["text"] = "<@U0BOTLRN> help", ["ts"] = "1732870601.001400", ["channel"] = channel,
+            ["event_ts"] = "1732870601.001400",
+        }));
+        await connection.SendAsync(mention);
+        var reply = (await host.WaitForCallsAsync("/api/chat.postEphemeral", where: To(channel))).Single();
+
+        Assert.That(SlackHost.Authorization(reply), Is.EqualTo("Bearer xoxb-installed-for-" + team));
+        Assert.That(SlackHost.Authorization(host.Calls("/api/apps.connections.open")[0]), Is.EqualTo("Bearer " + AppToken), "one app token for every workspace");
+    }
+
+    private static async Task RollbackAsync(SqliteConnection blocker)
+    {
+        await using var end = blocker.CreateCommand();
+        end.CommandText = "ROLLBACK";
+        await end.ExecuteNonQueryAsync();
+    }
+
+    private static async Task WaitForLogAsync(CapturedLogs logs, string text)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!logs.Lines.Any(l => l.Message.Contains(text, StringComparison.Ordinal)))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                Assert.Fail($"No log line with '{text}'. Logged: " + string.Join(" | ", logs.Lines.Select(l => l.Message).TakeLast(20)));
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
