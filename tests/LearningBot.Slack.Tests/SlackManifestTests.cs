@@ -7,7 +7,7 @@ namespace LearningBot.Slack.Tests;
 /// <summary>The manifest an admin pastes must match what the code handles and asks for.</summary>
 public sealed class SlackManifestTests
 {
-    private static JsonNode Manifest()
+    private static JsonNode Manifest(string file = "manifest.json")
     {
         var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LearningBot.sln")))
@@ -16,7 +16,7 @@ public sealed class SlackManifestTests
         }
 
         Assert.That(directory, Is.Not.Null, "repository root not found");
-        return JsonNode.Parse(File.ReadAllText(Path.Combine(directory!.FullName, "manifest", "slack", "manifest.json")))!;
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(directory!.FullName, "manifest", "slack", file)))!;
     }
 
     [Test]
@@ -44,5 +44,37 @@ public sealed class SlackManifestTests
         var scopes = Manifest()["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => s!.GetValue<string>());
 
         Assert.That(scopes, Is.EquivalentTo(new SlackOptions().Scopes.Split(',')));
+    }
+
+    [Test]
+    public void The_socket_mode_manifest_is_the_http_one_with_socket_mode_on_and_no_urls()
+    {
+        var http = Manifest().AsObject();
+        var socket = Manifest("manifest.socket.json").AsObject();
+
+        Assert.That(socket["settings"]!["socket_mode_enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(http["settings"]!["socket_mode_enabled"]!.GetValue<bool>(), Is.False);
+        Assert.That(socket.ToJsonString(), Does.Not.Contain("http"), "no request URL, no redirect URL: nothing for Slack to call");
+        Assert.That(socket["settings"]!["interactivity"]!["is_enabled"]!.GetValue<bool>(), Is.True, "modals and buttons arrive as interactive envelopes");
+        // Everything else is the same: commands, events, shortcut, scopes, App Home, texts.
+        Assert.That(JsonNode.DeepEquals(WithoutUrls(socket), WithoutUrls(http)), Is.True,
+            "manifest.socket.json must change together with manifest.json");
+    }
+
+    /// <summary>The manifest less what only HTTP mode has (request URLs, the OAuth redirect) and the mode switch.</summary>
+    private static JsonNode WithoutUrls(JsonObject manifest)
+    {
+        var copy = manifest.DeepClone().AsObject();
+        foreach (var command in copy["features"]!["slash_commands"]!.AsArray())
+        {
+            command!.AsObject().Remove("url");
+        }
+
+        copy["oauth_config"]!.AsObject().Remove("redirect_urls");
+        var settings = copy["settings"]!.AsObject();
+        settings["event_subscriptions"]!.AsObject().Remove("request_url");
+        settings["interactivity"]!.AsObject().Remove("request_url");
+        settings.Remove("socket_mode_enabled");
+        return copy;
     }
 }
