@@ -53,7 +53,12 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
-app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit (RequestLimits section)
+app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit, 408 for bodies late past RequestLimits:BodyTimeout
+// Unverified chat requests are refused before they can take a chat slot: no Slack signature (or a wrong one), or no
+// Teams bearer token, is a 401 here; then the chat body is read whole and only then waits for a slot.
+app.UseSlackVerification();
+app.UseTeamsBearerRequired();
+app.UseChatConcurrencyLimit(); // RequestLimits:MaxConcurrentChatRequests in flight, then the queue, then 503
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
