@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability(); // JSON console logs option; OpenTelemetry export when OTEL_EXPORTER_OTLP_ENDPOINT / APPLICATIONINSIGHTS_CONNECTION_STRING is set
+builder.AddLogRedaction(); // link tokens, OAuth code/state and Slack response_url paths never reach a log, at any level
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
