@@ -23,8 +23,9 @@ status=0
 # The deploy files are checked too (Dockerfile lint, Bicep build + lint): what can be checked without Docker or Azure.
 deploy_check=passed
 ./scripts/check-deploy.sh || { deploy_check=FAILED; status=1; }
+# Minimal console verbosity: only failing tests print their output (host logs of passing tests stay in the trx files).
 dotnet test LearningBot.sln -c Release --no-build -nologo "${test_filter[@]}" \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

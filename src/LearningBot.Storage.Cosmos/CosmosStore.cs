@@ -324,13 +324,16 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
 
     internal static ContainerProperties DeliveriesContainerProperties()
     {
-        // Only point writes by id, so nothing needs indexing. TTL on (-1) but per item: a delivery record
-        // expires only when the app wrote a ttl into it (Storage:Cosmos:DeliveryRecordTtl).
+        // Point writes by id, and one query: "forget me" finds a person's records by sender (team and user), so only
+        // those two paths are indexed. TTL on (-1) but per item: a delivery record expires only when the app wrote a
+        // ttl into it (Storage:Cosmos:DeliveryRecordTtl).
         var properties = new ContainerProperties(DeliveriesContainer, "/scope")
         {
             DefaultTimeToLive = -1,
             IndexingPolicy = new IndexingPolicy { Automatic = true, IndexingMode = IndexingMode.Consistent },
         };
+        properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/teamId/?" });
+        properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/userId/?" });
         properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
         return properties;
     }

@@ -9,6 +9,7 @@ using LearningBot.Teams.Conversations;
 using LearningBot.Teams.Hosting;
 using LearningBot.Teams.MessageExtensions;
 using LearningBot.Teams.Messages;
+using LearningBot.Teams.Security;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
@@ -30,6 +31,7 @@ public sealed partial class TeamsBot(
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
+    InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
     ILogger<TeamsBot> logger) : TeamsActivityHandler
@@ -39,6 +41,8 @@ public sealed partial class TeamsBot(
     /// <summary>
     /// Refuses activities whose ids cannot be real Teams ids (missing, control characters, absurdly long) before any
     /// handler runs: they cannot be stored or replied to (ids go into URLs and headers), and failing halfway was a 500.
+    /// Then <see cref="InboundActivityGuard"/> checks the channel, the tenant and the conversation's owner; a refusal
+    /// (<see cref="ActivityRefusedException"/>) leaves the turn before anything is stored and becomes the HTTP answer.
     /// </summary>
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
@@ -60,6 +64,8 @@ public sealed partial class TeamsBot(
             return;
         }
 
+        await guard.CheckAsync(activity, turnContext.TurnState.Get<System.Security.Claims.ClaimsIdentity>(BotAdapter.BotIdentityKey),
+            cancellationToken);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -116,7 +122,7 @@ public sealed partial class TeamsBot(
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
         if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
-                time.GetUtcNow(), cancellationToken))
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
         {
             LogRedelivery(activity.Id, activity.Conversation.Id);
             return;
@@ -129,15 +135,17 @@ public sealed partial class TeamsBot(
 
     /// <summary>
     /// Teams has no private in-channel messages for bots, so a reply for the requester alone is seen by the whole
-    /// conversation. A private link in it (dashboard, personal page, export) would sign in anyone who clicks it:
-    /// such a reply goes to the person's 1:1 chat instead, and the shared conversation gets a short note.
+    /// conversation. A private link in it (dashboard, personal page, export) would sign in anyone who clicks it, and
+    /// the person's private learnings (<see cref="BotReply.ShowsPrivateLearnings"/>) are theirs alone: such a reply goes
+    /// to the person's 1:1 chat instead, and the shared conversation gets a short note.
     /// </summary>
     private async Task<BotReply> PrivateLinksKeptPrivateAsync(Activity activity, IncomingMessage message, BotReply reply,
         CancellationToken cancellationToken)
     {
         var hasPrivateLink = reply.Audience == ReplyAudience.Requester
                              && reply.Blocks.SelectMany(Spans).Any(span => span is LinkSpan);
-        if (!hasPrivateLink || IsPersonal(activity))
+        var hasPrivateLearnings = reply.Audience == ReplyAudience.Requester && reply.ShowsPrivateLearnings;
+        if (!(hasPrivateLink || hasPrivateLearnings) || IsPersonal(activity))
         {
             return reply;
         }
@@ -145,9 +153,16 @@ public sealed partial class TeamsBot(
         var personal = await conversations.FindPersonalAsync(message.TeamId, message.UserId, cancellationToken);
         var sentPrivately = personal is not null
                             && (await messenger.SendAsync(personal, reply, threadId: null, cancellationToken)).Result == ProactiveSendResult.Sent;
-        return Reply.Notice(reply.Kind, new Core.Replies.TextBlock(sentPrivately
-            ? "I've sent that to you in our 1:1 chat: it has a private link."
-            : "That answer has a private link, so I only give it in a 1:1 chat: message me directly and ask again."));
+        var why = hasPrivateLink ? "has a private link" : "shows your private learnings";
+        // A private learning was stored all the same: asking again would log it twice, so the note says it is done.
+        var text = (hasPrivateLink, reply.Kind, sentPrivately) switch
+        {
+            (false, ReplyKind.Confirmation, true) => "Logged privately: only you will see it. The details are in our 1:1 chat.",
+            (false, ReplyKind.Confirmation, false) => "Logged privately: only you will see it. Message me directly to see your private learnings.",
+            (_, _, true) => $"I've sent that to you in our 1:1 chat: it {why}.",
+            _ => $"That answer {why}, so I only give it in a 1:1 chat: message me directly and ask again.",
+        };
+        return Reply.Notice(reply.Kind, new Core.Replies.TextBlock(text));
     }
 
     private static IEnumerable<Span> Spans(ReplyBlock block) => block switch
@@ -227,7 +242,7 @@ public sealed partial class TeamsBot(
         {
             Platform = TeamsIds.Platform,
             ChannelId = activity.Conversation?.Id,
-            IsTeamAdmin = _admins.Contains(userId),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         return AdaptiveCardRenderer.Render(reply);

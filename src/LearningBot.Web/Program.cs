@@ -21,7 +21,18 @@ builder.AddSlack(); // no-op unless the Slack section configures it
 builder.AddTeams(); // POST /api/messages; anonymous (Emulator-only) when MicrosoftAppId is not configured
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-builder.Services.AddProblemDetails();
+// A malformed body is answered with its reason (e.g. "The body is not valid JSON: … LineNumber: 0 | BytePositionInLine: 1"),
+// in every environment: minimal APIs throw BadHttpRequestException for it only when ThrowOnBadRequest is on.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+{
+    if (context.Exception is BadHttpRequestException bad)
+    {
+        context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
+            ? "The body is not valid JSON: " + json.Message
+            : bad.Message;
+    }
+});
 builder.Services.AddOptions<SchedulerOptions>()
     .Bind(builder.Configuration.GetSection(SchedulerOptions.Section))
     .Validate(o => o.PollInterval > TimeSpan.Zero && o.GraceWindow >= TimeSpan.Zero && o.MaxParallelSends > 0 && o.BatchSize > 0,
@@ -54,6 +65,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseRequestOrigin(); // private links made absolute from the address the platform called, when no public address is set
 app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit, 408 for bodies late past RequestLimits:BodyTimeout
 // Unverified chat requests are refused before they can take a chat slot: no Slack signature (or a wrong one), or no
 // Teams bearer token, is a 401 here; then the chat body is read whole and only then waits for a slot.

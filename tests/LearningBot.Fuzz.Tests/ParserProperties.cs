@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using LearningBot.Core.Commands;
+using LearningBot.Core.Learnings;
 
 namespace LearningBot.Fuzz.Tests;
 
@@ -62,7 +63,7 @@ public sealed class ParserProperties
 
     private static bool HasRequiredParts(BotCommand command) => command switch
     {
-        LogLearningCommand c => NotBlank(c.Text) && c.Tags.All(NotBlank) && c.Minutes is null or (>= 1 and <= CommandParser.MaxMinutes),
+        LogLearningCommand c => NotBlank(c.Text) && c.Tags.All(NotBlank) && c.Minutes is null or (>= 1 and <= LearnedGrammar.MaxMinutes),
         ListLearningsCommand c => c.Scope != LearningScope.Person || NotBlank(c.PersonId),
         GiveKudosCommand c => c.ReceiverIds.Count > 0 && c.ReceiverIds.All(NotBlank) && NotBlank(c.Reason) && (c.Value is null || NotBlank(c.Value)),
         ShareCommand c => NotBlank(c.Question) && NotBlank(c.Answer) && c.Tags.All(NotBlank),

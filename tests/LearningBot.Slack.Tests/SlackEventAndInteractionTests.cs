@@ -128,6 +128,35 @@ public sealed class SlackEventAndInteractionTests
     }
 
     [Test]
+    public async Task App_home_shows_a_private_learning_marked_to_its_author_and_nothing_of_it_to_anyone_else()
+    {
+        var team = Team();
+        await _host.CommandAsync("/learned", "--private quokka husbandry rota #zebrafish 47m", _host.ResponseUrl(Name()), team: team, user: "UANN");
+        await _host.CommandAsync("/learned", "ansible facts caching #ansible", _host.ResponseUrl(Name()), team: team, user: "UBO", userName: "bo");
+        await _host.CommandAsync("/learnbot", "share Where are the runbooks? :: In the ops wiki under Runbooks", _host.ResponseUrl(Name()),
+            team: team, user: "UBO", userName: "bo");
+        await _host.DrainAsync();
+
+        async Task<string> HomeOf(string user, string marker)
+        {
+            using var ack = await _host.EventAsync(team, new JsonObject
+            {
+                ["type"] = "app_home_opened", ["user"] = user, ["channel"] = "DHOME", ["tab"] = "home", ["event_ts"] = "1700000000.2",
+            });
+            var publish = (await _host.WaitForCallsAsync("/api/views.publish", where: c => SlackHost.Json(c)["user_id"]!.GetValue<string>() == user
+                && SlackHost.Strings(SlackHost.Json(c)).Contains(marker, StringComparison.Ordinal))).Last();
+            return SlackHost.Strings(SlackHost.Json(publish)["view"]!["blocks"]);
+        }
+
+        var anns = await HomeOf("UANN", "quokka");
+        var bos = await HomeOf("UBO", "ansible facts caching");
+
+        Assert.That(anns, Does.Contain("quokka husbandry rota").And.Contain("#zebrafish").And.Contain("private"));
+        Assert.That(bos, Does.Contain("Where are the runbooks?"));
+        Assert.That(bos, Does.Not.Contain("quokka").And.Not.Contain("zebrafish").And.Not.Contain("private"));
+    }
+
+    [Test]
     public async Task Kudos_with_no_text_opens_a_modal_whose_submission_gives_kudos_in_the_channel()
     {
         var team = Team();
@@ -214,7 +243,7 @@ public sealed class SlackEventAndInteractionTests
             where: c => SlackHost.Json(c)["trigger_id"]!.GetValue<string>() == trigger)).Single());
         var modal = open["view"]!;
         Assert.That(modal["blocks"]![1]!["element"]!["initial_value"]!.GetValue<string>(),
-            Is.EqualTo("Use `kubectl rollout undo` to roll back & check <@UCY>'s dashboard"));
+            Is.EqualTo("Use `kubectl rollout undo` to roll back & check @cy's dashboard"), "a form holds text: mentions shown by name");
 
         using var submitted = await _host.InteractionAsync(new JsonObject
         {

@@ -1,526 +1,122 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using LearningBot.Core.Time;
+using static LearningBot.Core.Commands.Grammar;
 
 namespace LearningBot.Core.Commands;
 
 /// <summary>
-/// The one grammar every platform shares. Adapters hand it text with mentions already normalised to
-/// <c>&lt;@USERID&gt;</c>; it never touches storage, so it can be tested (and fuzzed) on its own.
+/// Finds the command word and hands the rest to the feature's <see cref="ICommandGrammar"/>. Adapters hand it text with
+/// mentions already normalised to <c>&lt;@USERID&gt;</c>; it first folds what keyboards change (<see cref="CommandInput"/>),
+/// refuses options the command does not know, and answers an unknown word with the closest command. It never touches
+/// storage, so it can be tested (and fuzzed) on its own.
 /// </summary>
 public sealed partial class CommandParser
 {
     public const int MaxTextLength = 4000;
-    public const int MaxMinutes = 24 * 60;
 
-    /// <summary>The words that start a command (keep in step with the switch in <see cref="Parse"/>).</summary>
-    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Words that make a Slack DM a command even when the rest is wrong (so the person sees the error).</summary>
+    private static readonly HashSet<string> StrongKeywords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "learned", "learnt", "til", "kudos", "thanks", "share", "ask", "who", "digest", "settings", "help", "?", "helped",
+        "learned", "learnt", "til", "kudos", "thanks", "share", "ask", "digest", "settings", "help", "?", "nudge", "nudges",
     };
 
+    private static readonly Dictionary<string, ICommandGrammar> ByKeyword = CommandCatalog.Grammars
+        .SelectMany(g => g.Keywords.Select(k => (Keyword: k, Grammar: g)))
+        .ToDictionary(x => x.Keyword, x => x.Grammar, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Command words a person types (not the buttons' hidden <c>show</c>/<c>helped</c>), for "did you mean".</summary>
+    private static readonly string[] Suggestable = ByKeyword.Keys.Where(k => k is not ("show" or "helped" or "?")).ToArray();
+
     /// <summary>
-    /// True when the text starts with a command word. Adapters use it where free text has its own meaning,
-    /// e.g. a DM to the bot that is not a command is a learning.
+    /// True when the text is a command: it parses, or it starts with a word such as <c>learned</c> or <c>kudos</c> whose
+    /// error the person should see. Adapters use it where free text has its own meaning, e.g. a DM to the bot that is
+    /// not a command is a learning ("me and Bo fixed the build" is a learning, "nudge off" is a command).
     /// </summary>
-    public static bool StartsWithCommand(string? text) =>
-        Keywords.Contains(SplitFirstWord(CleanControlCharacters(text ?? string.Empty).Trim()).First);
+    public static bool StartsWithCommand(string? text)
+    {
+        var normalised = CommandInput.Normalize(text).Trim();
+        var (first, _) = SplitFirstWord(normalised);
+        return ByKeyword.ContainsKey(first) && (StrongKeywords.Contains(first) || new CommandParser().Parse(normalised) is Parsed);
+    }
 
     public ParseResult Parse(string? text)
     {
-        var trimmed = CleanControlCharacters(text ?? string.Empty).Trim();
+        var trimmed = CommandInput.Normalize(text).Trim();
         if (trimmed.Length == 0)
         {
-            return Fail("That message was empty.", CommandCatalog.Help);
+            return Fail("That message was empty.", Help.HelpGrammar.Usage);
         }
 
         if (trimmed.Length > MaxTextLength)
         {
             return new ParseFailure(
                 $"That's {trimmed.Length:N0} characters; I can take up to {MaxTextLength:N0}. Could you shorten it?",
-                CommandCatalog.Learned.Usage, CommandCatalog.Learned.Example);
+                Learnings.LearnedGrammar.Usage.Usage, Learnings.LearnedGrammar.Usage.Example);
         }
 
         var (keyword, rest) = SplitFirstWord(trimmed);
-        return keyword.ToLowerInvariant() switch
+        if (!ByKeyword.TryGetValue(keyword, out var grammar))
         {
-            "learned" or "learnt" or "til" => ParseLearned(rest),
-            "kudos" or "thanks" => ParseKudos(rest),
-            "share" => ParseShare(rest),
-            "ask" => ParseAsk(rest),
-            "who" => ParseWho(rest),
-            "digest" => ParseDigest(rest),
-            "settings" => ParseSettings(rest),
-            "help" or "?" => new Parsed(new HelpCommand()),
-            "helped" => ParseHelped(rest),
-            "show" => PostIdRegex().IsMatch(rest)
-                ? new Parsed(new ShowAnswerCommand(rest))
-                : Fail("That button points at an answer I can't find.", CommandCatalog.Ask),
-            "prompt" => ParsePrompt(rest),
-            "me" when rest.Length == 0 => new Parsed(new MeCommand()),
-            "insights" => rest.Length == 0 ? new Parsed(new InsightsCommand(Period.Week))
-                : TryParsePeriod(rest, out var insightsPeriod) && insightsPeriod != Period.All ? new Parsed(new InsightsCommand(insightsPeriod))
-                : Fail("Insights cover a week or a month.", CommandCatalog.Insights),
-            "export" => rest.ToLowerInvariant() switch
-            {
-                "me" => new Parsed(new ExportCommand(ExportScope.Me)),
-                "team" => new Parsed(new ExportCommand(ExportScope.Team)),
-                _ => Fail("Export \"me\" or \"team\".", CommandCatalog.Export),
-            },
-            "forget" => rest.ToLowerInvariant() switch
-            {
-                "me" => new Parsed(new ForgetMeCommand(ForgetAnswers.Ask)),
-                "me keep-answers" => new Parsed(new ForgetMeCommand(ForgetAnswers.Keep)),
-                "me delete-answers" => new Parsed(new ForgetMeCommand(ForgetAnswers.Delete)),
-                _ => Fail("I can only forget you: \"forget me\".", CommandCatalog.Forget),
-            },
-            "nudge" or "nudges" => ParseNudge(rest),
-            _ => new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.",
-                "help", "help"),
-        };
+            return UnknownCommand(keyword);
+        }
+
+        var lower = keyword.ToLowerInvariant();
+        var (firstArgument, _) = SplitFirstWord(rest);
+        if (IsUnknownOption(firstArgument, grammar))
+        {
+            return UnknownOption(lower, firstArgument, grammar);
+        }
+
+        return grammar.Parse(lower, rest);
     }
 
-    private static ParseResult ParseLearned(string rest)
+    private static ParseFailure UnknownCommand(string keyword)
     {
-        if (rest.Length == 0)
+        var suggestion = Closest(keyword, Suggestable);
+        if (suggestion is null)
         {
-            return new Parsed(new ListLearningsCommand(LearningScope.Me, null, Period.All));
+            return new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.", "help", "help");
         }
 
-        var (first, afterFirst) = SplitFirstWord(rest);
-        if (first.Equals("list", StringComparison.OrdinalIgnoreCase) && TryParseListArguments(afterFirst, out var list))
-        {
-            return new Parsed(list);
-        }
-
-        var isPrivate = false;
-        if (first.Equals("--private", StringComparison.OrdinalIgnoreCase))
-        {
-            (isPrivate, rest) = (true, afterFirst);
-        }
-
-        var text = rest;
-        int? minutes = null;
-        // Tags and a duration are taken from the end, so "#rust" or "2h" inside a sentence stays in it.
-        while (true)
-        {
-            var trailing = TrailingTokenRegex().Match(text);
-            if (!trailing.Success)
-            {
-                break;
-            }
-
-            var token = trailing.Groups["token"].Value;
-            if (!token.StartsWith('#'))
-            {
-                if (minutes is not null)
-                {
-                    break; // only the last duration counts; an earlier one is part of the text
-                }
-
-                var parsedMinutes = ParseDuration(token);
-                if (parsedMinutes is < 1 or > MaxMinutes)
-                {
-                    return Fail($"Time spent \"{token}\" should be between 1m and 24h.", CommandCatalog.Learned);
-                }
-
-                minutes = parsedMinutes;
-            }
-
-            text = text[..trailing.Index].TrimEnd();
-        }
-
-        if (!ContainsWordCharacter(text))
-        {
-            return Fail("Tell me what you learned, not only the tags.", CommandCatalog.Learned);
-        }
-
-        return new Parsed(new LogLearningCommand(text, ExtractTags(rest), minutes) { IsPrivate = isPrivate });
+        var usages = ByKeyword[suggestion].Usages;
+        var usage = usages.FirstOrDefault(u => u.Name.StartsWith(suggestion, StringComparison.Ordinal)) ?? usages[0];
+        return new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\". Did you mean \"{suggestion}\"?", usage.Usage, usage.Example);
     }
 
-    private static bool TryParseListArguments(string arguments, out ListLearningsCommand command)
+    private static bool IsUnknownOption(string word, ICommandGrammar grammar)
     {
-        LearningScope? scope = null;
-        string? personId = null;
-        Period? period = null;
-        foreach (var word in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (!OptionRegex().IsMatch(word) || grammar.Options.Contains(word, StringComparer.OrdinalIgnoreCase))
         {
-            var mention = MentionRegex().Match(word);
-            if (scope is null && mention.Success && mention.Length == word.Length)
-            {
-                (scope, personId) = (LearningScope.Person, mention.Groups["id"].Value);
-            }
-            else if (scope is null && word.Equals("me", StringComparison.OrdinalIgnoreCase))
-            {
-                scope = LearningScope.Me;
-            }
-            else if (scope is null && word.Equals("team", StringComparison.OrdinalIgnoreCase))
-            {
-                scope = LearningScope.Team;
-            }
-            else if (period is null && TryParsePeriod(word, out var p))
-            {
-                period = p;
-            }
-            else
-            {
-                // Not list syntax: "learned list comprehensions in Python" is a learning.
-                command = null!;
-                return false;
-            }
+            return false;
         }
 
-        var resolvedScope = scope ?? LearningScope.Me;
-        command = new ListLearningsCommand(resolvedScope, personId,
-            period ?? (resolvedScope == LearningScope.Team ? Period.Week : Period.All));
-        return true;
+        // "--anything" is always meant as an option; "-private" only when it is close to one this command has.
+        return word.StartsWith("--", StringComparison.Ordinal)
+            || ClosestOption(word, grammar) is not null;
     }
 
-    private static ParseResult ParseKudos(string rest)
+    /// <summary>The option a mistyped one was meant to be: a few letters off ("--privte") or cut short ("--priv").</summary>
+    private static string? ClosestOption(string word, ICommandGrammar grammar)
     {
-        if (rest.Length == 0)
-        {
-            return Fail("Who would you like to thank?", CommandCatalog.Kudos);
-        }
-
-        var (first, afterFirst) = SplitFirstWord(rest);
-        if (first.Equals("top", StringComparison.OrdinalIgnoreCase) || first.Equals("leaderboard", StringComparison.OrdinalIgnoreCase))
-        {
-            if (afterFirst.Length == 0)
-            {
-                return new Parsed(new KudosLeaderboardCommand(Period.Week));
-            }
-
-            return TryParsePeriod(afterFirst, out var period)
-                ? new Parsed(new KudosLeaderboardCommand(period))
-                : Fail($"\"{Shorten(afterFirst, 40)}\" isn't a time frame I know: use week, month or all.", CommandCatalog.KudosTop);
-        }
-
-        var receivers = MentionRegex().Matches(rest).Select(m => m.Groups["id"].Value).Distinct(StringComparer.Ordinal).ToList();
-        if (receivers.Count == 0)
-        {
-            return Fail("Mention the people you're thanking with @name.", CommandCatalog.Kudos);
-        }
-
-        var reason = LeadingMentionsRegex().Replace(rest, string.Empty);
-        reason = LeadingForRegex().Replace(reason, string.Empty).Trim();
-        string? value = null;
-        var trailingTag = TrailingTagRegex().Match(reason);
-        if (trailingTag.Success)
-        {
-            value = trailingTag.Groups["tag"].Value.ToLowerInvariant();
-            reason = reason[..trailingTag.Index].TrimEnd();
-        }
-
-        if (!ContainsWordCharacter(MentionRegex().Replace(reason, string.Empty)))
-        {
-            return Fail("Say what the kudos are for: recognising the effort is the point.", CommandCatalog.Kudos);
-        }
-
-        return new Parsed(new GiveKudosCommand(receivers, reason, value));
+        var typed = word.TrimStart('-');
+        var names = grammar.Options.Select(o => o.TrimStart('-')).ToList();
+        return Closest(typed, names)
+            ?? (typed.Length >= 3 ? names.FirstOrDefault(n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) : null);
     }
 
-    private static ParseResult ParseShare(string rest)
+    /// <summary>A mistyped option ("--privte") must never be stored and shown as text, least of all publicly.</summary>
+    private static ParseFailure UnknownOption(string keyword, string option, ICommandGrammar grammar)
     {
-        var separator = rest.IndexOf("::", StringComparison.Ordinal);
-        if (separator < 0)
-        {
-            return Fail("Put \" :: \" between the question and the answer.", CommandCatalog.Share);
-        }
-
-        var question = rest[..separator].Trim();
-        var answer = rest[(separator + 2)..].Trim();
-        var tags = ExtractTags(rest);
-        while (TrailingTagRegex().Match(answer) is { Success: true } trailing)
-        {
-            answer = answer[..trailing.Index].TrimEnd();
-        }
-
-        if (!ContainsWordCharacter(question))
-        {
-            return Fail("The question part is empty.", CommandCatalog.Share);
-        }
-
-        if (!ContainsWordCharacter(answer))
-        {
-            return Fail("The answer part is empty.", CommandCatalog.Share);
-        }
-
-        return new Parsed(new ShareCommand(question, answer, tags));
+        var usage = grammar.Usages[0];
+        var suggestion = ClosestOption(option, grammar);
+        var problem = suggestion is null
+            ? $"\"{keyword}\" has no option \"{Shorten(option, 30)}\", so I didn't save anything. If it is part of your text, start with a word: {keyword} that {Shorten(option, 30)} …"
+            : $"\"{Shorten(option, 30)}\" isn't an option; did you mean \"--{suggestion}\"? I didn't save anything.";
+        return new ParseFailure(problem, usage.Usage, usage.Example);
     }
 
-    private static ParseResult ParseAsk(string rest) =>
-        ContainsWordCharacter(rest)
-            ? new Parsed(new AskCommand(rest))
-            : Fail("What would you like to know?", CommandCatalog.Ask);
-
-    private static ParseResult ParseWho(string rest)
-    {
-        var (second, topic) = SplitFirstWord(rest);
-        if (!second.Equals("knows", StringComparison.OrdinalIgnoreCase))
-        {
-            return new ParseFailure("I don't know the command \"who\" on its own.", CommandCatalog.WhoKnows.Usage,
-                CommandCatalog.WhoKnows.Example);
-        }
-
-        topic = topic.TrimEnd('?', ' ');
-        return ContainsWordCharacter(topic)
-            ? new Parsed(new WhoKnowsCommand(topic))
-            : Fail("Which topic should I look for?", CommandCatalog.WhoKnows);
-    }
-
-    private static ParseResult ParseHelped(string rest) =>
-        PostIdRegex().IsMatch(rest)
-            ? new Parsed(new MarkHelpfulCommand(rest))
-            : Fail("That button points at an answer I can't find.", CommandCatalog.Ask);
-
-    private static ParseResult ParseDigest(string rest) =>
-        rest.Length == 0 || rest.Equals("week", StringComparison.OrdinalIgnoreCase)
-            ? new Parsed(new DigestCommand())
-            : Fail($"The digest covers this week; \"{Shorten(rest, 40)}\" isn't an option yet.", CommandCatalog.Digest);
-
-    private static ParseResult ParseSettings(string rest)
-    {
-        if (rest.Length == 0)
-        {
-            return new Parsed(new SettingsCommand(null));
-        }
-
-        var (name, value) = SplitFirstWord(rest);
-        switch (name.ToLowerInvariant())
-        {
-            case "budget":
-                return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var budget) && budget is >= 1 and <= 100
-                    ? new Parsed(new SettingsCommand(new KudosBudgetChange(budget)))
-                    : Fail("The weekly kudos budget should be a whole number from 1 to 100.", CommandCatalog.Settings);
-            case "leaderboard":
-                return value.ToLowerInvariant() switch
-                {
-                    "on" => new Parsed(new SettingsCommand(new LeaderboardChange(true))),
-                    "off" => new Parsed(new SettingsCommand(new LeaderboardChange(false))),
-                    _ => Fail("Leaderboard can be \"on\" or \"off\".", CommandCatalog.Settings),
-                };
-            case "timezone" or "tz":
-                return TeamClock.TryFindTimeZone(value, out _)
-                    ? new Parsed(new SettingsCommand(new TimeZoneChange(value)))
-                    : Fail($"I don't know the time zone \"{Shorten(value, 60)}\"; use an IANA name like Europe/Berlin.", CommandCatalog.Settings);
-            default:
-                return Fail($"There's no setting called \"{Shorten(name, 40)}\".", CommandCatalog.Settings);
-        }
-    }
-
-    private static ParseResult ParsePrompt(string rest)
-    {
-        var (verb, arguments) = SplitFirstWord(rest);
-        switch (verb.ToLowerInvariant())
-        {
-            case "show" or "": return new Parsed(new PromptActionCommand(PromptAction.Show));
-            case "pause": return new Parsed(new PromptActionCommand(PromptAction.Pause));
-            case "resume": return new Parsed(new PromptActionCommand(PromptAction.Resume));
-            case "now": return new Parsed(new PromptActionCommand(PromptAction.Now));
-            case "off": return new Parsed(new PromptActionCommand(PromptAction.Off));
-            case "skip" when arguments.Length == 0 || arguments.Equals("next", StringComparison.OrdinalIgnoreCase):
-                return new Parsed(new PromptActionCommand(PromptAction.SkipNext));
-            case "set": break;
-            default: return Fail($"\"prompt {Shorten(verb, 20)}\" isn't something I can do.", CommandCatalog.Prompt);
-        }
-
-        var question = QuotedRegex().Match(arguments);
-        var settings = question.Success ? arguments[..question.Index] + arguments[(question.Index + question.Length)..] : arguments;
-        var words = settings.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length is < 2 or > 3)
-        {
-            return Fail("Tell me the days and the time, e.g. mon,thu 09:30.", CommandCatalog.Prompt);
-        }
-
-        if (!TryParseDays(words[0], out var days))
-        {
-            return Fail($"\"{Shorten(words[0], 30)}\" isn't a list of days: use mon,tue,…, mon-fri, weekdays or daily.", CommandCatalog.Prompt);
-        }
-
-        if (!TryParseTime(words[1], out var at))
-        {
-            return Fail($"\"{Shorten(words[1], 20)}\" isn't a time: use 24-hour HH:mm like 09:30.", CommandCatalog.Prompt);
-        }
-
-        if (words.Length == 3 && !TeamClock.TryFindTimeZone(words[2], out _))
-        {
-            return Fail($"I don't know the time zone \"{Shorten(words[2], 60)}\"; use an IANA name like Europe/Berlin.", CommandCatalog.Prompt);
-        }
-
-        var text = question.Success ? question.Groups["text"].Value.Trim() : null;
-        if (question.Success && !ContainsWordCharacter(text!))
-        {
-            return Fail("The question in quotes is empty.", CommandCatalog.Prompt);
-        }
-
-        return new Parsed(new SetPromptCommand(days, at, words.Length == 3 ? words[2] : null, text));
-    }
-
-    private static ParseResult ParseNudge(string rest)
-    {
-        var (verb, arguments) = SplitFirstWord(rest);
-        if (verb.Equals("off", StringComparison.OrdinalIgnoreCase) && arguments.Length == 0)
-        {
-            return new Parsed(new NudgeCommand(false, null, null));
-        }
-
-        if (!verb.Equals("on", StringComparison.OrdinalIgnoreCase))
-        {
-            return Fail("Say \"nudge on\" or \"nudge off\".", CommandCatalog.Nudge);
-        }
-
-        if (arguments.Length == 0)
-        {
-            return new Parsed(new NudgeCommand(true, null, null));
-        }
-
-        var words = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length != 2 || !TryParseDays(words[0], out var days) || days.Count != 1 || !TryParseTime(words[1], out var at))
-        {
-            return Fail("Give one day and a time, e.g. fri 15:00.", CommandCatalog.Nudge);
-        }
-
-        return new Parsed(new NudgeCommand(true, days[0], at));
-    }
-
-    private static bool TryParseDays(string text, out IReadOnlyList<DayOfWeek> days)
-    {
-        var result = new SortedSet<DayOfWeek>();
-        days = [];
-        switch (text.ToLowerInvariant())
-        {
-            case "daily" or "everyday":
-                days = Enum.GetValues<DayOfWeek>();
-                return true;
-            case "weekdays":
-                days = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
-                return true;
-        }
-
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var range = part.Split('-');
-            if (range.Length == 1 && TryParseDay(range[0], out var day))
-            {
-                result.Add(day);
-            }
-            else if (range.Length == 2 && TryParseDay(range[0], out var from) && TryParseDay(range[1], out var to))
-            {
-                for (var d = (int)from; ; d = (d + 1) % 7)
-                {
-                    result.Add((DayOfWeek)d);
-                    if (d == (int)to)
-                    {
-                        break;
-                    }
-                }
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        days = result.ToList();
-        return result.Count > 0;
-    }
-
-    private static bool TryParseDay(string text, out DayOfWeek day)
-    {
-        var key = text.Trim().ToLowerInvariant();
-        foreach (var candidate in Enum.GetValues<DayOfWeek>())
-        {
-            var name = candidate.ToString().ToLowerInvariant();
-            if (key.Length >= 2 && name.StartsWith(key, StringComparison.Ordinal) && (key.Length >= 3 || key is "mo" or "tu" or "we" or "th" or "fr" or "sa" or "su"))
-            {
-                day = candidate;
-                return true;
-            }
-        }
-
-        day = default;
-        return false;
-    }
-
-    private static bool TryParseTime(string text, out TimeOnly time) =>
-        TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
-
-    private static bool TryParsePeriod(string word, out Period period)
-    {
-        switch (word.Trim().ToLowerInvariant())
-        {
-            case "week": period = Period.Week; return true;
-            case "month": period = Period.Month; return true;
-            case "all": period = Period.All; return true;
-            default: period = default; return false;
-        }
-    }
-
-    private static int? ParseDuration(string token)
-    {
-        var match = DurationRegex().Match(token);
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var hours = match.Groups["hours"].Success ? double.Parse(match.Groups["hours"].Value, CultureInfo.InvariantCulture) : 0;
-        var minutes = match.Groups["minutes"].Success ? int.Parse(match.Groups["minutes"].Value, CultureInfo.InvariantCulture) : 0;
-        var total = hours * 60 + minutes;
-        return total > int.MaxValue ? int.MaxValue : (int)Math.Round(total);
-    }
-
-    private static List<string> ExtractTags(string text) =>
-        TagRegex().Matches(text).Select(m => m.Groups["tag"].Value.ToLowerInvariant()).Distinct().Take(10).ToList();
-
-    private static (string First, string Remainder) SplitFirstWord(string text)
-    {
-        var end = 0;
-        while (end < text.Length && !char.IsWhiteSpace(text[end]))
-        {
-            end++;
-        }
-
-        return (text[..end], text[end..].Trim());
-    }
-
-    private static bool ContainsWordCharacter(string text) => text.Any(char.IsLetterOrDigit);
-
-    private static string CleanControlCharacters(string text) =>
-        text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
-            ? new string(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? ' ' : c).ToArray())
-            : text;
-
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
-
-    private static ParseFailure Fail(string problem, CommandUsage usage) => new(problem, usage.Usage, usage.Example);
-
-    /// <summary>A normalised mention; the optional <c>|name</c> part is what Slack sends.</summary>
-    [GeneratedRegex(@"<@(?<id>[^<>|\s]+)(?:\|[^<>]*)?>")]
-    internal static partial Regex MentionRegex();
-
-    [GeneratedRegex(@"#(?<tag>[\p{L}\p{N}_\-]{1,40})(?![\p{L}\p{N}_\-])")]
-    private static partial Regex TagRegex();
-
-    [GeneratedRegex(@"(?:^|\s)(?<token>#[\p{L}\p{N}_\-]{1,40}|\d{1,4}(?:\.\d{1,2})?h(?:\d{1,2}m)?|\d{1,5}(?:m|min|mins)|\d{1,4}(?:\.\d{1,2})?(?:hr|hrs))$", RegexOptions.IgnoreCase)]
-    private static partial Regex TrailingTokenRegex();
-
-    [GeneratedRegex(@"(?:^|\s)#(?<tag>[\p{L}\p{N}_\-]{1,40})$")]
-    private static partial Regex TrailingTagRegex();
-
-    [GeneratedRegex(@"^(?:(?<hours>\d{1,4}(?:\.\d{1,2})?)(?:h|hr|hrs))?(?:(?<minutes>\d{1,5})(?:m|min|mins))?$", RegexOptions.IgnoreCase)]
-    private static partial Regex DurationRegex();
-
-    [GeneratedRegex(@"^(?:\s*(?:<@[^<>|\s]+(?:\|[^<>]*)?>|and|&|,|to)(?=\s|,|$|<))+\s*,?", RegexOptions.IgnoreCase)]
-    private static partial Regex LeadingMentionsRegex();
-
-    [GeneratedRegex(@"^[A-Za-z0-9\-]{1,64}$")]
-    private static partial Regex PostIdRegex();
-
-    [GeneratedRegex("[\"“”](?<text>[^\"“”]*)[\"“”]")]
-    private static partial Regex QuotedRegex();
-
-    [GeneratedRegex(@"^for\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex LeadingForRegex();
+    /// <summary>
+    /// Shaped like an option: <c>--word</c>, or one dash and a word (<c>-private</c>).
+    /// </summary>
+    [GeneratedRegex(@"^--?\p{L}[\p{L}\p{N}-]*$")]
+    private static partial Regex OptionRegex();
 }

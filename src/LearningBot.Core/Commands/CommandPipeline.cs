@@ -58,10 +58,13 @@ public sealed partial class CommandPipeline
 
         try
         {
-            await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
-            foreach (var mentioned in message.Mentions)
+            if (!message.IsReadOnly)
             {
-                await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
+                foreach (var mentioned in message.Mentions)
+                {
+                    await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                }
             }
 
             var settings = await _settings.GetAsync(message.TeamId, cancellationToken);

@@ -26,7 +26,7 @@ public sealed class DigestHandler(ILearningRepository learnings, IKudosRepositor
             [
                 new HeadingBlock(heading),
                 new TextBlock("Quiet week so far — a good time to share one small thing you learned."),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan(CommandCatalog.Learned.Example))),
+                new NoteBlock(RichText.Of("Try ", new CodeSpan(LearnedGrammar.Usage.Example))),
             ]);
         }
 
@@ -53,7 +53,8 @@ public sealed class DigestHandler(ILearningRepository learnings, IKudosRepositor
 
         if (gifts.Count > 0)
         {
-            blocks.Add(new TextBlock(RichText.Of(new StrongSpan($"Kudos ({gifts.Count})"))));
+            // Counted like the header and the budget: one kudos per person thanked.
+            blocks.Add(new TextBlock(RichText.Of(new StrongSpan($"Kudos ({gifts.Sum(g => g.ReceiverIds.Count)})"))));
             blocks.Add(new ListBlock(gifts.Take(MaxItemsPerTag * 2).Select(g => new ListItem(
                 RichText.Of([mention(g.GiverId), " → ", .. Join(g.ReceiverIds.Select(mention)), ": ", Reply.Excerpt(g.Reason, 160)]),
                 g.Value is null ? null : "#" + g.Value)).ToList()));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearningBot.Core.Commands;
+using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Time;
@@ -23,7 +24,8 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
         var insights = InsightsCalculator.Compute(inPeriod, context.Now, context.TimeZone, Math.Max(1, weeks));
         var participants = inPeriod.Learnings.Select(l => l.UserId).Distinct().Count();
         var participation = insights.MemberCount == 0 ? 0 : (double)participants / insights.MemberCount;
-        var minutes = inPeriod.Learnings.Sum(l => l.Minutes ?? 0);
+        // Counts include private learnings (anonymous totals); their minutes are the author's alone.
+        var minutes = inPeriod.Learnings.Shareable().Sum(l => l.Minutes ?? 0);
         var answered = inPeriod.Questions.Count(q => q.Answered);
         var mention = await people.ResolveAsync(context, insights.TopTags.Select(t => t.TopPersonId).OfType<string>(), cancellationToken);
 

@@ -57,6 +57,6 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
             blocks.Add(new NoteBlock(RichText.Of(new LinkSpan("Open your page on the web", links.Personal(context.TeamId, context.UserId)),
                 $" (a private link, valid for {links.Lifetime.TotalMinutes:0} minutes)")));
         }
-        return Reply.Notice(ReplyKind.Learnings, [.. blocks]);
+        return Reply.Notice(ReplyKind.Learnings, [.. blocks]) with { ShowsPrivateLearnings = mine.Any(e => e.IsPrivate) };
     }
 }

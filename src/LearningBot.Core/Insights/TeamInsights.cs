@@ -14,8 +14,11 @@ public sealed record TeamActivity(
     IReadOnlyList<KnowledgePost> SharedAnswers,
     IReadOnlyList<AskedQuestion> Questions);
 
+/// <param name="Learnings">Learnings logged that week, private ones included (an anonymous total).</param>
+/// <param name="Participants">People who logged at least one learning that week, private ones included (an anonymous total).</param>
 /// <param name="ParticipationRate">Share of the team's members who logged at least one learning that week (0..1).</param>
-/// <param name="PromptAnswers">Learnings that answered a standing-meeting prompt.</param>
+/// <param name="MinutesLogged">Minutes of the week's shared learnings; private minutes are the author's alone.</param>
+/// <param name="PromptAnswers">Shared learnings that answered a standing-meeting prompt.</param>
 public sealed record WeeklyInsight(
     DateTimeOffset WeekStart,
     int Learnings,
@@ -38,7 +41,7 @@ public sealed record TagExpert(string Tag, int Count, string? TopPersonId);
 /// <param name="RecognitionSpread">Share of members who received any kudos in the window (0..1).</param>
 /// <param name="RecognitionNetwork">Who thanked whom, and how often.</param>
 /// <param name="UnansweredTopics">Questions asked without a good answer, grouped: "write this down next".</param>
-/// <param name="TopTags">Tags of learnings and shared answers, with the person who used each most.</param>
+/// <param name="TopTags">Tags of shared learnings and shared answers (never of private learnings), with the person who used each most.</param>
 public sealed record TeamInsights(
     IReadOnlyList<WeeklyInsight> Weeks,
     int MemberCount,
@@ -49,7 +52,8 @@ public sealed record TeamInsights(
 
 /// <summary>
 /// Learning-culture signals computed from raw activity, so every number can be checked by hand.
-/// Private learnings count in totals and participation but are never attributed to a person.
+/// Private learnings count only in the anonymous totals (learnings and participants, see <see cref="AnonymousTotals"/>):
+/// never in minutes, prompt answers or tags, and never by name.
 /// </summary>
 public static class InsightsCalculator
 {
@@ -77,12 +81,12 @@ public static class InsightsCalculator
                 learnings.Count,
                 participants,
                 memberCount == 0 ? 0 : (double)participants / memberCount,
-                learnings.Sum(l => l.Minutes ?? 0),
+                learnings.Shareable().Sum(l => l.Minutes ?? 0),
                 activity.Kudos.Where(k => WeekOf(k.CreatedAt) == week).Sum(k => k.ReceiverIds.Count),
                 activity.SharedAnswers.Count(p => WeekOf(p.CreatedAt) == week),
                 questions.Count,
                 questions.Count(q => q.Answered),
-                learnings.Count(l => l.OccurrenceId is not null));
+                learnings.Shareable().Count(l => l.OccurrenceId is not null));
         }).ToList();
 
         var kudosInWindow = activity.Kudos.Where(k => k.CreatedAt >= windowStart).ToList();
@@ -100,7 +104,7 @@ public static class InsightsCalculator
             memberCount == 0 ? 0 : (double)receivers.Count(memberIds.Contains) / memberCount,
             network,
             UnansweredTopics(activity.Questions.Where(q => q.CreatedAt >= windowStart)),
-            TopTags(activity.Learnings.Where(l => l.CreatedAt >= windowStart), activity.SharedAnswers.Where(p => p.CreatedAt >= windowStart)));
+            TopTags(activity.Learnings.Shareable().Where(l => l.CreatedAt >= windowStart), activity.SharedAnswers.Where(p => p.CreatedAt >= windowStart)));
     }
 
     /// <summary>Unanswered questions grouped by their meaningful words; the most asked first.</summary>
@@ -130,12 +134,12 @@ public static class InsightsCalculator
 
     private static List<TagExpert> TopTags(IEnumerable<LearningEntry> learnings, IEnumerable<KnowledgePost> posts)
     {
-        var uses = learnings.SelectMany(l => l.Tags.Select(t => (Tag: t, Person: l.IsPrivate ? null : l.UserId)))
-            .Concat(posts.SelectMany(p => p.Tags.Select(t => (Tag: t, Person: (string?)p.AuthorId))));
+        var uses = learnings.SelectMany(l => l.Tags.Select(t => (Tag: t, Person: l.UserId)))
+            .Concat(posts.SelectMany(p => p.Tags.Select(t => (Tag: t, Person: p.AuthorId))));
         return uses
             .GroupBy(u => u.Tag, StringComparer.Ordinal)
-            .Select(g => new TagExpert(g.Key, g.Count(), g.Where(u => u.Person is not null)
-                .GroupBy(u => u.Person!, StringComparer.Ordinal)
+            .Select(g => new TagExpert(g.Key, g.Count(), g
+                .GroupBy(u => u.Person, StringComparer.Ordinal)
                 .OrderByDescending(p => p.Count()).ThenBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => p.Key).FirstOrDefault()))
             .OrderByDescending(t => t.Count).ThenBy(t => t.Tag, StringComparer.Ordinal)

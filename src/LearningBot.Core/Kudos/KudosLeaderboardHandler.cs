@@ -27,7 +27,7 @@ public sealed class KudosLeaderboardHandler(IKudosRepository kudos, PeopleNames 
             return Reply.Notice(ReplyKind.Leaderboard,
                 new HeadingBlock($"Kudos {when}"),
                 new TextBlock("No kudos yet — who helped you recently?"),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan(CommandCatalog.Kudos.Example))));
+                new NoteBlock(RichText.Of("Try ", new CodeSpan(KudosGrammar.Usage.Example))));
         }
 
         var mention = await people.ResolveAsync(context, board.Select(b => b.UserId), cancellationToken);

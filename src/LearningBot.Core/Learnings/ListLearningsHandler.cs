@@ -31,7 +31,7 @@ public sealed class ListLearningsHandler(ILearningRepository learnings, PeopleNa
             return Reply.Notice(ReplyKind.Learnings,
                 new HeadingBlock($"{who} learnings{when}"),
                 new TextBlock("Nothing logged here yet — a good moment to share one small thing."),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan(CommandCatalog.Learned.Example))));
+                new NoteBlock(RichText.Of("Try ", new CodeSpan(LearnedGrammar.Usage.Example))));
         }
 
         var items = entries.Select(e => new ListItem(
@@ -47,6 +47,9 @@ public sealed class ListLearningsHandler(ILearningRepository learnings, PeopleNa
         return Reply.Notice(ReplyKind.Learnings,
             new HeadingBlock($"{who} learnings{when}"),
             new ListBlock(items),
-            new NoteBlock(entries.Count == PageSize ? $"Showing the newest {PageSize}." : $"{Reply.Plural(entries.Count, "entry", "entries")}."));
+            new NoteBlock(entries.Count == PageSize ? $"Showing the newest {PageSize}." : $"{Reply.Plural(entries.Count, "entry", "entries")}.")) with
+        {
+            ShowsPrivateLearnings = entries.Any(e => e.IsPrivate),
+        };
     }
 }

@@ -53,6 +53,7 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         ])
         {
             IsRedelivery = !stored.Created,
+            ShowsPrivateLearnings = stored.Value.IsPrivate,
         };
     }
 }

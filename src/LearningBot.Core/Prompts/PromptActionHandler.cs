@@ -11,12 +11,12 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
     protected override async Task<BotReply> HandleAsync(PromptActionCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var key = context.Message.Conversation?.Key;
-        var schedule = key is null ? null : await prompts.GetScheduleAsync(key, cancellationToken);
+        var schedule = key is null ? null : await prompts.GetScheduleAsync(context.TeamId, key, cancellationToken);
         if (command.Action == PromptAction.Show)
         {
             return schedule is null
                 ? Reply.Notice(ReplyKind.Prompt, new TextBlock("There's no standing-meeting prompt in this channel yet."),
-                    new NoteBlock(RichText.Of("An admin can add one: ", new CodeSpan(CommandCatalog.Prompt.Example))))
+                    new NoteBlock(RichText.Of("An admin can add one: ", new CodeSpan(PromptGrammar.Usage.Example))))
                 : PromptAccess.Describe("Standing-meeting prompt", schedule, ReplyAudience.Requester);
         }
 
@@ -27,13 +27,13 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
 
         if (schedule is null)
         {
-            return Reply.Error("There's no prompt in this channel to change yet.", CommandCatalog.Prompt);
+            return Reply.Error("There's no prompt in this channel to change yet.", PromptGrammar.Usage);
         }
 
         switch (command.Action)
         {
             case PromptAction.Off:
-                await prompts.DeleteScheduleAsync(schedule.ConversationKey, cancellationToken);
+                await prompts.DeleteScheduleAsync(context.TeamId, schedule.ConversationKey, cancellationToken);
                 return new BotReply(ReplyKind.Prompt, ReplyAudience.Channel,
                     [new TextBlock("The standing-meeting prompt is off for this channel. Learnings and answers stay.")]);
             case PromptAction.Now:
@@ -61,7 +61,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
             }
             catch (ConcurrencyConflictException) when (attempt < 3)
             {
-                schedule = await prompts.GetScheduleAsync(schedule.ConversationKey, cancellationToken) ?? schedule;
+                schedule = await prompts.GetScheduleAsync(context.TeamId, schedule.ConversationKey, cancellationToken) ?? schedule;
             }
         }
     }

@@ -25,11 +25,11 @@ public sealed class PromptAnswerRecorder(
             return null;
         }
 
-        // Answers use the learned grammar, so "#tags" and "30m" work in the thread too.
+        // Answers use the learned grammar, so "#tags", "30m" and "--private" work in the thread too.
         var parsed = parser.Parse("learned " + message.Text);
-        var (text, tags, minutes) = parsed is Parsed { Command: LogLearningCommand learned }
-            ? (learned.Text, learned.Tags, learned.Minutes)
-            : (message.Text.Trim(), (IReadOnlyList<string>)[], (int?)null);
+        var (text, tags, minutes, isPrivate) = parsed is Parsed { Command: LogLearningCommand learned }
+            ? (learned.Text, learned.Tags, learned.Minutes, learned.IsPrivate)
+            : (message.Text.Trim(), (IReadOnlyList<string>)[], (int?)null, false);
         if (text.Length == 0 || text.Length > CommandParser.MaxTextLength)
         {
             return null;
@@ -41,6 +41,8 @@ public sealed class PromptAnswerRecorder(
             message.IdempotencyKey)
         {
             OccurrenceId = occurrence.Id,
+            // The thread itself is visible, but "--private" keeps the answer out of the digest, search and dashboards.
+            IsPrivate = isPrivate,
         };
         return (await learnings.AddAsync(entry, cancellationToken)).Value;
     }

@@ -22,7 +22,7 @@ public sealed class SetPromptHandler(IPromptRepository prompts, IConversationRep
         // Read-modify-write: the scheduler may advance the same schedule at this moment.
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await prompts.GetScheduleAsync(conversation.Key, cancellationToken);
+            var existing = await prompts.GetScheduleAsync(context.TeamId, conversation.Key, cancellationToken);
             var schedule = new PromptSchedule(conversation.Key, context.TeamId, recurrence,
                 command.Question ?? existing?.Question ?? PromptSchedule.DefaultQuestion, next)
             {
@@ -47,7 +47,7 @@ internal static class PromptAccess
     {
         if (context.Message.Conversation is not { Kind: not ConversationKind.Personal })
         {
-            return Reply.Error("Standing-meeting prompts live in a channel: run this in the channel where your team meets.", CommandCatalog.Prompt);
+            return Reply.Error("Standing-meeting prompts live in a channel: run this in the channel where your team meets.", PromptGrammar.Usage);
         }
 
         return context.Message.IsTeamAdmin
@@ -60,19 +60,29 @@ internal static class PromptAccess
     public static BotReply Describe(string heading, PromptSchedule schedule, ReplyAudience audience)
     {
         var zone = Time.TeamClock.FindOrUtc(schedule.Recurrence.TimeZoneId);
-        var next = TimeZoneInfo.ConvertTime(schedule.NextDueAt, zone);
-        var status = schedule.Paused ? "paused"
-            : schedule.SkipOccurrenceAt == schedule.NextDueAt ? "the next one is skipped" : "on";
+        string Format(DateTimeOffset at) =>
+            TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        // A skipped occurrence is not "next": the one after it is, and the skipped one is named as such.
+        var skipped = !schedule.Paused && schedule.SkipOccurrenceAt == schedule.NextDueAt;
+        var next = skipped ? schedule.Recurrence.NextAfter(schedule.NextDueAt) : schedule.NextDueAt;
+        var status = schedule.Paused ? "paused" : skipped ? "on, one skipped" : "on";
+        List<Fact> facts =
+        [
+            new("When", schedule.Recurrence.Describe()),
+            new("Question", schedule.Question),
+            new("Next", schedule.Paused ? "none while paused" : next is { } at ? Format(at) : "none"),
+        ];
+        if (skipped)
+        {
+            facts.Add(new Fact("Skipped", Format(schedule.NextDueAt)));
+        }
+
+        facts.Add(new Fact("Status", status));
         return new BotReply(ReplyKind.Prompt, audience,
         [
             new HeadingBlock(heading),
-            new FactsBlock(
-            [
-                new Fact("When", schedule.Recurrence.Describe()),
-                new Fact("Question", schedule.Question),
-                new Fact("Next", next.ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
-                new Fact("Status", status),
-            ]),
+            new FactsBlock(facts),
             new NoteBlock("Answers in the thread become learnings; a digest follows before the next meeting."),
         ]);
     }

@@ -20,6 +20,13 @@ public sealed record BotReply(ReplyKind Kind, ReplyAudience Audience, IReadOnlyL
     /// <summary>True when the command was a redelivery: nothing new was stored, and adapters must not repeat side effects.</summary>
     public bool IsRedelivery { get; init; }
 
+    /// <summary>
+    /// The reply shows the requester's own private learnings (their text, tags or minutes). Only the requester may
+    /// see it: where a platform shows every reply to the whole conversation (a Teams channel), the adapter delivers
+    /// it in the person's 1:1 chat instead, as it does for private links.
+    /// </summary>
+    public bool ShowsPrivateLearnings { get; init; }
+
     /// <summary>The command failed on our side (e.g. storage down) and stored nothing: a redelivery may try it again.</summary>
     [JsonIgnore]
     public bool NothingSaved { get; init; }

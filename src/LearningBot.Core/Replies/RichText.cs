@@ -51,8 +51,12 @@ public sealed record CodeSpan(string Text) : Span
     public override string PlainText => Text;
 }
 
-/// <summary>A link the reader can open (e.g. a private, expiring dashboard link).</summary>
+/// <summary>
+/// A link the reader can open (e.g. a private, expiring dashboard link). Renderers make it a link or button; its plain
+/// text is the label only, because the address of a private link is a bearer token and must not appear as text (in
+/// notification previews, logs or a copy of the message).
+/// </summary>
 public sealed record LinkSpan(string Text, string Url) : Span
 {
-    public override string PlainText => $"{Text}: {Url}";
+    public override string PlainText => Text;
 }

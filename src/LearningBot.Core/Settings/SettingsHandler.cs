@@ -54,5 +54,5 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
             new Fact("Leaderboard", settings.LeaderboardEnabled ? "on" : "off"),
             new Fact("Time zone", settings.TimeZoneId),
         ]),
-        new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(CommandCatalog.Settings.Usage))));
+        new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(SettingsGrammar.Usage.Usage))));
 }

@@ -11,7 +11,10 @@ using LearningBot.Slack.Rendering;
 
 namespace LearningBot.Slack.Adapter;
 
-/// <summary>The App Home tab: the person's recent learnings, kudos they received, and the team's most helpful answers.</summary>
+/// <summary>
+/// The App Home tab: the person's recent learnings (their private ones too, marked: Slack shows a user's Home tab to that
+/// user alone), kudos they received, and the team's most helpful answers.
+/// </summary>
 public sealed class SlackAppHome(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge,
     IMemberRepository members, ITeamSettingsRepository settings, ISlackApi slack, TimeProvider time)
 {
@@ -46,7 +49,8 @@ public sealed class SlackAppHome(ILearningRepository learnings, IKudosRepository
             ? new TextBlock(RichText.Of("Nothing logged yet. Try ", new CodeSpan("/learned how to read EXPLAIN plans #postgres 30m"),
                 " — or just send me a message here."))
             : new ListBlock(mine.Select(e => new ListItem(e.Text,
-                string.Join(" · ", new[] { Reply.Date(e.CreatedAt, zone), Reply.Tags(e.Tags) }.Where(s => s.Length > 0)))).ToList()));
+                string.Join(" · ", new[] { Reply.Date(e.CreatedAt, zone), Reply.Tags(e.Tags), e.IsPrivate ? "private" : string.Empty }
+                    .Where(s => s.Length > 0)))).ToList()));
 
         blocks.Add(new HeadingBlock("Kudos you received"));
         blocks.Add(received.Count == 0

@@ -75,7 +75,7 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
         }
 
         // Recorded before the exchange: two callbacks racing with the same state get one exchange between them.
-        if (!await usedStates.TryRecordAsync(UsedStateScope, nonce, time.GetUtcNow(), http.RequestAborted))
+        if (!await usedStates.TryRecordAsync(UsedStateScope, nonce, sender: null, time.GetUtcNow(), http.RequestAborted))
         {
             LogReusedState();
             return Page(StatusCodes.Status400BadRequest, "Install link already used",

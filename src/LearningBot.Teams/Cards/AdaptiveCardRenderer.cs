@@ -173,6 +173,10 @@ public static class AdaptiveCardRenderer
                 run["color"] = "Accent";
                 run["selectAction"] = new JObject { ["type"] = "Action.OpenUrl", ["url"] = url.AbsoluteUri };
                 break;
+            case LinkSpan link:
+                // A relative address cannot be opened from Teams, and a private link's address is a token: never shown as text.
+                run["text"] = link.Text + " (no link: the bot's public address is not configured)";
+                break;
         }
 
         return run;

@@ -26,6 +26,7 @@ public sealed partial class MessageExtensionHandler(
     public const string SearchCommandId = "searchAnswers";
     public const string SaveCommandId = "saveAnswer";
     private const int MaxResults = 10;
+    private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.OrdinalIgnoreCase);
 
     public async Task<MessagingExtensionResponse> SearchAsync(Activity activity, MessagingExtensionQuery query, CancellationToken cancellationToken)
     {
@@ -94,7 +95,7 @@ public sealed partial class MessageExtensionHandler(
         {
             Platform = TeamsIds.Platform,
             ChannelId = activity.Conversation?.Id,
-            IsTeamAdmin = options.Value.AdminUserIds.Contains(userId, StringComparer.OrdinalIgnoreCase),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         var text = PlainTextRenderer.Render(reply);

@@ -14,6 +14,7 @@ public delegate Task<string?> MentionResolver(ChannelAccount mentioned, Cancella
 /// </summary>
 public static partial class TeamsMessageTranslator
 {
+    /// <param name="adminUserIds">Entra object ids of admins, compared with the sender's aadObjectId only.</param>
     public static async Task<IncomingMessage> TranslateAsync(Activity activity, MentionResolver resolveMention,
         IReadOnlySet<string> adminUserIds, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public static partial class TeamsMessageTranslator
         {
             Platform = TeamsIds.Platform,
             ChannelId = conversationId,
-            IsTeamAdmin = adminUserIds.Contains(userIdOfSender),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, adminUserIds),
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
         };
     }

@@ -19,14 +19,18 @@ public sealed class DashboardOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>The public address of this host (e.g. <c>https://learningbot.example.com</c>); unset: links are relative.</summary>
+    /// <summary>
+    /// The public address of this host (e.g. <c>https://learningbot.example.com</c>). Unset: links are made absolute from the
+    /// address the chat request reached the host at (scheme, host and path base), which is right when nothing rewrites the
+    /// request on the way (a tunnel or a plain host); behind a TLS-terminating proxy set it.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-/// <summary>What a verified link says: who it was made for, and for what.</summary>
-public sealed record LinkClaims(string TeamId, string UserId, string Purpose);
+/// <summary>What a verified link says: who it was made for, for what, and when it was made.</summary>
+public sealed record LinkClaims(string TeamId, string UserId, string Purpose, DateTimeOffset IssuedAt);
 
 /// <summary>
 /// Signed, expiring links: <c>base64url(json) "." base64url(HMAC-SHA256(key, json))</c>. The link is the
@@ -60,18 +64,27 @@ public sealed class SignedLinks : IPrivateLinks
     /// <summary>Protects the sign-in cookie under the same secret as the links, so it holds across instances and restarts.</summary>
     internal Microsoft.AspNetCore.DataProtection.IDataProtector CookieProtector => new SigningKeyProtector(_key, "dashboard-cookie");
 
-    public string Dashboard(string teamId, string userId) => $"{_baseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
+    public string Dashboard(string teamId, string userId) => $"{BaseUrl}/dashboard/signin?token={Create(teamId, userId, DashboardPurpose)}";
 
     public string Personal(string teamId, string userId) => Dashboard(teamId, userId) + "&to=me";
 
     public string Export(string teamId, string userId, ExportScope scope) =>
-        $"{_baseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
+        $"{BaseUrl}/export?token={Create(teamId, userId, ExportPurpose(scope))}";
+
+    /// <summary>
+    /// The configured public address; else the one the current request came in at; else empty (a relative link, which chat
+    /// renderers show as text without the token). The request is one Slack or Teams signed (or the local playground), so its
+    /// Host is the address the platform was configured to call.
+    /// </summary>
+    private string BaseUrl => _baseUrl.Length > 0 ? _baseUrl : RequestOrigin.Value ?? string.Empty;
 
     public static string ExportPurpose(ExportScope scope) => scope == ExportScope.Me ? "export-me" : "export-team";
 
     public string Create(string teamId, string userId, string purpose)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(teamId, userId, purpose, (_time.GetUtcNow() + Lifetime).ToUnixTimeSeconds()));
+        var now = _time.GetUtcNow();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(teamId, userId, purpose, (now + Lifetime).ToUnixTimeSeconds(),
+            now.ToUnixTimeMilliseconds()));
         return WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, payload));
     }
 
@@ -95,7 +108,7 @@ public sealed class SignedLinks : IPrivateLinks
 
             var claims = JsonSerializer.Deserialize<Payload>(payload);
             return claims is not null && claims.Expires > _time.GetUtcNow().ToUnixTimeSeconds()
-                ? new LinkClaims(claims.Team, claims.User, claims.Purpose)
+                ? new LinkClaims(claims.Team, claims.User, claims.Purpose, DateTimeOffset.FromUnixTimeMilliseconds(claims.Issued))
                 : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
@@ -104,5 +117,6 @@ public sealed class SignedLinks : IPrivateLinks
         }
     }
 
-    private sealed record Payload(string Team, string User, string Purpose, long Expires);
+    /// <param name="Issued">Unix milliseconds: a link made before the person was forgotten is refused (links made before this field read as 0).</param>
+    private sealed record Payload(string Team, string User, string Purpose, long Expires, long Issued = 0);
 }

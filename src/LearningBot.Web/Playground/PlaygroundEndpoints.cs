@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Members;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 
@@ -32,11 +33,11 @@ public static partial class PlaygroundEndpoints
         app.MapGet("/api/playground/feed", (string? team, long? after, PlaygroundFeed feed) =>
             team is null || !NameRegex().IsMatch(team)
                 ? Results.ValidationProblem(new Dictionary<string, string[]> { ["team"] = ["A valid team name is required."] })
-                : Results.Ok(feed.Since(TeamPrefix + team, after ?? 0)));
+                : Results.Ok(feed.Since(TeamId(team), after ?? 0)));
     }
 
     private static async Task<IResult> HandleAsync(PlaygroundRequest request, CommandPipeline pipeline, PromptAnswerRecorder answers,
-        TimeProvider time, CancellationToken cancellationToken)
+        IMemberRepository members, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Team is null || !NameRegex().IsMatch(request.Team))
@@ -64,7 +65,7 @@ public static partial class PlaygroundEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        var message = ToIncomingMessage(request, time.GetUtcNow());
+        var message = await WithKnownNamesAsync(ToIncomingMessage(request, time.GetUtcNow()), members, cancellationToken);
         if (request.ThreadId is { } threadId)
         {
             // A thread reply is an answer to a prompt, not a command.
@@ -82,24 +83,52 @@ public static partial class PlaygroundEndpoints
         return Results.Ok(new PlaygroundResponse(PlainTextRenderer.Render(reply), reply, directMessages, reply.IsRedelivery));
     }
 
-    /// <summary>The adapter step: <c>@bo</c> becomes the normalised mention <c>&lt;@bo&gt;</c> the parser understands.</summary>
+    /// <summary>
+    /// The adapter step: <c>@bo</c> becomes the normalised mention <c>&lt;@bo&gt;</c> the parser understands. Names are people's
+    /// ids here, and like Slack and Teams handles they ignore case: <c>@Bo</c> and <c>@bo</c> are one person (id <c>bo</c>),
+    /// and so are the teams <c>Acme</c> and <c>acme</c>.
+    /// </summary>
     internal static IncomingMessage ToIncomingMessage(PlaygroundRequest request, DateTimeOffset now)
     {
         var mentions = new List<MentionedMember>();
         var text = MentionRegex().Replace(request.Text!, match =>
         {
             var name = match.Groups["name"].Value;
-            mentions.Add(new MentionedMember(name, name));
-            return $"<@{name}>";
+            var id = name.ToLowerInvariant();
+            mentions.Add(new MentionedMember(id, name));
+            return $"<@{id}>";
         });
-        var teamId = TeamPrefix + request.Team;
-        return new IncomingMessage(teamId, request.User!, request.User!, text, request.MessageId ?? Guid.NewGuid().ToString("N"))
+        var teamId = TeamId(request.Team!);
+        return new IncomingMessage(teamId, request.User!.ToLowerInvariant(), request.User!, text, request.MessageId ?? Guid.NewGuid().ToString("N"))
         {
             Platform = Platform,
             // Every playground team has one channel, where prompts are posted (to the page's feed).
             Conversation = new StoredConversation($"{teamId}:general", Platform, teamId, ConversationKind.Channel, null, "{}", true, now),
             IsTeamAdmin = request.Admin,
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
+        };
+    }
+
+    private static string TeamId(string team) => TeamPrefix + team.ToLowerInvariant();
+
+    /// <summary>
+    /// A mention typed <c>@BO</c> must not rename Bo: people already known keep the name they chose (the one they use
+    /// when they speak). Display names of the sender and of new people are as typed.
+    /// </summary>
+    private static async Task<IncomingMessage> WithKnownNamesAsync(IncomingMessage message, IMemberRepository members,
+        CancellationToken cancellationToken)
+    {
+        if (message.Mentions.Count == 0)
+        {
+            return message;
+        }
+
+        var known = await members.GetDisplayNamesAsync(message.TeamId, message.Mentions.Select(m => m.UserId).ToList(), cancellationToken);
+        return message with
+        {
+            Mentions = message.Mentions
+                .Select(m => known.TryGetValue(m.UserId, out var name) ? m with { DisplayName = name } : m)
+                .ToList(),
         };
     }
 

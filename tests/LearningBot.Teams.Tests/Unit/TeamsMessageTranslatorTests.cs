@@ -69,4 +69,18 @@ public sealed class TeamsMessageTranslatorTests
         Assert.That(message.Text, Is.EqualTo("kudos <@aad-bo> and <@aad-bo> for x"));
         Assert.That(message.Mentions, Has.Count.EqualTo(1));
     }
+
+    [TestCase("29:1ann", "aad-admin", true)]
+    [TestCase("aad-admin", null, false)]
+    [TestCase("aad-admin", "aad-mallory", false)]
+    [TestCase("aad-admin", "", false)]
+    public async Task Only_the_senders_object_id_makes_them_an_admin(string teamsId, string? aadObjectId, bool admin)
+    {
+        var activity = Message("settings budget 9");
+        activity.From = new ChannelAccount(teamsId, "Someone", aadObjectId: aadObjectId);
+
+        var message = await TranslateAsync(activity);
+
+        Assert.That(message.IsTeamAdmin, Is.EqualTo(admin));
+    }
 }

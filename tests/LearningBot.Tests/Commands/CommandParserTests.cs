@@ -1,4 +1,6 @@
 using LearningBot.Core.Commands;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
 
 namespace LearningBot.Tests.Commands;
 
@@ -106,7 +108,7 @@ public sealed class CommandParserTests
         var failure = Fail(text);
 
         Assert.That(failure.Problem, Does.Contain(problem));
-        Assert.That(failure.Example, Is.EqualTo(CommandCatalog.Kudos.Example));
+        Assert.That(failure.Example, Is.EqualTo(KudosGrammar.Usage.Example));
     }
 
     [TestCase("kudos top", Period.Week)]

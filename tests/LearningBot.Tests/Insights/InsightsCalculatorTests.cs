@@ -39,8 +39,8 @@ public sealed class InsightsCalculatorTests
     {
         var activity = new TeamActivity(FourMembers,
             [
-                Learning("ann", ThisWeek, 30), Learning("ann", ThisWeek, 15), Learning("bo", ThisWeek, isPrivate: true),
-                Learning("cy", LastWeek, 60),
+                Learning("ann", ThisWeek, 30), Learning("ann", ThisWeek, 15), Learning("bo", ThisWeek, 25, isPrivate: true, occurrence: "occ-1"),
+                Learning("cy", LastWeek, 60, occurrence: "occ-0"),
             ],
             [], [], []);
 
@@ -50,6 +50,8 @@ public sealed class InsightsCalculatorTests
         var (last, current) = (insights.Weeks[0], insights.Weeks[1]);
         Assert.That((current.Learnings, current.Participants, current.ParticipationRate, current.MinutesLogged), Is.EqualTo((3, 2, 0.5, 45)));
         Assert.That((last.Learnings, last.Participants, last.ParticipationRate, last.MinutesLogged), Is.EqualTo((1, 1, 0.25, 60)));
+        // Bo's private prompt answer counts in learnings and participants (anonymous totals), never in minutes or prompt answers.
+        Assert.That((current.PromptAnswers, last.PromptAnswers), Is.EqualTo((0, 1)));
         Assert.That(insights.MemberCount, Is.EqualTo(4));
     }
 
@@ -94,12 +96,13 @@ public sealed class InsightsCalculatorTests
     }
 
     [Test]
-    public void Top_tags_name_who_knows_but_never_the_author_of_a_private_learning()
+    public void Top_tags_name_who_knows_and_leave_private_learnings_out_entirely()
     {
+        // A private learning's tag is its content: neither the tag nor its count may show (it once did, as "burnout" with no name).
         var activity = new TeamActivity(FourMembers,
             [
                 Learning("ann", ThisWeek, tags: ["k8s"]), Learning("cy", ThisWeek, tags: ["k8s"]), Learning("cy", ThisWeek, tags: ["k8s", "go"]),
-                Learning("dee", ThisWeek, tags: ["burnout"], isPrivate: true),
+                Learning("dee", ThisWeek, tags: ["burnout"], isPrivate: true), Learning("dee", ThisWeek, tags: ["go"], isPrivate: true),
             ],
             [], [Post("bo", ThisWeek, "go")], []);
 
@@ -107,7 +110,7 @@ public sealed class InsightsCalculatorTests
 
         Assert.That(insights.TopTags, Is.EqualTo(new[]
         {
-            new TagExpert("k8s", 3, "cy"), new TagExpert("go", 2, "bo"), new TagExpert("burnout", 1, null),
+            new TagExpert("k8s", 3, "cy"), new TagExpert("go", 2, "bo"),
         }));
     }
 

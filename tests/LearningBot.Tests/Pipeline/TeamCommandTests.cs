@@ -36,6 +36,20 @@ public sealed class TeamCommandTests : PipelineTests
     }
 
     [Test]
+    public async Task Digest_counts_kudos_the_same_way_in_its_header_and_its_section()
+    {
+        await Bot.SendAsync("ann", "learned postgres vacuum #postgres");
+        await Bot.SendAsync("ann", "kudos <@bo> <@cy> for the index review");
+        await Bot.SendAsync("bo", "kudos <@ann> for pairing");
+
+        var text = PlainTextRenderer.Render(await Bot.SendAsync("ann", "digest"));
+
+        // Three people were thanked in two messages: one kudos per person thanked, as the budget counts them.
+        Assert.That(text, Does.Contain("· 3 kudos"));
+        Assert.That(text, Does.Contain("Kudos (3)"));
+    }
+
+    [Test]
     public async Task A_quiet_week_gets_a_gentle_digest()
     {
         var text = await Bot.SendTextAsync("ann", "digest");

@@ -112,7 +112,7 @@ public sealed class SchedulerTests(string engine)
         Assert.That(shown, Does.Contain("When: Mon, Thu at 09:30 (Europe/Berlin)"));
         Assert.That(shown, Does.Contain("Question: " + PromptSchedule.DefaultQuestion));
         Assert.That(shown, Does.Contain("Next: Thu 26 Nov 09:30"));
-        Assert.That((await Prompts.GetScheduleAsync(Channel.Key, default))!.NextDueAt, Is.EqualTo(Thursday0830Utc));
+        Assert.That((await Prompts.GetScheduleAsync(Channel.TeamId, Channel.Key, default))!.NextDueAt, Is.EqualTo(Thursday0830Utc));
     }
 
     [Test]
@@ -157,6 +157,40 @@ public sealed class SchedulerTests(string engine)
         Assert.That(text, Does.Contain("@Ann: feature flags beat long-lived branches"));
         Assert.That(text, Does.Contain("Thank you @Ann and @Bo for sharing!"));
         Assert.That(_platform.Sent, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_private_answer_in_the_prompt_thread_stays_out_of_the_digest_and_the_dashboard()
+    {
+        await AdminAsync("prompt set thu 09:30 Europe/Berlin");
+        await RunAtAsync(Thursday0830Utc);
+        var post = _platform.Sent.Single();
+        var recorder = _bot.Services.GetRequiredService<PromptAnswerRecorder>();
+        Task<LearningBot.Core.Learnings.LearningEntry?> Answer(string user, string text, string key) => recorder.RecordAsync(
+            new IncomingMessage("acme", user, char.ToUpperInvariant(user[0]) + user[1..], text, key), Channel.Key, post.MessageId, default);
+
+        var privateAnswer = await Answer("ann", "--private quokka husbandry rota #zebrafish 47m", "r1");
+        await Answer("bo", "how our tracing sampler works #observability 20m", "r2");
+        await _bot.SendAsync("cy", "learned --private capybara grooming #wombat 33m"); // private, but not an answer
+        await RunAtAsync(Thursday0830Utc.AddHours(24));
+
+        var digest = PlainTextRenderer.Render(_platform.Sent.Last().Reply);
+        var dashboard = await new LearningBot.Web.Dashboard.DashboardData(
+            _bot.Services.GetRequiredService<LearningBot.Core.Insights.TeamActivityReader>(),
+            _bot.Services.GetRequiredService<LearningBot.Core.Settings.ITeamSettingsRepository>(),
+            _bot.Services.GetRequiredService<LearningBot.Core.Members.IMemberRepository>(), _bot.Clock).BuildAsync("acme", names: true, default);
+        var week = dashboard.Weeks.Single(w => w.Week == "2026-11-23");
+
+        Assert.That(privateAnswer!.IsPrivate, Is.True, "--private works in the thread as in the command");
+        Assert.That(privateAnswer.Text, Is.EqualTo("quokka husbandry rota"));
+        Assert.That(digest, Does.Contain("Learning minute: 1 answer from 1 person"));
+        Assert.That(digest, Does.Contain("@Bo: how our tracing sampler works"));
+        Assert.That(digest, Does.Not.Contain("quokka").And.Not.Contain("zebrafish").And.Not.Contain("@Ann").And.Not.Contain("capybara"));
+        Assert.That(week.Learnings, Is.EqualTo(3), "the anonymous total counts every learning");
+        Assert.That(week.PromptAnswers, Is.EqualTo(1));
+        Assert.That(week.MinutesLogged, Is.EqualTo(20));
+        Assert.That(dashboard.TopTagsThisMonth.Select(t => t.Tag), Is.EqualTo(new[] { "observability" }));
+        Assert.That(dashboard.TopTagsThisMonth.Single().WhoKnows, Is.EqualTo("Bo"));
     }
 
     [Test]
@@ -224,6 +258,27 @@ public sealed class SchedulerTests(string engine)
         Assert.That(PlainTextRenderer.Render(byMember), Does.Contain("Only team admins"));
         Assert.That(off.Posted + off.Skipped + off.Missed, Is.EqualTo(0));
         Assert.That(_platform.Sent.Count(s => s.Reply.Kind == ReplyKind.Prompt), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task After_skip_next_the_skipped_time_is_not_shown_as_next()
+    {
+        await AdminAsync("prompt set mon,thu 09:30 Europe/Berlin");
+        var before = PlainTextRenderer.Render(await AdminAsync("prompt show"));
+
+        var skip = PlainTextRenderer.Render(await AdminAsync("prompt skip next"));
+        var show = PlainTextRenderer.Render(await AdminAsync("prompt show"));
+
+        var nextBefore = Line(before, "Next:");
+        Assert.That(nextBefore, Is.Not.Empty);
+        foreach (var text in new[] { skip, show })
+        {
+            Assert.That(Line(text, "Next:"), Is.Not.EqualTo(nextBefore), text);
+            Assert.That(Line(text, "Skipped:"), Is.EqualTo(nextBefore.Replace("Next:", "Skipped:")), text);
+        }
+
+        static string Line(string text, string label) =>
+            text.Split('\n').Select(l => l.Trim().TrimStart('•', ' ')).FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal)) ?? "";
     }
 
     [Test]

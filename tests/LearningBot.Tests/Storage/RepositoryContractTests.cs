@@ -135,6 +135,22 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
+    public async Task A_private_prompt_answer_is_listed_for_its_occurrence_only_in_the_authors_own_view()
+    {
+        // The scheduled prompt digest lists an occurrence's answers without IncludePrivate.
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "quokka husbandry rota", Monday, null, "zebrafish")
+            with { OccurrenceId = "occ-1", IsPrivate = true, Minutes = 47 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "tracing sampler", Monday.AddMinutes(1)) with { OccurrenceId = "occ-1" }, default);
+
+        var digest = await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10) { OccurrenceId = "occ-1" }, default);
+        var annsOwn = await Store.Learnings.ListAsync(new LearningQuery(TeamA, "ann", null, 10) { OccurrenceId = "occ-1", IncludePrivate = true },
+            default);
+
+        Assert.That(digest.Select(e => e.Text), Is.EqualTo(new[] { "tracing sampler" }));
+        Assert.That(annsOwn.Single(), Has.Property(nameof(LearningEntry.IsPrivate)).True.And.Property(nameof(LearningEntry.Minutes)).EqualTo(47));
+    }
+
+    [Test]
     public async Task Marks_cover_one_person_since_an_instant_newest_first_with_minutes()
     {
         await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
@@ -433,6 +449,30 @@ public abstract class RepositoryContractTests
     }
 
     [Test]
+    public virtual async Task A_private_learning_is_found_by_no_search_by_its_words_tags_or_author()
+    {
+        // Who-knows asks for every kind at once; ask for knowledge and learnings; the Teams message extension for knowledge.
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "quokka husbandry rota", Monday, null, "zebrafish") with { IsPrivate = true }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "ansible facts caching", Monday, null, "ansible"), default);
+
+        SearchKind[][] kindSets = [[SearchKind.Learning], [SearchKind.Knowledge, SearchKind.Learning],
+            [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], [SearchKind.Knowledge]];
+        foreach (var kinds in kindSets)
+        {
+            foreach (var words in new[] { "quokka", "husbandry rota", "zebrafish", "#zebrafish", "quokka ansible" })
+            {
+                var hits = await Store.Search.SearchAsync(new SearchQuery(TeamA, words, kinds, 50), default);
+
+                Assert.That(hits.Where(h => h.PersonId == "ann" || h.Excerpt.Contains("quokka", StringComparison.OrdinalIgnoreCase)), Is.Empty,
+                    $"{words} in {string.Join('+', kinds)}");
+            }
+        }
+
+        var shared = await Store.Search.SearchAsync(new SearchQuery(TeamA, "quokka ansible", [SearchKind.Learning], 50), default);
+        Assert.That(shared.Select(h => h.PersonId), Is.EqualTo(new[] { "bo" }), "the shared learning is still found");
+    }
+
+    [Test]
     public virtual async Task Kudos_are_searchable_by_reason_with_the_receiver_as_person()
     {
         await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "untangling the terraform state", Monday), new KudosBudget(5, Monday), default);
@@ -471,9 +511,9 @@ public abstract class RepositoryContractTests
         var scope = "slack:" + TeamA;
 
         var before = await Store.Deliveries.WasRecordedAsync(scope, "Ev1", default);
-        var first = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday, default);
-        var retry = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday.AddSeconds(3), default);
-        var otherScope = await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "Ev1", Monday, default);
+        var first = await Store.Deliveries.TryRecordAsync(scope, "Ev1", null, Monday, default);
+        var retry = await Store.Deliveries.TryRecordAsync(scope, "Ev1", null, Monday.AddSeconds(3), default);
+        var otherScope = await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "Ev1", null, Monday, default);
 
         Assert.That(before, Is.False);
         Assert.That(first, Is.True);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Tests.Web;
 
@@ -125,12 +126,58 @@ public sealed class PlaygroundApiTests
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
 
-    [Test]
-    public async Task Malformed_json_gets_400()
+    [TestCase("{not json", "not valid JSON")]
+    [TestCase("{\"team\":\"acme\",\"user\":\"ann\",\"text\":\"help\"", "not valid JSON")] // cut off
+    [TestCase("{\"team\":\"acme\",\"user\":42,\"text\":\"help\"}", "not valid JSON")] // a number where a string belongs
+    [TestCase("[1,2]", "not valid JSON")]
+    public async Task Malformed_json_gets_400_with_the_reason(string body, string reason)
     {
-        var response = await _client.PostAsync("/api/playground", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        var response = await _client.PostAsync("/api/playground", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(reason), problem.ToString());
+    }
+
+    [Test]
+    public async Task Malformed_json_gets_its_reason_in_production_too()
+    {
+        using var factory = new LearningBotWebFactory(new Dictionary<string, string?> { ["Playground:Enabled"] = "true" }, environment: "Production");
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync("/api/playground", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName, Is.EqualTo("Production"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body, Does.Contain("not valid JSON"));
+    }
+
+    [TestCase("me")]
+    [TestCase("insights")]
+    [TestCase("export me")]
+    public async Task A_private_link_is_absolute_from_the_request_and_its_token_is_not_in_the_text(string command)
+    {
+        var reply = await SendAsync("ann", command);
+
+        var link = reply.GetProperty("reply").GetProperty("blocks").EnumerateArray()
+            .SelectMany(b => b.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.Object ? t.GetProperty("spans").EnumerateArray() : [])
+            .Single(s => s.GetProperty("type").GetString() == "link");
+        Assert.That(link.GetProperty("url").GetString(), Does.StartWith("http://localhost/").And.Contain("token="));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Not.Contain("token="));
+    }
+
+    [Test]
+    public async Task People_and_teams_are_case_insensitive_and_a_mention_does_not_rename_anyone()
+    {
+        await SendAsync("Bo", "learned how to read a flame graph #perf");
+        await SendAsync("ann", "kudos @bo for the profiling session");
+        await SendAsync("ann", "kudos @BO for the flame graph walkthrough");
+        var board = await SendAsync("cy", "kudos top", team: "ACME");
+
+        var text = board.GetProperty("text").GetString();
+        Assert.That(text, Does.Contain("@Bo (2 kudos from 1 person)"), text);
+        Assert.That(text, Does.Not.Contain("@BO").And.Not.Contain("@bo "), text);
     }
 
     [Test]
