@@ -306,7 +306,8 @@ public sealed partial class TeamsBot(
         // In a 1:1 chat every message reaches the bot (there is no one to mention); elsewhere it must be mentioned.
         new NoteBlock(IsPersonal(activity)
             ? RichText.Of("Type ", new CodeSpan("help"), " to see everything I can do.")
-            : RichText.Of("Mention me with ", new CodeSpan("@LearningBot help"), " to see everything I can do.")),
+            : RichText.Of("Mention me with ", new CodeSpan($"@{(string.IsNullOrWhiteSpace(activity.Recipient?.Name) ? "LearningBot" : activity.Recipient.Name)} help"),
+                " to see everything I can do.")),
     ]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Teams {ActivityType} activity without usable conversation/sender ids")]
