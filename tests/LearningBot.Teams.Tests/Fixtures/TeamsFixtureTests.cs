@@ -169,7 +169,7 @@ public sealed class TeamsFixtureTests : TeamsTestBase
         var reply = LastReplyText();
         Assert.That(reply, Does.Contain("no threads").And.Contain("channel").And.Not.Contain("Reply in this thread"));
         var schedules = host.Services.GetRequiredService<IPromptRepository>();
-        Assert.That(await schedules.GetScheduleAsync("msteams:19:meeting_Nzk0ZGFmYzEtOWI3YS00ZDQ0@thread.v2", default), Is.Null);
+        Assert.That(await schedules.GetScheduleAsync("msteams:72f988bf-86f1-41af-91ab-2d7cd011db47", "msteams:19:meeting_Nzk0ZGFmYzEtOWI3YS00ZDQ0@thread.v2", default), Is.Null);
     }
 
     [Test]
