@@ -118,7 +118,10 @@ public sealed partial class TeamsBot(
             return;
         }
 
-        var reply = await pipeline.HandleAsync(message, cancellationToken);
+        // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
+        // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
+        var reply = await AnswerInPromptThreadAsync(activity, message, here.Key, cancellationToken)
+                    ?? await pipeline.HandleAsync(message, cancellationToken);
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
         if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
@@ -131,6 +134,20 @@ public sealed partial class TeamsBot(
         await turnContext.SendActivityAsync(ToActivity(await PrivateLinksKeptPrivateAsync(activity, message, reply, cancellationToken)),
             cancellationToken);
         await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
+    }
+
+    private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,
+        CancellationToken cancellationToken)
+    {
+        if (IsPersonal(activity) || TeamsIds.Thread(activity.Conversation.Id).RootMessageId is not { } root || root == activity.Id
+            || !promptAnswers.IsAnswer(message.Text)
+            || await promptAnswers.RecordAsync(message, conversationKey, root, cancellationToken) is not { } answer)
+        {
+            return null;
+        }
+
+        return new BotReply(ReplyKind.Confirmation, ReplyAudience.Requester,
+            [new Core.Replies.TextBlock(RichText.Of("✅ Added to this prompt's answers: ", new StrongSpan(Reply.Excerpt(answer.Text, 120))))]);
     }
 
     /// <summary>
@@ -301,7 +318,11 @@ public sealed partial class TeamsBot(
         new Core.Replies.TextBlock(IsPersonal(activity)
             ? "I help you keep a learning log, thank colleagues with kudos and find answers your team already wrote down."
             : "I help this team make learning visible: log what you learned, thank each other with kudos, and share answers so nobody has to ask twice."),
-        new NoteBlock(RichText.Of("Mention me with ", new CodeSpan("help"), " to see everything I can do.")),
+        // In a 1:1 chat every message reaches the bot (there is no one to mention); elsewhere it must be mentioned.
+        new NoteBlock(IsPersonal(activity)
+            ? RichText.Of("Type ", new CodeSpan("help"), " to see everything I can do.")
+            : RichText.Of("Mention me with ", new CodeSpan($"@{(string.IsNullOrWhiteSpace(activity.Recipient?.Name) ? "LearningBot" : activity.Recipient.Name)} help"),
+                " to see everything I can do.")),
     ]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Teams {ActivityType} activity without usable conversation/sender ids")]

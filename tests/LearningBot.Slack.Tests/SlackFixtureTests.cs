@@ -156,7 +156,7 @@ public sealed class SlackFixtureTests
         await _host.DrainAsync();
 
         Assert.That((await KudosReceivedAsync(team, "U0BO")).Select(g => g.Reason), Is.EqualTo(new[] { "the runbook fix" }), fixture.Must);
-        Assert.That(await LearningsAsync(team, "U0ANN"), Is.Empty, "a mention is never stored as a prompt answer");
+        Assert.That(await LearningsAsync(team, "U0ANN"), Is.Empty, "a command in the thread is not stored as a prompt answer");
         Assert.That(replies, Has.Count.EqualTo(1));
         Assert.That(SlackHost.Json(replies[0])["thread_ts"]?.GetValue<string>(), Is.EqualTo(promptTs), "answered in the thread");
         Assert.That(_host.Calls("/api/reactions.add").Count(To(channel)), Is.Zero);
@@ -171,7 +171,7 @@ public sealed class SlackFixtureTests
     }
 
     [Test]
-    public async Task A_passing_mention_in_a_prompt_thread_is_not_stored_as_an_answer()
+    public async Task A_passing_mention_in_a_prompt_thread_is_an_answer_like_any_other_reply()
     {
         var team = Unique("T");
         var channel = Unique("C");
@@ -180,13 +180,34 @@ public sealed class SlackFixtureTests
         var fixture = Load("event-thread-mention-chatter", team, ("C0CHATTR1", channel), ("1732871000.002000", promptTs));
 
         await fixture.ReplayAsync(_host);
-        var reply = SlackHost.Json((await _host.WaitForCallsAsync("/api/chat.postEphemeral", where: To(channel))).Single());
+        await _host.WaitForCallsAsync("/api/reactions.add", where: To(channel));
         await _host.DrainAsync();
 
-        Assert.That(await LearningsAsync(team, "U0ANN"), Is.Empty, fixture.Must);
-        Assert.That(reply["thread_ts"]?.GetValue<string>(), Is.EqualTo(promptTs));
-        Assert.That(_host.Calls("/api/reactions.add").Count(To(channel)), Is.Zero);
-        Assert.That(_host.Calls("/api/chat.postEphemeral").Count(To(channel)), Is.EqualTo(1));
+        var stored = await LearningsAsync(team, "U0ANN");
+        Assert.That(stored, Has.Count.EqualTo(1), fixture.Must);
+        Assert.That(stored[0].Text, Does.Contain("I'll write mine up after standup"));
+        Assert.That(_host.Calls("/api/reactions.add").Count(To(channel)), Is.EqualTo(1));
+        Assert.That(_host.Calls("/api/chat.postEphemeral").Count(To(channel)), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_mention_that_says_what_someone_learned_in_a_prompt_thread_is_an_answer_with_its_tags_and_time()
+    {
+        var team = Unique("T");
+        var channel = Unique("C");
+        var promptTs = $"17328{Random.Shared.Next(10000, 99999)}.000100";
+        await StartPromptAsync(team, channel, promptTs);
+        var fixture = Load("event-thread-mention-chatter", team, ("C0CHATTR1", channel), ("1732871000.002000", promptTs),
+            ("nice prompt <@U0BOTLRN>, I'll write mine up after standup", "<@U0BOTLRN> I learned how to profile the API with dotnet-trace #perf 20m"));
+
+        await fixture.ReplayAsync(_host);
+        await _host.WaitForCallsAsync("/api/reactions.add", where: To(channel));
+        await _host.DrainAsync();
+
+        var stored = await LearningsAsync(team, "U0ANN");
+        Assert.That(stored.Select(l => (l.Text, string.Join(",", l.Tags), l.Minutes)),
+            Is.EqualTo(new[] { ("I learned how to profile the API with dotnet-trace", "perf", (int?)20) }));
+        Assert.That(_host.Calls("/api/chat.postEphemeral").Count(To(channel)), Is.Zero, "no \"I don't know the command\" reply");
     }
 
     [Test]

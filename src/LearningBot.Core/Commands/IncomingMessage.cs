@@ -37,6 +37,9 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
     /// </summary>
     public bool IsReadOnly { get; init; }
 
+    /// <summary>What the conversation offers (threads, @mentions), so replies fit it; set by the adapter.</summary>
+    public ConversationScope Scope { get; init; } = ConversationScope.Default;
+
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
 }

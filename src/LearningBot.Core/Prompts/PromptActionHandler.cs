@@ -20,7 +20,8 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
                 : PromptAccess.Describe("Standing-meeting prompt", schedule, ReplyAudience.Requester);
         }
 
-        if (PromptAccess.Refusal(context) is { } refusal)
+        if ((PromptAccess.Refusal(context) ?? (command.Action is PromptAction.Now or PromptAction.Resume ? PromptAccess.NoThreads(context) : null))
+            is { } refusal)
         {
             return refusal;
         }

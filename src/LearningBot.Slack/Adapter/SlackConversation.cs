@@ -121,6 +121,35 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     }
 
     /// <summary>
+    /// A mention of the bot in a thread. In a standing-meeting prompt's thread, text that answers the prompt
+    /// (<see cref="PromptAnswerRecorder.IsAnswer"/>: not a command, or a public <c>learned …</c>) is stored as an answer and
+    /// acknowledged with ✅; anything else, and any other thread, runs as a command.
+    /// </summary>
+    public async Task<StoreResult> HandleThreadMentionAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string ts,
+        CancellationToken cancellationToken)
+    {
+        if (target.ThreadTs is { } threadTs && target.ChannelId is { } channelId && promptAnswers.IsAnswer(input.Text))
+        {
+            var user = await users.GetAsync(target.TeamId, target.UserId, null, cancellationToken);
+            var message = new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, input.Text, idempotencyKey)
+            {
+                Platform = Platform,
+                ChannelId = channelId,
+                Mentions = input.Mentions,
+            };
+            var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(target.TeamId, channelId), threadTs, cancellationToken);
+            if (answer is not null)
+            {
+                return StoreResult.Then(ct => slack.CallAsync(target.TeamId, "reactions.add",
+                        new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
+                    with { Sender = new DeliverySender(message.TeamId, message.UserId) };
+            }
+        }
+
+        return await HandleAsync(input, idempotencyKey, target, null, cancellationToken);
+    }
+
+    /// <summary>
     /// A reply in a channel thread: when the thread is a standing-meeting prompt it is stored as an answer and
     /// acknowledged (by the follow-up) with a ✅ reaction; any other thread is none of the bot's business.
     /// </summary>

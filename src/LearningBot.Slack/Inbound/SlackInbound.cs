@@ -145,11 +145,15 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         var key = $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}";
         switch (Str(evt, "type"))
         {
-            // A mention is always a command (never a prompt answer), answered where it was said: its thread, if any.
+            // A mention is a command answered where it was said (its thread, if any); in a standing-meeting prompt's thread a
+            // mention that is not a command, or a public "learned …", is an answer, as in Teams.
             case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null && userId != botUserId:
                 var mention = SlackText.Normalise(SlackText.StripLeadingMention(text, botUserId));
                 var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"));
-                return ct => conversation.HandleAsync(mention.Text.Length == 0 ? mention with { Text = "help" } : mention, key, target, null, ct);
+                var command = mention.Text.Length == 0 ? mention with { Text = "help" } : mention;
+                return Str(evt, "thread_ts") is { } threadTs && Str(evt, "ts") is { } mentionTs && threadTs != mentionTs
+                    ? ct => conversation.HandleThreadMentionAsync(command, key, target, mentionTs, ct)
+                    : ct => conversation.HandleAsync(command, key, target, null, ct);
 
             // Only what a person typed in their DM with the bot: no bot messages (loops), edits, joins (SlackMessageEvents).
             case "message" when Str(evt, "channel_type") == "im" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId):

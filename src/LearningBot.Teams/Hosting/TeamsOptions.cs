@@ -73,9 +73,12 @@ public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         {
             failures.Add("Teams:AdminUserIds contains an empty entry.");
         }
-        else if (options.AdminUserIds.FirstOrDefault(id => !Guid.TryParse(id, out _)) is { } notObjectId)
+        // Channel account ids ("29:…", "8:orgid:…") always carry a colon, object ids never do. Entra object ids are GUIDs, but
+        // Microsoft's own Agents Playground names its default user "00000000-0000-0000-0000-0000000000020", so the shape of
+        // a GUID is not required: what matters is that a Teams id, which would never match, is refused.
+        else if (options.AdminUserIds.FirstOrDefault(id => id.Contains(':', StringComparison.Ordinal)) is { } notObjectId)
         {
-            failures.Add($"Teams:AdminUserIds contains '{notObjectId}', which is not an Entra object id (a GUID, the user's aadObjectId); " +
+            failures.Add($"Teams:AdminUserIds contains '{notObjectId}', which is not an Entra object id (the user's aadObjectId, a GUID); " +
                          "Teams user ids (29:…) are not accepted.");
         }
 

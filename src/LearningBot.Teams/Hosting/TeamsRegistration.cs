@@ -60,6 +60,37 @@ public static class TeamsRegistration
         return builder;
     }
 
+    /// <summary>
+    /// With an app id, a POST to <c>/api/messages</c> without an <c>Authorization: Bearer …</c> header gets 401 before its body
+    /// is read (put it before the chat concurrency limit): the Bot Connector sends a bearer token on every request
+    /// (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication), so a request
+    /// without one is not from Teams and must not occupy capacity. Bot Framework still validates the token itself later.
+    /// </summary>
+    public static IApplicationBuilder UseTeamsBearerRequired(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetRequiredService<IOptions<BotAuthOptions>>().Value.IsAnonymous)
+        {
+            return app;
+        }
+
+        return app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals("/api/messages", StringComparison.OrdinalIgnoreCase)
+                && !HasBearerToken(http.Request.Headers.Authorization.ToString()))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await Results.Problem(title: "Authentication required", detail: "A Bot Framework bearer token is required.",
+                    statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+    }
+
+    private static bool HasBearerToken(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.AsSpan(7).Trim().Length > 0;
+
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
         var auth = app.ServiceProvider.GetRequiredService<IOptions<BotAuthOptions>>().Value;

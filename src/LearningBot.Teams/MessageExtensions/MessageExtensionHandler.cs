@@ -123,6 +123,8 @@ public sealed partial class MessageExtensionHandler(
         var text = content;
         if (!string.Equals(contentType, "text", StringComparison.OrdinalIgnoreCase))
         {
+            // Links keep their address ("title (url)"): the href is all the message has of it.
+            text = TeamsHtml.LinksAsText(text);
             text = BreakRegex().Replace(text, " ");
             text = TagStripRegex().Replace(text, string.Empty);
             text = WebUtility.HtmlDecode(text);

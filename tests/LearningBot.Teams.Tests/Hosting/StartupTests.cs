@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LearningBot.Teams.Tests.Hosting;
@@ -28,6 +29,8 @@ public sealed class StartupTests
 
         using var response = await host.PostActivityAsync(new TeamsActivities(connector.ServiceUrl).ChannelMessage("1", TeamsActivities.Ann, "help"));
 
+        // The test host's UseEnvironment reaches Program's builder: this really ran Production.
+        Assert.That(host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName, Is.EqualTo("Production"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(connector.Requests, Is.Empty);
     }

@@ -46,7 +46,7 @@ public sealed class MessageExtensionTests : TeamsTestBase
 
         Assert.That(saved["task"]!["type"]!.GetValue<string>(), Is.EqualTo("message"));
         Assert.That(saved["task"]!["value"]!.GetValue<string>(), Does.Contain("Shared answer saved").And.Contain("#ops #security"));
-        Assert.That(again["task"]!["value"]!.GetValue<string>(), Does.Contain("already saved"));
+        Assert.That(again["task"]!["value"]!.GetValue<string>(), Does.Contain("Already shared").And.Contain("Ann Lee shared this"));
 
         var search = JsonNode.Parse(await PostOkAsync(Teams.ExtensionQuery("q:4", Bo, "rotate keys")))!;
         var attachments = search["composeExtension"]!["attachments"]!.AsArray();
