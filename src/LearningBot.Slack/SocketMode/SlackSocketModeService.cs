@@ -89,15 +89,18 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
                 _firstOpen.TrySetResult();
                 if (current is not null)
                 {
-                    Retire(current); // the new one is up: the old one finishes its envelopes and closes
+                    Retire(current, stopping); // the new one is up: the old one finishes its envelopes and closes
                 }
 
                 current = next;
                 LogOpen(slot, state.OpenConnections);
                 var reason = await current.Ended.WaitAsync(stopping);
-                metrics?.SocketReconnect(reason is "refresh_requested" or "warning" or "link_disabled" or "dropped" ? reason : "other");
+                metrics?.SocketReconnect(reason is "refresh_requested" or "warning" or "link_disabled" or "dropped" or "too_many_websockets" ? reason : "other");
                 switch (reason)
                 {
+                    case "warning" or "refresh_requested":
+                        LogRefresh(slot, reason); // a new connection now; the old one closes after it is up
+                        break;
                     case "dropped":
                         current = null;
                         failures++;
@@ -109,12 +112,18 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
                         // Socket Mode was turned off for the app: reconnecting cannot help until someone turns it on.
                         state.Problem("Socket Mode is turned off for this app in Slack (link_disabled)");
                         LogLinkDisabled(options.Value.SocketAuthRetryDelay);
-                        Retire(current);
+                        Retire(current, stopping);
                         current = null;
                         await Task.Delay(options.Value.SocketAuthRetryDelay, time, stopping);
                         break;
                     default:
-                        LogRefresh(slot, reason); // warning, refresh_requested: a new connection now, the old one closes after
+                        // e.g. too_many_websockets (other instances of the app hold Slack's 10): back off before trying again.
+                        failures++;
+                        var wait = Backoff(failures);
+                        LogOtherDisconnect(slot, reason, wait);
+                        Retire(current, stopping);
+                        current = null;
+                        await Task.Delay(wait, time, stopping);
                         break;
                 }
             }
@@ -162,11 +171,11 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
     private bool AllowedScheme(Uri uri) =>
         uri.Scheme == "wss" || (uri.Scheme == "ws" && options.Value.ApiBaseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
 
-    private void Retire(SlackSocketConnection old)
+    private void Retire(SlackSocketConnection old, CancellationToken stopping)
     {
         var closing = Task.Run(async () =>
         {
-            await Task.WhenAny(old.Closed, Task.Delay(RetireAfter, time));
+            await Task.WhenAny(old.Closed, Task.Delay(RetireAfter, time, stopping));
             await old.CloseAsync(options.Value.AckWait);
         });
         lock (_retiring)
@@ -242,6 +251,9 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack Socket Mode connection {Slot}: disconnect ({Reason}); a new connection is opened before the old one closes")]
     private partial void LogRefresh(int slot, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack Socket Mode connection {Slot}: disconnect ({Reason}); reconnecting in {Delay}")]
+    private partial void LogOtherDisconnect(int slot, string reason, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack Socket Mode connection {Slot} lost; reconnecting in {Delay}")]
     private partial void LogReconnecting(int slot, TimeSpan delay);

@@ -318,6 +318,28 @@ public sealed class SlackSocketModeTests
     }
 
     [Test]
+    public async Task Socket_mode_switched_off_in_the_app_is_reported_and_not_reconnected_in_a_loop()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        var connections = new[] { await socket.WaitForConnectionAsync(0), await socket.WaitForConnectionAsync(1) };
+
+        // Turning Socket Mode off in the app settings: Slack says link_disabled on every connection and closes them.
+        foreach (var connection in connections)
+        {
+            await connection.DisconnectAsync("link_disabled");
+            await connection.CloseAsync();
+        }
+
+        var body = await WaitUntilReadyIsAsync(host, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // 20 reconnect delays
+
+        Assert.That(body, Does.Contain("link_disabled"));
+        Assert.That(host.Calls("/api/apps.connections.open"), Has.Count.EqualTo(2), "no new connection until the long wait is over");
+        Assert.That(socket.Connections, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task Slack_unreachable_at_start_is_retried_not_ready_until_a_connection_opens_then_ready()
     {
         var port = FakeSocketModeServer.FreePort();
