@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load test (issue 8): builds Release and runs bench/LearningBot.LoadTest over the whole matrix — the bare
-# ASP.NET Core ceiling, the real host on SQLite and on the local Cosmos server, each at 50, 200 and 1000 req/s —
+# ASP.NET Core ceiling, the real host on SQLite (Slack over HTTP, then over Socket Mode: target socket) and on the local
+# Cosmos server, each at 50, 200 and 1000 req/s —
 # then prints the markdown tables (also written to $LOAD_OUT, default /tmp/learningbot-load/results.md).
 # A measurement, not a test: test.sh does not run it. The machine's load is printed before and after, because
 # numbers from a shared machine mean little without it.
@@ -18,7 +19,7 @@ mkdir -p "$(dirname "$out")"
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
-  args=(--targets bare,sqlite,cosmos --rates 50,200,1000 --duration 15 --warmup 3)
+  args=(--targets bare,sqlite,socket,cosmos --rates 50,200,1000 --duration 15 --warmup 3)
 fi
 
 dotnet build bench/LearningBot.LoadTest/LearningBot.LoadTest.csproj -c Release -nologo -v quiet

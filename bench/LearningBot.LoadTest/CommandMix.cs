@@ -39,15 +39,47 @@ public sealed partial class CommandMix(string signingSecret, string fakePlatform
         _ => SlashCommand(seq, "/learned", $"how load item {seq} moves through the retry queue #load", user: $"UL{seq % People:D3}"),
     };
 
+    /// <summary>
+    /// A Slack command of <paramref name="seq"/> as a Socket Mode <c>slash_commands</c> envelope (the same fields as the
+    /// signed form, as a JSON object); null for a Teams message, which has no Socket Mode.
+    /// </summary>
+    public JsonObject? SlackEnvelope(long seq)
+    {
+        var (command, text, user) = KindOf(seq) switch
+        {
+            CommandKind.TeamsLearned => (null, null, null),
+            CommandKind.SlackKudos => ("/kudos", $"<@UR{seq % 50:D2}|r{seq % 50}> for load item {seq} and a calm review #teamwork", $"UK{seq}"),
+            _ => ("/learned", $"how load item {seq} moves through the retry queue #load", $"UL{seq % People:D3}"),
+        };
+        if (command is null)
+        {
+            return null;
+        }
+
+        var payload = new JsonObject();
+        foreach (var (name, value) in SlashFields(seq, command, text!, user!))
+        {
+            payload[name] = value;
+        }
+
+        return new JsonObject
+        {
+            ["envelope_id"] = $"{runId}-{seq}", ["payload"] = payload, ["type"] = "slash_commands", ["accepts_response_payload"] = true,
+        };
+    }
+
+    private (string Name, string Value)[] SlashFields(long seq, string command, string text, string user) =>
+    [
+        ("token", "legacy-verification-token"), ("team_id", SlackTeam), ("team_domain", "loadtest"), ("channel_id", "CLOAD0001"),
+        ("channel_name", "general"), ("user_id", user), ("user_name", user.ToLowerInvariant()), ("command", command), ("text", text),
+        ("api_app_id", "ALOAD0001"), ("is_enterprise_install", "false"),
+        ("response_url", $"{fakePlatformsUrl}/slack/response/{seq}"), ("trigger_id", $"{runId}.{seq}"),
+    ];
+
     private HttpRequestMessage SlashCommand(long seq, string command, string text, string user)
     {
-        var body = string.Join('&', new (string Name, string Value)[]
-        {
-            ("token", "legacy-verification-token"), ("team_id", SlackTeam), ("team_domain", "loadtest"), ("channel_id", "CLOAD0001"),
-            ("channel_name", "general"), ("user_id", user), ("user_name", user.ToLowerInvariant()), ("command", command), ("text", text),
-            ("api_app_id", "ALOAD0001"), ("is_enterprise_install", "false"),
-            ("response_url", $"{fakePlatformsUrl}/slack/response/{seq}"), ("trigger_id", $"{runId}.{seq}"),
-        }.Select(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value)));
+        var body = string.Join('&', SlashFields(seq, command, text, user)
+            .Select(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value)));
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
         {

@@ -16,7 +16,9 @@ namespace LearningBot.LoadTest;
 /// <summary>
 /// Where the host's replies go, on loopback: a minimal Slack Web API (<c>/slack/api/{method}</c>) and
 /// response_url (<c>/slack/response/{seq}</c>), and a minimal Bot Connector (<c>/teams/v3/conversations/…/activities/…</c>).
-/// Answers like the real services do for the calls the load makes, and counts replies per command.
+/// Answers like the real services do for the calls the load makes, and counts replies per command. For the Socket Mode
+/// target it is also Slack's Socket Mode server: <c>apps.connections.open</c> answers with <c>ws://…/slack/socket</c>,
+/// each connection gets <c>hello</c>, and <see cref="SendEnvelopeAsync"/> delivers an envelope and waits for its ack.
 /// </summary>
 public sealed class FakePlatforms : IAsyncDisposable
 {
@@ -25,6 +27,10 @@ public sealed class FakePlatforms : IAsyncDisposable
     private ConcurrentDictionary<long, int> _teamsReplies = new();
     private readonly ConcurrentDictionary<string, int> _slackApiCalls = new();
     private int _unexpected;
+    private readonly ConcurrentDictionary<int, SocketLink> _sockets = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _pendingAcks = new();
+    private int _socketIds;
+    private int _nextSocket;
 
     private FakePlatforms(WebApplication app) => _app = app;
 
@@ -41,6 +47,9 @@ public sealed class FakePlatforms : IAsyncDisposable
     /// <summary>Requests to paths nothing here serves: a sign the host calls something the load did not expect.</summary>
     public int Unexpected => Volatile.Read(ref _unexpected);
 
+    /// <summary>Socket Mode connections the host holds open now.</summary>
+    public int OpenSockets => _sockets.Count;
+
     public static async Task<FakePlatforms> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -48,6 +57,7 @@ public sealed class FakePlatforms : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var fake = new FakePlatforms(app);
+        app.UseWebSockets();
         app.Run(fake.HandleAsync);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -66,6 +76,12 @@ public sealed class FakePlatforms : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
+        if (path == "/slack/socket" && context.WebSockets.IsWebSocketRequest)
+        {
+            await AcceptSocketAsync(context);
+            return;
+        }
+
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
 
@@ -81,7 +97,9 @@ public sealed class FakePlatforms : IAsyncDisposable
         {
             var method = path["/slack/api/".Length..];
             _slackApiCalls.AddOrUpdate(method, 1, (_, n) => n + 1);
-            await context.Response.WriteAsJsonAsync(SlackAnswer(method, context.Request.ContentType, body));
+            await context.Response.WriteAsJsonAsync(method == "apps.connections.open"
+                ? new JsonObject { ["ok"] = true, ["url"] = "ws" + BaseUrl["http".Length..] + "/slack/socket?ticket=" + Guid.NewGuid().ToString("N") }
+                : SlackAnswer(method, context.Request.ContentType, body));
             return;
         }
 
@@ -131,6 +149,96 @@ public sealed class FakePlatforms : IAsyncDisposable
         contentType?.StartsWith("application/json", StringComparison.Ordinal) == true
             ? JsonNode.Parse(body)?[name]?.GetValue<string>()
             : QueryHelpers.ParseQuery(body).TryGetValue(name, out var value) ? value.ToString() : null;
+
+    /// <summary>
+    /// Sends a Socket Mode envelope on one of the open connections (in turn) and completes when the host acknowledged its
+    /// <c>envelope_id</c>: 200, like an HTTP ack. 0 when no connection is open.
+    /// </summary>
+    /// <exception cref="TimeoutException">No ack within <paramref name="timeout"/>.</exception>
+    public async Task<int> SendEnvelopeAsync(JsonObject envelope, TimeSpan timeout)
+    {
+        var links = _sockets.Values.ToArray();
+        if (links.Length == 0)
+        {
+            return 0;
+        }
+
+        var id = envelope["envelope_id"]!.GetValue<string>();
+        var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingAcks[id] = acked;
+        try
+        {
+            await links[(int)((uint)Interlocked.Increment(ref _nextSocket) % links.Length)].SendAsync(envelope.ToJsonString());
+            await acked.Task.WaitAsync(timeout);
+            return StatusCodes.Status200OK;
+        }
+        finally
+        {
+            _pendingAcks.TryRemove(id, out _);
+        }
+    }
+
+    private async Task AcceptSocketAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var link = new SocketLink(socket);
+        var id = Interlocked.Increment(ref _socketIds);
+        await link.SendAsync("""{"type":"hello","num_connections":1,"debug_info":{"host":"applink-load"},"connection_info":{"app_id":"ALOAD0001"}}""");
+        _sockets[id] = link;
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var ack = JsonNode.Parse(message.ToArray())?["envelope_id"]?.GetValue<string>();
+                message.SetLength(0);
+                if (ack is not null && _pendingAcks.TryGetValue(ack, out var pending))
+                {
+                    pending.TrySetResult();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException)
+        {
+            // the host went away
+        }
+        finally
+        {
+            _sockets.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>One Socket Mode connection from the host; one send at a time, as a WebSocket requires.</summary>
+    private sealed class SocketLink(System.Net.WebSockets.WebSocket socket)
+    {
+        private readonly SemaphoreSlim _send = new(1, 1);
+
+        public async Task SendAsync(string text)
+        {
+            await _send.WaitAsync();
+            try
+            {
+                await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,12 +2,15 @@ using System.Globalization;
 
 namespace LearningBot.LoadTest;
 
-/// <summary>What to measure: a storage back end for the real host, or the bare ceiling endpoint.</summary>
-public enum Target { Bare, Sqlite, Cosmos }
+/// <summary>
+/// What to measure: a storage back end for the real host, the bare ceiling endpoint, or <c>Socket</c>: the real host on
+/// SQLite with Slack over Socket Mode (the same command mix; Slack commands as envelopes, latency = until the ack).
+/// </summary>
+public enum Target { Bare, Sqlite, Socket, Cosmos }
 
 /// <summary>
 /// Command line of <c>run</c>:
-/// <c>--targets bare,sqlite,cosmos --rates 50,200,1000 --duration 15 --warmup 3 [--cosmos-endpoint URL]
+/// <c>--targets bare,sqlite,socket,cosmos --rates 50,200,1000 --duration 15 --warmup 3 [--cosmos-endpoint URL]
 /// [--host-dll PATH] [--markdown FILE] [--work-dir DIR] [--host-env KEY=VALUE ...]</c>.
 /// </summary>
 public sealed record LoadOptions
@@ -102,7 +105,7 @@ public sealed record LoadOptions
     private static Target ParseTarget(string value) =>
         Enum.TryParse<Target>(value.Trim(), ignoreCase: true, out var target)
             ? target
-            : throw new ArgumentException($"Unknown target '{value}'; use bare, sqlite or cosmos.");
+            : throw new ArgumentException($"Unknown target '{value}'; use bare, sqlite, socket or cosmos.");
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

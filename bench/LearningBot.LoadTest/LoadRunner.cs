@@ -17,8 +17,19 @@ public sealed record StepRun(int Rate, IReadOnlyList<Outcome> Outcomes, TimeSpan
 /// each latency counts from the due time (no coordinated omission). One dedicated thread keeps the schedule;
 /// the requests themselves are asynchronous.
 /// </summary>
-public sealed class LoadRunner(HttpClient client, Func<long, HttpRequestMessage> build)
+/// <param name="send">Sends request <c>seq</c> and returns its status (200 for an acknowledged Socket Mode envelope).</param>
+public sealed class LoadRunner(Func<long, Task<int>> send)
 {
+    /// <summary>Requests over HTTP: the status is the response's.</summary>
+    public static LoadRunner Http(HttpClient client, Func<long, HttpRequestMessage> build) => new(seq => SendHttpAsync(client, build, seq));
+
+    public static async Task<int> SendHttpAsync(HttpClient client, Func<long, HttpRequestMessage> build, long seq)
+    {
+        using var request = build(seq);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        return (int)response.StatusCode;
+    }
+
     public async Task<StepRun> RunAsync(int rate, TimeSpan warmup, TimeSpan duration)
     {
         var warmupCount = (int)(rate * warmup.TotalSeconds);
@@ -60,14 +71,13 @@ public sealed class LoadRunner(HttpClient client, Func<long, HttpRequestMessage>
         var kind = CommandMix.KindOf(seq);
         try
         {
-            using var request = build(seq);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-            return new Outcome(seq, kind, (int)response.StatusCode, Stopwatch.GetElapsedTime(due).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(start).TotalMilliseconds, measured, null);
+            var status = await send(seq);
+            return new Outcome(seq, kind, status, Stopwatch.GetElapsedTime(due).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(start).TotalMilliseconds, measured, status == 0 ? "no Socket Mode connection" : null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or System.Net.WebSockets.WebSocketException)
         {
-            var error = ex is TaskCanceledException ? "timeout" : ex.GetType().Name + ": " + ex.Message;
+            var error = ex is TaskCanceledException or TimeoutException ? "timeout" : ex.GetType().Name + ": " + ex.Message;
             return new Outcome(seq, kind, 0, Stopwatch.GetElapsedTime(due).TotalMilliseconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds,
                 measured, error);
         }

@@ -13,6 +13,7 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
 {
     private const string SigningSecret = "load-test-signing-secret-0123456789";
     private const int MaxConnections = 2000;
+    private const int SocketConnections = 2;
 
     public async Task<IReadOnlyList<StepResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +63,15 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             Timeout = TimeSpan.FromSeconds(30),
         };
         var mix = new CommandMix(SigningSecret, fakes.BaseUrl, runId);
-        var runner = new LoadRunner(client, mix.Build);
+        var runner = LoadRunner.Http(client, mix.Build);
+        if (target == Target.Socket)
+        {
+            await WaitForSocketsAsync(cancellationToken);
+            // Slack commands as Socket Mode envelopes (latency until the ack), Teams messages over HTTP as before.
+            runner = new LoadRunner(seq => mix.SlackEnvelope(seq) is { } envelope
+                ? fakes.SendEnvelopeAsync(envelope, client.Timeout)
+                : LoadRunner.SendHttpAsync(client, mix.Build, seq));
+        }
 
         var cpuBefore = host.CpuTime();
         var wall = Stopwatch.StartNew();
@@ -89,6 +98,21 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         }
 
         return StepResult.From(target, run, memory, hostCpuCores, audit);
+    }
+
+    /// <summary>The host opens its Socket Mode connections after start-up: the load starts once both are open.</summary>
+    private async Task WaitForSocketsAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (fakes.OpenSockets < SocketConnections)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"The host opened {fakes.OpenSockets} of {SocketConnections} Socket Mode connections in 30 s.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -148,7 +172,13 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             ["Teams__AllowAnonymousInProduction"] = "true",
         };
         IStoredRecords records;
-        if (target == Target.Sqlite)
+        if (target == Target.Socket)
+        {
+            environment["Slack__AppToken"] = "xapp-1-ALOAD0001-1-load";
+            environment["Slack__SocketConnections"] = SocketConnections.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (target is Target.Sqlite or Target.Socket)
         {
             var path = Path.Combine(stepDirectory, "learningbot.db");
             environment["Storage__Provider"] = "Sqlite";

@@ -22,7 +22,7 @@ internal static class Program
         catch (ArgumentException ex)
         {
             Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine("usage: run [--targets bare,sqlite,cosmos] [--rates 50,200,1000] [--duration 15] [--warmup 3] " +
+            Console.Error.WriteLine("usage: run [--targets bare,sqlite,socket,cosmos] [--rates 50,200,1000] [--duration 15] [--warmup 3] " +
                                     "[--drain-timeout 180] [--cosmos-endpoint URL] [--host-dll PATH] [--markdown FILE] [--work-dir DIR] [--host-env KEY=VALUE]...");
             return 2;
         }

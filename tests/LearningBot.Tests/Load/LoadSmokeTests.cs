@@ -9,15 +9,16 @@ namespace LearningBot.Tests.Load;
 /// </summary>
 public sealed class LoadSmokeTests
 {
-    [Test]
+    [TestCase(Target.Sqlite)]
+    [TestCase(Target.Socket)] // Slack over Socket Mode: the built host in Production, envelopes acknowledged over WebSockets
     [CancelAfter(60_000)]
-    public async Task A_short_load_stores_every_acknowledged_command_exactly_once_and_answers_it(CancellationToken cancellationToken)
+    public async Task A_short_load_stores_every_acknowledged_command_exactly_once_and_answers_it(Target target, CancellationToken cancellationToken)
     {
         using var work = new TempDirectory();
         await using var fakes = await FakePlatforms.StartAsync();
         var options = new LoadOptions
         {
-            Targets = [Target.Sqlite],
+            Targets = [target],
             Rates = [20],
             Duration = TimeSpan.FromSeconds(2),
             Warmup = TimeSpan.Zero,
@@ -43,5 +44,10 @@ public sealed class LoadSmokeTests
             Assert.That(fakes.Unexpected, Is.Zero, "the host called nothing the fakes do not serve");
         });
         Assert.That(result.Memory.PeakRssMb, Is.GreaterThan(0), "memory was read from /proc");
+        if (target == Target.Socket)
+        {
+            Assert.That(fakes.SlackApiCalls.GetValueOrDefault("apps.connections.open"), Is.GreaterThanOrEqualTo(2), "two Socket Mode connections");
+            Assert.That(result.P99Slack, Is.GreaterThan(0), "Slack acks were timed over the socket");
+        }
     }
 }
