@@ -391,6 +391,46 @@ public sealed class SlackSocketModeTests
         Assert.That(SlackHost.Authorization(host.Calls("/api/apps.connections.open")[0]), Is.EqualTo("Bearer " + AppToken), "one app token for every workspace");
     }
 
+    [Test]
+    public async Task Connections_reconnects_and_ack_latency_are_measured_on_the_learningbot_meter()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.StubUser("UANN", "Ann");
+        var first = await socket.WaitForConnectionAsync(0);
+        await socket.WaitForConnectionAsync(1);
+        var meter = host.Factory.Services.GetRequiredService<LearningBot.Core.Diagnostics.LearningBotMetrics>().Meter;
+        var measurements = new System.Collections.Concurrent.ConcurrentQueue<(string Name, double Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == meter && instrument.Name.StartsWith("learningbot.slack.socket.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+            measurements.Enqueue((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+
+        first.Drop();
+        var reopened = await socket.WaitForConnectionAsync(2);
+        var envelope = SocketEnvelopes.SlashCommand("/learned", "metrics matter", host.ResponseUrl("metrics"), Unique("T"));
+        await reopened.SendAsync(envelope);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(envelope));
+        await Task.Delay(200); // the ack is timed right after it is sent
+
+        var all = measurements.ToList();
+        Assert.That(all.Where(m => m.Name == "learningbot.slack.socket.connections").Select(m => m.Value), Is.EqualTo(new[] { -1.0, 1.0 }),
+            "one connection closed, one opened");
+        Assert.That(all.Where(m => m.Name == "learningbot.slack.socket.reconnects").Select(m => m.Tags), Does.Contain("reason=dropped"));
+        var ack = all.Single(m => m.Name == "learningbot.slack.socket.ack.duration");
+        Assert.That(ack.Tags, Is.EqualTo("type=slash_commands,outcome=acked"));
+        Assert.That(ack.Value, Is.GreaterThan(0).And.LessThan(3), "seconds");
+    }
+
     private static async Task RollbackAsync(SqliteConnection blocker)
     {
         await using var end = blocker.CreateCommand();
