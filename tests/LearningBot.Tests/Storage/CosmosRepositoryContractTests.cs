@@ -1,3 +1,4 @@
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Storage.Cosmos;
@@ -196,6 +197,26 @@ public sealed class CosmosRepositoryContractTests : CosmosContractTestsBase
     [Category(CosmosTestTarget.Gap)]
     public override Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher() =>
         FullText(base.Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher);
+
+    // Ranking must come from BM25 over the team's documents (ORDER BY RANK without optimistic direct execution, see
+    // CosmosStore.RankedOptions): both posts contain both words, so only the scores can order them, and the order must
+    // follow the keyword. With the direct-execution shortcut the order stays the same whatever the keyword (SDK issue 5332).
+    [Test]
+    [Category(CosmosTestTarget.Gap)]
+    public async Task Ranking_order_follows_the_keywords()
+    {
+        Target.IgnoreIfGap("no full-text search");
+        await Store.Knowledge.AddAsync(Post(TeamA, "ann", "Kubernetes rollout checklist",
+            "Drain the kubernetes node, watch the kubernetes pods restart, then check kubernetes events; staging waits.", Monday), default);
+        await Store.Knowledge.AddAsync(Post(TeamA, "bo", "Staging keys rotation",
+            "Rotate the staging keys, update staging secrets, restart staging; one kubernetes job reads them.", Monday.AddMinutes(1)), default);
+
+        var kubernetes = await Store.Search.SearchAsync(new SearchQuery(TeamA, "kubernetes", [SearchKind.Knowledge], 2), default);
+        var staging = await Store.Search.SearchAsync(new SearchQuery(TeamA, "staging", [SearchKind.Knowledge], 2), default);
+
+        Assert.That(kubernetes.Select(h => h.Title), Is.EqualTo(new[] { "Kubernetes rollout checklist", "Staging keys rotation" }));
+        Assert.That(staging.Select(h => h.Title), Is.EqualTo(new[] { "Staging keys rotation", "Kubernetes rollout checklist" }));
+    }
 
     private Task FullText(Func<Task> test)
     {
