@@ -158,6 +158,16 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
             // Another instance created it meanwhile: check that one.
             return (await container.ReadContainerAsync(cancellationToken: cancellationToken)).Resource;
         }
+        catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.BadRequest
+                                         && (expected.VectorEmbeddingPolicy is not null || expected.FullTextPolicy is not null))
+        {
+            // The usual cause: the account lacks a search capability, without which the service refuses the policies.
+            throw new InvalidOperationException(
+                $"Cosmos DB refused to create container '{_options.Database}/{expected.Id}' ({ex.StatusCode}: {ex.ResponseBody ?? ex.Message}). " +
+                "It carries a vector embedding policy" + (expected.FullTextPolicy is null ? string.Empty : " and a full-text policy") +
+                ", which need the account capabilities EnableNoSQLVectorSearch" + (expected.FullTextPolicy is null ? string.Empty : " and EnableNoSQLFullTextSearch") +
+                " (az cosmosdb update --capabilities …, or deploy/main.bicep; it can take 15 minutes to apply). See docs/storage.md.", ex);
+        }
     }
 
     /// <summary>Deletes the whole database: for test runs that create their own.</summary>

@@ -101,6 +101,23 @@ public sealed class CosmosContainerDesignTests
         Assert.That(requests.ContainerCreate("teams")["vectorEmbeddingPolicy"], Is.Not.Null, "the vector policy regardless: it cannot be added later");
     }
 
+    /// <summary>The service's answer when the account lacks the capability (injected below the SDK; the local server accepts any policy).</summary>
+    [Test]
+    public void An_account_without_the_search_capabilities_stops_start_up_naming_them()
+    {
+        var requests = new RecordingTransport
+        {
+            RefuseContainerCreate = "{\"code\":\"BadRequest\",\"message\":\"Vector Search is not enabled for this account.\"}",
+        };
+        using var store = Store(Options(CosmosSearchMode.FullText), requests);
+
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(default));
+
+        Assert.That(thrown!.Message, Does.Contain("refused to create container"));
+        Assert.That(thrown.Message, Does.Contain("Vector Search is not enabled for this account."));
+        Assert.That(thrown.Message, Does.Contain("EnableNoSQLVectorSearch and EnableNoSQLFullTextSearch"));
+    }
+
     [Test]
     public async Task An_existing_container_with_another_partition_key_stops_start_up_saying_how_to_migrate()
     {
@@ -307,6 +324,9 @@ public sealed class CosmosContainerDesignTests
 
         public int QueryPlanRequests => Volatile.Read(ref _queryPlans);
 
+        /// <summary>When set, container creates are answered 400 with this body, as the service answers a policy it refuses.</summary>
+        public string? RefuseContainerCreate { get; init; }
+
         public JsonNode ContainerCreate(string id)
         {
             lock (_gate)
@@ -331,6 +351,14 @@ public sealed class CosmosContainerDesignTests
                     {
                         owner._containers[(string)body["id"]!] = body;
                         owner.ContainerOffers[(string)body["id"]!] = offer;
+                    }
+
+                    if (owner.RefuseContainerCreate is { } refusal)
+                    {
+                        return new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                        {
+                            Content = new StringContent(refusal, System.Text.Encoding.UTF8, "application/json"),
+                        };
                     }
                 }
                 else if (request.Method == HttpMethod.Post && path == "/dbs")
