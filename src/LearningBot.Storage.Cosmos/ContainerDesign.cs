@@ -52,7 +52,8 @@ internal static class ContainerDesign
     /// <summary>
     /// Range-indexed paths of <c>teams</c>: every property a query filters or sorts on (see docs/storage.md, "Indexes",
     /// for which query needs which), the partition key included. <c>helpfulBy</c> is read with <c>ARRAY_LENGTH</c>,
-    /// which no index serves, so it is left out; the rare "forget me" filters (<c>giverId</c>, <c>askerId</c>) too.
+    /// which does not use the index (https://learn.microsoft.com/cosmos-db/query/array-length), so it is left out; the rare
+    /// "forget me" filters (<c>giverId</c>, <c>askerId</c>) too.
     /// </summary>
     public static readonly IReadOnlyList<string> TeamsRangePaths =
     [
