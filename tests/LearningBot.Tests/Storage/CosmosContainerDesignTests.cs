@@ -183,6 +183,9 @@ public sealed class CosmosContainerDesignTests
         withoutComposites.IndexingPolicy.CompositeIndexes.Clear();
         withoutComposites.IndexingPolicy.IncludedPaths.Remove(withoutComposites.IndexingPolicy.IncludedPaths.Single(p => p.Path == "/teamId/?"));
         await PreCreateAsync(options, withoutComposites);
+        var deliveriesWithoutTtl = ContainerDesign.Deliveries("deliveries");
+        deliveriesWithoutTtl.DefaultTimeToLive = null;
+        await PreCreateAsync(options, deliveriesWithoutTtl);
         var logs = new ListLogger();
         using var store = new CosmosStore(options, logs, meter: null, _target.ConfigureClient);
 
@@ -190,7 +193,8 @@ public sealed class CosmosContainerDesignTests
 
         Assert.That(logs.Warnings, Has.Some.Contains("'teams': path /teamId/? is not indexed"));
         Assert.That(logs.Warnings, Has.Some.Contains("composite index (/type, /createdAt DESC) is missing"));
-        Assert.That(logs.Warnings, Has.All.Contains("indexing policy"), "each names the fix");
+        Assert.That(logs.Warnings, Has.Some.Contains("'deliveries': time to live is off"));
+        Assert.That(logs.Warnings.Where(w => w.Contains("'teams'", StringComparison.Ordinal)), Has.All.Contains("indexing policy"), "each names the fix");
     }
 
     [Test]
@@ -208,6 +212,20 @@ public sealed class CosmosContainerDesignTests
 
         actual.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/dueAt/?" });
         Assert.That(ContainerCheck.Compare(expected, actual, CosmosSearchMode.FullText).Select(d => d.What), Is.EqualTo(new[] { "path /dueAt/? is not indexed" }));
+    }
+
+    [Test]
+    public void A_teams_container_that_indexes_the_embedding_gets_a_warning_naming_the_exclusion()
+    {
+        var expected = ContainerDesign.Teams("teams", CosmosSearchMode.Contains);
+        var actual = ContainerDesign.Teams("teams", CosmosSearchMode.Contains);
+        actual.IndexingPolicy.ExcludedPaths.Remove(actual.IndexingPolicy.ExcludedPaths.Single(p => p.Path == "/embedding/*"));
+
+        var difference = ContainerCheck.Compare(expected, actual, CosmosSearchMode.Contains).Single();
+
+        Assert.That(difference.What, Is.EqualTo("path /embedding/* is not excluded from the index (every write indexes it)"));
+        Assert.That(difference.Fatal, Is.False, "a cost, not a reason to stop");
+        Assert.That(difference.Fix, Does.StartWith("exclude it in the container's indexing policy"));
     }
 
     [Test]
