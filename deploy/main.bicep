@@ -226,10 +226,14 @@ resource deliveriesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases
       id: 'deliveries'
       partitionKey: { paths: ['/scope'], kind: 'Hash', version: 2 }
       defaultTtl: -1
+      // The sender (teamId, userId) is indexed for the one query on this container: "forget me" deleting a person's records.
       indexingPolicy: {
         automatic: true
         indexingMode: 'consistent'
-        includedPaths: []
+        includedPaths: [
+          { path: '/teamId/?' }
+          { path: '/userId/?' }
+        ]
         excludedPaths: [
           { path: '/*' }
         ]

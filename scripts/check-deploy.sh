@@ -90,6 +90,9 @@ PY
   curl -fsS "http://127.0.0.1:$port/health/live"; echo
   curl -fsS "http://127.0.0.1:$port/health/ready"; echo
   head -c 300 "$work/run.log"; echo
+  # The published app must really run in Production (no launchSettings.json applies to `dotnet LearningBot.Web.dll`).
+  for _ in $(seq 1 20); do grep -q 'Hosting environment: Production' "$work/run.log" && break; sleep 0.25; done
+  grep -q 'Hosting environment: Production' "$work/run.log" || { echo "the published app did not report 'Hosting environment: Production'"; cat "$work/run.log"; exit 1; }
   kill $app
   echo "published app answers its health checks"
 fi

@@ -35,3 +35,10 @@ if [ ! -d "$(dirname "$0")/../$teams_node/node_modules" ]; then
   echo "Installing the Teams tests' Node checks (npm ci)…"
   (cd "$(dirname "$0")/../$teams_node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# End-to-end suite: Microsoft 365 Agents Playground (a local Teams client), pinned by package-lock.json.
+playground_node=tests/LearningBot.AgentsPlayground.Tests/node
+if [ ! -d "$(dirname "$0")/../$playground_node/node_modules/@microsoft/m365agentsplayground" ]; then
+  echo "Installing the Microsoft 365 Agents Playground for the end-to-end suite (npm ci)…"
+  (cd "$(dirname "$0")/../$playground_node" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -40,8 +40,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <param name="expectedEnvironment">When set, the server's log must report this hosting environment (it logs at Information).</param>
     public static async Task<HostProcess> StartAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
-        string logFile, CancellationToken cancellationToken)
+        string logFile, CancellationToken cancellationToken, string? expectedEnvironment = null)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -64,20 +65,42 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var log = new StreamWriter(logFile) { AutoFlush = true };
+        // ASP.NET Core's own "Hosting environment: …" line says which environment the server really runs in.
+        var hostingEnvironment = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         lock (Running)
         {
             Running.Add(process);
         }
 
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Write(log, e.Data);
+            if (e.Data?.IndexOf(HostingEnvironmentLine, StringComparison.Ordinal) is >= 0 and var at)
+            {
+                hostingEnvironment.TrySetResult(e.Data[(at + HostingEnvironmentLine.Length)..].Trim());
+            }
+        };
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var host = new HostProcess(process, log, baseUrl);
         await host.WaitUntilLiveAsync(logFile, cancellationToken);
+        if (expectedEnvironment is not null)
+        {
+            // A host that silently ran in Development (e.g. started through launchSettings.json) would measure the wrong thing.
+            var actual = await hostingEnvironment.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            if (actual != expectedEnvironment)
+            {
+                await host.DisposeAsync();
+                throw new InvalidOperationException($"The server runs in '{actual}', not '{expectedEnvironment}'; see {logFile}.");
+            }
+        }
+
         return host;
     }
+
+    private const string HostingEnvironmentLine = "Hosting environment: ";
 
     /// <summary>VmRSS now and VmHWM (the highest RSS since the process started).</summary>
     public MemoryReading ReadMemory()

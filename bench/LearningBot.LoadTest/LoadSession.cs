@@ -45,7 +45,9 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         var (dll, arguments, environment, records) = Server(target, runId, stepDirectory, cosmos);
         progress.WriteLine($"{target} @ {rate}/s: starting {Path.GetFileName(dll)} (log: {stepDirectory}/server.log)");
 
-        await using var host = await HostProcess.StartAsync(dll, arguments, environment, Path.Combine(stepDirectory, "server.log"), cancellationToken);
+        // The real host must really run in Production (the bare server logs only warnings, so it is not checked).
+        await using var host = await HostProcess.StartAsync(dll, arguments, environment, Path.Combine(stepDirectory, "server.log"), cancellationToken,
+            target == Target.Bare ? null : environment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"));
         using var client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,

@@ -120,11 +120,17 @@ internal static class ContainerDesign
         return properties;
     }
 
-    /// <summary><c>deliveries</c>: point writes by id only, so nothing is indexed; TTL on (-1), per item only.</summary>
+    /// <summary>
+    /// Range-indexed paths of <c>deliveries</c>: point writes by id, and one query, "forget me" finding a person's records
+    /// by sender (team and user).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DeliveriesRangePaths = ["/teamId/?", "/userId/?"];
+
+    /// <summary><c>deliveries</c>: only the sender paths are indexed; TTL on (-1), per item only (Storage:Cosmos:DeliveryRecordTtl).</summary>
     public static ContainerProperties Deliveries(string name) => new(name, DeliveriesPartitionKey)
     {
         DefaultTimeToLive = -1,
-        IndexingPolicy = Indexing([], [], excludedExtra: null),
+        IndexingPolicy = Indexing(DeliveriesRangePaths, [], excludedExtra: null),
     };
 
     /// <summary>

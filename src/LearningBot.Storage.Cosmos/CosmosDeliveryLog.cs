@@ -7,7 +7,8 @@ namespace LearningBot.Storage.Cosmos;
 /// <summary>A create per delivery in the <c>deliveries</c> container (partition = scope): 201 is new, 409 is a redelivery.</summary>
 public sealed class CosmosDeliveryLog(CosmosStore store) : IDeliveryLog
 {
-    public Task<bool> TryRecordAsync(string scope, string deliveryId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public Task<bool> TryRecordAsync(string scope, string deliveryId, DeliverySender? sender, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
     {
         // Marks this call's write, so that when a retry after a timeout meets the record the first try
         // did write, it is recognised as ours and not mistaken for a redelivery.
@@ -21,6 +22,8 @@ public sealed class CosmosDeliveryLog(CosmosStore store) : IDeliveryLog
                 DeliveryId = deliveryId,
                 ReceivedAt = receivedAt.ToUnixTimeMilliseconds(),
                 Attempt = attempt,
+                TeamId = sender?.TeamId,
+                UserId = sender?.UserId,
                 TimeToLive = store.Options.DeliveryRecordTtl is { } ttl ? (int)ttl.TotalSeconds : null,
             };
             try

@@ -12,6 +12,7 @@ internal static class DocumentTypes
     public const string Question = "question";
     public const string Kudos = "kudos";
     public const string KudosBudget = "kudosBudget";
+    public const string Forgotten = "forgotten";
 }
 
 /// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
@@ -245,7 +246,29 @@ internal sealed record DeliveryDocument
 
     public string? Attempt { get; init; }
 
+    /// <summary>The sender's team, as the pipeline stores it (absent for deliveries without a person, and before this field existed).</summary>
+    public string? TeamId { get; init; }
+
+    /// <summary>The sender: "forget me" deletes exactly the records with this team and user.</summary>
+    public string? UserId { get; init; }
+
     /// <summary>Seconds until Cosmos deletes the record; absent means never (the container's default TTL is -1).</summary>
     [JsonPropertyName("ttl")]
     public int? TimeToLive { get; init; }
+}
+
+/// <summary>
+/// <c>forgotten-{ForgottenPeople.Key(user)}</c> in the team's partition: when the person was forgotten (Unix ms, in the indexed
+/// <c>createdAt</c>), so credentials issued before stop working. Holds no user id; the next forget in the team deletes stamps
+/// older than <see cref="Core.Privacy.ForgottenPeople.Kept"/>, and reads ignore them.
+/// </summary>
+internal sealed record ForgottenDocument
+{
+    public required string Id { get; init; }
+
+    public required string TeamId { get; init; }
+
+    public string Type { get; init; } = DocumentTypes.Forgotten;
+
+    public required long CreatedAt { get; init; }
 }

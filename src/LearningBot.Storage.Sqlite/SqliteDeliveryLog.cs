@@ -4,11 +4,16 @@ namespace LearningBot.Storage.Sqlite;
 
 public sealed class SqliteDeliveryLog(SqliteDatabase database) : IDeliveryLog
 {
-    public async Task<bool> TryRecordAsync(string scope, string deliveryId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<bool> TryRecordAsync(string scope, string deliveryId, DeliverySender? sender, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
     {
         var inserted = await database.RunWriteAsync(connection => connection.ExecuteAsync(
-            "INSERT INTO deliveries (scope, delivery_id, received_at) VALUES ($scope, $id, $at) ON CONFLICT DO NOTHING",
-            null, cancellationToken, ("$scope", scope), ("$id", deliveryId), ("$at", receivedAt.ToUnixMs())), cancellationToken);
+            """
+            INSERT INTO deliveries (scope, delivery_id, received_at, team_id, user_id) VALUES ($scope, $id, $at, $teamId, $userId)
+            ON CONFLICT DO NOTHING
+            """,
+            null, cancellationToken, ("$scope", scope), ("$id", deliveryId), ("$at", receivedAt.ToUnixMs()),
+            ("$teamId", sender?.TeamId), ("$userId", sender?.UserId)), cancellationToken);
         return inserted > 0;
     }
 

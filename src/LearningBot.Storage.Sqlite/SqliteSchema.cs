@@ -225,6 +225,26 @@ internal static class SqliteSchema
         CREATE INDEX ix_learnings_user_marks ON learnings (team_id, user_id, created_at DESC, minutes);
         CREATE INDEX ix_questions_unanswered ON questions (team_id, created_at DESC) WHERE answered = 0;
         """,
+        """
+        -- v8, "forget me" scoped to the team and exact. A delivery record names its sender (team and user as the pipeline
+        -- stores them), so forgetting deletes exactly that person's records in that team, never by pattern.
+        ALTER TABLE deliveries ADD COLUMN team_id TEXT;
+        ALTER TABLE deliveries ADD COLUMN user_id TEXT;
+        -- Older Slack button deliveries carry the user in their id ("action:<user>:<ts>" in scope "slack:<team>"): give
+        -- them their sender. The only older ids holding a user id; Slack user ids contain no ':' (U…/W…).
+        UPDATE deliveries SET team_id = substr(scope, 7), user_id = substr(delivery_id, 8, instr(substr(delivery_id, 8), ':') - 1)
+        WHERE substr(scope, 1, 6) = 'slack:' AND substr(delivery_id, 1, 7) = 'action:' AND instr(substr(delivery_id, 8), ':') > 1;
+        CREATE INDEX ix_deliveries_sender ON deliveries (team_id, user_id) WHERE user_id IS NOT NULL;
+
+        -- When a person was forgotten: their sign-in cookies and private links issued before stop working. Keyed by a
+        -- hash of the user id (ForgottenPeople.Key), kept ForgottenPeople.Kept.
+        CREATE TABLE forgotten_people (
+            team_id TEXT NOT NULL,
+            user_key TEXT NOT NULL,
+            forgotten_at INTEGER NOT NULL,
+            PRIMARY KEY (team_id, user_key)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

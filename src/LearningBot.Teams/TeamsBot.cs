@@ -9,6 +9,7 @@ using LearningBot.Teams.Conversations;
 using LearningBot.Teams.Hosting;
 using LearningBot.Teams.MessageExtensions;
 using LearningBot.Teams.Messages;
+using LearningBot.Teams.Security;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
@@ -30,6 +31,7 @@ public sealed partial class TeamsBot(
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
+    InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
     ILogger<TeamsBot> logger) : TeamsActivityHandler
@@ -39,6 +41,8 @@ public sealed partial class TeamsBot(
     /// <summary>
     /// Refuses activities whose ids cannot be real Teams ids (missing, control characters, absurdly long) before any
     /// handler runs: they cannot be stored or replied to (ids go into URLs and headers), and failing halfway was a 500.
+    /// Then <see cref="InboundActivityGuard"/> checks the channel, the tenant and the conversation's owner; a refusal
+    /// (<see cref="ActivityRefusedException"/>) leaves the turn before anything is stored and becomes the HTTP answer.
     /// </summary>
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
@@ -60,6 +64,8 @@ public sealed partial class TeamsBot(
             return;
         }
 
+        await guard.CheckAsync(activity, turnContext.TurnState.Get<System.Security.Claims.ClaimsIdentity>(BotAdapter.BotIdentityKey),
+            cancellationToken);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -112,11 +118,14 @@ public sealed partial class TeamsBot(
             return;
         }
 
-        var reply = await pipeline.HandleAsync(message, cancellationToken);
+        // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
+        // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
+        var reply = await AnswerInPromptThreadAsync(activity, message, here.Key, cancellationToken)
+                    ?? await pipeline.HandleAsync(message, cancellationToken);
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
         if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
-                time.GetUtcNow(), cancellationToken))
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
         {
             LogRedelivery(activity.Id, activity.Conversation.Id);
             return;
@@ -125,6 +134,20 @@ public sealed partial class TeamsBot(
         await turnContext.SendActivityAsync(ToActivity(await PrivateLinksKeptPrivateAsync(activity, message, reply, cancellationToken)),
             cancellationToken);
         await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
+    }
+
+    private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,
+        CancellationToken cancellationToken)
+    {
+        if (IsPersonal(activity) || TeamsIds.Thread(activity.Conversation.Id).RootMessageId is not { } root || root == activity.Id
+            || !promptAnswers.IsAnswer(message.Text)
+            || await promptAnswers.RecordAsync(message, conversationKey, root, cancellationToken) is not { } answer)
+        {
+            return null;
+        }
+
+        return new BotReply(ReplyKind.Confirmation, ReplyAudience.Requester,
+            [new Core.Replies.TextBlock(RichText.Of("✅ Added to this prompt's answers: ", new StrongSpan(Reply.Excerpt(answer.Text, 120))))]);
     }
 
     /// <summary>
@@ -236,7 +259,7 @@ public sealed partial class TeamsBot(
         {
             Platform = TeamsIds.Platform,
             ChannelId = activity.Conversation?.Id,
-            IsTeamAdmin = _admins.Contains(userId),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         return AdaptiveCardRenderer.Render(reply);
@@ -295,7 +318,11 @@ public sealed partial class TeamsBot(
         new Core.Replies.TextBlock(IsPersonal(activity)
             ? "I help you keep a learning log, thank colleagues with kudos and find answers your team already wrote down."
             : "I help this team make learning visible: log what you learned, thank each other with kudos, and share answers so nobody has to ask twice."),
-        new NoteBlock(RichText.Of("Mention me with ", new CodeSpan("help"), " to see everything I can do.")),
+        // In a 1:1 chat every message reaches the bot (there is no one to mention); elsewhere it must be mentioned.
+        new NoteBlock(IsPersonal(activity)
+            ? RichText.Of("Type ", new CodeSpan("help"), " to see everything I can do.")
+            : RichText.Of("Mention me with ", new CodeSpan($"@{(string.IsNullOrWhiteSpace(activity.Recipient?.Name) ? "LearningBot" : activity.Recipient.Name)} help"),
+                " to see everything I can do.")),
     ]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Teams {ActivityType} activity without usable conversation/sender ids")]

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability(); // JSON console logs option; OpenTelemetry export when OTEL_EXPORTER_OTLP_ENDPOINT / APPLICATIONINSIGHTS_CONNECTION_STRING is set
+builder.AddLogRedaction(); // link tokens, OAuth code/state and Slack response_url paths never reach a log, at any level
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
@@ -65,7 +66,12 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
 });
 app.UseStatusCodePages();
 app.UseRequestOrigin(); // private links made absolute from the address the platform called, when no public address is set
-app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit (RequestLimits section)
+app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit, 408 for bodies late past RequestLimits:BodyTimeout
+// Unverified chat requests are refused before they can take a chat slot: no Slack signature (or a wrong one), or no
+// Teams bearer token, is a 401 here; then the chat body is read whole and only then waits for a slot.
+app.UseSlackVerification();
+app.UseTeamsBearerRequired();
+app.UseChatConcurrencyLimit(); // RequestLimits:MaxConcurrentChatRequests in flight, then the queue, then 503
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();

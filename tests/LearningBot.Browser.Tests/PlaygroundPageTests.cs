@@ -192,6 +192,22 @@ public sealed class PlaygroundPageTests
     }
 
     [Test]
+    public async Task A_new_name_is_confirmed_with_a_button_before_kudos_are_given()
+    {
+        await SetIdentityAsync(team: "newbies", user: "fay");
+
+        var asked = await SendAsync("kudos @gus for the onboarding notes");
+        await Expect(asked.Locator(".card")).ToHaveAttributeAsync("data-kind", "error");
+        await Expect(asked.Locator(".card")).ToContainTextAsync("I haven't met @gus in newbies yet");
+        var repliesBefore = await BotMessages.CountAsync();
+        await asked.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Yes, @gus is new here" }).ClickAsync();
+
+        await Expect(BotMessages).ToHaveCountAsync(repliesBefore + 1);
+        await Expect(BotMessages.Last.Locator(".card")).ToHaveAttributeAsync("data-kind", "kudos");
+        await Expect(BotMessages.Last.Locator(".card .mention")).ToHaveTextAsync(["@fay", "@gus"]);
+    }
+
+    [Test]
     public async Task Example_commands_fill_the_composer_from_the_keyboard()
     {
         await SetIdentityAsync(team: "keys", user: "dee");

@@ -91,7 +91,8 @@ public sealed class FoundBugRegressionTests
     public async Task Teams_invoke_with_an_unknown_name_was_501_and_is_400()
     {
         using var response = await _host.PostAsync("/api/messages",
-            "{\"type\":\"invoke\",\"name\":\"no/such/invoke\",\"serviceUrl\":\"" + _host.ServiceUrl + "\",\"conversation\":{\"id\":\"c\"},\"from\":{\"id\":\"u\"}}");
+            "{\"type\":\"invoke\",\"name\":\"no/such/invoke\",\"channelId\":\"msteams\",\"serviceUrl\":\"" + _host.ServiceUrl +
+            "\",\"conversation\":{\"id\":\"c\",\"tenantId\":\"t1\"},\"from\":{\"id\":\"u\"},\"channelData\":{\"tenant\":{\"id\":\"t1\"}}}");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 

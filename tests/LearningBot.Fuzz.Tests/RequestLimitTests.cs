@@ -78,6 +78,78 @@ public sealed class RequestLimitTests
         Assert.That(error!.ToString(), Does.Contain("RequestLimits"));
         var noSlots = Assert.Catch(() => _ = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:MaxConcurrentChatRequests"] = "0" }));
         Assert.That(noSlots!.ToString(), Does.Contain("MaxConcurrentChatRequests must be at least 1"));
+        var noGrace = Assert.Catch(() => _ = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:MinBodyRateGracePeriod"] = "00:00:01" }));
+        Assert.That(noGrace!.ToString(), Does.Contain("MinBodyRateGracePeriod must be more than 00:00:01"));
+        var noTimeout = Assert.Catch(() => _ = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:BodyTimeout"] = "00:00:00" }));
+        Assert.That(noTimeout!.ToString(), Does.Contain("HeadersTimeout and BodyTimeout must be positive"));
+    }
+
+    [TestCase("/api/playground")]
+    [TestCase("/slack/commands")]
+    [TestCase("/api/messages")]
+    public async Task A_body_still_arriving_after_the_body_timeout_gets_408(string path)
+    {
+        await using var host = new FuzzHost(new Dictionary<string, string?> { ["RequestLimits:BodyTimeout"] = "00:00:00.500" });
+        var body = Encoding.UTF8.GetBytes("{\"team\":\"a\",\"user\":\"b\",\"text\":\"help\"}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(new StallingStream(body, TimeSpan.FromSeconds(3))) };
+        request.Content.Headers.ContentType = new("application/json");
+        if (path.StartsWith("/slack", StringComparison.Ordinal))
+        {
+            var ts = FuzzHost.Now.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            request.Headers.Add(LearningBot.Slack.Verification.SlackSignature.TimestampHeader, ts);
+            request.Headers.Add(LearningBot.Slack.Verification.SlackSignature.SignatureHeader,
+                LearningBot.Slack.Verification.SlackSignature.Compute(FuzzHost.SigningSecret, ts, body));
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestTimeout), await response.Content.ReadAsStringAsync());
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)), "answered at the deadline, not when the body finally came");
+    }
+
+    /// <summary>Hands out half the body, then stalls for a while before the rest (a client that stopped sending).</summary>
+    private sealed class StallingStream(byte[] data, TimeSpan stall) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position > 0 && _position < data.Length)
+            {
+                await Task.Delay(stall, cancellationToken);
+            }
+
+            var count = Math.Min(buffer.Length, _position == 0 ? data.Length / 2 : data.Length - _position);
+            data.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private async Task<HttpResponseMessage> SendAsync(string path, byte[] body, bool chunked)

@@ -38,6 +38,8 @@ public sealed partial class SecretsInLogsTests
             ["ToChannelFromBotOAuthScope"] = "https://api.botframework.com",
             ["OAuthUrl"] = "http://127.0.0.1:9/oauth",
             ["Slack:AuthorizeUrl"] = "https://slack.com/oauth/v2/authorize",
+            // appsettings.json quiets ASP.NET Core to Warning; its request logging (full URLs) is what this test needs to see.
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
         });
         await using (host)
         {
@@ -91,10 +93,13 @@ public sealed partial class SecretsInLogsTests
                 Assert.That((int)response.StatusCode, Is.InRange(400, 499), "bearer " + bearer);
             }
 
-            // Dashboard and playground failures.
-            (await host.Client.GetAsync("/dashboard?t=forged.link.value")).Dispose();
-            (await host.Client.GetAsync("/export?t=" + FuzzHost.DashboardKey)).Dispose();
+            // Dashboard and playground failures: forged links in the parameter the real links use.
+            (await host.Client.GetAsync("/dashboard/signin?token=forged.link.value")).Dispose();
+            (await host.Client.GetAsync("/export?token=" + FuzzHost.DashboardKey)).Dispose();
             (await host.PostAsync("/api/playground", "{")).Dispose();
+
+            // Capabilities in URLs: genuine link tokens opened, a Slack-shaped response_url used, an OAuth code and state.
+            var capabilities = await UseCapabilitiesAsync(host);
 
             await host.DrainAsync();
             await Task.Delay(500); // retries of the failing Slack calls
@@ -105,7 +110,52 @@ public sealed partial class SecretsInLogsTests
             {
                 Assert.That(logged, Does.Not.Contain(secret), "a configured secret was logged");
             }
+
+            Assert.That(logged, Does.Contain("token=" + LearningBot.Web.Hosting.LogRedactor.Mask), "request logging saw the links");
+            Assert.Multiple(() =>
+            {
+                foreach (var (name, value) in capabilities)
+                {
+                    Assert.That(logged, Does.Not.Contain(value), $"{name} was logged");
+                }
+            });
         }
+    }
+
+    /// <summary>Drives each URL-borne capability through the host; returns what must not be logged, by name.</summary>
+    private static async Task<Dictionary<string, string>> UseCapabilitiesAsync(FuzzHost host)
+    {
+        var found = new Dictionary<string, string>();
+        foreach (var (command, path) in new[] { ("insights", "/dashboard/signin?token="), ("export me", "/export?token=") })
+        {
+            using var reply = await host.PostAsync("/api/playground", $"{{\"team\":\"acme\",\"user\":\"ann\",\"text\":\"{command}\"}}");
+            var token = Regex.Match(await reply.Content.ReadAsStringAsync(), Regex.Escape(path) + @"([A-Za-z0-9_\-.]+)").Groups[1].Value;
+            Assert.That(token, Is.Not.Empty, $"a link in the reply to {command}");
+            found[command + " link token"] = token;
+            (await host.Client.GetAsync(path + token)).Dispose();
+        }
+
+        // Slack's own shape: https://hooks.slack.com/commands/{team}/{id}/{secret}; here on the fake Slack's address.
+        var hook = "ZkJ3Qm9xV2lkT3RhZ2ZzZ1hv";
+        found["response_url secret"] = hook;
+        var body = "team_id=T1&user_id=U1&command=%2Flearnbot&text=help&response_url=" +
+                   Uri.EscapeDataString($"{host.Platform.Url}/commands/T1/4815162342/{hook}");
+        (await host.PostSlackAsync("/slack/commands", body)).Dispose();
+        await host.DrainAsync();
+        Assert.That(host.Platform.LogEntries.Any(e => e.RequestMessage.Path.EndsWith(hook, StringComparison.Ordinal)), Is.True, "the reply was posted");
+
+        using (var install = await host.Client.GetAsync("/slack/install"))
+        {
+            var state = Regex.Match(install.Headers.Location!.Query, "state=([^&]+)").Groups[1].Value;
+            found["OAuth state"] = Uri.UnescapeDataString(state).Split('.')[2]; // its signature: the part nobody else can make
+            found["OAuth code"] = "7391846205.88342219.b7e1f0c2d9a4";
+            var cookie = install.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+            using var callback = new HttpRequestMessage(HttpMethod.Get, $"/slack/oauth/callback?code={found["OAuth code"]}&state={state}");
+            callback.Headers.Add("Cookie", cookie);
+            (await host.Client.SendAsync(callback)).Dispose();
+        }
+
+        return found;
     }
 }
 

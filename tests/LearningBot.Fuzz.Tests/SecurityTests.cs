@@ -143,7 +143,8 @@ public sealed class SecurityTests
         ["type"] = "message", ["id"] = "17326" + Random.Shared.Next(10_000_000), ["timestamp"] = "2026-11-24T09:00:00.000Z",
         ["serviceUrl"] = _host.ServiceUrl, ["channelId"] = "msteams",
         ["from"] = new JsonObject { ["id"] = "29:1Mallory", ["name"] = "Mallory", ["aadObjectId"] = "cccccccc-1111-4111-8111-cccccccccccc" },
-        ["conversation"] = new JsonObject { ["conversationType"] = "personal", ["tenantId"] = tenant, ["id"] = "a:1mallory" },
+        // A 1:1 chat id belongs to one tenant (the bot refuses a stored conversation named from another tenant).
+        ["conversation"] = new JsonObject { ["conversationType"] = "personal", ["tenantId"] = tenant, ["id"] = "a:1mallory-" + tenant },
         ["recipient"] = new JsonObject { ["id"] = "28:bot", ["name"] = "LearningBot" },
         ["text"] = text,
         ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = tenant } },

@@ -39,9 +39,13 @@ public sealed class FixedLinks : IPrivateLinks
     public string Export(string teamId, string userId, ExportScope scope) => $"https://links.test/export/{scope}/{teamId}/{userId}";
 }
 
-/// <summary>Keeps every log line (formatted message and exception) so a test can scan them: errors, secrets.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>Keeps every log line (formatted message, state, scopes and exception) so a test can scan them: errors, secrets.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
     public ConcurrentQueue<(LogLevel Level, string Category, string Text)> Lines { get; } = new();
 
     /// <summary>Every line any provider in this test run captured, for the run-wide secret scan.</summary>
@@ -59,14 +63,17 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             // State too: structured values reach sinks even when the message template leaves them out.
         {
-            var text = formatter(state, exception) + " " + state + " " + exception;
+            var line = new System.Text.StringBuilder(formatter(state, exception) + " " + state + " " + exception);
+            // Scopes too: HttpClient's names the request URI, and JSON/OpenTelemetry sinks write scopes with each line.
+            owner._scopes.ForEachScope((scope, builder) => builder.Append(" | scope=").Append(scope), line);
+            var text = line.ToString();
             owner.Lines.Enqueue((logLevel, category, text));
             Everything.Enqueue(text);
         }

@@ -64,9 +64,58 @@ public sealed class BlockKitRendererTests
     {
         var (text, mentions) = SlackText.Normalise("<@U123|bo> and <@W456> for fixing a &lt;div&gt; &amp; <#C1|general> <https://x.io|docs>");
 
-        Assert.That(text, Is.EqualTo("<@U123> and <@W456> for fixing a <div> & general docs"));
+        Assert.That(text, Is.EqualTo("<@U123> and <@W456> for fixing a <div> & #general docs (https://x.io)"));
         Assert.That(mentions, Is.EqualTo(new[] { new LearningBot.Core.Commands.MentionedMember("U123", "bo") }));
         Assert.That(SlackText.StripLeadingMention("<@UBOT> learned x", null), Is.EqualTo("learned x"));
+    }
+
+    // Slack escapes what people type (https://api.slack.com/reference/surfaces/formatting#escaping): whatever decoding
+    // produces, and whatever sits next to markup, never forms the grammar's <@id> mention token.
+    [TestCase("&lt;@U3&gt; thanks", "@U3> thanks")]
+    [TestCase("&lt;&lt;@U3&gt;&gt;", "@U3>>")]
+    [TestCase("&lt;<!here>&gt;", "@here>")]
+    [TestCase("&lt;<!subteam^S1|@ops>&gt;", "@ops>")]
+    [TestCase("&lt;<https://x.io|@U3>&gt;", "@U3 (https://x.io)>")]
+    [TestCase("<https://x.io|&lt;@U3&gt;>", "@U3> (https://x.io)")]
+    [TestCase("\uFF1C@U3&gt; and &lt;\uFF20U3&gt;", "@U3> and @U3>")]
+    [TestCase("&lt;\u200B@U3&gt; &lt;\u2060\uFEFF@U4&gt;", "@U3> @U4>")]
+    [TestCase("\uFF1C\u200B\uFF20U3\uFF1E", "@U3>")]
+    [TestCase("&amp;lt;@U3&amp;gt;", "&lt;@U3&gt;")]
+    public void Typed_mention_syntax_never_becomes_a_mention(string slackText, string expected)
+    {
+        var (text, mentions) = SlackText.Normalise(System.Text.RegularExpressions.Regex.Unescape(slackText));
+
+        Assert.That(text, Is.EqualTo(System.Text.RegularExpressions.Regex.Unescape(expected)));
+        Assert.That(mentions, Is.Empty);
+        // The shared grammar agrees: a kudos with only this text thanks nobody.
+        var parsed = new LearningBot.Core.Commands.CommandParser().Parse("kudos " + text + " for the help");
+        Assert.That(parsed, Is.TypeOf<LearningBot.Core.Commands.ParseFailure>());
+        Assert.That(((LearningBot.Core.Commands.ParseFailure)parsed).Problem, Does.StartWith("Mention the people"));
+    }
+
+    [TestCase("<#C0PG|postgres>", "#postgres")]
+    [TestCase("<#C0PG>", "C0PG")]
+    [TestCase("<#C0PG|>", "C0PG")]
+    [TestCase("<!subteam^S0OPS|@ops>", "@ops")]
+    [TestCase("<!subteam^S0OPS>", "@S0OPS")]
+    [TestCase("<!here> <!channel> <!everyone> <!here|here>", "@here @channel @everyone @here")]
+    [TestCase("<!date^1392734382^{date_short}|Feb 18, 2014>", "Feb 18, 2014")]
+    [TestCase("<https://x.io/a?b=1&amp;c=2|Q&amp;A>", "Q&A (https://x.io/a?b=1&c=2)")]
+    [TestCase("<https://x.io/a>", "https://x.io/a")]
+    [TestCase("<https://x.io/a|https://x.io/a>", "https://x.io/a")]
+    [TestCase("<mailto:ann@example.com|ann@example.com>", "ann@example.com")]
+    [TestCase("<@U0BO|dee &amp; co>", "<@U0BO>")]
+    public void Slack_markup_becomes_readable_text(string slackText, string expected)
+    {
+        Assert.That(SlackText.Normalise(slackText).Text, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_mention_keeps_its_decoded_name_and_readable_text_shows_names_not_tokens()
+    {
+        Assert.That(SlackText.Normalise("<@U0BO|dee &amp; co>").Mentions.Single().DisplayName, Is.EqualTo("dee & co"));
+        Assert.That(SlackText.Readable("ask <@U0BO|bo> or <@U0CY> &amp; &lt;@U3&gt;"), Is.EqualTo("ask @bo or @U0CY & @U3>"));
+        Assert.That(SlackText.Typed("for <@U3> and <<@U4>"), Is.EqualTo("for @U3> and @U4>"));
     }
 
     [Test]

@@ -53,7 +53,7 @@ public sealed class SlackCrashRecoveryTests
         WebProcess? first = null, second = null;
         try
         {
-            first = WebProcess.Start(port, database, slack.Url!);
+            first = WebProcess.Start(port, CrashHostSettings(database, slack.Url!));
             await first.WaitUntilReadyAsync(http);
             var set = new SentCommand("set", "/learnbot", $"prompt set mon 09:30 \"{Question}\"", "UBOSS");
             Assert.That(await TrySendAsync(http, set, slack.Url!), Is.True, first.Output);
@@ -86,7 +86,7 @@ public sealed class SlackCrashRecoveryTests
             var ackedBeforeKill = sent.Where(c => c.Acked && c.Command == "/learned").Select(c => c.Text).ToList();
             var inFileAfterKill = await StoredLearningsAsync(database);
 
-            second = WebProcess.Start(port, database, slack.Url!);
+            second = WebProcess.Start(port, CrashHostSettings(database, slack.Url!));
             await second.WaitUntilReadyAsync(http);
             var unacked = sent.Where(c => !c.Acked).ToList();
             foreach (var command in unacked)
@@ -233,124 +233,16 @@ public sealed class SlackCrashRecoveryTests
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
-    /// <summary>The built LearningBot.Web.dll run by <c>dotnet</c>: single-workspace Slack against the fake, SQLite at the given file.</summary>
-    private sealed class WebProcess
+    /// <summary>Single-workspace Slack against the fake, SQLite at the given file, in Production.</summary>
+    private static Dictionary<string, string> CrashHostSettings(string database, string slackUrl) => new()
     {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _output = new();
-        private bool _killed;
-
-        private WebProcess(Process process) => _process = process;
-
-        public string Output => "--- web host output (last lines) ---\n" + string.Join('\n', _output.TakeLast(60));
-
-        public static WebProcess Start(int port, string database, string slackUrl)
-        {
-            var dll = WebDll();
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(dll);
-            foreach (var (key, value) in new Dictionary<string, string>
-                     {
-                         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-                         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                         ["Storage__Sqlite__Path"] = database,
-                         ["Playground__Enabled"] = "false",
-                         ["Slack__SigningSecret"] = SlackHost.SigningSecret,
-                         ["Slack__BotToken"] = SlackHost.BotToken,
-                         ["Slack__ApiBaseUrl"] = slackUrl + "/api/",
-                         ["Slack__ApiRetryBaseDelay"] = "00:00:00.050",
-                         ["Scheduler__PollInterval"] = "00:00:00.200",
-                         ["Logging__LogLevel__Default"] = "Warning",
-                         ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-                     })
-            {
-                start.Environment[key] = value;
-            }
-
-            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-            var web = new WebProcess(process);
-            process.OutputDataReceived += (_, e) => web.Keep(e.Data);
-            process.ErrorDataReceived += (_, e) => web.Keep(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return web;
-        }
-
-        public async Task WaitUntilReadyAsync(HttpClient http)
-        {
-            var watch = Stopwatch.StartNew();
-            while (true)
-            {
-                Assert.That(_process.HasExited, Is.False, $"the web host exited\n{Output}");
-                try
-                {
-                    using var response = await http.GetAsync("/health/ready");
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // not listening yet
-                }
-
-                if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                {
-                    Assert.Fail($"The web host was not ready after 60 s\n{Output}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
-
-        /// <summary>SIGKILL (Process.Kill on Unix), then waits until the process is gone.</summary>
-        public void Kill()
-        {
-            if (_killed)
-            {
-                return;
-            }
-
-            _killed = true;
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            _process.WaitForExit();
-            _process.Dispose();
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            _output.Enqueue(line);
-            while (_output.Count > 200)
-            {
-                _output.TryDequeue(out _);
-            }
-        }
-
-        /// <summary>src/LearningBot.Web/bin/{configuration}/{tfm}/LearningBot.Web.dll, next to this test's own build output.</summary>
-        private static string WebDll()
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var (tfm, configuration) = (output.Name, output.Parent!.Name);
-            var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName; // tests/LearningBot.Slack.Tests/bin/{configuration}/{tfm}
-            var web = Path.Combine(root, "src", "LearningBot.Web", "bin", configuration, tfm, "LearningBot.Web.dll");
-            Assert.That(File.Exists(web), Is.True, $"build the web host first: {web}");
-            return web;
-        }
-    }
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Storage__Sqlite__Path"] = database,
+        ["Playground__Enabled"] = "false",
+        ["Slack__SigningSecret"] = SlackHost.SigningSecret,
+        ["Slack__BotToken"] = SlackHost.BotToken,
+        ["Slack__ApiBaseUrl"] = slackUrl + "/api/",
+        ["Slack__ApiRetryBaseDelay"] = "00:00:00.050",
+        ["Scheduler__PollInterval"] = "00:00:00.200",
+    };
 }

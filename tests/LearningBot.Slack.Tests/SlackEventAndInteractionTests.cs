@@ -243,7 +243,7 @@ public sealed class SlackEventAndInteractionTests
             where: c => SlackHost.Json(c)["trigger_id"]!.GetValue<string>() == trigger)).Single());
         var modal = open["view"]!;
         Assert.That(modal["blocks"]![1]!["element"]!["initial_value"]!.GetValue<string>(),
-            Is.EqualTo("Use `kubectl rollout undo` to roll back & check <@UCY>'s dashboard"));
+            Is.EqualTo("Use `kubectl rollout undo` to roll back & check @cy's dashboard"), "a form holds text: mentions shown by name");
 
         using var submitted = await _host.InteractionAsync(new JsonObject
         {

@@ -27,7 +27,9 @@ public sealed class SlackHost : IAsyncDisposable
 
     private readonly string _directory;
 
-    public SlackHost(IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    /// <param name="kestrel">Serve on a real loopback socket (Kestrel, with its connection limits and timeouts) instead of the
+    /// in-memory test server; <see cref="BaseAddress"/> is then its address.</param>
+    public SlackHost(IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null, bool kestrel = false)
     {
         Slack = WireMockServer.Start();
         StubDefaults();
@@ -61,7 +63,18 @@ public sealed class SlackHost : IAsyncDisposable
                 builder.ConfigureTestServices(services);
             }
         });
+        if (kestrel)
+        {
+            Factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+            Factory.StartServer();
+            var addresses = Factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+            BaseAddress = new Uri(addresses.Single());
+        }
     }
+
+    /// <summary>With <c>kestrel: true</c>, where the host listens (e.g. <c>http://127.0.0.1:40123</c>).</summary>
+    public Uri? BaseAddress { get; }
 
     /// <summary>Replaced by <see cref="RestartSlack"/>: a new server on the same port, with the default stubs only.</summary>
     public WireMockServer Slack { get; private set; }
@@ -82,7 +95,9 @@ public sealed class SlackHost : IAsyncDisposable
 
     public WebApplicationFactory<Program> Factory { get; }
 
-    public HttpClient Client => _client ??= Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Client => _client ??= Factory.CreateClient(BaseAddress is null
+        ? new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }
+        : new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
 
     private HttpClient? _client;
 

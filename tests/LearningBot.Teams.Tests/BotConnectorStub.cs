@@ -45,7 +45,13 @@ public sealed class BotConnectorStub : IAsyncDisposable
 
     public string ServiceUrl => BaseUrl + "/teams/";
 
-    public string OpenIdMetadataUrl => BaseUrl + "/openid/.well-known/openid-configuration";
+    /// <summary>
+    /// Unique per stub: Bot Framework caches OpenID metadata and keys per URL in static fields for the whole process, so a
+    /// later test whose stub got the same port would otherwise be validated against an earlier test's keys.
+    /// </summary>
+    private readonly string _openIdPath = "/openid/" + Guid.NewGuid().ToString("N")[..12];
+
+    public string OpenIdMetadataUrl => BaseUrl + _openIdPath + "/.well-known/openid-configuration";
 
     public IReadOnlyList<ConnectorRequest> Requests => _requests.ToList();
 
@@ -141,19 +147,19 @@ public sealed class BotConnectorStub : IAsyncDisposable
     {
         var request = context.Request;
         var path = request.Path.Value ?? string.Empty;
-        if (path.EndsWith("/openid/.well-known/openid-configuration", StringComparison.Ordinal))
+        if (path == _openIdPath + "/.well-known/openid-configuration")
         {
             await context.Response.WriteAsJsonAsync(new Dictionary<string, object>
             {
                 ["issuer"] = Issuer,
-                ["jwks_uri"] = BaseUrl + "/openid/keys",
+                ["jwks_uri"] = BaseUrl + _openIdPath + "/keys",
                 ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
                 ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
             });
             return;
         }
 
-        if (path.EndsWith("/openid/keys", StringComparison.Ordinal))
+        if (path == _openIdPath + "/keys")
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(Jwks);

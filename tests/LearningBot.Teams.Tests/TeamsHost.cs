@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Rest;
 
 namespace LearningBot.Teams.Tests;
@@ -38,6 +39,9 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
 
     public const string OutboundToken = "test-outbound-token";
 
+    /// <summary>What the host logged (at the configured levels, Warning by default).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
@@ -45,6 +49,8 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
 
         if (_appId is not null)
         {

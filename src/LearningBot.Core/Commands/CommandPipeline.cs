@@ -45,6 +45,17 @@ public sealed partial class CommandPipeline
         {
             LogRejected(message.Platform, message.TeamId, failure.Problem);
             Record(activity, "unparsed", message.Platform, "rejected", started);
+            if (failure.NeedsMentions && !message.Scope.CanMentionPeople)
+            {
+                // e.g. a Teams 1:1 chat with the bot: its composer has no people picker, so "@name" can never work here.
+                failure = failure with
+                {
+                    Problem = "People can't be @mentioned in this chat, so I can't tell whom you're thanking. " +
+                              "Give kudos in a channel or group chat I'm in: mention me, then pick each person with @.",
+                    Example = "@LearningBot " + failure.Example,
+                };
+            }
+
             return Reply.Error(failure);
         }
 
@@ -58,10 +69,13 @@ public sealed partial class CommandPipeline
 
         try
         {
-            await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
-            foreach (var mentioned in message.Mentions)
+            if (!message.IsReadOnly)
             {
-                await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
+                foreach (var mentioned in message.Mentions)
+                {
+                    await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                }
             }
 
             var settings = await _settings.GetAsync(message.TeamId, cancellationToken);

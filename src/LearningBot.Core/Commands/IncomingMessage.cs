@@ -31,6 +31,15 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
     /// <summary>How to reach the sender privately (their DM with the bot), when the platform can; used for nudges.</summary>
     public Conversations.StoredConversation? PrivateConversation { get; init; }
 
+    /// <summary>
+    /// A read from outside chat (the personal web page): the pipeline records no member for it, so viewing a page never
+    /// re-creates a person who was forgotten. Chat messages leave it false.
+    /// </summary>
+    public bool IsReadOnly { get; init; }
+
+    /// <summary>What the conversation offers (threads, @mentions), so replies fit it; set by the adapter.</summary>
+    public ConversationScope Scope { get; init; } = ConversationScope.Default;
+
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
 }

@@ -45,7 +45,7 @@ public sealed partial class KudosGrammar : ICommandGrammar
         var receivers = MentionRegex().Matches(arguments).Select(m => m.Groups["id"].Value).Distinct(StringComparer.Ordinal).ToList();
         if (receivers.Count == 0)
         {
-            return Fail("Mention the people you're thanking with @name.", Usage);
+            return Fail("Mention the people you're thanking with @name.", Usage) with { NeedsMentions = true };
         }
 
         var reason = LeadingMentionsRegex().Replace(arguments, string.Empty);

@@ -35,7 +35,7 @@ public sealed class ForgetMeHandler(IPersonalDataStore store) : CommandHandler<F
                 new NoteBlock(RichText.Of("Want a copy first? ", new CodeSpan("export me"))));
         }
 
-        await store.ForgetAsync(context.TeamId, context.UserId, command.Answers == ForgetAnswers.Keep, cancellationToken);
+        await store.ForgetAsync(context.TeamId, context.UserId, command.Answers == ForgetAnswers.Keep, context.Now, cancellationToken);
         return Reply.Notice(ReplyKind.Confirmation,
             new TextBlock("Done — I've forgotten you. " + (command.Answers == ForgetAnswers.Keep
                 ? "Your shared answers stay, credited to a former member."

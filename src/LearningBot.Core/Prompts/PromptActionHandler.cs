@@ -11,7 +11,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
     protected override async Task<BotReply> HandleAsync(PromptActionCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var key = context.Message.Conversation?.Key;
-        var schedule = key is null ? null : await prompts.GetScheduleAsync(key, cancellationToken);
+        var schedule = key is null ? null : await prompts.GetScheduleAsync(context.TeamId, key, cancellationToken);
         if (command.Action == PromptAction.Show)
         {
             return schedule is null
@@ -20,7 +20,8 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
                 : PromptAccess.Describe("Standing-meeting prompt", schedule, ReplyAudience.Requester);
         }
 
-        if (PromptAccess.Refusal(context) is { } refusal)
+        if ((PromptAccess.Refusal(context) ?? (command.Action is PromptAction.Now or PromptAction.Resume ? PromptAccess.NoThreads(context) : null))
+            is { } refusal)
         {
             return refusal;
         }
@@ -33,7 +34,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
         switch (command.Action)
         {
             case PromptAction.Off:
-                await prompts.DeleteScheduleAsync(schedule.ConversationKey, cancellationToken);
+                await prompts.DeleteScheduleAsync(context.TeamId, schedule.ConversationKey, cancellationToken);
                 return new BotReply(ReplyKind.Prompt, ReplyAudience.Channel,
                     [new TextBlock("The standing-meeting prompt is off for this channel. Learnings and answers stay.")]);
             case PromptAction.Now:
@@ -61,7 +62,7 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
             }
             catch (ConcurrencyConflictException) when (attempt < 3)
             {
-                schedule = await prompts.GetScheduleAsync(schedule.ConversationKey, cancellationToken) ?? schedule;
+                schedule = await prompts.GetScheduleAsync(context.TeamId, schedule.ConversationKey, cancellationToken) ?? schedule;
             }
         }
     }

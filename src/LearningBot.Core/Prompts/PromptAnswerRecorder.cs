@@ -6,7 +6,8 @@ namespace LearningBot.Core.Prompts;
 
 /// <summary>
 /// Adapters call this for a reply in a thread (Slack) or to a post (Teams): if the thread is a
-/// standing-meeting prompt, the reply is stored as a learning linked to that occurrence.
+/// standing-meeting prompt, the reply is stored as a learning linked to that occurrence. A reply written as a
+/// command (<c>learned how to … #perf 20m</c>) is an answer too: its text, tags and time are kept.
 /// </summary>
 public sealed class PromptAnswerRecorder(
     IPromptRepository prompts,
@@ -15,6 +16,17 @@ public sealed class PromptAnswerRecorder(
     CommandParser parser,
     TimeProvider time)
 {
+    /// <summary>
+    /// Whether a message addressed to the bot (a Teams mention) in a prompt's thread answers the prompt: a public
+    /// <c>learned …</c>, or anything that is not a command ("I learned how to …"). Other commands (and
+    /// <c>learned --private</c>, which must stay out of the shared digest) run as commands.
+    /// </summary>
+    public bool IsAnswer(string text) => parser.Parse(text) switch
+    {
+        Parsed { Command: LogLearningCommand { IsPrivate: false } } => true,
+        _ => !CommandParser.StartsWithCommand(text),
+    };
+
     /// <returns>The stored learning, or null when the thread is not a prompt (the caller handles the message as usual).</returns>
     public async Task<LearningEntry?> RecordAsync(IncomingMessage message, string conversationKey, string parentMessageId,
         CancellationToken cancellationToken)
@@ -25,8 +37,11 @@ public sealed class PromptAnswerRecorder(
             return null;
         }
 
-        // Answers use the learned grammar, so "#tags", "30m" and "--private" work in the thread too.
-        var parsed = parser.Parse("learned " + message.Text);
+        // Answers use the learned grammar, so "#tags", "30m" and "--private" work in the thread too; a reply written as a
+        // command ("learned how to …") is read as that command.
+        var parsed = parser.Parse(message.Text) is Parsed { Command: LogLearningCommand } asCommand
+            ? asCommand
+            : parser.Parse("learned " + message.Text);
         var (text, tags, minutes, isPrivate) = parsed is Parsed { Command: LogLearningCommand learned }
             ? (learned.Text, learned.Tags, learned.Minutes, learned.IsPrivate)
             : (message.Text.Trim(), (IReadOnlyList<string>)[], (int?)null, false);

@@ -44,12 +44,14 @@ public sealed record PromptOccurrence(
 
 public interface IPromptRepository
 {
-    Task<PromptSchedule?> GetScheduleAsync(string conversationKey, CancellationToken cancellationToken);
+    /// <summary>The channel's schedule when it belongs to <paramref name="teamId"/>; null otherwise (a key never reaches across teams).</summary>
+    Task<PromptSchedule?> GetScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken);
 
     /// <summary>Saves if the stored version equals <c>schedule.Version</c>; otherwise throws <see cref="Storage.ConcurrencyConflictException"/>.</summary>
     Task<PromptSchedule> SaveScheduleAsync(PromptSchedule schedule, CancellationToken cancellationToken);
 
-    Task<bool> DeleteScheduleAsync(string conversationKey, CancellationToken cancellationToken);
+    /// <summary>Deletes the channel's schedule if it belongs to <paramref name="teamId"/>; false when there is none there.</summary>
+    Task<bool> DeleteScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken);
 
     /// <summary>Schedules whose next occurrence is due, oldest first. Not a chat hot path: may span teams.</summary>
     Task<IReadOnlyList<PromptSchedule>> ListDueSchedulesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);

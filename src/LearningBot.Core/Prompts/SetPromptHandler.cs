@@ -9,7 +9,7 @@ public sealed class SetPromptHandler(IPromptRepository prompts, IConversationRep
 {
     protected override async Task<BotReply> HandleAsync(SetPromptCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        if (PromptAccess.Refusal(context) is { } refusal)
+        if ((PromptAccess.Refusal(context) ?? PromptAccess.NoThreads(context)) is { } refusal)
         {
             return refusal;
         }
@@ -22,7 +22,7 @@ public sealed class SetPromptHandler(IPromptRepository prompts, IConversationRep
         // Read-modify-write: the scheduler may advance the same schedule at this moment.
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await prompts.GetScheduleAsync(conversation.Key, cancellationToken);
+            var existing = await prompts.GetScheduleAsync(context.TeamId, conversation.Key, cancellationToken);
             var schedule = new PromptSchedule(conversation.Key, context.TeamId, recurrence,
                 command.Question ?? existing?.Question ?? PromptSchedule.DefaultQuestion, next)
             {
@@ -53,9 +53,21 @@ internal static class PromptAccess
         return context.Message.IsTeamAdmin
             ? null
             : Reply.Notice(ReplyKind.Error,
-                new TextBlock("Only team admins can change the channel's prompt. Ask an admin, or the person who installed me."),
+                new TextBlock("Only team admins can change the channel's prompt. " + context.Message.Scope.WhomToAsk),
                 new NoteBlock(RichText.Of("Anyone can look: ", new CodeSpan("prompt show"))));
     }
+
+    /// <summary>
+    /// A prompt collects its answers in the thread under its post; where there are no threads (a Teams group chat) the
+    /// answers would mix with the chat, so posting one is refused with what to do instead. Turning an existing
+    /// prompt off, pausing or skipping it stays possible.
+    /// </summary>
+    public static BotReply? NoThreads(CommandContext context) => context.Message.Scope.HasThreads
+        ? null
+        : Reply.Notice(ReplyKind.Error,
+            new TextBlock("Standing-meeting prompts need a channel: I collect the answers in a thread under the prompt, and this chat has no threads."),
+            new NoteBlock(RichText.Of("Add me to your team, then in the channel where it meets: ", new CodeSpan("@LearningBot " + PromptGrammar.Usage.Example),
+                ". Here, anyone can still log what they learned: ", new CodeSpan("@LearningBot learned …"))));
 
     public static BotReply Describe(string heading, PromptSchedule schedule, ReplyAudience audience)
     {

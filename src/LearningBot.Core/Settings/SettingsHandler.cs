@@ -18,7 +18,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
         if (!context.Message.IsTeamAdmin)
         {
             return Reply.Notice(ReplyKind.Error,
-                new TextBlock("Only team admins can change settings. An admin of your workspace or team can do it for you."),
+                new TextBlock("Only team admins can change settings. " + context.Message.Scope.WhomToAsk),
                 new NoteBlock(RichText.Of("Anyone can look: ", new CodeSpan("settings"))));
         }
 

@@ -21,9 +21,13 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Records a delivery; false (and a log line) when Slack sent it before, so the caller does nothing.</summary>
-    public async Task<bool> FirstDeliveryAsync(string teamId, string deliveryId, CancellationToken cancellationToken)
+    public Task<bool> FirstDeliveryAsync(string teamId, string deliveryId, CancellationToken cancellationToken) =>
+        FirstDeliveryAsync(teamId, deliveryId, null, cancellationToken);
+
+    /// <param name="sender">Who sent it, so "forget me" deletes exactly their records; null for deliveries without a person.</param>
+    private async Task<bool> FirstDeliveryAsync(string teamId, string deliveryId, DeliverySender? sender, CancellationToken cancellationToken)
     {
-        if (await deliveries.TryRecordAsync(Scope(teamId), deliveryId, time.GetUtcNow(), cancellationToken))
+        if (await deliveries.TryRecordAsync(Scope(teamId), deliveryId, sender, time.GetUtcNow(), cancellationToken))
         {
             return true;
         }
@@ -69,7 +73,7 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
 
             foreach (var id in deliveryIds)
             {
-                if (!await FirstDeliveryAsync(teamId, id, cancellationToken))
+                if (!await FirstDeliveryAsync(teamId, id, result.Sender, cancellationToken))
                 {
                     return null;
                 }
@@ -87,18 +91,19 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     }
 
     /// <summary>What the store part of a delivery did, and the Slack calls to make after it (post the reply, add a reaction).</summary>
-    public sealed record StoreResult(Func<CancellationToken, Task>? FollowUp, bool NothingSaved = false)
+    /// <param name="Sender">The person the delivery came from (recorded with it); null when there is none.</param>
+    public sealed record StoreResult(Func<CancellationToken, Task>? FollowUp, bool NothingSaved = false, DeliverySender? Sender = null)
     {
         public static StoreResult Then(Func<CancellationToken, Task>? followUp) => new(followUp);
     }
 
     /// <summary>Runs the command pipeline (the store writes); the reply is posted by the returned follow-up.</summary>
-    /// <param name="rawText">Slack text (mentions may carry names); normalised here.</param>
+    /// <param name="input">The command text, from <see cref="SlackText.Normalise"/> (Slack-escaped text) or built from a form.</param>
     /// <param name="idempotencyKey">Stable for a redelivery of the same Slack payload.</param>
-    public async Task<StoreResult> HandleAsync(string rawText, string idempotencyKey, ReplyTarget target, string? userName,
+    public async Task<StoreResult> HandleAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string? userName,
         CancellationToken cancellationToken)
     {
-        var (text, mentions) = SlackText.Normalise(rawText);
+        var (text, mentions) = input;
         var user = await users.GetAsync(target.TeamId, target.UserId, userName, cancellationToken);
         var now = time.GetUtcNow();
         var message = new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, text, idempotencyKey)
@@ -112,13 +117,14 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
             PrivateConversation = SlackConversations.ForPerson(target.TeamId, target.UserId, now),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
-        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved);
+        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
     }
 
     /// <summary>
     /// A reply in a channel thread: when the thread is a standing-meeting prompt it is stored as an answer and
     /// acknowledged (by the follow-up) with a ✅ reaction; any other thread is none of the bot's business.
     /// </summary>
+    /// <param name="text">The message text as Slack sent it (escaped); normalised here.</param>
     public async Task<StoreResult> RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
         CancellationToken cancellationToken)
     {
@@ -132,7 +138,8 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
         };
         var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(teamId, channelId), threadTs, cancellationToken);
         return StoreResult.Then(answer is null ? null : ct => slack.CallAsync(teamId, "reactions.add",
-            new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct));
+            new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
+            with { Sender = new DeliverySender(message.TeamId, message.UserId) };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a Slack redelivery in team {TeamId}: {DeliveryId}")]

@@ -45,11 +45,12 @@ public static partial class SlackModals
             }, optional: true)),
     };
 
-    public static JsonObject Share(string channelId, string question, string answer) => new()
+    /// <param name="threadTs">The thread the shortcut was used in, so the reply goes back there; null for a channel message.</param>
+    public static JsonObject Share(string channelId, string? threadTs, string question, string answer) => new()
     {
         ["type"] = "modal",
         ["callback_id"] = ShareCallback,
-        ["private_metadata"] = channelId,
+        ["private_metadata"] = Metadata(channelId, threadTs),
         ["title"] = BlockKitRenderer.PlainText("Save as shared answer"),
         ["submit"] = BlockKitRenderer.PlainText("Save"),
         ["close"] = BlockKitRenderer.PlainText("Cancel"),
@@ -99,15 +100,17 @@ public static partial class SlackModals
             return (null, errors);
         }
 
-        // One line: the grammar reads mentions, then the reason, then an optional trailing #value.
-        var text = $"kudos {string.Join(' ', receivers.Select(u => $"<@{u}>"))} for {OneLine(reason)}";
+        // One line: the grammar reads mentions, then the reason, then an optional trailing #value. Only the people picked
+        // are mentions: a typed "<@U3>" in the reason is text (Slack sends input values unescaped).
+        var text = $"kudos {string.Join(' ', receivers.Select(u => $"<@{u}>"))} for {SlackText.Typed(OneLine(reason))}";
         return (value.Length > 0 ? text + " #" + value : text, null);
     }
 
+    /// <summary>The share modal's values as shared-grammar text (typed text, never mentions), or field errors.</summary>
     public static (string? Text, JsonObject? Errors) ReadShare(JsonNode? values)
     {
-        var question = SlackJson.Str(values, "question", "text", "value")?.Trim() ?? string.Empty;
-        var answer = SlackJson.Str(values, "answer", "text", "value")?.Trim() ?? string.Empty;
+        var question = SlackText.Typed(SlackJson.Str(values, "question", "text", "value")?.Trim() ?? string.Empty);
+        var answer = SlackText.Typed(SlackJson.Str(values, "answer", "text", "value")?.Trim() ?? string.Empty);
         var errors = new JsonObject();
         if (!question.Any(char.IsLetterOrDigit))
         {
@@ -121,6 +124,20 @@ public static partial class SlackModals
 
         // "::" separates question and answer in the grammar, so it cannot appear in the question itself.
         return errors.Count > 0 ? (null, errors) : ($"share {OneLine(question).Replace("::", ":", StringComparison.Ordinal)} :: {answer}", null);
+    }
+
+    /// <summary>
+    /// Where a modal was opened from, kept in its <c>private_metadata</c> (Slack returns it on submission, up to 3,000
+    /// characters: https://api.slack.com/reference/surfaces/views): <c>C123</c>, or <c>C123 1700000200.000100</c> with a thread.
+    /// </summary>
+    public static string Metadata(string? channelId, string? threadTs) =>
+        string.IsNullOrEmpty(threadTs) ? channelId ?? string.Empty : $"{channelId} {threadTs}";
+
+    /// <summary>The channel and thread from <see cref="Metadata"/>; nulls when it is empty.</summary>
+    public static (string? ChannelId, string? ThreadTs) ReadMetadata(string? metadata)
+    {
+        var parts = (metadata ?? string.Empty).Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (parts.Length > 0 ? parts[0] : null, parts.Length > 1 ? parts[1] : null);
     }
 
     /// <summary>A first guess at the question: the message's first line, shortened.</summary>

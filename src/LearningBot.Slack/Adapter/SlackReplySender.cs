@@ -7,6 +7,8 @@ namespace LearningBot.Slack.Adapter;
 
 /// <summary>Where a reply goes: the requester, the conversation they wrote in, and how Slack lets us answer there.</summary>
 /// <param name="ResponseUrl">Slash commands and buttons: answering through it works even where the bot is not a member.</param>
+/// <param name="ThreadTs">The thread the person wrote in (<c>thread_ts</c>): public and private replies go there
+/// (chat.postMessage and chat.postEphemeral both take it: https://api.slack.com/methods/chat.postEphemeral).</param>
 /// <param name="IsDirectChannel">The conversation is the bot's DM with the requester, so every reply is private anyway.</param>
 public sealed record ReplyTarget(string TeamId, string UserId, string? ChannelId = null, string? ResponseUrl = null,
     string? ThreadTs = null, bool IsDirectChannel = false);
@@ -48,6 +50,12 @@ public sealed class SlackReplySender(ISlackApi slack)
             var body = Message(message);
             body["channel"] = target.ChannelId;
             body["user"] = target.UserId;
+            if (target.ThreadTs is not null)
+            {
+                // Without it the private reply shows in the channel, away from the thread the person wrote in.
+                body["thread_ts"] = target.ThreadTs;
+            }
+
             var posted = await slack.CallAsync(target.TeamId, "chat.postEphemeral", body, cancellationToken);
             if (!posted.Ok && posted.Error is "not_in_channel" or "channel_not_found")
             {

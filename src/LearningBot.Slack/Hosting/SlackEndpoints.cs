@@ -71,12 +71,14 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
             });
         }
 
-        string? grammarText = command switch
+        // With escaping on (the manifest's should_escape) the text is Slack-escaped markup, like message text.
+        var input = SlackText.Normalise(text);
+        var grammarText = command switch
         {
-            "/learned" => "learned " + text,
-            "/kudos" => "kudos " + text,
-            "/ask" => "ask " + text,
-            "/learnbot" => text.Length == 0 ? "help" : text,
+            "/learned" => input.Prefixed("learned "),
+            "/kudos" => input.Prefixed("kudos "),
+            "/ask" => input.Prefixed("ask "),
+            "/learnbot" => input.Text.Length == 0 ? input with { Text = "help" } : input,
             _ => null,
         };
         if (grammarText is null)
@@ -124,12 +126,16 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 }
 
                 LogEvent(Str(evt, "type") ?? "?", teamId, eventId, http.Request.Headers["X-Slack-Retry-Num"].ToString());
-                if (EventWork(teamId, eventId, evt) is not { } store)
+                var botUserId = Str(evt, "type") is "message" or "app_mention"
+                    ? SlackMessageEvents.BotUserIdFromEnvelope(envelope!) ?? await InstalledBotUserIdAsync(teamId, http.RequestAborted)
+                    : null;
+                if (EventWork(teamId, eventId, evt, botUserId) is not { } store)
                 {
                     return Results.Ok(); // an event the bot has nothing to do for
                 }
 
-                // One message can arrive as two events (e.g. app_mention and message.im): answer it once.
+                // One message can arrive as two events (app_mention and message.im/.channels, in either order, with
+                // different event ids): its effect is keyed on the message (channel + ts), so it happens once.
                 List<string> deliveryIds = ["event:" + eventId];
                 if (Str(evt, "type") is "app_mention" or "message" && Str(evt, "channel") is { } channel && Str(evt, "ts") is { } ts)
                 {
@@ -143,38 +149,42 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
     }
 
     /// <summary>The store part of an event (its follow-up makes the Slack calls); null for events the bot ignores.</summary>
-    private Func<CancellationToken, Task<SlackConversation.StoreResult>>? EventWork(string teamId, string eventId, JsonObject evt)
+    /// <param name="botUserId">The bot's user id in this workspace, when known (message and app_mention events only).</param>
+    private Func<CancellationToken, Task<SlackConversation.StoreResult>>? EventWork(string teamId, string eventId, JsonObject evt, string? botUserId)
     {
         var userId = Str(evt, "user");
         var channel = Str(evt, "channel");
+        var text = Str(evt, "text") ?? string.Empty;
+        var key = $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}";
         switch (Str(evt, "type"))
         {
-            case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null:
-                var mentionText = SlackText.StripLeadingMention(Str(evt, "text") ?? string.Empty, null);
-                var threadTs = Str(evt, "thread_ts");
-                return ct => conversation.HandleAsync(mentionText.Trim().Length == 0 ? "help" : mentionText,
-                    $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}", new ReplyTarget(teamId, userId, channel, ThreadTs: threadTs),
-                    null, ct);
+            // A mention is always a command (never a prompt answer), answered where it was said: its thread, if any.
+            case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null && userId != botUserId:
+                var mention = SlackText.Normalise(SlackText.StripLeadingMention(text, botUserId));
+                var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"));
+                return ct => conversation.HandleAsync(mention.Text.Length == 0 ? mention with { Text = "help" } : mention, key, target, null, ct);
 
-            // Only what a person typed in their DM with the bot: no bot messages (loops), edits or joins.
-            case "message" when Str(evt, "channel_type") == "im" && userId is not null && channel is not null
-                                && Str(evt, "bot_id") is null && Str(evt, "subtype") is null:
-                var text = Str(evt, "text") ?? string.Empty;
-                if (text.Trim().Length == 0)
+            // Only what a person typed in their DM with the bot: no bot messages (loops), edits, joins (SlackMessageEvents).
+            case "message" when Str(evt, "channel_type") == "im" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId):
+                var dm = SlackText.Normalise(StripBotMention(text, botUserId));
+                if (dm.Text.Length == 0)
                 {
                     return null;
                 }
 
                 // A reply to the weekly nudge (or any DM that isn't a command) is a learning.
-                var grammarText = CommandParser.StartsWithCommand(text) ? text : "learned " + text;
-                return ct => conversation.HandleAsync(grammarText, $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}",
-                    new ReplyTarget(teamId, userId, channel, IsDirectChannel: true), null, ct);
+                var grammar = CommandParser.StartsWithCommand(dm.Text) ? dm : dm.Prefixed("learned ");
+                var dmTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: Str(evt, "thread_ts"), IsDirectChannel: true);
+                return ct => conversation.HandleAsync(grammar, key, dmTarget, null, ct);
 
-            // A reply in a channel thread: maybe an answer to a standing-meeting prompt.
-            case "message" when Str(evt, "channel_type") is "channel" or "group" && userId is not null && channel is not null
-                                && Str(evt, "bot_id") is null && Str(evt, "subtype") is null
+            // A message that mentions the bot is its app_mention's to handle (both arrive, in either order).
+            case "message" when Str(evt, "channel_type") is "channel" or "group" && SlackMessageEvents.MentionsBot(text, botUserId):
+                return null;
+
+            // A reply in a channel thread (also one sent to the channel too): maybe an answer to a standing-meeting prompt.
+            case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
                                 && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
-                return ct => conversation.RecordThreadReplyAsync(teamId, userId, channel, parentTs, replyTs, Str(evt, "text") ?? string.Empty, ct);
+                return ct => conversation.RecordThreadReplyAsync(teamId, userId!, channel, parentTs, replyTs, text, ct);
 
             case "app_home_opened" when userId is not null && Str(evt, "tab") != "messages":
                 return _ => Task.FromResult(SlackConversation.StoreResult.Then(ct => appHome.PublishAsync(teamId, userId, ct)));
@@ -197,6 +207,17 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
                 return null;
         }
     }
+
+    /// <summary>A DM may start with the bot's mention (<c>@LearningBot help</c>); without the bot's id, only before a command.</summary>
+    private static string StripBotMention(string text, string? botUserId)
+    {
+        var rest = SlackText.StripLeadingMention(text, botUserId);
+        return botUserId is not null || CommandParser.StartsWithCommand(rest) ? rest : text;
+    }
+
+    /// <summary>The bot's user id from the workspace's OAuth install (single-token mode has none): the fallback when an event has no authorizations.</summary>
+    private async Task<string?> InstalledBotUserIdAsync(string teamId, CancellationToken ct) =>
+        (await installations.GetAsync(SlackTokenSource.Platform, teamId, ct))?.BotUserId is { Length: > 0 } id ? id : null;
 
     private static bool RevokesBotToken(JsonObject evt) => SlackJson.At(evt, "tokens", "bot") is JsonArray bots && bots.Count > 0;
 
@@ -258,19 +279,23 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
 
                 var deliveryId = $"action:{userId}:{Str(action, "action_ts") ?? Str(payload, "trigger_id")}";
                 var target = new ReplyTarget(teamId, userId, Str(payload["channel"], "id"), Str(payload, "response_url"));
+                // The value is a command the bot itself rendered into the button ("helped <id>"): no markup to read.
                 return await StoreThenAckAsync("button " + command, teamId, [deliveryId],
-                    ct => conversation.HandleAsync(command, "slack:" + deliveryId, target, userName, ct));
+                    ct => conversation.HandleAsync(new GrammarText(command, []), "slack:" + deliveryId, target, userName, ct));
 
             case "view_submission":
                 return await ViewSubmissionAsync(payload, teamId, userId, userName);
 
             case "message_action" when Str(payload, "callback_id") == SlackModals.ShareShortcutCallback:
                 var message = payload["message"];
-                var text = SlackText.Normalise(Str(message, "text") ?? string.Empty).Text;
+                // The form shows the message as a person reads it: mentions as @name, so the saved answer holds none.
+                var text = SlackText.Readable(Str(message, "text") ?? string.Empty);
                 var channel = Str(payload["channel"], "id") ?? string.Empty;
                 var triggerId = Str(payload, "trigger_id");
                 var threadTs = Str(message, "thread_ts") ?? (SlackJson.At(message, "reply_count") is JsonValue ? Str(message, "ts") : null);
-                return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs,
+                // The reply goes where the shortcut was used: the thread for a reply in a thread, else the channel.
+                var replyThreadTs = Str(message, "thread_ts") is { } parent && parent != Str(message, "ts") ? parent : null;
+                return Enqueue("open share modal", ct => ShareShortcutAsync(teamId, channel, triggerId, text, threadTs, replyThreadTs,
                     Str(payload, "response_url"), ct));
 
             default:
@@ -283,10 +308,10 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
     /// thread and puts the whole conversation into the answer field with views.update.
     /// </summary>
     private async Task ShareShortcutAsync(string teamId, string channel, string? triggerId, string text, string? threadTs,
-        string? responseUrl, CancellationToken ct)
+        string? replyThreadTs, string? responseUrl, CancellationToken ct)
     {
         var question = SlackModals.GuessQuestion(text);
-        var opened = await OpenModalAsync(teamId, triggerId, SlackModals.Share(channel, question, text), responseUrl,
+        var opened = await OpenModalAsync(teamId, triggerId, SlackModals.Share(channel, replyThreadTs, question, text), responseUrl,
             "You can also type it: `/learnbot share <question> :: <answer>`", ct);
         var viewId = Str(opened?["view"], "id");
         if (threadTs is null || viewId is null)
@@ -297,8 +322,8 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         var replies = await slack.CallAsync(teamId, "conversations.replies",
             new JsonObject { ["channel"] = channel, ["ts"] = threadTs, ["limit"] = 50 }, ct);
         var messages = (replies.Body?["messages"] as JsonArray)?.OfType<JsonObject>()
-            .Where(m => Str(m, "subtype") is null)
-            .Select(m => SlackText.Normalise(Str(m, "text") ?? string.Empty).Text)
+            .Where(m => SlackMessageEvents.IsFromPerson(m, null))
+            .Select(m => SlackText.Readable(Str(m, "text") ?? string.Empty))
             .Where(t => t.Length > 0).ToList();
         if (!replies.Ok || messages is null || messages.Count <= 1)
         {
@@ -310,7 +335,7 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
         {
             ["view_id"] = viewId,
             ["hash"] = Str(opened?["view"], "hash"),
-            ["view"] = SlackModals.Share(channel, SlackModals.GuessQuestion(messages[0]), thread),
+            ["view"] = SlackModals.Share(channel, replyThreadTs, SlackModals.GuessQuestion(messages[0]), thread),
         }, ct);
     }
 
@@ -352,11 +377,11 @@ internal sealed partial class SlackEndpoints(IOptions<SlackOptions> options, Tim
             return Results.Ok();
         }
 
-        var channel = Str(view, "private_metadata");
+        var (channel, threadTs) = SlackModals.ReadMetadata(Str(view, "private_metadata"));
         var deliveryId = "view:" + (Str(view, "id") ?? Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())));
-        var target = new ReplyTarget(teamId, userId, string.IsNullOrEmpty(channel) ? null : channel);
+        var target = new ReplyTarget(teamId, userId, channel, ThreadTs: threadTs);
         return await StoreThenAckAsync("modal " + Str(view, "callback_id"), teamId, [deliveryId],
-            ct => conversation.HandleAsync(text, "slack:" + deliveryId, target, userName, ct));
+            ct => conversation.HandleAsync(new GrammarText(text, []), "slack:" + deliveryId, target, userName, ct));
     }
 
     // ---- helpers ----

@@ -1,12 +1,15 @@
 using LearningBot.Core.Conversations;
 using LearningBot.Slack.Adapter;
 using LearningBot.Slack.Api;
+using LearningBot.Slack.Verification;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -27,15 +30,18 @@ public static class SlackHosting
             return builder;
         }
 
-        var validation = new SlackOptionsValidator().Validate(null, options);
+        var publicBaseUrl = builder.Configuration["Dashboard:PublicBaseUrl"];
+        UsePublicBaseUrl(options, publicBaseUrl);
+        var validator = new SlackOptionsValidator(builder.Environment.IsProduction());
+        var validation = validator.Validate(null, options);
         if (validation.Failed)
         {
             throw new OptionsValidationException(SlackOptions.Section, typeof(SlackOptions), validation.Failures);
         }
 
         var services = builder.Services;
-        services.AddOptions<SlackOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        services.AddOptions<SlackOptions>().Bind(section).PostConfigure(o => UsePublicBaseUrl(o, publicBaseUrl)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>>(validator);
         services.AddSingleton<SlackMarker>();
 
         services.AddHttpClient(SlackApiClient.HttpClientName, (sp, client) =>
@@ -76,6 +82,15 @@ public static class SlackHosting
         return builder;
     }
 
+    /// <summary>Without <c>Slack:RedirectUri</c>, the callback under <c>Dashboard:PublicBaseUrl</c> (when that is set).</summary>
+    private static void UsePublicBaseUrl(SlackOptions options, string? publicBaseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(options.RedirectUri) && !string.IsNullOrWhiteSpace(publicBaseUrl))
+        {
+            options.RedirectUri = publicBaseUrl.TrimEnd('/') + SlackOptions.CallbackPath;
+        }
+    }
+
     /// <summary>Maps the Slack endpoints when <see cref="AddSlack"/> enabled Slack.</summary>
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
@@ -92,10 +107,48 @@ public static class SlackHosting
         if (options.HasOAuth)
         {
             app.MapGet("/slack/install", (HttpContext http, SlackOAuthEndpoints oauth) => oauth.Install(http));
-            app.MapGet("/slack/oauth/callback", (HttpContext http, SlackOAuthEndpoints oauth) => oauth.CallbackAsync(http));
+            app.MapGet(SlackOptions.CallbackPath, (HttpContext http, SlackOAuthEndpoints oauth) => oauth.CallbackAsync(http));
         }
 
         return app;
+    }
+
+    /// <summary>The endpoints Slack signs: their requests are verified by <see cref="UseSlackVerification"/>.</summary>
+    private static readonly PathString[] SignedPaths = ["/slack/commands", "/slack/events", "/slack/interactions"];
+
+    /// <summary>
+    /// Verifies Slack's signature before the request goes on (put it before the chat concurrency limit): a POST to
+    /// <c>/slack/commands|events|interactions</c> without <c>X-Slack-Signature</c> / <c>X-Slack-Request-Timestamp</c>, or with
+    /// a timestamp outside <see cref="SlackOptions.MaxRequestAge"/>, gets 401 before its body is read; otherwise the body is
+    /// read and its HMAC checked (401 when wrong), so only verified requests reach the endpoints and take a slot.
+    /// Does nothing when Slack is off. https://api.slack.com/authentication/verifying-requests-from-slack
+    /// </summary>
+    public static IApplicationBuilder UseSlackVerification(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetService<SlackMarker>() is null)
+        {
+            return app;
+        }
+
+        var options = app.ApplicationServices.GetRequiredService<IOptions<SlackOptions>>();
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackRequest).FullName!);
+        return app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method) && SignedPaths.Any(p => http.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                var (verified, rejection) = await SlackRequest.ReadVerifiedAsync(http, options, time, logger, http.RequestAborted);
+                if (verified is null)
+                {
+                    await rejection!.ExecuteAsync(http);
+                    return;
+                }
+
+                http.Request.Body = new MemoryStream(verified.Body, writable: false); // read once; readable again if anyone asks
+            }
+
+            await next(http);
+        });
     }
 
     /// <summary>Present in the container only when Slack is configured.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using LearningBot.Core.Installations;
+using LearningBot.Core.Storage;
 using LearningBot.Slack.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -14,12 +15,18 @@ namespace LearningBot.Slack.Hosting;
 /// <summary>
 /// OAuth v2 install: <c>/slack/install</c> sends the admin to Slack with a signed, short-lived <c>state</c>
 /// that is also bound to their browser by a cookie; <c>/slack/oauth/callback</c> checks both, exchanges
-/// the code and stores the workspace's bot token.
+/// the code and stores the workspace's bot token. A state is good for one code exchange: its nonce is recorded in the
+/// store's delivery log (SQLite or Cosmos, so every replica sees it) before the exchange, and a second callback with it
+/// is refused. The record only has to outlive the state's 10-minute lifetime, which the signed expiry enforces.
+/// See https://api.slack.com/authentication/oauth-v2 (state) and RFC 6749 §10.12.
 /// </summary>
 internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options, ISlackApi slack, IInstallationRepository installations,
-    TimeProvider time, ILogger<SlackOAuthEndpoints> logger)
+    IDeliveryLog usedStates, TimeProvider time, ILogger<SlackOAuthEndpoints> logger)
 {
     public const string StateCookie = "learningbot_slack_oauth";
+
+    /// <summary>The delivery-log scope of used OAuth states (not a team id, so no team's records ever mix with it).</summary>
+    public const string UsedStateScope = "slack-oauth-state";
     private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
     public IResult Install(HttpContext http)
@@ -54,7 +61,7 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
             return Page(StatusCodes.Status400BadRequest, "Install cancelled", "Slack said: " + query["error"] + ". Nothing was installed.");
         }
 
-        if (!StateIsValid(query["state"].ToString(), http.Request.Cookies[StateCookie]))
+        if (StateNonce(query["state"].ToString(), http.Request.Cookies[StateCookie]) is not { } nonce)
         {
             LogBadState();
             return Page(StatusCodes.Status400BadRequest, "Install link expired",
@@ -65,6 +72,14 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
         if (code.Length == 0)
         {
             return Page(StatusCodes.Status400BadRequest, "Missing code", "Slack did not send an authorization code. Start again from /slack/install.");
+        }
+
+        // Recorded before the exchange: two callbacks racing with the same state get one exchange between them.
+        if (!await usedStates.TryRecordAsync(UsedStateScope, nonce, sender: null, time.GetUtcNow(), http.RequestAborted))
+        {
+            LogReusedState();
+            return Page(StatusCodes.Status400BadRequest, "Install link already used",
+                "This install link was already used once. To install again, start from /slack/install.");
         }
 
         var result = await slack.ExchangeCodeAsync(code, RedirectUri(http), http.RequestAborted);
@@ -82,28 +97,31 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
             $"LearningBot is now in {result.TeamName}. Try /learnbot help in any channel, or open the app's Home tab.");
     }
 
-    private bool StateIsValid(string state, string? cookieNonce)
+    /// <summary>The state's nonce when it is ours (signature), unexpired and bound to this browser (cookie); otherwise null.</summary>
+    private string? StateNonce(string state, string? cookieNonce)
     {
         var parts = state.Split('.');
         if (parts.Length != 3 || cookieNonce is null)
         {
-            return false;
+            return null;
         }
 
         var expected = Encoding.ASCII.GetBytes(Sign(parts[0] + "." + parts[1]));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2])))
         {
-            return false;
+            return null;
         }
 
         // The nonce ties the callback to the browser that started the install (login CSRF protection).
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(parts[0]), Encoding.ASCII.GetBytes(cookieNonce)))
         {
-            return false;
+            return null;
         }
 
         return long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-               && time.GetUtcNow().ToUnixTimeSeconds() <= expires;
+               && time.GetUtcNow().ToUnixTimeSeconds() <= expires
+            ? parts[0]
+            : null;
     }
 
     private string Sign(string value)
@@ -113,9 +131,13 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
         return WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value)));
     }
 
+    /// <summary>
+    /// The configured callback (Slack:RedirectUri, or under Dashboard:PublicBaseUrl). Only outside Production, where
+    /// start-up does not require one, is it taken from the request (a local tunnel or a developer machine).
+    /// </summary>
     private string RedirectUri(HttpContext http) =>
         string.IsNullOrWhiteSpace(options.Value.RedirectUri)
-            ? $"{http.Request.Scheme}://{http.Request.Host}/slack/oauth/callback"
+            ? $"{http.Request.Scheme}://{http.Request.Host}{SlackOptions.CallbackPath}"
             : options.Value.RedirectUri;
 
     private static IResult Page(int status, string title, string message) => Results.Content(
@@ -125,6 +147,9 @@ internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack OAuth callback with an invalid, expired or unbound state")]
     private partial void LogBadState();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack OAuth callback with a state that was already used (a replay); no code exchange")]
+    private partial void LogReusedState();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LearningBot installed in Slack workspace {TeamId} ({TeamName}) by {UserId}")]
     private partial void LogInstalled(string teamId, string teamName, string userId);

@@ -21,8 +21,15 @@ public sealed class SlackOptions
 
     public string? ClientSecret { get; set; }
 
-    /// <summary>The OAuth callback as registered in the app; empty means derived from the request (…/slack/oauth/callback).</summary>
+    /// <summary>
+    /// The OAuth callback exactly as registered in the app (e.g. <c>https://bot.example.com/slack/oauth/callback</c>). Empty:
+    /// <c>Dashboard__PublicBaseUrl</c> + <c>/slack/oauth/callback</c>; with neither, outside Production only, the request's
+    /// own scheme and <c>Host</c> header (a caller-chosen value, so Production refuses to start without a configured one).
+    /// </summary>
     public string? RedirectUri { get; set; }
+
+    /// <summary>The path Slack sends the admin back to after an install.</summary>
+    public const string CallbackPath = "/slack/oauth/callback";
 
     /// <summary>
     /// Bot scopes requested at install; they must match the manifest. channels/groups:history only serve the
@@ -59,7 +66,9 @@ public sealed class SlackOptions
                                 || !string.IsNullOrWhiteSpace(ClientId) || !string.IsNullOrWhiteSpace(ClientSecret);
 }
 
-public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+/// <summary>Checks <see cref="SlackOptions"/> at start-up.</summary>
+/// <param name="isProduction">In Production an OAuth install needs a configured public callback URL (never the Host header).</param>
+public sealed class SlackOptionsValidator(bool isProduction = false) : IValidateOptions<SlackOptions>
 {
     public ValidateOptionsResult Validate(string? name, SlackOptions options)
     {
@@ -101,6 +110,13 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (!string.IsNullOrWhiteSpace(options.RedirectUri) && !Uri.TryCreate(options.RedirectUri, UriKind.Absolute, out _))
         {
             failures.Add($"Slack:RedirectUri '{options.RedirectUri}' is not an absolute URL.");
+        }
+
+        if (isProduction && options.HasOAuth && string.IsNullOrWhiteSpace(options.RedirectUri))
+        {
+            // Built from the Host header, the redirect_uri would be whatever the caller sent (host header injection).
+            failures.Add("Slack OAuth in Production needs the public callback URL: set Slack__RedirectUri " +
+                         $"(e.g. https://bot.example.com{SlackOptions.CallbackPath}) or Dashboard__PublicBaseUrl.");
         }
 
         if (options.MaxRequestAge <= TimeSpan.Zero || options.MaxRequestAge > TimeSpan.FromMinutes(5))

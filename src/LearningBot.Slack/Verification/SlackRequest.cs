@@ -5,17 +5,38 @@ using Microsoft.Extensions.Options;
 
 namespace LearningBot.Slack.Verification;
 
-/// <summary>Reads the raw body once (the signature covers the exact bytes) and verifies it before anything is parsed.</summary>
+/// <summary>
+/// Reads the raw body once (the signature covers the exact bytes) and verifies it before anything is parsed. Headers
+/// are checked first, so a request without a signature, or with a stale timestamp, is refused before its body is read.
+/// </summary>
 internal static partial class SlackRequest
 {
     /// <summary>Slack's payloads are small; anything far larger is not Slack.</summary>
     private const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>A request whose signature matched: its exact body bytes and their UTF-8 text.</summary>
     public sealed record Verified(byte[] Body, string Text);
 
+    /// <summary>
+    /// The verified request, or a 401/413 to answer with. When <see cref="SlackHosting.UseSlackVerification"/> already
+    /// verified this request (before it took a chat slot), its result is returned without reading again.
+    /// </summary>
     public static async Task<(Verified? Request, IResult? Rejection)> ReadVerifiedAsync(HttpContext http, IOptions<SlackOptions> options,
         TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
+        if (http.Features.Get<Verified>() is { } already)
+        {
+            return (already, null);
+        }
+
+        var (timestamp, signature) = (http.Request.Headers[SlackSignature.TimestampHeader].ToString(),
+            http.Request.Headers[SlackSignature.SignatureHeader].ToString());
+        var headers = SlackSignature.CheckHeaders(options.Value.SigningSecret, timestamp, signature, time.GetUtcNow(), options.Value.MaxRequestAge);
+        if (!headers.IsValid)
+        {
+            return (null, Reject(http, logger, headers.Reason));
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -29,16 +50,21 @@ internal static partial class SlackRequest
         }
 
         var body = buffer.ToArray();
-        var check = SlackSignature.Verify(options.Value.SigningSecret, http.Request.Headers[SlackSignature.TimestampHeader],
-            http.Request.Headers[SlackSignature.SignatureHeader], body, time.GetUtcNow(), options.Value.MaxRequestAge);
+        var check = SlackSignature.Verify(options.Value.SigningSecret, timestamp, signature, body, time.GetUtcNow(), options.Value.MaxRequestAge);
         if (!check.IsValid)
         {
-            LogRejected(logger, http.Request.Path, check.Reason);
-            return (null, Results.Problem(title: "Slack request verification failed", detail: check.Reason,
-                statusCode: StatusCodes.Status401Unauthorized));
+            return (null, Reject(http, logger, check.Reason));
         }
 
-        return (new Verified(body, System.Text.Encoding.UTF8.GetString(body)), null);
+        var verified = new Verified(body, System.Text.Encoding.UTF8.GetString(body));
+        http.Features.Set(verified);
+        return (verified, null);
+    }
+
+    private static IResult Reject(HttpContext http, ILogger logger, string reason)
+    {
+        LogRejected(logger, http.Request.Path, reason);
+        return Results.Problem(title: "Slack request verification failed", detail: reason, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Path}: {Reason}")]

@@ -30,8 +30,33 @@ public static class SlackSignature
         return Version + "=" + Convert.ToHexStringLower(hash);
     }
 
+    /// <summary>
+    /// Verifies a request: <see cref="CheckHeaders"/>, then the HMAC over the exact body bytes (constant-time compare).
+    /// Rule source: https://api.slack.com/authentication/verifying-requests-from-slack.
+    /// </summary>
     public static SignatureCheck Verify(string? signingSecret, string? timestamp, string? signature, ReadOnlySpan<byte> body,
         DateTimeOffset now, TimeSpan maxAge)
+    {
+        var headers = CheckHeaders(signingSecret, timestamp, signature, now, maxAge);
+        if (!headers.IsValid)
+        {
+            return headers;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Compute(signingSecret!, timestamp!, body));
+        var given = Encoding.ASCII.GetBytes(signature!);
+        // Constant-time: how much of the signature matched must not show in the response time.
+        return CryptographicOperations.FixedTimeEquals(expected, given)
+            ? SignatureCheck.Valid
+            : new SignatureCheck(false, "signature does not match");
+    }
+
+    /// <summary>
+    /// What can be checked before the body is read: a configured secret, both headers present, and a numeric
+    /// timestamp (Unix seconds) no further than <paramref name="maxAge"/> from <paramref name="now"/> either way.
+    /// A request failing this is refused without reading its body (so it costs no capacity).
+    /// </summary>
+    public static SignatureCheck CheckHeaders(string? signingSecret, string? timestamp, string? signature, DateTimeOffset now, TimeSpan maxAge)
     {
         if (string.IsNullOrEmpty(signingSecret))
         {
@@ -55,11 +80,6 @@ public static class SlackSignature
             return new SignatureCheck(false, "timestamp is outside the allowed window (replay?)");
         }
 
-        var expected = Encoding.ASCII.GetBytes(Compute(signingSecret, timestamp, body));
-        var given = Encoding.ASCII.GetBytes(signature);
-        // Constant-time: how much of the signature matched must not show in the response time.
-        return CryptographicOperations.FixedTimeEquals(expected, given)
-            ? SignatureCheck.Valid
-            : new SignatureCheck(false, "signature does not match");
+        return SignatureCheck.Valid;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
@@ -20,8 +19,9 @@ namespace LearningBot.Storage.Cosmos.Privacy;
 /// <summary>
 /// Export and "forget me" over the team's partition of <c>teams</c> and the person's records in <c>proactive</c>.
 /// There is no transaction across documents: every step is idempotent (delete, or a rewrite that leaves
-/// nothing of the person), so an interrupted forget is completed by running it again. Text is scrubbed
-/// before the member document (which holds the name the scrub looks for) is deleted, last.
+/// nothing of the person), so an interrupted forget is completed by running it again. In other people's text only the
+/// person's mention tokens are replaced (<see cref="MentionScrubber"/>); every query names the team (or, for delivery
+/// records, the team and the sender) with parameters.
 /// </summary>
 public sealed class CosmosPersonalDataStore(
     CosmosStore store,
@@ -52,11 +52,25 @@ public sealed class CosmosPersonalDataStore(
             await nudges.GetAsync(teamId, userId, cancellationToken) is not null);
     }
 
-    public Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken) =>
+    public Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, DateTimeOffset at, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
-            var member = await CosmosStore.TryReadAsync<MemberDocument>(store.Teams, DocumentIds.Member(userId), teamId, token);
-            var scrub = Scrubber(userId, member?.DisplayName);
+            // First, so that even a forget interrupted half-way has ended their sessions and links.
+            await store.Teams.UpsertItemAsync(new ForgottenDocument
+            {
+                Id = ForgottenId(userId),
+                TeamId = teamId,
+                CreatedAt = at.ToUnixTimeMilliseconds(),
+            }, new PartitionKey(teamId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+            var stale = new QueryDefinition("SELECT c.id FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.createdAt < @before")
+                .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Forgotten)
+                .WithParameter("@before", (at - ForgottenPeople.Kept).ToUnixTimeMilliseconds());
+            foreach (var old in await store.QueryTeamAsync<IdRow>(teamId, stale, token))
+            {
+                await DeleteAsync(store.Teams, old.Id, teamId, token);
+            }
+
+            var scrub = MentionScrubber.For(userId);
 
             foreach (var d in await QueryTypeAsync<LearningDocument>(teamId, DocumentTypes.Learning, null, userId, token))
             {
@@ -143,15 +157,48 @@ public sealed class CosmosPersonalDataStore(
                 await UpdateAsync<InstallationDocument>(d.Id, teamId, x => x.InstalledBy == userId ? x with { InstalledBy = Former } : null, token);
             }
 
-            await ForgetProactiveAsync(teamId, userId, scrub, token);
+            await ForgetProactiveAsync(teamId, userId, token);
+            await ForgetDeliveriesAsync(teamId, userId, token);
 
             await DeleteAsync(store.Teams, DocumentIds.Member(userId), teamId, token);
             (members as CosmosMemberRepository)?.ForgetWritten(teamId, userId);
             (kudos as Kudos.CosmosKudosRepository)?.ForgetRemembered();
         }, cancellationToken);
 
-    /// <summary>Their nudges, their conversations and what was queued for those; their name in other queued messages.</summary>
-    private async Task ForgetProactiveAsync(string teamId, string userId, Func<string, string> scrub, CancellationToken token)
+    public async Task<DateTimeOffset?> ForgottenAtAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        var stamp = await store.RunAsync(token => CosmosStore.TryReadAsync<ForgottenDocument>(store.Teams, ForgottenId(userId), teamId, token),
+            cancellationToken);
+        return stamp is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(stamp.CreatedAt);
+    }
+
+    private static string ForgottenId(string userId) => "forgotten-" + ForgottenPeople.Key(userId);
+
+    /// <summary>
+    /// Exactly their delivery records in this team: one query across the <c>deliveries</c> partitions (their records lie in
+    /// every scope they wrote in, e.g. each Teams conversation), on the indexed sender fields, with parameters, never a pattern.
+    /// </summary>
+    private async Task ForgetDeliveriesAsync(string teamId, string userId, CancellationToken token)
+    {
+        var query = new QueryDefinition("SELECT c.id, c.scope FROM c WHERE c.teamId = @teamId AND c.userId = @userId")
+            .WithParameter("@teamId", teamId).WithParameter("@userId", userId);
+        var records = new List<DeliveryRow>();
+        using (var iterator = store.Deliveries.GetItemQueryIterator<DeliveryRow>(query))
+        {
+            while (iterator.HasMoreResults)
+            {
+                records.AddRange(await iterator.ReadNextAsync(token));
+            }
+        }
+
+        foreach (var record in records)
+        {
+            await DeleteAsync(store.Deliveries, record.Id, record.Scope, token);
+        }
+    }
+
+    /// <summary>Their nudges, their conversations and what was queued for those; their mentions in other queued messages.</summary>
+    private async Task ForgetProactiveAsync(string teamId, string userId, CancellationToken token)
     {
         await DeleteAsync(store.Proactive, DocumentIds.Nudge(teamId, userId), NudgeDocument.Partition, token);
         var weeks = new QueryDefinition("SELECT c.id FROM c WHERE c.pk = @pk AND c.type = 'nudgeWeek' AND c.teamId = @teamId AND c.userId = @userId")
@@ -173,10 +220,12 @@ public sealed class CosmosPersonalDataStore(
             {
                 await DeleteAsync(store.Proactive, message.Id, OutboxDocument.Partition, token);
             }
-            else if (scrub(message.ReplyJson) != message.ReplyJson)
+            else if (!ReferenceEquals(MentionScrubber.ScrubReplyJson(message.ReplyJson, userId), message.ReplyJson))
             {
                 await CosmosStore.UpdateAsync<OutboxDocument>(store.Proactive, message.Id, OutboxDocument.Partition,
-                    x => x with { ReplyJson = scrub(x.ReplyJson) }, token);
+                    x => MentionScrubber.ScrubReplyJson(x.ReplyJson, userId) is var scrubbed && !ReferenceEquals(scrubbed, x.ReplyJson)
+                        ? x with { ReplyJson = scrubbed }
+                        : null, token);
             }
         }
 
@@ -220,19 +269,7 @@ public sealed class CosmosPersonalDataStore(
         System.Text.Json.JsonSerializer.Serialize(changed, CosmosStore.SerializerOptions) ==
         System.Text.Json.JsonSerializer.Serialize(original, CosmosStore.SerializerOptions);
 
-    /// <summary>Replaces the person's mention token, id and display name (whole words) with the former-member name.</summary>
-    private static Func<string, string> Scrubber(string userId, string? name)
-    {
-        var patterns = new List<string> { $@"<@{Regex.Escape(userId)}(?:\|[^<>]*)?>", $@"(?<![\p{{L}}\p{{N}}_]){Regex.Escape(userId)}(?![\p{{L}}\p{{N}}_])" };
-        if (!string.IsNullOrWhiteSpace(name))
-        {
-            // First: the name may start with the id ("Ann Lee" and "ann"), and the longer match must win.
-            patterns.Insert(0, $@"(?<![\p{{L}}\p{{N}}_])@?{Regex.Escape(name)}(?![\p{{L}}\p{{N}}_])");
-        }
-
-        var matcher = new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase);
-        return text => matcher.Replace(text, "@" + Former);
-    }
-
     private sealed record IdRow(string Id);
+
+    private sealed record DeliveryRow(string Id, string Scope);
 }

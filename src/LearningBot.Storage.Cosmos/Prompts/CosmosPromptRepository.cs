@@ -17,15 +17,23 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
     private static readonly PartitionKey Schedules = new(ScheduleDocument.Partition);
     private static readonly PartitionKey Occurrences = new(OccurrenceDocument.Partition);
 
-    public Task<PromptSchedule?> GetScheduleAsync(string conversationKey, CancellationToken cancellationToken) =>
+    public Task<PromptSchedule?> GetScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
             (await CosmosStore.TryReadAsync<ScheduleDocument>(store.Proactive, DocumentIds.Schedule(conversationKey), ScheduleDocument.Partition,
-                token))?.ToSchedule(), cancellationToken);
+                token)) is { } document && document.TeamId == teamId ? document.ToSchedule() : null, cancellationToken);
 
     public Task<PromptSchedule> SaveScheduleAsync(PromptSchedule schedule, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
             var document = ScheduleDocument.From(schedule);
+            if (schedule.Version is not null
+                && (await CosmosStore.TryReadAsync<ScheduleDocument>(store.Proactive, document.Id, ScheduleDocument.Partition, token))?.TeamId
+                != schedule.TeamId)
+            {
+                // The ETag alone would let a caller holding another team's version replace that team's schedule.
+                throw new ConcurrencyConflictException($"The prompt schedule of {schedule.ConversationKey} is not the team's.");
+            }
+
             try
             {
                 // No version: only a create may succeed. A version is the ETag the caller read.
@@ -41,17 +49,33 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
             }
         }, cancellationToken);
 
-    public Task<bool> DeleteScheduleAsync(string conversationKey, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
-            try
+            // Read, check the team, delete that very version (If-Match): another team's schedule under the same key is never touched.
+            for (var attempt = 1; ; attempt++)
             {
-                await store.Proactive.DeleteItemAsync<ScheduleDocument>(DocumentIds.Schedule(conversationKey), Schedules, cancellationToken: token);
-                return true;
-            }
-            catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-            {
-                return false;
+                var id = DocumentIds.Schedule(conversationKey);
+                if (await CosmosStore.TryReadAsync<ScheduleDocument>(store.Proactive, id, ScheduleDocument.Partition, token) is not { } document
+                    || document.TeamId != teamId)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await store.Proactive.DeleteItemAsync<ScheduleDocument>(id, Schedules, new ItemRequestOptions { IfMatchEtag = document.ETag },
+                        token);
+                    return true;
+                }
+                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return false;
+                }
+                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed && attempt < 3)
+                {
+                    // The scheduler moved it on meanwhile: read again.
+                }
             }
         }, cancellationToken);
 

@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
 using LearningBot.Core.Nudges;
 using LearningBot.Core.Privacy;
+using LearningBot.Core.Replies;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Privacy;
@@ -53,9 +53,9 @@ public sealed class SqlitePersonalDataStore(
             await nudges.GetAsync(teamId, userId, cancellationToken) is not null);
     }
 
-    public async Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken)
+    public async Task ForgetAsync(string teamId, string userId, bool keepSharedAnswers, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await ForgetInOneTransactionAsync(teamId, userId, keepSharedAnswers, cancellationToken);
+        await ForgetInOneTransactionAsync(teamId, userId, keepSharedAnswers, at, cancellationToken);
 
         // Deleted rows can linger in FTS index segments and in the WAL: merge the index and checkpoint so no
         // query can return the person's words any more.
@@ -66,11 +66,10 @@ public sealed class SqlitePersonalDataStore(
         }, cancellationToken);
     }
 
-    private Task ForgetInOneTransactionAsync(string teamId, string userId, bool keepSharedAnswers, CancellationToken cancellationToken) =>
+    private Task ForgetInOneTransactionAsync(string teamId, string userId, bool keepSharedAnswers, DateTimeOffset at,
+        CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var name = (string?)await connection.ScalarAsync("SELECT display_name FROM members WHERE team_id = $t AND user_id = $u",
-                transaction, cancellationToken, ("$t", teamId), ("$u", userId));
             async Task Run(string sql) =>
                 await connection.ExecuteAsync(sql, transaction, cancellationToken, ("$t", teamId), ("$u", userId), ("$former", Former));
 
@@ -114,46 +113,73 @@ public sealed class SqlitePersonalDataStore(
                 await Run("DELETE FROM knowledge_posts WHERE team_id = $t AND author_id = $u");
             }
 
-            // Other people's words may mention them (a <@id> token, or the name): replace both.
-            await ScrubTextAsync(connection, transaction, teamId, userId, name, cancellationToken);
-            await Run("DELETE FROM deliveries WHERE delivery_id LIKE '%' || $u || '%'");
+            // Other people's words may mention them: only their mention tokens are replaced, never a name or a bare word.
+            await ScrubMentionsAsync(connection, transaction, teamId, userId, cancellationToken);
+            // Exactly their own delivery records in this team (recorded with the sender since schema v8).
+            await Run("DELETE FROM deliveries WHERE team_id = $t AND user_id = $u");
+            // Credentials issued before now (dashboard cookie, private links) stop working; keyed by a hash, not the id.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO forgotten_people (team_id, user_key, forgotten_at) VALUES ($t, $key, $at)
+                ON CONFLICT (team_id, user_key) DO UPDATE SET forgotten_at = max(forgotten_at, excluded.forgotten_at)
+                """, transaction, cancellationToken, ("$t", teamId), ("$key", ForgottenPeople.Key(userId)), ("$at", at.ToUnixMs()));
+            await connection.ExecuteAsync("DELETE FROM forgotten_people WHERE forgotten_at < $before", transaction, cancellationToken,
+                ("$before", (at - ForgottenPeople.Kept).ToUnixMs()));
             return 0;
         }, cancellationToken);
 
-    /// <summary>Texts where the id or the display name occurs are rewritten in C#, where a word-boundary match is possible.</summary>
-    private static async Task ScrubTextAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, string userId,
-        string? name, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> ForgottenAtAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
-        var patterns = new List<string> { $@"<@{Regex.Escape(userId)}(?:\|[^<>]*)?>", $@"(?<![\p{{L}}\p{{N}}_]){Regex.Escape(userId)}(?![\p{{L}}\p{{N}}_])" };
-        if (!string.IsNullOrWhiteSpace(name))
-        {
-            // First: the name may start with the id ("Ann Lee" and "ann"), and the longer match must win.
-            patterns.Insert(0, $@"(?<![\p{{L}}\p{{N}}_])@?{Regex.Escape(name)}(?![\p{{L}}\p{{N}}_])");
-        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var at = await connection.ScalarAsync("SELECT forgotten_at FROM forgotten_people WHERE team_id = $t AND user_key = $key", null,
+            cancellationToken, ("$t", teamId), ("$key", ForgottenPeople.Key(userId)));
+        return at is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
 
-        var matcher = new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase);
+    /// <summary>
+    /// Rewrites the person's mention tokens in the team's texts (<see cref="MentionScrubber"/>). Rows are found with
+    /// <c>instr</c>, an exact substring test: a LIKE pattern would let an id such as <c>%</c> or <c>_</c> match every row.
+    /// </summary>
+    private static async Task ScrubMentionsAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, string userId,
+        CancellationToken cancellationToken)
+    {
+        var scrub = MentionScrubber.For(userId);
         (string Table, string Key, string[] Columns)[] texts =
         [
             ("learnings", "id", ["text"]), ("kudos_gifts", "id", ["reason"]), ("knowledge_posts", "id", ["question", "answer"]),
-            ("questions", "id", ["text"]), ("search_fts", "rowid", ["title", "body"]), ("outbox", "id", ["reply_json"]),
+            ("questions", "id", ["text"]), ("search_fts", "rowid", ["title", "body"]),
         ];
         foreach (var (table, key, columns) in texts)
         {
             foreach (var column in columns)
             {
                 var rows = await connection.QueryAsync(
-                    $"SELECT {key}, {column} FROM {table} WHERE team_id = $t AND ({column} LIKE $id OR {column} LIKE $name)",
+                    $"SELECT {key}, {column} FROM {table} WHERE team_id = $t AND instr({column}, $token) > 0",
                     transaction, r => (Key: r.GetValue(0), Text: r.GetString(1)), cancellationToken,
-                    ("$t", teamId), ("$id", "%" + userId + "%"), ("$name", "%" + (name ?? userId) + "%"));
+                    ("$t", teamId), ("$token", MentionScrubber.TokenStart(userId)));
                 foreach (var row in rows)
                 {
-                    var scrubbed = matcher.Replace(row.Text, "@" + Former);
+                    var scrubbed = scrub(row.Text);
                     if (scrubbed != row.Text)
                     {
-                        await connection.ExecuteAsync($"UPDATE {table} SET {column} = $text WHERE {key} = $key", transaction, cancellationToken,
-                            ("$text", scrubbed), ("$key", row.Key));
+                        await connection.ExecuteAsync($"UPDATE {table} SET {column} = $text WHERE team_id = $t AND {key} = $key", transaction,
+                            cancellationToken, ("$text", scrubbed), ("$t", teamId), ("$key", row.Key));
                     }
                 }
+            }
+        }
+
+        // Queued replies are JSON, where the id appears JSON-encoded (a mention span's userId, or inside an encoded token).
+        var encodedId = System.Text.Json.JsonSerializer.Serialize(userId, ReplyJson.Options)[1..^1];
+        var queued = await connection.QueryAsync("SELECT id, reply_json FROM outbox WHERE team_id = $t AND instr(reply_json, $id) > 0",
+            transaction, r => (Id: r.GetString(0), Json: r.GetString(1)), cancellationToken, ("$t", teamId), ("$id", encodedId));
+        foreach (var message in queued)
+        {
+            var scrubbed = MentionScrubber.ScrubReplyJson(message.Json, userId);
+            if (!ReferenceEquals(scrubbed, message.Json))
+            {
+                await connection.ExecuteAsync("UPDATE outbox SET reply_json = $json WHERE team_id = $t AND id = $id", transaction, cancellationToken,
+                    ("$json", scrubbed), ("$t", teamId), ("$id", message.Id));
             }
         }
     }

@@ -14,11 +14,11 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
 
     private const string OccurrenceColumns = "id, conversation_key, team_id, scheduled_at, state, close_at, posted_message_id";
 
-    public async Task<PromptSchedule?> GetScheduleAsync(string conversationKey, CancellationToken cancellationToken)
+    public async Task<PromptSchedule?> GetScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync($"SELECT {ScheduleColumns} FROM prompt_schedules WHERE conversation_key = $key", null,
-            MapSchedule, cancellationToken, ("$key", conversationKey))).SingleOrDefault();
+        return (await connection.QueryAsync($"SELECT {ScheduleColumns} FROM prompt_schedules WHERE conversation_key = $key AND team_id = $teamId",
+            null, MapSchedule, cancellationToken, ("$key", conversationKey), ("$teamId", teamId))).SingleOrDefault();
     }
 
     public Task<PromptSchedule> SaveScheduleAsync(PromptSchedule schedule, CancellationToken cancellationToken) =>
@@ -35,7 +35,7 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
                     : """
                       UPDATE prompt_schedules SET days = $days, at_minute = $at, time_zone = $zone, question = $question,
                           next_due_at = $nextDue, paused = $paused, skip_occurrence_at = $skip, version = version + 1
-                      WHERE conversation_key = $key AND version = $version
+                      WHERE conversation_key = $key AND team_id = $teamId AND version = $version
                       """,
                 transaction, cancellationToken,
                 ("$key", schedule.ConversationKey), ("$teamId", schedule.TeamId),
@@ -51,10 +51,10 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
             return schedule with { Version = (expected + 1).ToString(CultureInfo.InvariantCulture) };
         }, cancellationToken);
 
-    public Task<bool> DeleteScheduleAsync(string conversationKey, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
-            await connection.ExecuteAsync("DELETE FROM prompt_schedules WHERE conversation_key = $key", transaction, cancellationToken,
-                ("$key", conversationKey)) > 0, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM prompt_schedules WHERE conversation_key = $key AND team_id = $teamId", transaction,
+                cancellationToken, ("$key", conversationKey), ("$teamId", teamId)) > 0, cancellationToken);
 
     public async Task<IReadOnlyList<PromptSchedule>> ListDueSchedulesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {

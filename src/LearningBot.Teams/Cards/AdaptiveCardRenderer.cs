@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using LearningBot.Core.Replies;
 using Newtonsoft.Json.Linq;
 
@@ -11,7 +12,7 @@ namespace LearningBot.Teams.Cards;
 /// blocks with mentions use a TextBlock with every markdown character escaped, because Teams only resolves
 /// <c>&lt;at&gt;</c> mentions inside TextBlock.
 /// </summary>
-public static class AdaptiveCardRenderer
+public static partial class AdaptiveCardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
     public const string SchemaVersion = "1.5";
@@ -133,7 +134,7 @@ public static class AdaptiveCardRenderer
             element = new JObject
             {
                 ["type"] = "RichTextBlock",
-                ["inlines"] = new JArray(text.Spans.Where(s => s.PlainText.Length > 0).Select(TextRun)),
+                ["inlines"] = new JArray(text.Spans.Where(s => s.PlainText.Length > 0).SelectMany(WithLinks).Select(TextRun)),
             };
         }
 
@@ -156,6 +157,45 @@ public static class AdaptiveCardRenderer
 
         return element;
     }
+
+    /// <summary>
+    /// Web addresses inside plain text (a stored "Polly retry docs (https://…)") become their own clickable runs:
+    /// a TextRun has no markdown, so Teams would otherwise show them as dead text.
+    /// </summary>
+    private static IEnumerable<Span> WithLinks(Span span)
+    {
+        if (span is not PlainSpan plain)
+        {
+            yield return span;
+            yield break;
+        }
+
+        var at = 0;
+        foreach (Match match in UrlRegex().Matches(plain.Text))
+        {
+            var url = match.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')');
+            if (!Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                continue;
+            }
+
+            if (match.Index > at)
+            {
+                yield return new PlainSpan(plain.Text[at..match.Index]);
+            }
+
+            yield return new LinkSpan(url, url);
+            at = match.Index + url.Length;
+        }
+
+        if (at < plain.Text.Length)
+        {
+            yield return new PlainSpan(plain.Text[at..]);
+        }
+    }
+
+    [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.IgnoreCase)]
+    private static partial Regex UrlRegex();
 
     private static JObject TextRun(Span span)
     {

@@ -21,7 +21,9 @@ public sealed class TeamsConversations(IConversationRepository repository, TimeP
         var reference = activity.GetConversationReference();
         var (channel, _) = TeamsIds.Thread(activity.Conversation!.Id);
         reference.Conversation = new ConversationAccount(reference.Conversation.IsGroup, reference.Conversation.ConversationType, channel,
-            reference.Conversation.Name, reference.Conversation.AadObjectId, reference.Conversation.Role, reference.Conversation.TenantId);
+            reference.Conversation.Name, reference.Conversation.AadObjectId, reference.Conversation.Role,
+            // The tenant the inbound checks agreed on (conversation.tenantId, or channelData's when Teams left that out).
+            TeamsIds.TenantId(activity));
         var kind = activity.Conversation.ConversationType switch
         {
             "personal" => ConversationKind.Personal,

@@ -16,7 +16,8 @@ namespace LearningBot.Teams.Conversations;
 /// <summary>
 /// Posts a reply into a stored Teams conversation (ContinueConversationAsync). Teams throttles bots per
 /// conversation (429): those and 5xx are retried with exponential backoff or Retry-After; 403/404 mean the
-/// bot was removed or the chat is gone, so the conversation is marked inactive and never tried again.
+/// bot was removed or the chat is gone, so the conversation is marked inactive and never tried again. A stored reference
+/// whose channel is not accepted or whose tenant is not the conversation's team is never used.
 /// </summary>
 public sealed partial class TeamsProactiveMessenger(
     TeamsAdapter adapter,
@@ -38,6 +39,15 @@ public sealed partial class TeamsProactiveMessenger(
         }
 
         var reference = TeamsConversations.ReadReference(conversation);
+        if (!options.Value.AcceptedChannels.Contains(reference.ChannelId ?? string.Empty)
+            || (reference.Conversation.TenantId is { Length: > 0 } tenant && TeamsIds.TeamId(tenant) != conversation.TeamId))
+        {
+            // A reference stored before inbound activities were checked (or edited in storage) may name another channel or
+            // tenant than the team it is filed under: posting there could hand one team's messages to another.
+            LogForeignReference(conversation.Key);
+            return new ProactiveSendOutcome(ProactiveSendResult.NotAvailable);
+        }
+
         var retry = options.Value.Proactive;
         for (var attempt = 1; ; attempt++)
         {
@@ -127,6 +137,10 @@ public sealed partial class TeamsProactiveMessenger(
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Teams conversation {Key} has a stored reference of another channel or tenant than its team; nothing was sent there")]
+    private partial void LogForeignReference(string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending to Teams conversation {Key} failed")]
     private partial void LogFailedWithoutStatus(Exception exception, string key);

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Teams.Hosting;
 
-/// <summary>The Bot Framework CloudAdapter with a turn-error handler that logs and apologises once.</summary>
+/// <summary>
+/// The Bot Framework CloudAdapter with a turn-error handler that logs and apologises once. A refused activity
+/// (<see cref="Security.ActivityRefusedException"/>) passes through it to the endpoint, which answers with its status.
+/// </summary>
 public sealed partial class TeamsAdapter : CloudAdapter
 {
     public TeamsAdapter(BotFrameworkAuthentication authentication, ILogger<TeamsAdapter> logger)
@@ -13,6 +16,12 @@ public sealed partial class TeamsAdapter : CloudAdapter
     {
         OnTurnError = async (turnContext, exception) =>
         {
+            if (exception is Security.ActivityRefusedException)
+            {
+                // Not a failure of the turn: the activity was refused before any handler ran, and the endpoint answers it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+            }
+
             LogTurnError(logger, exception, turnContext.Activity.Type, turnContext.Activity.Conversation?.Id);
             if (turnContext.Activity.Type == Microsoft.Bot.Schema.ActivityTypes.Message && !turnContext.Responded)
             {

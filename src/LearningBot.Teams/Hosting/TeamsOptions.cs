@@ -7,11 +7,27 @@ public sealed class TeamsOptions
 {
     public const string Section = "Teams";
 
+    /// <summary>The channel accepted when <see cref="AllowedChannels"/> is not configured.</summary>
+    public const string DefaultChannel = "msteams";
+
     /// <summary>
-    /// Entra object ids of the people who may change settings from Teams. Teams does not tell a bot who
-    /// administers a tenant, so this is configured explicitly; empty means nobody can change settings from Teams.
+    /// Entra object ids (GUIDs, compared with the sender's <c>from.aadObjectId</c>) of the people who may change settings,
+    /// prompts and team exports from Teams. Teams does not tell a bot who administers a tenant, so this is configured
+    /// explicitly; empty means nobody can. Never Teams user ids (<c>29:…</c>): those are per bot and come from the caller.
     /// </summary>
     public string[] AdminUserIds { get; set; } = [];
+
+    /// <summary>
+    /// Bot Framework channel ids (<c>activity.channelId</c>) this endpoint accepts; empty means only <c>msteams</c>.
+    /// Bot Framework's signing keys are shared by all channels of a bot registration, so a valid token alone does not
+    /// make an activity a Teams one. Values must be channel ids Bot Framework defines
+    /// (<see href="https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference">Bot Connector API</see>).
+    /// </summary>
+    public string[] AllowedChannels { get; set; } = [];
+
+    /// <summary>The channels actually accepted: <see cref="AllowedChannels"/>, or <c>msteams</c> when none is configured.</summary>
+    public IReadOnlySet<string> AcceptedChannels =>
+        new HashSet<string>(AllowedChannels.Length == 0 ? [DefaultChannel] : AllowedChannels, StringComparer.OrdinalIgnoreCase);
 
     public ProactiveOptions Proactive { get; set; } = new();
 
@@ -33,6 +49,13 @@ public sealed class ProactiveOptions
 
 public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
 {
+    /// <summary>Every channel id Bot Framework defines (the constants of <see cref="Microsoft.Bot.Connector.Channels"/>).</summary>
+    private static readonly HashSet<string> KnownChannels = typeof(Microsoft.Bot.Connector.Channels)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
     public ValidateOptionsResult Validate(string? name, TeamsOptions options)
     {
         var failures = new List<string>();
@@ -49,6 +72,17 @@ public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         if (options.AdminUserIds.Any(string.IsNullOrWhiteSpace))
         {
             failures.Add("Teams:AdminUserIds contains an empty entry.");
+        }
+        else if (options.AdminUserIds.FirstOrDefault(id => !Guid.TryParse(id, out _)) is { } notObjectId)
+        {
+            failures.Add($"Teams:AdminUserIds contains '{notObjectId}', which is not an Entra object id (a GUID, the user's aadObjectId); " +
+                         "Teams user ids (29:…) are not accepted.");
+        }
+
+        if (options.AllowedChannels.FirstOrDefault(c => !KnownChannels.Contains(c ?? string.Empty)) is { } unknown)
+        {
+            failures.Add($"Teams:AllowedChannels contains '{unknown}', which is not a Bot Framework channel id; use e.g. " +
+                         $"{TeamsOptions.DefaultChannel} (known: {string.Join(", ", KnownChannels.Order(StringComparer.Ordinal))}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

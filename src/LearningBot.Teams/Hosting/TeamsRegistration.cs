@@ -1,6 +1,7 @@
 using LearningBot.Core.Conversations;
 using LearningBot.Teams.Conversations;
 using LearningBot.Teams.MessageExtensions;
+using LearningBot.Teams.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -50,12 +51,45 @@ public static class TeamsRegistration
             sp.GetRequiredService<ILogger<TeamsAdapter>>()));
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsAdapter>());
         services.AddSingleton<TeamsBot>();
+        services.AddSingleton<InboundActivityGuard>();
+        services.AddSingleton<SigningKeyOutage>();
         services.AddSingleton<TeamsConversations>();
         services.AddSingleton<MessageExtensionHandler>();
         services.AddSingleton<TeamsProactiveMessenger>();
         services.AddSingleton<IProactiveMessenger>(sp => sp.GetRequiredService<TeamsProactiveMessenger>());
         return builder;
     }
+
+    /// <summary>
+    /// With an app id, a POST to <c>/api/messages</c> without an <c>Authorization: Bearer …</c> header gets 401 before its body
+    /// is read (put it before the chat concurrency limit): the Bot Connector sends a bearer token on every request
+    /// (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication), so a request
+    /// without one is not from Teams and must not occupy capacity. Bot Framework still validates the token itself later.
+    /// </summary>
+    public static IApplicationBuilder UseTeamsBearerRequired(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetRequiredService<IOptions<BotAuthOptions>>().Value.IsAnonymous)
+        {
+            return app;
+        }
+
+        return app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals("/api/messages", StringComparison.OrdinalIgnoreCase)
+                && !HasBearerToken(http.Request.Headers.Authorization.ToString()))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await Results.Problem(title: "Authentication required", detail: "A Bot Framework bearer token is required.",
+                    statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+    }
+
+    private static bool HasBearerToken(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.AsSpan(7).Trim().Length > 0;
 
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
@@ -84,24 +118,45 @@ public static class TeamsRegistration
     }
 
     private static async Task ProcessAsync(HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, TeamsBot bot,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        SigningKeyOutage signingKeys, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(TeamsRegistration).FullName!);
         try
         {
             await adapter.ProcessAsync(request, response, bot, cancellationToken);
+            if (response.StatusCode is >= 200 and < 300)
+            {
+                // A turn ran, so the token was validated (or auth is off): the keys are there.
+                signingKeys.Succeeded();
+            }
+        }
+        catch (ActivityRefusedException ex) when (!response.HasStarted)
+        {
+            // Authenticated, but not an activity this bot acts on (another channel or tenant): refused before any handler ran.
+            signingKeys.Succeeded();
+            logger.LogWarning("Refused a Teams activity with {Status}: {Reason}", ex.StatusCode, ex.Reason);
+            await Results.Problem(detail: ex.Reason, statusCode: ex.StatusCode).ExecuteAsync(request.HttpContext);
+        }
+        catch (Exception ex) when (SigningKeyOutage.IsCause(ex) && !response.HasStarted)
+        {
+            // The keys to check the token could not be fetched: not the caller's fault, and retrying later may work.
+            signingKeys.Failed(ex);
+            response.Headers.RetryAfter = ((int)SigningKeyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem(detail: "The Bot Framework signing keys cannot be fetched right now; retry later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(request.HttpContext);
         }
         catch (SecurityTokenException ex) when (!response.HasStarted)
         {
             // CloudAdapter turns most token problems into 401 itself, but lets a bad or missing signature escape
             // as an exception (a 500). A forged token is the caller's fault: answer 401, the bot never ran.
-            loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a Teams request: {Reason}", ex.GetType().Name);
+            logger.LogWarning("Rejected a Teams request: {Reason}", ex.GetType().Name);
             response.StatusCode = StatusCodes.Status401Unauthorized;
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException && !response.HasStarted)
         {
             // Turn errors are handled by the adapter's OnTurnError, so what escapes here is the adapter failing on the
             // activity itself before any turn ran (e.g. no or a malformed serviceUrl, which it needs to build a client).
-            loggers.CreateLogger(typeof(TeamsRegistration).FullName!).LogWarning("Rejected a malformed Teams activity: {Reason}", ex.GetType().Name);
+            logger.LogWarning("Rejected a malformed Teams activity: {Reason}", ex.GetType().Name);
             response.StatusCode = StatusCodes.Status400BadRequest;
         }
     }

@@ -26,6 +26,7 @@ public sealed partial class MessageExtensionHandler(
     public const string SearchCommandId = "searchAnswers";
     public const string SaveCommandId = "saveAnswer";
     private const int MaxResults = 10;
+    private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.OrdinalIgnoreCase);
 
     public async Task<MessagingExtensionResponse> SearchAsync(Activity activity, MessagingExtensionQuery query, CancellationToken cancellationToken)
     {
@@ -94,7 +95,7 @@ public sealed partial class MessageExtensionHandler(
         {
             Platform = TeamsIds.Platform,
             ChannelId = activity.Conversation?.Id,
-            IsTeamAdmin = options.Value.AdminUserIds.Contains(userId, StringComparer.OrdinalIgnoreCase),
+            IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         var text = PlainTextRenderer.Render(reply);
@@ -122,6 +123,8 @@ public sealed partial class MessageExtensionHandler(
         var text = content;
         if (!string.Equals(contentType, "text", StringComparison.OrdinalIgnoreCase))
         {
+            // Links keep their address ("title (url)"): the href is all the message has of it.
+            text = TeamsHtml.LinksAsText(text);
             text = BreakRegex().Replace(text, " ");
             text = TagStripRegex().Replace(text, string.Empty);
             text = WebUtility.HtmlDecode(text);

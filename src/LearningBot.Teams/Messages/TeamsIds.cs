@@ -25,6 +25,13 @@ public static class TeamsIds
     public static string UserId(ChannelAccount account) =>
         string.IsNullOrWhiteSpace(account.AadObjectId) ? account.Id : account.AadObjectId;
 
+    /// <summary>
+    /// Whether the sender is a configured admin: only by Entra object id (<c>from.aadObjectId</c>), never by the Teams user id
+    /// (<c>from.id</c>), which is per bot and is all some callers send; a sender without an object id is never an admin.
+    /// </summary>
+    public static bool IsAdmin(ChannelAccount? sender, IReadOnlySet<string> adminObjectIds) =>
+        sender?.AadObjectId is { Length: > 0 } objectId && adminObjectIds.Contains(objectId);
+
     /// <summary>Where an activity id is unique, and the key of a stored conversation.</summary>
     public static string ConversationKey(string conversationId) => $"{Platform}:{conversationId}";
 

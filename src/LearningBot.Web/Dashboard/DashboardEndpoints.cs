@@ -33,6 +33,7 @@ public static class DashboardEndpoints
         builder.Services.AddSingleton<LearningBot.Core.Insights.IPrivateLinks>(sp => sp.GetRequiredService<SignedLinks>());
         builder.Services.AddSingleton<DashboardData>();
         builder.Services.AddSingleton<TeamActivityExport>();
+        builder.Services.AddSingleton<ForgottenCredentials>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -47,6 +48,8 @@ public static class DashboardEndpoints
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };
+                // "forget me" ends the person's sessions: checked on every request that carries the cookie.
+                options.Events.OnValidatePrincipal = ForgottenCredentials.ValidateAsync;
             });
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<SignedLinks>((options, links) => options.TicketDataFormat = new TicketDataFormat(links.CookieProtector));
@@ -55,16 +58,18 @@ public static class DashboardEndpoints
 
     public static void MapDashboard(this WebApplication app)
     {
-        app.MapGet("/dashboard/signin", async (string? token, string? to, SignedLinks links, HttpContext http) =>
+        app.MapGet("/dashboard/signin", async (string? token, string? to, SignedLinks links, ForgottenCredentials forgotten, TimeProvider time,
+            HttpContext http) =>
         {
-            if (links.Read(token) is not { Purpose: SignedLinks.DashboardPurpose } claims)
+            if (links.Read(token) is not { Purpose: SignedLinks.DashboardPurpose } claims
+                || await forgotten.IsRevokedAsync(claims.TeamId, claims.UserId, claims.IssuedAt, http.RequestAborted))
             {
                 return Page(StatusCodes.Status401Unauthorized, "This link is not valid any more",
                     "Links to the dashboard work for a short while. Ask LearningBot for insights again to get a fresh one.");
             }
 
             var identity = new ClaimsIdentity(
-                [new Claim(ClaimTypes.NameIdentifier, claims.UserId), new Claim(TeamClaim, claims.TeamId)],
+                [new Claim(ClaimTypes.NameIdentifier, claims.UserId), new Claim(TeamClaim, claims.TeamId), ForgottenCredentials.Issued(time.GetUtcNow())],
                 CookieAuthenticationDefaults.AuthenticationScheme);
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
             // Only two destinations exist, so "to" cannot send anyone elsewhere.
@@ -96,14 +101,20 @@ public static class DashboardEndpoints
                 new IncomingMessage(teamId, userId, names.GetValueOrDefault(userId, userId), "me", "web:" + Guid.NewGuid().ToString("N"))
                 {
                     Platform = "web",
+                    IsReadOnly = true, // a page view is not someone using the bot: it records no member
                 }, ct);
             return Results.Json(new { team = teamId, reply }, ReplyJson.Options);
         });
 
         app.MapGet("/export", async (string? token, SignedLinks links, IPersonalDataStore personal, TeamActivityExport teamExport,
-            CancellationToken ct) =>
+            ForgottenCredentials forgotten, CancellationToken ct) =>
         {
             var claims = links.Read(token);
+            if (claims is not null && await forgotten.IsRevokedAsync(claims.TeamId, claims.UserId, claims.IssuedAt, ct))
+            {
+                claims = null; // made before its person was forgotten
+            }
+
             if (claims?.Purpose == SignedLinks.ExportPurpose(ExportScope.Me))
             {
                 var data = await personal.ExportAsync(claims.TeamId, claims.UserId, ct);

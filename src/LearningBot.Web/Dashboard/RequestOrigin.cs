@@ -13,11 +13,30 @@ public static class RequestOrigin
     /// <summary>The origin of the request this code runs for; null outside a request (e.g. the scheduler).</summary>
     public static string? Value => Current.Value;
 
-    /// <summary>Records each request's origin before the rest of the pipeline runs.</summary>
-    public static IApplicationBuilder UseRequestOrigin(this IApplicationBuilder app) => app.Use((context, next) =>
+    /// <summary>
+    /// Records each request's origin before the rest of the pipeline runs, outside Production only: the Host header is not
+    /// covered by Slack's signature or Bot Framework's token, so in Production links are made only from the configured
+    /// <c>Dashboard:PublicBaseUrl</c> (without it they are relative, and chat shows their label without the token).
+    /// </summary>
+    public static IApplicationBuilder UseRequestOrigin(this WebApplication app)
+    {
+        if (app.Environment.IsProduction())
+        {
+            if (string.IsNullOrWhiteSpace(app.Configuration["Dashboard:PublicBaseUrl"]))
+            {
+                app.Logger.LogWarning("Dashboard:PublicBaseUrl is not set: private links in Slack and Teams cannot be opened (set it to this host's public address).");
+            }
+
+            return app;
+        }
+
+        return app.Use((context, next) => Record(context, next));
+    }
+
+    private static Task Record(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
         Current.Value = request.Host.HasValue ? $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}" : null;
         return next(context);
-    });
+    }
 }

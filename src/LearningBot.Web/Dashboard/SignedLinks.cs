@@ -29,8 +29,8 @@ public sealed class DashboardOptions
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-/// <summary>What a verified link says: who it was made for, and for what.</summary>
-public sealed record LinkClaims(string TeamId, string UserId, string Purpose);
+/// <summary>What a verified link says: who it was made for, for what, and when it was made.</summary>
+public sealed record LinkClaims(string TeamId, string UserId, string Purpose, DateTimeOffset IssuedAt);
 
 /// <summary>
 /// Signed, expiring links: <c>base64url(json) "." base64url(HMAC-SHA256(key, json))</c>. The link is the
@@ -82,7 +82,9 @@ public sealed class SignedLinks : IPrivateLinks
 
     public string Create(string teamId, string userId, string purpose)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(teamId, userId, purpose, (_time.GetUtcNow() + Lifetime).ToUnixTimeSeconds()));
+        var now = _time.GetUtcNow();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(teamId, userId, purpose, (now + Lifetime).ToUnixTimeSeconds(),
+            now.ToUnixTimeMilliseconds()));
         return WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, payload));
     }
 
@@ -106,7 +108,7 @@ public sealed class SignedLinks : IPrivateLinks
 
             var claims = JsonSerializer.Deserialize<Payload>(payload);
             return claims is not null && claims.Expires > _time.GetUtcNow().ToUnixTimeSeconds()
-                ? new LinkClaims(claims.Team, claims.User, claims.Purpose)
+                ? new LinkClaims(claims.Team, claims.User, claims.Purpose, DateTimeOffset.FromUnixTimeMilliseconds(claims.Issued))
                 : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
@@ -115,5 +117,6 @@ public sealed class SignedLinks : IPrivateLinks
         }
     }
 
-    private sealed record Payload(string Team, string User, string Purpose, long Expires);
+    /// <param name="Issued">Unix milliseconds: a link made before the person was forgotten is refused (links made before this field read as 0).</param>
+    private sealed record Payload(string Team, string User, string Purpose, long Expires, long Issued = 0);
 }

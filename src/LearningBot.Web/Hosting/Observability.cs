@@ -55,8 +55,10 @@ public static class Observability
                     // Probes every few seconds would drown the interesting traces.
                     options.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation(options =>
-                    // A Slack response_url is a bearer capability in its path: never put it in a span.
-                    options.FilterHttpRequestMessage = request => request.RequestUri?.Host != "hooks.slack.com");
+                    // A Slack response_url is a bearer capability in its path: no span for a call to a URL carrying one (the
+                    // same rule as for logs; incoming spans get their query values redacted by the ASP.NET Core instrumentation).
+                    options.FilterHttpRequestMessage = request => request.RequestUri is not { } uri
+                                                                  || ReferenceEquals(LogRedactor.Redact(uri.OriginalString), uri.OriginalString));
             if (otlp)
             {
                 tracing.AddOtlpExporter();

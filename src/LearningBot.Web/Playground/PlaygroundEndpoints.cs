@@ -12,9 +12,17 @@ namespace LearningBot.Web.Playground;
 /// <param name="MessageId">Optional: send the same id twice to see a redelivery have no second effect.</param>
 /// <param name="Admin">Whether the person may change team settings (the playground has no real admins).</param>
 /// <param name="ThreadId">Reply in the thread of this bot post (e.g. answer a standing-meeting prompt).</param>
-public sealed record PlaygroundRequest(string? Team, string? User, string? Text, string? MessageId, bool Admin = false, string? ThreadId = null);
+/// <param name="NewPeople">Names the sender confirms are new to the team (any case). Mentioning anyone else the team has never
+/// seen is answered with <see cref="PlaygroundResponse.UnknownPeople"/> and does nothing.</param>
+public sealed record PlaygroundRequest(string? Team, string? User, string? Text, string? MessageId, bool Admin = false, string? ThreadId = null,
+    IReadOnlyList<string>? NewPeople = null);
 
-public sealed record PlaygroundResponse(string Text, BotReply Reply, IReadOnlyList<PlaygroundDirectMessage> DirectMessages, bool Redelivery);
+/// <param name="UnknownPeople">Mentioned names this team has never seen and the sender did not confirm as new: nothing was
+/// done; send the same text again with them in <see cref="PlaygroundRequest.NewPeople"/> to go ahead.</param>
+public sealed record PlaygroundResponse(string Text, BotReply Reply, IReadOnlyList<PlaygroundDirectMessage> DirectMessages, bool Redelivery)
+{
+    public IReadOnlyList<string> UnknownPeople { get; init; } = [];
+}
 
 public sealed record PlaygroundDirectMessage(string To, string Text, BotReply Reply);
 
@@ -65,7 +73,7 @@ public static partial class PlaygroundEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        var message = await WithKnownNamesAsync(ToIncomingMessage(request, time.GetUtcNow()), members, cancellationToken);
+        var (message, unknown) = await WithKnownNamesAsync(ToIncomingMessage(request, time.GetUtcNow()), members, cancellationToken);
         if (request.ThreadId is { } threadId)
         {
             // A thread reply is an answer to a prompt, not a command.
@@ -74,6 +82,16 @@ public static partial class PlaygroundEndpoints
                 ? Reply.Notice(ReplyKind.Error, new TextBlock("That thread isn't a learning-minute prompt, so I didn't log anything."))
                 : Reply.Notice(ReplyKind.Confirmation, new TextBlock($"Added to the learning minute — thanks, {request.User}!"));
             return Results.Ok(new PlaygroundResponse(PlainTextRenderer.Render(answerReply), answerReply, [], false));
+        }
+
+        // Slack and Teams only mention real people; here a typo ("@dave" for "@dan") would invent one, spend kudos budget on
+        // them and add them to the team. A name never seen before is confirmed first.
+        var unconfirmed = unknown.Where(id => id != message.UserId
+            && !(request.NewPeople ?? []).Any(n => string.Equals(n, id, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unconfirmed.Count > 0)
+        {
+            var confirm = await ConfirmNewPeopleAsync(message, unconfirmed, request.Team!, members, cancellationToken);
+            return Results.Ok(new PlaygroundResponse(PlainTextRenderer.Render(confirm), confirm, [], false) { UnknownPeople = unconfirmed });
         }
 
         var reply = await pipeline.HandleAsync(message, cancellationToken);
@@ -115,21 +133,40 @@ public static partial class PlaygroundEndpoints
     /// A mention typed <c>@BO</c> must not rename Bo: people already known keep the name they chose (the one they use
     /// when they speak). Display names of the sender and of new people are as typed.
     /// </summary>
-    private static async Task<IncomingMessage> WithKnownNamesAsync(IncomingMessage message, IMemberRepository members,
-        CancellationToken cancellationToken)
+    /// <returns>The message with known people's names, and the ids of mentioned people the team has never seen.</returns>
+    private static async Task<(IncomingMessage Message, IReadOnlyList<string> Unknown)> WithKnownNamesAsync(IncomingMessage message,
+        IMemberRepository members, CancellationToken cancellationToken)
     {
         if (message.Mentions.Count == 0)
         {
-            return message;
+            return (message, []);
         }
 
         var known = await members.GetDisplayNamesAsync(message.TeamId, message.Mentions.Select(m => m.UserId).ToList(), cancellationToken);
-        return message with
+        var withNames = message with
         {
             Mentions = message.Mentions
                 .Select(m => known.TryGetValue(m.UserId, out var name) ? m with { DisplayName = name } : m)
                 .ToList(),
         };
+        return (withNames, message.Mentions.Select(m => m.UserId).Where(id => !known.ContainsKey(id)).ToList());
+    }
+
+    private static async Task<BotReply> ConfirmNewPeopleAsync(IncomingMessage message, IReadOnlyList<string> unknown, string team,
+        IMemberRepository members, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", unknown.Select(id => "@" + id));
+        var everyone = (await members.ListAsync(message.TeamId, cancellationToken)).Select(m => m.UserId).ToList();
+        var suggestions = unknown.Select(id => Grammar.Closest(id, everyone)).OfType<string>().Distinct().Select(id => "@" + id).ToList();
+        var blocks = new List<ReplyBlock>
+        {
+            new TextBlock($"I haven't met {names} in {team} yet, so I didn't do anything."
+                          + (suggestions.Count > 0 ? $" Did you mean {string.Join(" or ", suggestions)}?" : string.Empty)),
+            new NoteBlock(unknown.Count == 1
+                ? $"If {unknown[0]} is new here, confirm it and I'll go ahead."
+                : "If they are new here, confirm it and I'll go ahead."),
+        };
+        return new BotReply(ReplyKind.Error, ReplyAudience.Requester, blocks);
     }
 
     [GeneratedRegex(@"^[\p{L}\p{N}._\-]{1,40}$")]

@@ -113,7 +113,7 @@
   setInterval(pollFeed, 3000);
   team.addEventListener("change", () => { lastSequence = 0; leaveThread(); });
 
-  async function send(command, pressed) {
+  async function send(command, pressed, newPeople) {
     const from = user.value.trim() || "you";
     const threadId = thread ? thread.id : null;
     addMessage(from, "user", pressed ? el("div", "body clicked", pressed) : (threadId ? "↳ " + command : command));
@@ -122,7 +122,7 @@
       const response = await fetch("/api/playground", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ team: team.value.trim(), user: user.value.trim(), text: command, admin: admin.checked, threadId }),
+        body: JSON.stringify({ team: team.value.trim(), user: user.value.trim(), text: command, admin: admin.checked, threadId, newPeople }),
       });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
@@ -132,6 +132,14 @@
       }
       const main = addMessage("LearningBot", "bot", renderReply(body.reply, body.redelivery));
       for (const dm of body.directMessages) main.append(renderDirectMessage(dm));
+      if (body.unknownPeople && body.unknownPeople.length > 0) {
+        // A name the team has never seen: confirm it is a new person (not a typo) before anything is stored.
+        const names = body.unknownPeople.map((name) => "@" + name).join(", ");
+        const confirm = el("button", "confirm-new", `Yes, ${names} ${body.unknownPeople.length === 1 ? "is" : "are"} new here`);
+        confirm.type = "button";
+        confirm.addEventListener("click", () => { confirm.disabled = true; send(command, "Confirmed " + names + " as new", body.unknownPeople); });
+        main.append(confirm);
+      }
       log.scrollTop = log.scrollHeight;
       if (threadId) leaveThread();
       setTimeout(pollFeed, 500);

@@ -20,6 +20,32 @@ public sealed class ProactiveMessengerTests : TeamsTestBase
         return (await Conversations.GetAsync("msteams:" + TeamThreadId, default))!;
     }
 
+    [TestCase("tenant", "0d5c1e2f-9b8a-4c7d-8e6f-5a4b3c2d1e0f")]
+    [TestCase("channel", "webchat")]
+    public async Task A_stored_reference_of_another_tenant_or_channel_than_its_team_is_never_used(string field, string value)
+    {
+        // As a record written before inbound activities were checked could be: filed under this tenant, pointing elsewhere.
+        var team = await InstalledTeamAsync();
+        var reference = System.Text.Json.Nodes.JsonNode.Parse(team.ReferenceJson)!;
+        if (field == "tenant")
+        {
+            reference["conversation"]!["tenantId"] = value;
+        }
+        else
+        {
+            reference["channelId"] = value;
+        }
+
+        var foreign = team with { ReferenceJson = reference.ToJsonString() };
+        await Conversations.SaveAsync(foreign, default);
+        var before = Connector.SentActivities.Count;
+
+        var result = (await Messenger.SendAsync((await Conversations.GetAsync(team.Key, default))!, Prompt, null, default)).Result;
+
+        Assert.That(result, Is.EqualTo(ProactiveSendResult.NotAvailable));
+        Assert.That(Connector.SentActivities, Has.Count.EqualTo(before));
+    }
+
     [Test]
     public async Task A_stored_conversation_gets_the_reply_as_a_new_message()
     {

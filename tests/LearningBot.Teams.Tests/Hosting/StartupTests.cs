@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LearningBot.Teams.Tests.Hosting;
@@ -28,6 +29,8 @@ public sealed class StartupTests
 
         using var response = await host.PostActivityAsync(new TeamsActivities(connector.ServiceUrl).ChannelMessage("1", TeamsActivities.Ann, "help"));
 
+        // The test host's UseEnvironment reaches Program's builder: this really ran Production.
+        Assert.That(host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName, Is.EqualTo("Production"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(connector.Requests, Is.Empty);
     }
@@ -56,5 +59,20 @@ public sealed class StartupTests
         Assert.That(validation, Is.Not.Null, error?.ToString());
         Assert.That(validation!.Message, Does.Contain(expected));
         Assert.That(validation.Message, Does.Not.Contain("pw-Zq81x"), "the password never appears in messages");
+    }
+
+    [TestCase("Teams:AllowedChannels:0", "teams", "Teams:AllowedChannels contains 'teams', which is not a Bot Framework channel id")]
+    [TestCase("Teams:AdminUserIds:0", "29:1AnnTeamsUserId", "Teams:AdminUserIds contains '29:1AnnTeamsUserId', which is not an Entra object id")]
+    public async Task Channels_and_admins_that_cannot_match_stop_the_app_at_start_up(string key, string value, string expected)
+    {
+        using var folder = new TempFolder();
+        await using var connector = await BotConnectorStub.StartAsync();
+        await using var host = new TeamsHost(connector, folder.File("bot.db"), new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.Catch(() => host.CreateClient());
+
+        var validation = error as OptionsValidationException ?? error?.InnerException as OptionsValidationException;
+        Assert.That(validation, Is.Not.Null, error?.ToString());
+        Assert.That(validation!.Message, Does.Contain(expected));
     }
 }

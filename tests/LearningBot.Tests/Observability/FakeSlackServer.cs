@@ -46,6 +46,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
             server.Calls.Enqueue("response/" + id);
             return Results.StatusCode(StatusCodes.Status500InternalServerError);
         });
+        // A response_url in Slack's own shape (hooks.slack.com/commands/{team}/{id}/{secret}), answered like Slack does.
+        app.MapPost("/commands/{team}/{id}/{secret}", () =>
+        {
+            server.Calls.Enqueue("commands");
+            return Results.Text("ok");
+        });
         await app.StartAsync();
         server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return server;

@@ -33,6 +33,17 @@ public sealed class SecretsInLogsTests
 
     private readonly List<string> _responses = [];
 
+    /// <summary>
+    /// Capabilities that travel in URLs (filled in while driving the host): a dashboard link token, an export link token,
+    /// the secret part of a Slack response_url, and an OAuth code and state. Unlike the secrets they appear in responses
+    /// (that is how they reach their holder), but never in a log line, whatever the level.
+    /// </summary>
+    private readonly Dictionary<string, string> _capabilities = new()
+    {
+        ["response_url secret"] = Random("rus", 12),
+        ["OAuth code"] = Random("c", 12) + "." + Random("", 6),
+    };
+
     [Test]
     public async Task No_secret_appears_in_the_logs_of_a_host_run_on_sqlite()
     {
@@ -46,11 +57,19 @@ public sealed class SecretsInLogsTests
         await WaitForSlackWorkAsync(factory);
 
         AssertNoSecretIn(logs);
+        AssertNoCapabilityIn(logs);
         // The failing paths did run and log (otherwise this test would prove little).
         Assert.That(logs.Entries, Has.Some.Contains("invalid_auth"), "users.info failure logged");
         Assert.That(logs.Entries, Has.Some.Contains("response_url answered HTTP 500"), "response_url failure logged");
         Assert.That(slack.Calls, Has.Some.EqualTo("oauth.v2.access"), "the OAuth exchange (with the client secret) ran");
+        Assert.That(slack.Calls, Has.Some.EqualTo("commands"), "the reply went to the Slack-shaped response_url");
+        // The places these capabilities would be logged did log the request (with the capability redacted).
+        Assert.That(logs.Entries, Has.Some.Contains("/dashboard/signin?token=" + LogRedactorMask), "request logging saw the link");
+        Assert.That(logs.Entries, Has.Some.Contains("/commands/" + LogRedactorMask), "HttpClient logging saw the response_url");
+        Assert.That(logs.Entries, Has.Some.Contains("code=" + LogRedactorMask), "request logging saw the OAuth callback");
     }
+
+    private const string LogRedactorMask = LearningBot.Web.Hosting.LogRedactor.Mask;
 
     [Test]
     public async Task No_secret_appears_in_the_logs_of_a_host_run_on_cosmos()
@@ -151,6 +170,17 @@ public sealed class SecretsInLogsTests
             await Keep(client.PostAsJsonAsync("/api/playground", new { team = "acme", user = "ann", text, admin = true }), HttpStatusCode.OK);
         }
 
+        // The private links those replies carry, opened like their owner opens them (the token is a bearer capability).
+        var dashboardToken = System.Text.RegularExpressions.Regex.Match(string.Join("\n", _responses), @"/dashboard/signin\?token=([A-Za-z0-9_\-.]+)").Groups[1].Value;
+        var exportToken = System.Text.RegularExpressions.Regex.Match(string.Join("\n", _responses), @"/export\?token=([A-Za-z0-9_\-.]+)").Groups[1].Value;
+        Assert.That((dashboardToken, exportToken), Is.Not.EqualTo((string.Empty, string.Empty)), "links in the replies");
+        Assert.That(dashboardToken, Is.Not.Empty);
+        Assert.That(exportToken, Is.Not.Empty);
+        _capabilities["dashboard link token"] = dashboardToken;
+        _capabilities["export link token"] = exportToken;
+        await Keep(client.GetAsync("/dashboard/signin?token=" + dashboardToken + "&to=me"), HttpStatusCode.Redirect, HttpStatusCode.OK);
+        await Keep(client.GetAsync("/export?token=" + exportToken), HttpStatusCode.OK);
+
         await Keep(client.PostAsync("/api/playground", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
 
         // Slack: a signed command (its response_url then fails with 500), a mention (users.info says invalid_auth),
@@ -159,6 +189,11 @@ public sealed class SecretsInLogsTests
             ("command", "/learned"), ("text", "how to keep secrets #security"), ("response_url", slack.Url + "/response/1"),
             ("trigger_id", "1." + Guid.NewGuid().ToString("N")));
         await Keep(client.SendAsync(Signed("/slack/commands", command, "application/x-www-form-urlencoded")), HttpStatusCode.OK);
+        var hookCommand = Form(("team_id", "T0001"), ("channel_id", "C0001"), ("user_id", "UANN"), ("user_name", "ann"),
+            ("command", "/learnbot"), ("text", "help"),
+            ("response_url", $"{slack.Url}/commands/T0001/1234567890/{_capabilities["response_url secret"]}"),
+            ("trigger_id", "1." + Guid.NewGuid().ToString("N")));
+        await Keep(client.SendAsync(Signed("/slack/commands", hookCommand, "application/x-www-form-urlencoded")), HttpStatusCode.OK);
         var mention = $$$"""{"type":"event_callback","team_id":"T0001","api_app_id":"A1","event_id":"Ev{{{Guid.NewGuid():N}}}","event_time":1,"event":{"type":"app_mention","user":"UBO","text":"<@UBOT> settings budget 3","channel":"C0001","ts":"1700000000.000200"}}""";
         await Keep(client.SendAsync(Signed("/slack/events", mention, "application/json")), HttpStatusCode.OK);
         await Keep(client.SendAsync(Signed("/slack/commands", command, "application/x-www-form-urlencoded", secret: "not-the-secret")),
@@ -167,8 +202,13 @@ public sealed class SecretsInLogsTests
             timestamp: DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds())), HttpStatusCode.Unauthorized);
         using (var install = await client.GetAsync("/slack/install"))
         {
-            var state = System.Web.HttpUtility.ParseQueryString(install.Headers.Location!.Query)["state"];
-            await Keep(client.GetAsync($"/slack/oauth/callback?code=bad-code&state={Uri.EscapeDataString(state!)}"), HttpStatusCode.BadGateway);
+            var state = System.Web.HttpUtility.ParseQueryString(install.Headers.Location!.Query)["state"]!;
+            _capabilities["OAuth state"] = state;
+            await Keep(client.GetAsync($"/slack/oauth/callback?code={_capabilities["OAuth code"]}&state={Uri.EscapeDataString(state)}"),
+                HttpStatusCode.BadGateway);
+            // Replayed: refused before any exchange, and logged as a replay, without the state.
+            await Keep(client.GetAsync($"/slack/oauth/callback?code={_capabilities["OAuth code"]}&state={Uri.EscapeDataString(state)}"),
+                HttpStatusCode.BadRequest);
         }
 
         // Teams: no token, and a token that is not a JWT.
@@ -210,6 +250,24 @@ public sealed class SecretsInLogsTests
         }
 
         Assert.That(queue.Pending, Is.Zero, "Slack background work finished");
+    }
+
+    private void AssertNoCapabilityIn(CapturedLogs logs)
+    {
+        var entries = logs.Entries;
+        Assert.That(_capabilities, Has.Count.EqualTo(5), "every capability was exercised");
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, value) in _capabilities)
+            {
+                // The whole value, and its distinctive parts (a token's signature, the state's nonce) on their own; not the
+                // state's expiry (Unix seconds), which is not secret and could match any number.
+                foreach (var part in value.Split('.').Where(p => p.Length >= 8 && !p.All(char.IsAsciiDigit)).Append(value))
+                {
+                    Assert.That(entries.Where(e => e.Contains(part, StringComparison.Ordinal)), Is.Empty, $"{name} ({part}) appeared in the logs");
+                }
+            }
+        });
     }
 
     private void AssertNoSecretIn(CapturedLogs logs)

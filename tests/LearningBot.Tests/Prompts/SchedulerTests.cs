@@ -112,7 +112,7 @@ public sealed class SchedulerTests(string engine)
         Assert.That(shown, Does.Contain("When: Mon, Thu at 09:30 (Europe/Berlin)"));
         Assert.That(shown, Does.Contain("Question: " + PromptSchedule.DefaultQuestion));
         Assert.That(shown, Does.Contain("Next: Thu 26 Nov 09:30"));
-        Assert.That((await Prompts.GetScheduleAsync(Channel.Key, default))!.NextDueAt, Is.EqualTo(Thursday0830Utc));
+        Assert.That((await Prompts.GetScheduleAsync(Channel.TeamId, Channel.Key, default))!.NextDueAt, Is.EqualTo(Thursday0830Utc));
     }
 
     [Test]

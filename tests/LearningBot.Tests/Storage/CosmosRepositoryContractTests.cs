@@ -56,8 +56,8 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         using var withTtl = Target.CreateStore(options);
         var scope = "slack:" + TeamA;
 
-        await new CosmosDeliveryLog(withTtl).TryRecordAsync(scope, "with-ttl", Monday, default);
-        await new CosmosDeliveryLog(_store).TryRecordAsync(scope, "without-ttl", Monday, default);
+        await new CosmosDeliveryLog(withTtl).TryRecordAsync(scope, "with-ttl", null, Monday, default);
+        await new CosmosDeliveryLog(_store).TryRecordAsync(scope, "without-ttl", null, Monday, default);
 
         var expiring = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("with-ttl"), new PartitionKey(scope));
         var kept = await _store.Deliveries.ReadItemAsync<DeliveryDocument>(DocumentIds.Delivery("without-ttl"), new PartitionKey(scope));
@@ -159,8 +159,8 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         Assert.That(repeatedGift.Status, Is.EqualTo(KudosGiveStatus.Given));
         Assert.That(repeatedGift.RemainingThisWeek, Is.EqualTo(4), "spent once");
         Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
-        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.True);
-        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", Monday, default), Is.False, "a second call is a redelivery");
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", null, Monday, default), Is.True);
+        Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", null, Monday, default), Is.False, "a second call is a redelivery");
     }
 }
 

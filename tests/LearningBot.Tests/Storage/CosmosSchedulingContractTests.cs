@@ -48,7 +48,7 @@ public sealed class CosmosSchedulingContractTests : SchedulingContractTests
         var third = await prompts.ClaimOccurrenceAsync(occurrence, Post("post-again-" + team, team, key), At.AddDays(1), default);
 
         Assert.That((second, third), Is.EqualTo((false, false)), "the occurrence was claimed by the crashed instance");
-        Assert.That((await prompts.GetScheduleAsync(key, default))!.NextDueAt, Is.EqualTo(At.AddDays(1)), "the schedule moved on");
+        Assert.That((await prompts.GetScheduleAsync(team, key, default))!.NextDueAt, Is.EqualTo(At.AddDays(1)), "the schedule moved on");
         var leased = await outbox.LeaseDueAsync(At, TimeSpan.FromMinutes(1), 10, default);
         Assert.That(leased.Select(m => m.Id), Is.EqualTo(new[] { "post-" + team }), "the crashed claimer's post, once");
         Assert.That(await ReadOccurrenceAsync(occurrence.Id), Has.Property(nameof(OccurrenceDocument.HasPendingWork)).False);

@@ -511,9 +511,9 @@ public abstract class RepositoryContractTests
         var scope = "slack:" + TeamA;
 
         var before = await Store.Deliveries.WasRecordedAsync(scope, "Ev1", default);
-        var first = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday, default);
-        var retry = await Store.Deliveries.TryRecordAsync(scope, "Ev1", Monday.AddSeconds(3), default);
-        var otherScope = await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "Ev1", Monday, default);
+        var first = await Store.Deliveries.TryRecordAsync(scope, "Ev1", null, Monday, default);
+        var retry = await Store.Deliveries.TryRecordAsync(scope, "Ev1", null, Monday.AddSeconds(3), default);
+        var otherScope = await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "Ev1", null, Monday, default);
 
         Assert.That(before, Is.False);
         Assert.That(first, Is.True);

@@ -42,7 +42,7 @@ public abstract class SchedulingContractTests
     public async Task Schedules_save_with_a_version_and_reject_stale_writes()
     {
         var saved = await _prompts.SaveScheduleAsync(new PromptSchedule(_channel, _team, Daily, "q?", Due), default);
-        var read = await _prompts.GetScheduleAsync(_channel, default);
+        var read = await _prompts.GetScheduleAsync(_team, _channel, default);
 
         Assert.That(read!.Recurrence.Days, Is.EquivalentTo(Daily.Days));
         Assert.That(read.Recurrence.At, Is.EqualTo(Daily.At));
@@ -53,10 +53,29 @@ public abstract class SchedulingContractTests
 
         await _prompts.SaveScheduleAsync(read with { Paused = true, SkipOccurrenceAt = Due }, default);
         Assert.ThrowsAsync<ConcurrencyConflictException>(() => _prompts.SaveScheduleAsync(read with { Question = "stale" }, default));
-        var updated = await _prompts.GetScheduleAsync(_channel, default);
+        var updated = await _prompts.GetScheduleAsync(_team, _channel, default);
         Assert.That((updated!.Paused, updated.SkipOccurrenceAt, updated.Question), Is.EqualTo((true, (DateTimeOffset?)Due, "q?")));
-        Assert.That(await _prompts.DeleteScheduleAsync(_channel, default), Is.True);
-        Assert.That(await _prompts.GetScheduleAsync(_channel, default), Is.Null);
+        Assert.That(await _prompts.DeleteScheduleAsync(_team, _channel, default), Is.True);
+        Assert.That(await _prompts.GetScheduleAsync(_team, _channel, default), Is.Null);
+    }
+
+    /// <summary>
+    /// Issue 12, item 2: a schedule is read, changed and deleted only by its own team. A conversation key is the platform's
+    /// id, so a second team naming the same key (a forged or colliding id) must neither see nor delete nor overwrite it.
+    /// </summary>
+    [Test]
+    public async Task Another_team_naming_the_same_conversation_key_can_neither_read_change_nor_delete_the_schedule()
+    {
+        var saved = await _prompts.SaveScheduleAsync(new PromptSchedule(_channel, _team, Daily, "q?", Due), default);
+        var intruder = _team + "-other";
+
+        var read = await _prompts.GetScheduleAsync(intruder, _channel, default);
+        var deleted = await _prompts.DeleteScheduleAsync(intruder, _channel, default);
+        Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            _prompts.SaveScheduleAsync(saved with { TeamId = intruder, Question = "taken over" }, default));
+
+        Assert.That((read, deleted), Is.EqualTo(((PromptSchedule?)null, false)));
+        Assert.That((await _prompts.GetScheduleAsync(_team, _channel, default))?.Question, Is.EqualTo("q?"), "the owner's schedule is intact");
     }
 
     [Test]
@@ -70,7 +89,7 @@ public abstract class SchedulingContractTests
         var second = await _prompts.ClaimOccurrenceAsync(Occurrence(Due), Message("post-2", Due), Due.AddDays(1), default);
 
         Assert.That((first, second), Is.EqualTo((true, false)));
-        var schedule = await _prompts.GetScheduleAsync(_channel, default);
+        var schedule = await _prompts.GetScheduleAsync(_team, _channel, default);
         Assert.That(schedule!.NextDueAt, Is.EqualTo(Due.AddDays(1)));
         Assert.That(schedule.SkipOccurrenceAt, Is.Null, "a consumed skip is cleared");
         var leased = await _outbox.LeaseDueAsync(Due, TimeSpan.FromMinutes(1), 10, default);
@@ -159,7 +178,7 @@ public abstract class SchedulingContractTests
             Task.Run(() => _prompts.ClaimOccurrenceAsync(Occurrence(Due), Message("post-" + i, Due), Due.AddDays(1), default))));
 
         Assert.That(results.Count(r => r), Is.EqualTo(1));
-        Assert.That((await _prompts.GetScheduleAsync(_channel, default))!.NextDueAt, Is.EqualTo(Due.AddDays(1)));
+        Assert.That((await _prompts.GetScheduleAsync(_team, _channel, default))!.NextDueAt, Is.EqualTo(Due.AddDays(1)));
         var leased = await _outbox.LeaseDueAsync(Due, TimeSpan.FromMinutes(1), 100, default);
         Assert.That(leased.Count(m => m.ConversationKey == _channel), Is.EqualTo(1));
         Assert.That((await _prompts.GetOccurrenceAsync(Occurrence(Due).Id, default))!.State, Is.EqualTo(OccurrenceState.Claimed));

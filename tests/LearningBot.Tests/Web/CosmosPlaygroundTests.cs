@@ -75,6 +75,7 @@ public sealed class CosmosPlaygroundTests
         Assert.That(learned.Text, Does.Contain("Logged — nice one, ann!"));
         Assert.That(learned.Text, Does.Contain("how to read EXPLAIN plans"));
 
+        await PostAsync(team, "bo", "help"); // the team has met bo (a name never seen is confirmed first)
         var kudos = await PostAsync(team, "ann", "kudos @bo for walking me through the incident review #mentoring");
         Assert.That(kudos.Text, Does.Contain("🎉 Kudos!"));
         Assert.That(kudos.Text, Does.Contain("4 of 5 kudos left this week"));

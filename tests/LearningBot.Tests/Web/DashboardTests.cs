@@ -214,7 +214,7 @@ public sealed class DashboardTests
         var otherKey = new SignedLinks(Options.Create(new DashboardOptions { SigningKey = new string('x', 32) }), clock, NullLogger<SignedLinks>.Instance);
         var token = links.Create("acme", "ann", SignedLinks.DashboardPurpose);
 
-        Assert.That(links.Read(token), Is.EqualTo(new LinkClaims("acme", "ann", "dashboard")));
+        Assert.That(links.Read(token), Is.EqualTo(new LinkClaims("acme", "ann", "dashboard", clock.GetUtcNow())));
         Assert.That(otherKey.Read(token), Is.Null);
         Assert.That(links.Read(token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1]), Is.Null);
         clock.Advance(TimeSpan.FromMinutes(15));

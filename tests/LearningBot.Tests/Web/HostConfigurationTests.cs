@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LearningBot.Tests.Web;
@@ -28,6 +30,9 @@ public sealed class HostConfigurationTests
         var on = await enabled.CreateClient().PostAsync("/api/playground",
             new StringContent("{\"team\":\"a\",\"user\":\"b\",\"text\":\"help\"}", System.Text.Encoding.UTF8, "application/json"));
 
+        // UseEnvironment reaches Program's builder (no launchSettings.json applies to a test host): these really ran Production.
+        Assert.That(production.Services.GetRequiredService<IHostEnvironment>().EnvironmentName, Is.EqualTo(Environments.Production));
+        Assert.That(enabled.Services.GetRequiredService<IHostEnvironment>().EnvironmentName, Is.EqualTo(Environments.Production));
         Assert.That(off.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(on.StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -37,6 +37,7 @@ public sealed class PlaygroundApiTests
     public async Task Learned_kudos_share_ask_flow_runs_end_to_end()
     {
         var learned = await SendAsync("ann", "learned how EXPLAIN plans work #postgres 30m");
+        await SendAsync("bo", "learned the planner prefers index scans on small ranges #postgres"); // the team has met bo
         var kudos = await SendAsync("ann", "kudos @bo for walking me through the incident review #mentoring");
         var share = await SendAsync("bo", "share How do I read an EXPLAIN plan? :: Start at the innermost node and read outwards #postgres");
         var ask = await SendAsync("cy", "ask explain plan");
@@ -83,6 +84,7 @@ public sealed class PlaygroundApiTests
     [Test]
     public async Task A_repeated_message_id_has_no_second_effect()
     {
+        await SendAsync("bo", "help");
         var first = await SendAsync("ann", "kudos @bo for the review", messageId: "m-1");
         var again = await SendAsync("ann", "kudos @bo for the review", messageId: "m-1");
         var board = await SendAsync("ann", "kudos top");
@@ -165,6 +167,62 @@ public sealed class PlaygroundApiTests
             .Single(s => s.GetProperty("type").GetString() == "link");
         Assert.That(link.GetProperty("url").GetString(), Does.StartWith("http://localhost/").And.Contain("token="));
         Assert.That(reply.GetProperty("text").GetString(), Does.Not.Contain("token="));
+    }
+
+    [Test]
+    public async Task In_production_a_private_link_never_comes_from_the_host_header()
+    {
+        using var factory = new LearningBotWebFactory(new Dictionary<string, string?> { ["Playground:Enabled"] = "true" }, environment: "Production");
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/playground")
+        {
+            Content = JsonContent.Create(new { team = "acme", user = "ann", text = "me" }),
+        };
+        request.Headers.Host = "attacker.example";
+
+        var reply = await (await client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName, Is.EqualTo("Production"));
+        var url = reply.GetProperty("reply").GetProperty("blocks").EnumerateArray()
+            .SelectMany(b => b.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.Object ? t.GetProperty("spans").EnumerateArray() : [])
+            .Single(s => s.GetProperty("type").GetString() == "link").GetProperty("url").GetString();
+        Assert.That(url, Does.StartWith("/dashboard/signin?token="));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Not.Contain("token=").And.Not.Contain("attacker"));
+    }
+
+    [Test]
+    public async Task A_name_never_seen_is_confirmed_before_anything_is_stored()
+    {
+        await SendAsync("dan", "learned how retries need jitter #resilience");
+
+        var typo = await SendAsync("ann", "kudos @dann for the retry review");
+        var budget = await SendAsync("ann", "kudos top");
+        var confirmed = await PostAsync(new { team = "acme", user = "ann", text = "kudos @dann for the retry review", newPeople = new[] { "Dann" } });
+
+        Assert.That(typo.GetProperty("unknownPeople").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "dann" }));
+        Assert.That(typo.GetProperty("text").GetString(), Does.Contain("I haven't met @dann in acme yet").And.Contain("Did you mean @dan?"));
+        Assert.That(typo.GetProperty("directMessages").GetArrayLength(), Is.EqualTo(0));
+        Assert.That(budget.GetProperty("text").GetString(), Does.Not.Contain("@dann"), "nothing was stored for the unconfirmed name");
+        Assert.That(confirmed.GetProperty("unknownPeople").GetArrayLength(), Is.EqualTo(0));
+        Assert.That(confirmed.GetProperty("text").GetString(), Does.Contain("@ann gave kudos to @dann"));
+    }
+
+    [Test]
+    public async Task Mentioning_yourself_or_people_the_team_knows_needs_no_confirmation()
+    {
+        await SendAsync("bo", "learned flame graphs #perf");
+
+        var reply = await SendAsync("ann", "learned pairing with @bo and @ann on flame graphs #perf");
+
+        Assert.That(reply.GetProperty("unknownPeople").GetArrayLength(), Is.EqualTo(0));
+        Assert.That(reply.GetProperty("text").GetString(), Does.Contain("Logged"));
+    }
+
+    private async Task<JsonElement> PostAsync(object body)
+    {
+        var response = await _client.PostAsJsonAsync("/api/playground", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Test]
