@@ -1,4 +1,4 @@
-// LearningBot on Azure: Container Apps (the web host, scaled out), Cosmos DB (serverless by default, full-text search),
+// LearningBot on Azure: Container Apps (the web host, scaled out), Cosmos DB (serverless by default, full-text and vector search),
 // Azure Bot with the Teams channel, Key Vault for every secret, Application Insights (OpenTelemetry export).
 // Deploy into a resource group (see docs/deploy.md):
 //   az deployment group create -g <rg> -f deploy/main.bicep -p deploy/main.parameters.example.json -p slackSigningSecret=… …
@@ -24,9 +24,12 @@ param createRegistry bool = true
 @allowed(['serverless', 'provisioned'])
 param cosmosCapacityMode string = 'serverless'
 
-@description('Provisioned mode only: maximum autoscale RU/s shared by the database (it scales down to 10%).')
+@description('Provisioned mode only: maximum autoscale RU/s of the teams container (it scales down to 10%); deliveries and proactive get autoscale up to 1000 each. Every container has its own throughput: vector search does not work on shared database throughput.')
 @minValue(1000)
 param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('The container of team data (Storage__Cosmos__TeamsContainer). Change it only to cut over to a new container after a migration (docs/storage.md, "Migrating the teams container").')
+param cosmosTeamsContainerName string = 'teams'
 
 @description('How the app signs in to Cosmos DB. ManagedIdentity: no key anywhere (local auth disabled), data-plane role for the app identity. Key: the account key is stored in Key Vault.')
 @allowed(['ManagedIdentity', 'Key'])
@@ -185,57 +188,32 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2025-10-15' = {
       { locationName: location, failoverPriority: 0, isZoneRedundant: false }
     ]
     consistencyPolicy: { defaultConsistencyLevel: 'Session' }
-    capabilities: concat(serverless ? [{ name: 'EnableServerless' }] : [], [{ name: 'EnableNoSQLFullTextSearch' }])
+    // Full-text search (FullTextContainsAny, FullTextScore) and vector search (the teams container's vector policy,
+    // VectorDistance and hybrid RRF queries) are account capabilities.
+    capabilities: concat(serverless ? [{ name: 'EnableServerless' }] : [], [{ name: 'EnableNoSQLFullTextSearch' }, { name: 'EnableNoSQLVectorSearch' }])
     disableLocalAuth: cosmosAuth == 'ManagedIdentity'
     minimalTlsVersion: 'Tls12'
   }
 }
 
+// No database throughput: containers sharing it cannot use vector search, so each container has its own (provisioned mode).
 resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-10-15' = {
   parent: cosmos
   name: cosmosDatabaseName
   properties: {
     resource: { id: cosmosDatabaseName }
-    options: serverless ? {} : { autoscaleSettings: { maxThroughput: cosmosAutoscaleMaxThroughput } }
   }
 }
 
-// Every team-scoped document, partitioned by team; only the filtered/sorted paths are indexed, plus the two full-text fields.
-resource teamsContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = {
-  parent: database
-  name: 'teams'
-  properties: {
-    resource: {
-      id: 'teams'
-      partitionKey: { paths: ['/teamId'], kind: 'Hash', version: 2 }
-      indexingPolicy: {
-        automatic: true
-        indexingMode: 'consistent'
-        includedPaths: [
-          { path: '/type/?' }
-          { path: '/createdAt/?' }
-          { path: '/userId/?' }
-          { path: '/recordId/?' }
-          { path: '/searchKind/?' }
-          { path: '/isPrivate/?' }
-          { path: '/occurrenceId/?' }
-        ]
-        excludedPaths: [
-          { path: '/*' }
-        ]
-        fullTextIndexes: [
-          { path: '/searchTitle' }
-          { path: '/searchBody' }
-        ]
-      }
-      fullTextPolicy: {
-        defaultLanguage: 'en-US'
-        fullTextPaths: [
-          { path: '/searchTitle', language: 'en-US' }
-          { path: '/searchBody', language: 'en-US' }
-        ]
-      }
-    }
+// Every team-scoped document (the container is defined in teams-container.bicep, which a migration also deploys alone).
+module teamsContainer 'teams-container.bicep' = {
+  name: 'teams-container'
+  params: {
+    accountName: cosmos.name
+    databaseName: database.name
+    containerName: cosmosTeamsContainerName
+    serverless: serverless
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
   }
 }
 
@@ -261,6 +239,7 @@ resource deliveriesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases
         ]
       }
     }
+    options: serverless ? {} : { autoscaleSettings: { maxThroughput: 1000 } }
   }
 }
 
@@ -277,6 +256,7 @@ resource proactiveContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/
         automatic: true
         indexingMode: 'consistent'
         includedPaths: [
+          { path: '/pk/?' }
           { path: '/type/?' }
           { path: '/dueAt/?' }
           { path: '/teamId/?' }
@@ -292,8 +272,20 @@ resource proactiveContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/
         excludedPaths: [
           { path: '/*' }
         ]
+        compositeIndexes: [
+          [
+            { path: '/type', order: 'ascending' }
+            { path: '/dueAt', order: 'ascending' }
+          ]
+          [
+            { path: '/type', order: 'ascending' }
+            { path: '/conversationKey', order: 'ascending' }
+            { path: '/scheduledAt', order: 'descending' }
+          ]
+        ]
       }
     }
+    options: serverless ? {} : { autoscaleSettings: { maxThroughput: 1000 } }
   }
 }
 
@@ -387,6 +379,7 @@ var plainEnv = concat([
   { name: 'Storage__Provider', value: 'Cosmos' }
   { name: 'Storage__Cosmos__Endpoint', value: cosmos.properties.documentEndpoint }
   { name: 'Storage__Cosmos__Database', value: cosmosDatabaseName }
+  { name: 'Storage__Cosmos__TeamsContainer', value: cosmosTeamsContainerName }
   { name: 'Storage__Cosmos__ConnectionMode', value: 'Direct' }
   { name: 'Storage__Cosmos__Search', value: 'FullText' }
   // DefaultAzureCredential (Cosmos with managed identity) picks the user-assigned identity by its client id.
@@ -394,6 +387,9 @@ var plainEnv = concat([
   { name: 'Scheduler__Enabled', value: 'true' }
   { name: 'Playground__Enabled', value: 'false' }
   { name: 'Dashboard__PublicBaseUrl', value: publicUrl }
+], serverless ? [] : [
+  // Only used for a container the app creates itself (key sign-in): the same per-container autoscale as above.
+  { name: 'Storage__Cosmos__AutoscaleMaxThroughput', value: string(cosmosAutoscaleMaxThroughput) }
 ], empty(slackClientId) ? [] : [
   { name: 'Slack__ClientId', value: slackClientId }
   { name: 'Slack__RedirectUri', value: '${publicUrl}/slack/oauth/callback' }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks what can be checked of deploy/ without Docker or Azure:
 #   - deploy/Dockerfile with dockerfilelint (npm; hadolint is not packaged in Debian),
-#   - deploy/main.bicep with the Bicep CLI from NuGet (Azure.Bicep.CommandLine.<rid>): `bicep build` (syntax, types,
+#   - deploy/main.bicep (and deploy/teams-container.bicep, its teams container) with the Bicep CLI from NuGet (Azure.Bicep.CommandLine.<rid>): `bicep build` (syntax, types,
 #     API versions) and `bicep lint` (Azure's best-practice rules), warnings as failures.
 # Neither builds the image nor deploys the template: that needs a Docker engine and an Azure subscription.
 set -euo pipefail
@@ -38,6 +38,7 @@ echo "== $("$bicep" --version): deploy/main.bicep"
 out="$(mktemp)"
 "$bicep" build "$root/deploy/main.bicep" --outfile "$out.json" 2>"$out"
 "$bicep" lint "$root/deploy/main.bicep" 2>>"$out"
+"$bicep" lint "$root/deploy/teams-container.bicep" 2>>"$out"
 if [[ -s "$out" ]]; then
   cat "$out"
   echo "main.bicep: warnings or errors (see above)"

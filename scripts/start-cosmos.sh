@@ -46,6 +46,8 @@ node "$server_dir/patches/missing-item-404.js"
 node "$server_dir/patches/resource-id-slash.js"
 # It has no query plans, so a cross-partition query fails; answer simple ones like Cosmos DB (see the patch).
 node "$server_dir/patches/cross-partition-query.js"
+# It checks a conditional patch against every document with that id, lower-cased; Cosmos DB checks the one patched (see the patch).
+node "$server_dir/patches/patch-condition-document.js"
 
 stop_server
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')"

@@ -36,8 +36,22 @@ public sealed class CosmosStorageOptions
     public TimeSpan? DeliveryRecordTtl { get; set; }
 
     /// <summary>
-    /// Shared database throughput (RU/s) to create a new database with on a provisioned-throughput account;
-    /// leave empty on serverless accounts (and to let each container get the account's default).
+    /// The container of team data (default <c>teams</c>). Changing it is the cut-over step of a migration to a new
+    /// container (docs/storage.md, "Migrating the teams container"): vector policies cannot be added to an existing one.
+    /// </summary>
+    public string TeamsContainer { get; set; } = "teams";
+
+    /// <summary>
+    /// Provisioned-throughput accounts only: each container the app creates gets its own autoscale throughput, the teams
+    /// container up to this many RU/s (at least 1,000, a multiple of 1,000; it scales down to a tenth), the deliveries and
+    /// proactive containers up to 1,000. Empty (default): no throughput is set, as serverless accounts need.
+    /// </summary>
+    public int? AutoscaleMaxThroughput { get; set; }
+
+    /// <summary>
+    /// Retired: shared database throughput. Vector search is not supported on containers that share database throughput
+    /// (https://learn.microsoft.com/azure/cosmos-db/vector-search), so a value here stops start-up with a message pointing at
+    /// <see cref="AutoscaleMaxThroughput"/>. Kept only so that an old setting is refused rather than silently ignored.
     /// </summary>
     public int? DatabaseThroughput { get; set; }
 
@@ -69,9 +83,22 @@ public sealed class CosmosStorageOptions
             problems.Add($"Storage:Cosmos:DeliveryRecordTtl '{ttl}' must be at least one minute (platforms redeliver for minutes, not seconds).");
         }
 
-        if (DatabaseThroughput is { } ru && (ru < 400 || ru % 100 != 0))
+        if (DatabaseThroughput is not null)
         {
-            problems.Add($"Storage:Cosmos:DatabaseThroughput {ru} must be at least 400 RU/s and a multiple of 100 (leave it empty on serverless).");
+            problems.Add("Storage:Cosmos:DatabaseThroughput is no longer supported: containers that share database throughput cannot use vector search. " +
+                         "Remove it and set Storage:Cosmos:AutoscaleMaxThroughput (each container its own autoscale RU/s; provisioned accounts only). " +
+                         "A database created with shared throughput keeps it: see docs/storage.md, \"Migrating the teams container\".");
+        }
+
+        if (AutoscaleMaxThroughput is { } max && (max < 1000 || max % 1000 != 0))
+        {
+            problems.Add($"Storage:Cosmos:AutoscaleMaxThroughput {max} must be at least 1000 RU/s and a multiple of 1000 (leave it empty on serverless).");
+        }
+
+        if (string.IsNullOrWhiteSpace(TeamsContainer) || TeamsContainer.Length > 255 || TeamsContainer.IndexOfAny(['/', '\\', '?', '#']) >= 0
+            || TeamsContainer.EndsWith(' ') || TeamsContainer is "deliveries" or "proactive")
+        {
+            problems.Add($"Storage:Cosmos:TeamsContainer '{TeamsContainer}' is not a valid container name (1–255 characters, no / \\ ? #, not deliveries or proactive).");
         }
 
         return problems;
@@ -86,5 +113,6 @@ public sealed class CosmosStorageOptions
     // The key must never reach a log line.
     public override string ToString() =>
         $"Cosmos(Endpoint={Endpoint}, Database={Database}, ConnectionMode={ConnectionMode}, LimitToEndpoint={LimitToEndpoint}, " +
-        $"Key={(string.IsNullOrEmpty(Key) ? "(none: Azure AD)" : "***")}, Search={Search})";
+        $"Key={(string.IsNullOrEmpty(Key) ? "(none: Azure AD)" : "***")}, Search={Search}, TeamsContainer={TeamsContainer}, " +
+        $"AutoscaleMaxThroughput={(AutoscaleMaxThroughput is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(none)")})";
 }

@@ -13,11 +13,10 @@ namespace LearningBot.Storage.Cosmos;
 
 /// <summary>
 /// The one <see cref="CosmosClient"/> of the process (it pools connections and caches routing, so it must
-/// be a singleton), the two containers, and the resilience policy every repository runs its operations in.
+/// be a singleton), the three containers, and the resilience policy every repository runs its operations in.
 /// </summary>
 public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, IDisposable
 {
-    public const string TeamsContainer = "teams";
     public const string DeliveriesContainer = "deliveries";
     public const string ProactiveContainer = "proactive";
 
@@ -61,7 +60,7 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         _client = string.IsNullOrEmpty(options.Key)
             ? new CosmosClient(options.Endpoint, new DefaultAzureCredential(), clientOptions)
             : new CosmosClient(options.Endpoint, options.Key, clientOptions);
-        Teams = _client.GetContainer(options.Database, TeamsContainer);
+        Teams = _client.GetContainer(options.Database, options.TeamsContainer);
         Deliveries = _client.GetContainer(options.Database, DeliveriesContainer);
         Proactive = _client.GetContainer(options.Database, ProactiveContainer);
         _resilience = BuildResilience();
@@ -83,56 +82,126 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
     /// <summary>What the bot does on its own: conversations, prompt schedules and occurrences, nudges, the outbox.</summary>
     internal Container Proactive { get; }
 
+    /// <summary>
+    /// Makes sure the database and the three containers exist and are as <see cref="ContainerDesign"/> describes. With a
+    /// key, missing ones are created (with per-container autoscale throughput when <see cref="CosmosStorageOptions.AutoscaleMaxThroughput"/>
+    /// is set); with Azure AD sign-in they must exist (data-plane roles cannot create them). Existing containers are
+    /// never changed: <see cref="ContainerCheck"/> compares them, logs what only costs more and stops start-up with an
+    /// <see cref="InvalidOperationException"/> naming each difference that breaks the app and how to fix it.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(_options.Key))
+        var canCreate = !string.IsNullOrEmpty(_options.Key);
+        var database = _client.GetDatabase(_options.Database);
+        if (canCreate)
         {
-            // Azure AD data-plane roles cannot create databases or containers (that is control-plane work,
-            // e.g. Bicep or az cosmosdb): check that they exist and say what is missing.
-            foreach (var container in new[] { Teams, Deliveries, Proactive })
-            {
-                try
-                {
-                    await container.ReadContainerAsync(cancellationToken: cancellationToken);
-                }
-                catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-                {
-                    throw new InvalidOperationException(
-                        $"Cosmos DB container '{_options.Database}/{container.Id}' does not exist. With Azure AD sign-in (no Storage:Cosmos:Key) " +
-                        "LearningBot cannot create it; create the database and containers as docs/storage.md describes, or configure a key.", ex);
-                }
-            }
-
-            LogInitialized(_options.ToString());
-            return;
+            // No throughput on the database: each container gets its own (shared database throughput cannot host vector search).
+            database = (await _client.CreateDatabaseIfNotExistsAsync(_options.Database, throughputProperties: null,
+                cancellationToken: cancellationToken)).Database;
         }
 
-        // Without a throughput value this works on serverless accounts; with DatabaseThroughput set it
-        // creates a shared-throughput database on a provisioned account. Existing resources are left as they are.
-        var database = (await _client.CreateDatabaseIfNotExistsAsync(_options.Database, _options.DatabaseThroughput,
-            cancellationToken: cancellationToken)).Database;
-        await database.CreateContainerIfNotExistsAsync(TeamsContainerProperties(_options.Search), cancellationToken: cancellationToken);
-        await database.CreateContainerIfNotExistsAsync(DeliveriesContainerProperties(), cancellationToken: cancellationToken);
-        await database.CreateContainerIfNotExistsAsync(ProactiveContainerProperties(), cancellationToken: cancellationToken);
+        var differences = new List<ContainerDifference>();
+        foreach (var (expected, maxThroughput) in ExpectedContainers())
+        {
+            var actual = await ReadOrCreateContainerAsync(database, expected, canCreate ? maxThroughput : null, canCreate, cancellationToken);
+            differences.AddRange(ContainerCheck.Compare(expected, actual, _options.Search));
+        }
+
+        foreach (var difference in differences.Where(d => !d.Fatal))
+        {
+            LogContainerDifference(difference.ToString());
+        }
+
+        if (differences.Any(d => d.Fatal))
+        {
+            throw new InvalidOperationException(ContainerCheck.Explain(differences.Where(d => d.Fatal), _options.Database));
+        }
+
         LogInitialized(_options.ToString());
+    }
+
+    /// <summary>The containers this store uses, as it would create them, with the autoscale maximum each gets on a provisioned account.</summary>
+    internal IEnumerable<(ContainerProperties Properties, int? MaxThroughput)> ExpectedContainers()
+    {
+        var max = _options.AutoscaleMaxThroughput;
+        yield return (ContainerDesign.Teams(_options.TeamsContainer, _options.Search), max);
+        // Autoscale's smallest maximum: these two hold little and are read by point reads and small polls.
+        yield return (ContainerDesign.Deliveries(DeliveriesContainer), max is null ? null : 1000);
+        yield return (ContainerDesign.Proactive(ProactiveContainer), max is null ? null : 1000);
+    }
+
+    private async Task<ContainerProperties> ReadOrCreateContainerAsync(Database database, ContainerProperties expected, int? maxThroughput,
+        bool canCreate, CancellationToken cancellationToken)
+    {
+        var container = database.GetContainer(expected.Id);
+        try
+        {
+            return (await container.ReadContainerAsync(cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            if (!canCreate)
+            {
+                throw new InvalidOperationException(
+                    $"Cosmos DB container '{_options.Database}/{expected.Id}' does not exist. With Azure AD sign-in (no Storage:Cosmos:Key) " +
+                    "LearningBot cannot create it; create the database and containers as docs/storage.md describes (deploy/main.bicep does), or configure a key.", ex);
+            }
+        }
+
+        try
+        {
+            var throughput = maxThroughput is { } max ? ThroughputProperties.CreateAutoscaleThroughput(max) : null;
+            return (await database.CreateContainerAsync(expected, throughput, cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Another instance created it meanwhile: check that one.
+            return (await container.ReadContainerAsync(cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.BadRequest
+                                         && (expected.VectorEmbeddingPolicy is not null || expected.FullTextPolicy is not null))
+        {
+            // The usual cause: the account lacks a search capability, without which the service refuses the policies.
+            throw new InvalidOperationException(
+                $"Cosmos DB refused to create container '{_options.Database}/{expected.Id}' ({ex.StatusCode}: {ex.ResponseBody ?? ex.Message}). " +
+                "It carries a vector embedding policy" + (expected.FullTextPolicy is null ? string.Empty : " and a full-text policy") +
+                ", which need the account capabilities EnableNoSQLVectorSearch" + (expected.FullTextPolicy is null ? string.Empty : " and EnableNoSQLFullTextSearch") +
+                " (az cosmosdb update --capabilities …, or deploy/main.bicep; it can take 15 minutes to apply). See docs/storage.md.", ex);
+        }
     }
 
     /// <summary>Deletes the whole database: for test runs that create their own.</summary>
     internal Task DeleteDatabaseAsync(CancellationToken cancellationToken) =>
         _client.GetDatabase(_options.Database).DeleteAsync(cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// One point read of an item that never exists (<see cref="HealthItemId"/> in partition <see cref="HealthPartition"/>):
+    /// the service answers 404 for about 1 RU, which proves the account, database, container and credentials work. Container
+    /// metadata is not read: Microsoft asks to keep metadata calls rare
+    /// (https://learn.microsoft.com/azure/cosmos-db/nosql/best-practice-dotnet), and readiness is probed every few seconds.
+    /// A 404 for a missing container (sub-status 1003) is unhealthy.
+    /// </summary>
     public async Task<StorageHealth> CheckAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Teams.ReadContainerAsync(cancellationToken: cancellationToken);
-            return new StorageHealth(true, $"Cosmos DB database '{_options.Database}' answers");
+            using var response = await Teams.ReadItemStreamAsync(HealthItemId, new PartitionKey(HealthPartition), cancellationToken: cancellationToken);
+            var subStatus = response.Headers["x-ms-substatus"];
+            var answered = response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.NotFound && subStatus is null or "0");
+            return answered
+                ? new StorageHealth(true, $"Cosmos DB database '{_options.Database}' answers")
+                : new StorageHealth(false, $"Cosmos DB database '{_options.Database}' does not answer: {(int)response.StatusCode}/{subStatus ?? "0"}");
         }
         catch (Exception ex) when (ex is CosmosException or HttpRequestException or TimeoutException or Azure.Identity.AuthenticationFailedException)
         {
             return new StorageHealth(false, $"Cosmos DB database '{_options.Database}' does not answer: {ex.GetType().Name}");
         }
     }
+
+    /// <summary>The partition and id of the item the health check reads; no team is ever called this, so it never exists.</summary>
+    internal const string HealthPartition = "__health";
+
+    internal const string HealthItemId = "readiness-probe";
 
     /// <summary>
     /// Runs a whole repository operation under the retry policy. Every operation is safe to repeat
@@ -197,33 +266,49 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
     }
 
     /// <summary>Runs a query inside one team's partition (the team id is also in the WHERE clause) and reads every page.</summary>
-    internal async Task<List<T>> QueryTeamAsync<T>(string teamId, QueryDefinition query, CancellationToken cancellationToken)
-    {
-        var results = new List<T>();
-        using var iterator = Teams.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions
-        {
-            PartitionKey = new PartitionKey(teamId),
-            // A single-partition query needs no query plan from the service: one round trip less.
-            EnableOptimisticDirectExecution = true,
-        });
-        while (iterator.HasMoreResults)
-        {
-            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
-        }
+    internal Task<List<T>> QueryTeamAsync<T>(string teamId, QueryDefinition query, CancellationToken cancellationToken) =>
+        QueryAsync<T>(Teams, query, SinglePartitionOptions(teamId), cancellationToken);
 
-        return results;
-    }
+    /// <summary>A full-text query ranked with <c>ORDER BY RANK</c> inside one team's partition: see <see cref="RankedOptions"/>.</summary>
+    internal Task<List<T>> QueryTeamRankedAsync<T>(string teamId, QueryDefinition query, CancellationToken cancellationToken) =>
+        QueryAsync<T>(Teams, query, RankedOptions(teamId), cancellationToken);
 
     /// <summary>A query inside one logical partition of any container (the partition key is also in the WHERE clause).</summary>
-    internal static async Task<List<T>> QueryPartitionAsync<T>(Container container, string partitionKey, QueryDefinition query,
+    internal static Task<List<T>> QueryPartitionAsync<T>(Container container, string partitionKey, QueryDefinition query,
+        CancellationToken cancellationToken) =>
+        QueryAsync<T>(container, query, SinglePartitionOptions(partitionKey), cancellationToken);
+
+    /// <summary>
+    /// Filter-and-sort queries inside one logical partition: optimistic direct execution sends them straight to the
+    /// partition without asking the service for a query plan first (one round trip less).
+    /// </summary>
+    internal static QueryRequestOptions SinglePartitionOptions(string partitionKey) => new()
+    {
+        PartitionKey = new PartitionKey(partitionKey),
+        EnableOptimisticDirectExecution = true,
+    };
+
+    /// <summary>
+    /// Ranked full-text queries (<c>ORDER BY RANK FullTextScore</c>): optimistic direct execution off, because that
+    /// shortcut runs the query on the partition as it is and skips the SDK's hybrid-search pipeline, which first collects
+    /// the BM25 statistics the ranking needs (the SDK chooses that pipeline only from a query plan; see its open issue
+    /// https://github.com/Azure/azure-cosmos-dotnet-v3/issues/5332). <see cref="FullTextScoreScope.Local"/>: the statistics
+    /// come from the documents of the partition key value the query names, the team, not from every partition of the
+    /// container, so scores reflect the team's own words and the statistics query stays on one partition. The price is
+    /// a query-plan round trip (no request units) and the statistics query (a few RU).
+    /// </summary>
+    internal static QueryRequestOptions RankedOptions(string partitionKey) => new()
+    {
+        PartitionKey = new PartitionKey(partitionKey),
+        EnableOptimisticDirectExecution = false,
+        FullTextScoreScope = FullTextScoreScope.Local,
+    };
+
+    private static async Task<List<T>> QueryAsync<T>(Container container, QueryDefinition query, QueryRequestOptions options,
         CancellationToken cancellationToken)
     {
         var results = new List<T>();
-        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions
-        {
-            PartitionKey = new PartitionKey(partitionKey),
-            EnableOptimisticDirectExecution = true,
-        });
+        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: options);
         while (iterator.HasMoreResults)
         {
             results.AddRange(await iterator.ReadNextAsync(cancellationToken));
@@ -287,79 +372,6 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
         return await UpdateAsync(container, id, partitionKey, change, cancellationToken);
     }
 
-    internal static ContainerProperties TeamsContainerProperties(CosmosSearchMode search)
-    {
-        // Partition key = team: every chat command touches one team only, so its reads and queries stay
-        // in one logical partition. Only the paths queries filter or sort on are indexed, which keeps writes cheap.
-        var properties = new ContainerProperties(TeamsContainer, "/teamId")
-        {
-            IndexingPolicy = new IndexingPolicy
-            {
-                Automatic = true,
-                IndexingMode = IndexingMode.Consistent,
-            },
-        };
-        foreach (var path in new[] { "/type/?", "/createdAt/?", "/userId/?", "/recordId/?", "/searchKind/?", "/isPrivate/?", "/occurrenceId/?" })
-        {
-            properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
-        }
-
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
-        if (search == CosmosSearchMode.FullText)
-        {
-            string[] textPaths = ["/searchTitle", "/searchBody"];
-            properties.FullTextPolicy = new FullTextPolicy
-            {
-                DefaultLanguage = "en-US",
-                FullTextPaths = new Collection<FullTextPath>(textPaths.Select(p => new FullTextPath { Path = p, Language = "en-US" }).ToList()),
-            };
-            foreach (var path in textPaths)
-            {
-                properties.IndexingPolicy.FullTextIndexes.Add(new FullTextIndexPath { Path = path });
-            }
-        }
-
-        return properties;
-    }
-
-    internal static ContainerProperties DeliveriesContainerProperties()
-    {
-        // Point writes by id, and one query: "forget me" finds a person's records by sender (team and user), so only
-        // those two paths are indexed. TTL on (-1) but per item: a delivery record expires only when the app wrote a
-        // ttl into it (Storage:Cosmos:DeliveryRecordTtl).
-        var properties = new ContainerProperties(DeliveriesContainer, "/scope")
-        {
-            DefaultTimeToLive = -1,
-            IndexingPolicy = new IndexingPolicy { Automatic = true, IndexingMode = IndexingMode.Consistent },
-        };
-        properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/teamId/?" });
-        properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = "/userId/?" });
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
-        return properties;
-    }
-
-    internal static ContainerProperties ProactiveContainerProperties()
-    {
-        // Partition key = kind of record ("conversations", "schedules", "occurrences", "nudges", "outbox"): the
-        // scheduler's "what is due" queries then run inside one logical partition, on the indexed dueAt, on
-        // every instance every few seconds, without fanning out. See docs/storage.md for the limits of that.
-        var properties = new ContainerProperties(ProactiveContainer, "/pk")
-        {
-            IndexingPolicy = new IndexingPolicy { Automatic = true, IndexingMode = IndexingMode.Consistent },
-        };
-        foreach (var path in new[]
-                 {
-                     "/type/?", "/dueAt/?", "/teamId/?", "/userId/?", "/kind/?", "/isActive/?", "/updatedAt/?", "/conversationKey/?",
-                     "/postedMessageId/?", "/scheduledAt/?", "/state/?",
-                 })
-        {
-            properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
-        }
-
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
-        return properties;
-    }
-
     private ResiliencePipeline BuildResilience() =>
         new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -387,6 +399,9 @@ public sealed partial class CosmosStore : IStorageInitializer, IStorageHealth, I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cosmos DB storage ready: {Options}")]
     private partial void LogInitialized(string options);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Difference}")]
+    private partial void LogContainerDifference(string difference);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying a Cosmos DB operation (attempt {Attempt}) after {Error}")]
     private partial void LogRetry(int attempt, string error);

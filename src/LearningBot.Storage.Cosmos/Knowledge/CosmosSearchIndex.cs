@@ -45,7 +45,8 @@ public sealed class CosmosSearchIndex(CosmosStore store) : ISearchIndex
             .WithParameter("@kinds", query.Kinds.Distinct().Select(k => k.ToString()).ToArray());
         return store.RunAsync<IReadOnlyList<SearchHit>>(async token =>
         {
-            var rows = await store.QueryTeamAsync<SearchRow>(query.TeamId, definition, token);
+            // Ranked: no optimistic direct execution, BM25 statistics from the team's documents (CosmosStore.RankedOptions).
+            var rows = await store.QueryTeamRankedAsync<SearchRow>(query.TeamId, definition, token);
             return rows
                 .SelectMany((row, rank) => Hits(row, words, rows.Count - rank))
                 .Take(query.Limit)

@@ -6,20 +6,19 @@ using Microsoft.Azure.Cosmos;
 namespace LearningBot.Storage.Cosmos.Kudos;
 
 /// <summary>
-/// A gift is committed by one ETag-checked write of the giver's weekly budget document (spend + the gift's
-/// idempotency key), then written as its own document for listing, the leaderboard and search. Cosmos
-/// has no multi-document transaction we can rely on here (and the local test server has no batch), so the
-/// budget is the commit point and the gift document is recreated from it if a crash came in between.
-/// The budget this instance last wrote is remembered with its ETag, so a giver's next gift usually skips the
-/// read: a stale copy only costs a 412 and a reread, and no decision other than "write" is taken from it.
+/// A gift is committed by one conditional patch of the giver's weekly budget document: add the receivers to the spend
+/// and the gift's idempotency key to its list, only while the key is not there yet and the spend stays within the
+/// limit (the service checks that condition and the change in one step, so concurrent gifts never overspend). Then the
+/// gift is written as its own document for listing, the leaderboard and search. Cosmos has no multi-document
+/// transaction we can rely on here (and the local test server has no batch), so the budget is the commit point and
+/// the gift document is recreated from it if a crash came in between. The usual gift is two writes and no read: only
+/// a refused patch (412: given before, over budget, or the first gift of the week: 404) reads the budget to decide.
 /// When a gift cannot be completed within the retry policy (Cosmos unavailable between the two writes), it is undone,
 /// so that "nothing was saved, please try again" is true and the person's retry spends once.
 /// </summary>
 public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
 {
     private const int MaxAttempts = 40;
-    private const int MaxRemembered = 50_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TeamId, string BudgetId), KudosBudgetDocument> _lastWritten = new();
 
     public async Task<KudosGiveResult> GiveAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken)
     {
@@ -53,63 +52,79 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
         {
             var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
             var partition = new PartitionKey(gift.TeamId);
+            var receivers = gift.ReceiverIds.Count;
+            var entry = new BudgetEntry(gift.IdempotencyKey, gift.Id, receivers);
             for (var attempt = 1; ; attempt++)
             {
-                var remembered = attempt == 1 && _lastWritten.TryGetValue((gift.TeamId, budgetId), out var copy) ? copy : null;
-                var current = remembered ?? await CosmosStore.TryReadAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, token);
-                var spent = current?.Spent ?? 0;
-                var committed = current?.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey);
-                if (remembered is not null && (committed is not null || spent + gift.ReceiverIds.Count > budget.WeeklyLimit))
+                try
                 {
-                    continue; // Only a fresh read may decide "given before" or "over budget".
+                    writingBudget();
+                    var patched = await store.Teams.PatchItemAsync<KudosBudgetDocument>(budgetId, partition,
+                        [PatchOperation.Increment("/spent", receivers), PatchOperation.Add("/gifts/-", entry)],
+                        new PatchItemRequestOptions { FilterPredicate = SpendCondition(gift.IdempotencyKey, budget.WeeklyLimit - receivers) }, token);
+                    var given = await EnsureGiftDocumentAsync(gift, token);
+                    return new KudosGiveResult(KudosGiveStatus.Given, given, Math.Max(0, budget.WeeklyLimit - patched.Resource.Spent));
+                }
+                catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+                {
+                    // Refused: decide why on a fresh read.
                 }
 
-                if (committed is { } entry)
+                var current = await CosmosStore.TryReadAsync<KudosBudgetDocument>(store.Teams, budgetId, gift.TeamId, token);
+                var spent = current?.Spent ?? 0;
+                if (current?.Gifts.FirstOrDefault(g => g.Key == gift.IdempotencyKey) is { } committed)
                 {
                     // Committed before (a redelivery, or our own retry whose budget write did land).
-                    var stored = await EnsureGiftDocumentAsync(gift with { Id = entry.GiftId }, token);
-                    var status = entry.GiftId == gift.Id ? KudosGiveStatus.Given : KudosGiveStatus.AlreadyGiven;
+                    var stored = await EnsureGiftDocumentAsync(gift with { Id = committed.GiftId }, token);
+                    var status = committed.GiftId == gift.Id ? KudosGiveStatus.Given : KudosGiveStatus.AlreadyGiven;
                     return new KudosGiveResult(status, stored, Math.Max(0, budget.WeeklyLimit - spent));
                 }
 
-                if (spent + gift.ReceiverIds.Count > budget.WeeklyLimit)
+                if (spent + receivers > budget.WeeklyLimit)
                 {
                     return new KudosGiveResult(KudosGiveStatus.OverBudget, gift, Math.Max(0, budget.WeeklyLimit - spent));
                 }
 
-                var next = new KudosBudgetDocument
+                if (current is null)
                 {
-                    Id = budgetId,
-                    TeamId = gift.TeamId,
-                    GiverId = gift.GiverId,
-                    WeekStart = budget.WeekStart.ToUnixTimeMilliseconds(),
-                    Spent = spent + gift.ReceiverIds.Count,
-                    Gifts = [.. current?.Gifts ?? [], new BudgetEntry(gift.IdempotencyKey, gift.Id, gift.ReceiverIds.Count)],
-                };
-                var options = new ItemRequestOptions { EnableContentResponseOnWrite = false, IfMatchEtag = current?.ETag };
-                try
-                {
-                    writingBudget();
-                    var written = current is null
-                        ? await store.Teams.CreateItemAsync(next, partition, options, token)
-                        : await store.Teams.ReplaceItemAsync(next, budgetId, partition, options, token);
-                    Remember(gift.TeamId, next with { ETag = written.ETag });
-                }
-                // 404: the remembered budget was deleted meanwhile (forget me), so it is read again like a stale one.
-                catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict
-                                                     or HttpStatusCode.NotFound
-                                                 && attempt < MaxAttempts)
-                {
-                    _lastWritten.TryRemove((gift.TeamId, budgetId), out _);
-                    // Another gift by the same person got there first: reread the budget and decide again.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), token);
-                    continue;
+                    try
+                    {
+                        // The giver's first gift this week; a concurrent first gift makes this a 409, and the next round patches.
+                        await store.Teams.CreateItemAsync(new KudosBudgetDocument
+                        {
+                            Id = budgetId,
+                            TeamId = gift.TeamId,
+                            GiverId = gift.GiverId,
+                            WeekStart = budget.WeekStart.ToUnixTimeMilliseconds(),
+                            Spent = receivers,
+                            Gifts = [entry],
+                        }, partition, new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                        var given = await EnsureGiftDocumentAsync(gift, token);
+                        return new KudosGiveResult(KudosGiveStatus.Given, given, budget.WeeklyLimit - receivers);
+                    }
+                    catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts)
+                    {
+                        continue;
+                    }
                 }
 
-                var giftDocument = await EnsureGiftDocumentAsync(gift, token);
-                return new KudosGiveResult(KudosGiveStatus.Given, giftDocument, budget.WeeklyLimit - next.Spent);
+                if (attempt >= MaxAttempts)
+                {
+                    throw new InvalidOperationException($"The kudos budget {budgetId} kept changing; gave up after {MaxAttempts} tries.");
+                }
+
+                // Another gift by the same person changed the spend between the patch and the read: try again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), token);
             }
         }, cancellationToken);
+
+    /// <summary>
+    /// The patch's condition (a FROM clause over the budget document): the gift's key is not in it and the spend leaves
+    /// room for the receivers. The key is a platform message id, written as an escaped JSON string literal.
+    /// </summary>
+    internal static string SpendCondition(string idempotencyKey, int maxSpentBefore) =>
+        $"FROM c WHERE c.spent <= {maxSpentBefore.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+        $"AND NOT ARRAY_CONTAINS(c.gifts, {{\"key\": {System.Text.Json.JsonSerializer.Serialize(idempotencyKey)}}}, true)";
 
     /// <summary>
     /// Takes back a gift this call may have committed: its gift document (if it landed) first, then its budget entry and
@@ -120,7 +135,6 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
         {
             var giftId = DocumentIds.Kudos(gift.IdempotencyKey);
             var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
-            _lastWritten.TryRemove((gift.TeamId, budgetId), out _);
             var document = await CosmosStore.TryReadAsync<KudosDocument>(store.Teams, giftId, gift.TeamId, token);
             if (document is not null && document.RecordId != gift.Id)
             {
@@ -148,18 +162,13 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
             }, token);
         }, cancellationToken);
 
-    private void Remember(string teamId, KudosBudgetDocument budget)
+    /// <summary>
+    /// Nothing is cached any more (budgets are patched on the service, never written from a remembered copy); kept for
+    /// "forget me", which calls it after rewriting budgets.
+    /// </summary>
+    internal void ForgetRemembered()
     {
-        if (_lastWritten.Count >= MaxRemembered)
-        {
-            _lastWritten.Clear(); // Bounded memory: forgetting costs one read per giver.
-        }
-
-        _lastWritten[(teamId, budget.Id)] = budget;
     }
-
-    /// <summary>After "forget me" rewrote or removed budgets: read them again.</summary>
-    internal void ForgetRemembered() => _lastWritten.Clear();
 
     public Task<IReadOnlyList<KudosGift>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {

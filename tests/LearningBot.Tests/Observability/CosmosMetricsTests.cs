@@ -35,8 +35,8 @@ public sealed class CosmosMetricsTests
         Assert.That(charges.Sum(m => m.Value), Is.EqualTo(meter.Total.RequestUnits).Within(0.001));
         Assert.That(durations, Has.Count.EqualTo(meter.Total.Requests));
         Assert.That(durations.Select(m => m.Tag("engine")), Has.All.EqualTo("cosmos"));
-        // The readiness check is a container read; ids never become tag values.
-        Assert.That(charges, Has.Some.Matches<Measurement>(m => m.Tag("operation") == "GET colls" && m.Tag("status_code") == "200"));
+        // The readiness check is a point read of an item that never exists (404); ids never become tag values.
+        Assert.That(charges, Has.Some.Matches<Measurement>(m => m.Tag("operation") == "GET docs" && m.Tag("status_code") == "404"));
         Assert.That(charges.Select(m => m.Tag("operation")), Has.None.Contains("lbmet"));
     }
 

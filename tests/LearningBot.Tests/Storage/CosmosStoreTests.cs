@@ -43,7 +43,38 @@ public sealed class CosmosStoreTests
         Assert.That(Valid(o => o.Key = "not base64!").Validate().Single(), Does.Contain("Storage:Cosmos:Key is not a base64"));
         Assert.That(Valid(o => o.Database = "a/b").Validate().Single(), Does.Contain("Storage:Cosmos:Database 'a/b'"));
         Assert.That(Valid(o => o.DeliveryRecordTtl = TimeSpan.FromSeconds(5)).Validate().Single(), Does.Contain("DeliveryRecordTtl"));
-        Assert.That(Valid(o => o.DatabaseThroughput = 250).Validate().Single(), Does.Contain("at least 400 RU/s"));
+        Assert.That(Valid(o => o.AutoscaleMaxThroughput = 1500).Validate().Single(), Does.Contain("AutoscaleMaxThroughput 1500 must be at least 1000 RU/s and a multiple of 1000"));
+        Assert.That(Valid(o => o.AutoscaleMaxThroughput = 400).Validate().Single(), Does.Contain("at least 1000 RU/s"));
+        Assert.That(Valid(o => o.TeamsContainer = "a/b").Validate().Single(), Does.Contain("Storage:Cosmos:TeamsContainer 'a/b'"));
+        Assert.That(Valid(o => o.TeamsContainer = "proactive").Validate().Single(), Does.Contain("not deliveries or proactive"));
+        Assert.That(Valid(o => o.AutoscaleMaxThroughput = 4000).Validate(), Is.Empty);
+    }
+
+    [TestCase(400)]
+    [TestCase(1000)]
+    public void Database_throughput_is_refused_with_a_pointer_to_per_container_autoscale(int ru)
+    {
+        var problem = Valid(o => o.DatabaseThroughput = ru).Validate().Single();
+
+        Assert.That(problem, Does.Contain("Storage:Cosmos:DatabaseThroughput is no longer supported"));
+        Assert.That(problem, Does.Contain("vector search"));
+        Assert.That(problem, Does.Contain("set Storage:Cosmos:AutoscaleMaxThroughput"));
+    }
+
+    [Test]
+    public void The_web_host_stops_on_a_database_throughput_setting_and_names_the_new_one()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Storage:Provider", "Cosmos");
+            builder.UseSetting("Storage:Cosmos:Endpoint", "https://example.documents.azure.com:443/");
+            builder.UseSetting("Storage:Cosmos:DatabaseThroughput", "400");
+        });
+
+        var thrown = Assert.Catch(() => factory.CreateClient());
+
+        Assert.That(thrown!.ToString(), Does.Contain("Storage:Cosmos:DatabaseThroughput is no longer supported"));
+        Assert.That(thrown.ToString(), Does.Contain("Storage:Cosmos:AutoscaleMaxThroughput"));
     }
 
     [Test]

@@ -97,12 +97,28 @@ public sealed class CosmosPlaygroundTests
     }
 
     /// <summary>
+    /// Each command's request-unit budget on the real service and its round trips on the local server (Contains search;
+    /// on a real account a ranked search adds a query plan and a statistics request), as justified in docs/storage.md
+    /// ("Request charges"): Microsoft's published costs (1 KB point read 1 RU, 1 KB insert about 5 RU, a replace or patch
+    /// of an indexed document about twice that, a single-partition indexed query about 3 RU) applied to what each command does.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, (double RequestUnits, int Requests)> Budgets = new Dictionary<string, (double, int)>
+    {
+        ["learned"] = (12, 2), // create the learning (full-text indexed) + the person's marks query
+        ["kudos"] = (20, 2), // conditional patch of the budget (billed like a replace) + create the gift
+        ["share"] = (10, 1), // create the post
+        ["ask"] = (15, 2), // ranked full-text query (statistics + query) + create the question
+        ["digest"] = (10, 2), // the week's learnings and kudos: two queries
+    };
+
+    /// <summary>
     /// Each command path's cost, read from the responses' x-ms-request-charge (summed by the client's
-    /// <see cref="CosmosRequestMeter"/>), measured once the team and its people are known (the steady state).
-    /// The local test server charges 1 RU for every request, so there the numbers are round trips.
+    /// <see cref="CosmosRequestMeter"/>), measured once the team and its people are known (the steady state), against
+    /// its budget. The local test server charges 1 RU for every request, so there only the round trips are checked;
+    /// with LEARNINGBOT_TEST_COSMOS_ENDPOINT/_KEY the request units are.
     /// </summary>
     [Test]
-    public async Task Every_command_path_stays_within_ten_request_units()
+    public async Task Every_command_path_stays_within_its_request_unit_budget()
     {
         var team = "ru-" + Guid.NewGuid().ToString("N")[..8];
         var meter = _factory.Services.GetRequiredService<CosmosStore>().Meter;
@@ -127,10 +143,12 @@ public sealed class CosmosPlaygroundTests
             var reply = await PostAsync(team, user, text);
             var charge = meter.Total - before;
             var requests = meter.Recent.TakeLast(charge.Requests)
-                .Select(r => $"{r.Method} {System.Text.RegularExpressions.Regex.Replace(r.Resource, "^.*/colls/", string.Empty)} → {r.StatusCode}");
+                .Select(r => $"{r.Method} {System.Text.RegularExpressions.Regex.Replace(r.Resource, "^.*/colls/", string.Empty)} → {r.StatusCode} ({r.RequestUnits:0.##} RU)");
             Assert.That(reply.Text, Does.Not.Contain("Something went wrong"), path);
             charges[path] = charge;
-            report.Add($"{path}: {charge.RequestUnits:0.##} RU in {charge.Requests} requests: {string.Join("; ", requests)}");
+            var budget = Budgets[path];
+            report.Add($"{path}: {charge.RequestUnits:0.##} RU of a {budget.RequestUnits} RU budget, {charge.Requests} requests: " +
+                       string.Join("; ", requests));
         }
 
         TestContext.Out.WriteLine($"Cosmos request charge per command ({(_target.IsLocalServer ? "local test server: 1 RU per request" : _target.Endpoint)}):");
@@ -139,7 +157,14 @@ public sealed class CosmosPlaygroundTests
         {
             foreach (var (path, charge) in charges)
             {
-                Assert.That(charge.RequestUnits, Is.LessThanOrEqualTo(10), path);
+                if (_target.IsLocalServer)
+                {
+                    Assert.That(charge.Requests, Is.LessThanOrEqualTo(Budgets[path].Requests), $"{path}: round trips");
+                }
+                else
+                {
+                    Assert.That(charge.RequestUnits, Is.LessThanOrEqualTo(Budgets[path].RequestUnits), $"{path}: request units");
+                }
             }
         });
     }
