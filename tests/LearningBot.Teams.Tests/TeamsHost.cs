@@ -1,3 +1,4 @@
+using LearningBot.TestSupport;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;

@@ -59,4 +59,10 @@ public sealed record CodeSpan(string Text) : Span
 public sealed record LinkSpan(string Text, string Url) : Span
 {
     public override string PlainText => Text;
+
+    /// <summary>
+    /// What Slack and Teams show for a link they cannot open (a relative address, when no public address is known): the label
+    /// and why there is no link, never the address (a private link's token).
+    /// </summary>
+    public string TextWithoutAddress => Text + " (no link: the bot's public address is not configured)";
 }

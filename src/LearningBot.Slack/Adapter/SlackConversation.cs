@@ -128,22 +128,10 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     public async Task<StoreResult> HandleThreadMentionAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string ts,
         CancellationToken cancellationToken)
     {
-        if (target.ThreadTs is { } threadTs && target.ChannelId is { } channelId && promptAnswers.IsAnswer(input.Text))
+        if (target.ThreadTs is { } threadTs && target.ChannelId is { } channelId && promptAnswers.IsAnswer(input.Text)
+            && await RecordAnswerAsync(target.TeamId, target.UserId, channelId, threadTs, ts, input, idempotencyKey, cancellationToken) is { } answered)
         {
-            var user = await users.GetAsync(target.TeamId, target.UserId, null, cancellationToken);
-            var message = new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, input.Text, idempotencyKey)
-            {
-                Platform = Platform,
-                ChannelId = channelId,
-                Mentions = input.Mentions,
-            };
-            var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(target.TeamId, channelId), threadTs, cancellationToken);
-            if (answer is not null)
-            {
-                return StoreResult.Then(ct => slack.CallAsync(target.TeamId, "reactions.add",
-                        new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
-                    with { Sender = new DeliverySender(message.TeamId, message.UserId) };
-            }
+            return answered;
         }
 
         return await HandleAsync(input, idempotencyKey, target, null, cancellationToken);
@@ -155,20 +143,28 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     /// </summary>
     /// <param name="text">The message text as Slack sent it (escaped); normalised here.</param>
     public async Task<StoreResult> RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        await RecordAnswerAsync(teamId, userId, channelId, threadTs, ts, SlackText.Normalise(text), $"slack:message:{channelId}:{ts}",
+            cancellationToken)
+        ?? StoreResult.Then(null) with { Sender = new DeliverySender(teamId, userId) };
+
+    /// <summary>Stores a thread message as an answer when the thread is a prompt's; null (nothing stored) for any other thread.</summary>
+    private async Task<StoreResult?> RecordAnswerAsync(string teamId, string userId, string channelId, string threadTs, string ts,
+        GrammarText input, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var (normalised, mentions) = SlackText.Normalise(text);
         var user = await users.GetAsync(teamId, userId, null, cancellationToken);
-        var message = new IncomingMessage(teamId, userId, user.DisplayName, normalised, $"slack:message:{channelId}:{ts}")
+        var message = new IncomingMessage(teamId, userId, user.DisplayName, input.Text, idempotencyKey)
         {
             Platform = Platform,
             ChannelId = channelId,
-            Mentions = mentions,
+            Mentions = input.Mentions,
         };
         var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(teamId, channelId), threadTs, cancellationToken);
-        return StoreResult.Then(answer is null ? null : ct => slack.CallAsync(teamId, "reactions.add",
-            new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
-            with { Sender = new DeliverySender(message.TeamId, message.UserId) };
+        return answer is null
+            ? null
+            : StoreResult.Then(ct => slack.CallAsync(teamId, "reactions.add",
+                    new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
+                with { Sender = new DeliverySender(teamId, userId) };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a Slack redelivery in team {TeamId}: {DeliveryId}")]

@@ -116,7 +116,7 @@ public static partial class BlockKitRenderer
                 // Slack links need an absolute address; a relative one (no public base URL set) stays readable text.
                 LinkSpan link when Uri.TryCreate(link.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" =>
                     $"<{Escape(url.AbsoluteUri).Replace("|", "%7C", StringComparison.Ordinal)}|{Escape(link.Text.Replace("|", "/", StringComparison.Ordinal))}>",
-                LinkSpan link => Escape(link.Text + " (no link: the bot's public address is not configured)"),
+                LinkSpan link => Escape(link.TextWithoutAddress),
                 _ => Escape(span.PlainText),
             });
         }

@@ -215,7 +215,7 @@ public static partial class AdaptiveCardRenderer
                 break;
             case LinkSpan link:
                 // A relative address cannot be opened from Teams, and a private link's address is a token: never shown as text.
-                run["text"] = link.Text + " (no link: the bot's public address is not configured)";
+                run["text"] = link.TextWithoutAddress;
                 break;
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace LearningBot.Web.Dashboard;
 
 /// <summary>
@@ -22,7 +24,7 @@ public static class RequestOrigin
     {
         if (app.Environment.IsProduction())
         {
-            if (string.IsNullOrWhiteSpace(app.Configuration["Dashboard:PublicBaseUrl"]))
+            if (string.IsNullOrWhiteSpace(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PublicBaseUrl))
             {
                 app.Logger.LogWarning("Dashboard:PublicBaseUrl is not set: private links in Slack and Teams cannot be opened (set it to this host's public address).");
             }

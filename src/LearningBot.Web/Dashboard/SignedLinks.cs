@@ -20,9 +20,10 @@ public sealed class DashboardOptions
     public string? SigningKey { get; set; }
 
     /// <summary>
-    /// The public address of this host (e.g. <c>https://learningbot.example.com</c>). Unset: links are made absolute from the
-    /// address the chat request reached the host at (scheme, host and path base), which is right when nothing rewrites the
-    /// request on the way (a tunnel or a plain host); behind a TLS-terminating proxy set it.
+    /// The public address of this host (e.g. <c>https://learningbot.example.com</c>). Unset outside Production: links are made
+    /// absolute from the address the chat request reached the host at (<see cref="RequestOrigin"/>), which is right when nothing
+    /// rewrites the request on the way (a tunnel or a plain host). Unset in Production: links are relative (the Host header is
+    /// not trusted there), so set it, as also behind a TLS-terminating proxy.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 

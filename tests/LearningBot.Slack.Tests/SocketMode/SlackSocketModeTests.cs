@@ -1,3 +1,4 @@
+using LearningBot.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using LearningBot.TestSupport;
 using System.Net;
 using LearningBot.Teams.Security;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace LearningBot.Teams.Tests;
+namespace LearningBot.TestSupport;
 
 /// <summary>Every log line the host writes (category, level, formatted message, exception), for assertions on what was logged.</summary>
 public sealed class CapturedLogs : ILoggerProvider
