@@ -1,0 +1,63 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace LearningBot.Core.Knowledge.Semantic;
+
+/// <summary>
+/// <see cref="IQueryEmbedder"/> over the registered <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> (none registered:
+/// semantic search is off). The model id and dimensions come from the generator's <see cref="EmbeddingGeneratorMetadata"/>.
+/// A failing model never fails a chat command: the query is searched lexically and the failure is logged.
+/// </summary>
+public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
+{
+    /// <summary>
+    /// Longer queries are cut (at a space) before embedding: the local models read at most 256–512 word pieces, and a
+    /// 4,000-character paste would cost ~100 ms of CPU for nothing the cut text does not already say.
+    /// </summary>
+    public const int MaxQueryCharacters = 1_000;
+
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
+    private readonly ILogger<GeneratorQueryEmbedder> _logger;
+
+    public GeneratorQueryEmbedder(ILogger<GeneratorQueryEmbedder> logger, IEmbeddingGenerator<string, Embedding<float>>? generator = null)
+    {
+        _generator = generator;
+        _logger = logger;
+        var metadata = generator?.GetService<EmbeddingGeneratorMetadata>();
+        ModelId = generator is null ? null : metadata?.DefaultModelId ?? generator.GetType().Name;
+        Dimensions = generator is null ? 0 : metadata?.DefaultModelDimensions ?? 0;
+    }
+
+    public string? ModelId { get; }
+
+    public int Dimensions { get; }
+
+    public async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken)
+    {
+        if (_generator is null || string.IsNullOrWhiteSpace(text) || !text.Any(char.IsLetterOrDigit))
+        {
+            return null;
+        }
+
+        var input = text.Length <= MaxQueryCharacters ? text : Cut(text);
+        try
+        {
+            var embeddings = await _generator.GenerateAsync([input], cancellationToken: cancellationToken);
+            return embeddings.Count == 1 ? embeddings[0].Vector : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEmbeddingFailed(_logger, ModelId, e);
+            return null;
+        }
+    }
+
+    private static string Cut(string text)
+    {
+        var space = text.LastIndexOf(' ', MaxQueryCharacters);
+        return text[..(space > MaxQueryCharacters / 2 ? space : MaxQueryCharacters)];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding a query with model {ModelId} failed; searching lexically")]
+    private static partial void LogEmbeddingFailed(ILogger logger, string? modelId, Exception exception);
+}

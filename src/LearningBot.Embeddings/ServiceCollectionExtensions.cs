@@ -1,0 +1,46 @@
+using LearningBot.Core.Knowledge.Semantic;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LearningBot.Embeddings;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Semantic search: the <see cref="IQueryEmbedder"/>, the embedding model and the background <see cref="EmbeddingWorker"/>
+    /// (only when the store registered an <see cref="IEmbeddingStore"/>). Model: an <c>IEmbeddingGenerator</c> registered before this
+    /// call wins; else <see cref="EmbeddingOptions.Provider"/> (<c>Search:Embeddings:Provider</c>): the packaged model, loaded once
+    /// at first use, or none (<c>None</c>: lexical search only). Options are validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddLearningBotEmbeddings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<EmbeddingSignal>();
+        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? "MiniLM";
+        var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
+        if (!hasOwnGenerator && provider != "None")
+        {
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
+                return SentenceEmbeddingGenerator.Load(options.Provider, options.IntraOpThreads);
+            });
+        }
+
+        var semantic = hasOwnGenerator || provider != "None";
+        services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
+            semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null));
+        // The worker needs the store's queue: register storage first (AddConfiguredStorage), then this.
+        if (semantic && services.Any(d => d.ServiceType == typeof(IEmbeddingStore)))
+        {
+            services.AddSingleton<EmbeddingWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWorker>());
+        }
+
+        return services;
+    }
+}
