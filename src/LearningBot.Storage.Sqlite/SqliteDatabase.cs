@@ -18,7 +18,7 @@ namespace LearningBot.Storage.Sqlite;
 /// physical connection and the repositories' statements stay prepared on it (<see cref="PooledSqliteConnection"/>):
 /// re-running them on every use was a measurable share of a chat request's CPU (issue 18, docs/performance.md).
 /// </remarks>
-public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
+public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDisposable
 {
     // SQLite has one writer at a time. Writers of this process queue here, asynchronously, instead of each taking a
     // thread into SQLite's busy wait (a blocking sleep): under load that starved the thread pool and even requests
@@ -40,6 +40,7 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     private readonly SemaphoreSlim _writeGate;
     private readonly System.Collections.Concurrent.ConcurrentBag<PooledSqliteConnection> _idle = [];
     private int _idleCount;
+    private volatile bool _disposed;
 
     /// <param name="busyPolicy">Default: <see cref="SqliteBusyPolicy.Default"/>.</param>
     /// <param name="logger">Null (hand-built in tests): retries are not logged.</param>
@@ -117,14 +118,15 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     /// <summary>Back from a use: kept open for the next one, unless it is in a bad state or enough are idle.</summary>
     internal void Return(PooledSqliteConnection connection)
     {
-        if (connection.State != System.Data.ConnectionState.Open || connection.OpenTransaction is not null
-            || Interlocked.Increment(ref _idleCount) > MaxIdle)
+        if (_disposed || connection.State != System.Data.ConnectionState.Open || connection.OpenTransaction is not null)
         {
-            if (connection.State == System.Data.ConnectionState.Open && connection.OpenTransaction is null)
-            {
-                Interlocked.Decrement(ref _idleCount);
-            }
+            connection.CloseForGood();
+            return;
+        }
 
+        if (Interlocked.Increment(ref _idleCount) > MaxIdle)
+        {
+            Interlocked.Decrement(ref _idleCount);
             connection.CloseForGood();
             return;
         }
@@ -140,11 +142,24 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     {
         foreach (var database in Pools.Keys)
         {
-            while (database._idle.TryTake(out var connection))
-            {
-                Interlocked.Decrement(ref database._idleCount);
-                connection.CloseForGood();
-            }
+            database.CloseIdle();
+        }
+    }
+
+    /// <summary>Closes the idle connections (the host disposes the database when it stops); one in use closes when handed back.</summary>
+    public void Dispose()
+    {
+        Pools.TryRemove(this, out _);
+        _disposed = true;
+        CloseIdle();
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.CloseForGood();
         }
     }
 

@@ -25,7 +25,7 @@ public interface IDeliveryLog
     /// Runs a delivery's store writes (<paramref name="work"/>), then records the delivery under each of
     /// <paramref name="deliveryIds"/> unless the work says nothing was saved. A store that can makes it one write
     /// transaction (SQLite): the command and its record commit together, a delivery another instance recorded first
-    /// rolls this one's writes back, and a command that failed leaves no record, so its retry runs. Elsewhere (Cosmos) the
+    /// rolls this one's writes back, and a command that failed leaves no record (nor any of its writes), so its retry runs. Elsewhere (Cosmos) the
     /// record follows the writes, which are idempotent by the delivery's key, so a crash in between makes the retry store
     /// nothing twice.
     /// </summary>
