@@ -273,6 +273,7 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             {
                 ["SLACK_SIGNING_SECRET"] = SigningSecret,
                 ["BOLT_DB"] = path,
+                ["SLACK_API_URL"] = fakes.BaseUrl + "/slack/api/",
                 ["NODE_ENV"] = "production",
             }, new SqliteStoredRecords(path, SqliteStoredRecords.BoltTexts));
         }

@@ -24,8 +24,12 @@ const receiver = new HTTPReceiver({
 const app = new App({
   token: process.env.SLACK_BOT_TOKEN || 'xoxb-load-test-token',
   receiver,
-  // No auth.test at start-up: the load test has no Slack.
+  // No auth.test, at start-up or on the first request: with the bot's ids given, Bolt's single-workspace authorization
+  // has nothing to look up. Any Web API call goes to the load test's fake Slack.
   tokenVerificationEnabled: false,
+  botId: process.env.SLACK_BOT_ID || 'BLOAD0001',
+  botUserId: process.env.SLACK_BOT_USER_ID || 'UBOTLOAD1',
+  clientOptions: process.env.SLACK_API_URL ? { slackApiUrl: process.env.SLACK_API_URL } : {},
   logLevel: LogLevel.WARN,
 });
 

@@ -308,8 +308,6 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
     /// <summary>The writes of one <see cref="InOneTransactionAsync{T}"/>: its connection and transaction, begun at the first write.</summary>
     private sealed class UnitOfWork(SqliteDatabase database)
     {
-        private int _savepoints;
-
         public SqliteDatabase Database { get; } = database;
 
         public PooledSqliteConnection? Connection { get; private set; }
@@ -327,20 +325,22 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
                 await BeginAsync(cancellationToken);
             }
 
-            var name = "w" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // One name for every level (RELEASE / ROLLBACK TO act on the innermost savepoint of that name), so the three
+            // statements stay prepared on the connection instead of being parsed for each write.
+            var connection = Connection!;
             var transaction = Transaction!;
-            await transaction.SaveAsync(name, cancellationToken);
+            await connection.ExecuteAsync("SAVEPOINT w", transaction, cancellationToken);
             try
             {
-                var result = await work(Connection!, transaction);
-                await transaction.ReleaseAsync(name, cancellationToken);
+                var result = await work(connection, transaction);
+                await connection.ExecuteAsync("RELEASE w", transaction, cancellationToken);
                 return result;
             }
             catch
             {
                 // Undo this write alone; the unit goes on (or is rolled back by its owner).
-                await transaction.RollbackAsync(name, CancellationToken.None);
-                await transaction.ReleaseAsync(name, CancellationToken.None);
+                await connection.ExecuteAsync("ROLLBACK TO w", transaction, CancellationToken.None);
+                await connection.ExecuteAsync("RELEASE w", transaction, CancellationToken.None);
                 throw;
             }
         }
