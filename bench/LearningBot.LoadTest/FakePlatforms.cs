@@ -25,6 +25,7 @@ public sealed class FakePlatforms : IAsyncDisposable
     private readonly WebApplication _app;
     private ConcurrentDictionary<long, int> _slackResponses = new();
     private ConcurrentDictionary<long, int> _teamsReplies = new();
+    private ConcurrentDictionary<long, int> _slackPosts = new();
     private readonly ConcurrentDictionary<string, int> _slackApiCalls = new();
     private int _unexpected;
     private readonly ConcurrentDictionary<int, SocketLink> _sockets = new();
@@ -42,7 +43,19 @@ public sealed class FakePlatforms : IAsyncDisposable
     /// <summary>Activities posted in reply to a Teams message, per command.</summary>
     public IReadOnlyDictionary<long, int> TeamsReplies => _teamsReplies;
 
+    /// <summary>chat.postMessage / chat.postEphemeral into a load DM (<c>DLOAD…</c>) per command: a Slack event's one reply.</summary>
+    public IReadOnlyDictionary<long, int> SlackPosts => _slackPosts;
+
     public IReadOnlyDictionary<string, int> SlackApiCalls => _slackApiCalls;
+
+    /// <summary>Whether the reply to <paramref name="seq"/> of <paramref name="kind"/> arrived (a playground answer is its HTTP response).</summary>
+    public bool Replied(long seq, CommandKind kind) => kind switch
+    {
+        CommandKind.TeamsLearned => _teamsReplies.ContainsKey(seq),
+        CommandKind.SlackEvent => _slackPosts.ContainsKey(seq),
+        CommandKind.Playground => true,
+        _ => _slackResponses.ContainsKey(seq),
+    };
 
     /// <summary>Requests to paths nothing here serves: a sign the host calls something the load did not expect.</summary>
     public int Unexpected => Volatile.Read(ref _unexpected);
@@ -69,6 +82,7 @@ public sealed class FakePlatforms : IAsyncDisposable
     {
         _slackResponses = new ConcurrentDictionary<long, int>();
         _teamsReplies = new ConcurrentDictionary<long, int>();
+        _slackPosts = new ConcurrentDictionary<long, int>();
         _slackApiCalls.Clear();
         Interlocked.Exchange(ref _unexpected, 0);
     }
@@ -97,6 +111,12 @@ public sealed class FakePlatforms : IAsyncDisposable
         {
             var method = path["/slack/api/".Length..];
             _slackApiCalls.AddOrUpdate(method, 1, (_, n) => n + 1);
+            if (method is "chat.postMessage" or "chat.postEphemeral" && Argument(context.Request.ContentType, body, "channel") is { } channel
+                && channel.StartsWith("DLOAD", StringComparison.Ordinal) && CommandMix.SeqOf(body) is { } postSeq)
+            {
+                _slackPosts.AddOrUpdate(postSeq, 1, (_, n) => n + 1);
+            }
+
             await context.Response.WriteAsJsonAsync(method == "apps.connections.open"
                 ? new JsonObject { ["ok"] = true, ["url"] = "ws" + BaseUrl["http".Length..] + "/slack/socket?ticket=" + Guid.NewGuid().ToString("N") }
                 : SlackAnswer(method, context.Request.ContentType, body));

@@ -40,12 +40,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <param name="dll">A .NET dll (run with <c>dotnet</c>), or a Node.js script (<c>.js</c>, run with <c>node</c>).</param>
     /// <param name="expectedEnvironment">When set, the server's log must report this hosting environment (it logs at Information).</param>
     public static async Task<HostProcess> StartAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
         string logFile, CancellationToken cancellationToken, string? expectedEnvironment = null)
     {
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet")
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo(dll.EndsWith(".js", StringComparison.Ordinal) ? "node" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -59,6 +61,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
+        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

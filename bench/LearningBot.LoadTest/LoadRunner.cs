@@ -8,8 +8,21 @@ public readonly record struct Outcome(long Seq, CommandKind Kind, int Status, do
     public bool Acknowledged => Status is >= 200 and < 300;
 }
 
-/// <summary>All outcomes of one step, plus how late the generator itself was at sending.</summary>
-public sealed record StepRun(int Rate, IReadOnlyList<Outcome> Outcomes, TimeSpan MeasuredWindow, double MaxSendLagMs);
+/// <summary>All outcomes of one phase, plus how late the generator itself was at sending.</summary>
+/// <param name="MeasuredStarted">Stopwatch timestamp of the first measured due time (after the phase's lead-in).</param>
+public sealed record StepRun(int Rate, IReadOnlyList<Outcome> Outcomes, TimeSpan MeasuredWindow, double MaxSendLagMs, long MeasuredStarted);
+
+/// <summary>
+/// One phase of a step: <paramref name="LeadIn"/> of unmeasured requests (warm-up, or settling into a new kind), then
+/// <paramref name="Duration"/> measured, all at <paramref name="Rate"/>, numbered from <paramref name="FirstSeq"/> (numbers are
+/// unique across a step's phases, so what the host stored can be matched back), of the kinds <paramref name="Stream"/> says.
+/// </summary>
+public sealed record Phase(string Name, Stream Stream, int Rate, TimeSpan LeadIn, TimeSpan Duration, long FirstSeq)
+{
+    public int LeadInCount => (int)(Rate * LeadIn.TotalSeconds);
+
+    public int Count => LeadInCount + (int)(Rate * Duration.TotalSeconds);
+}
 
 /// <summary>
 /// Open-loop load: request i is due at start + i / rate whatever happened to earlier ones, so a slow server
@@ -17,26 +30,31 @@ public sealed record StepRun(int Rate, IReadOnlyList<Outcome> Outcomes, TimeSpan
 /// each latency counts from the due time (no coordinated omission). One dedicated thread keeps the schedule;
 /// the requests themselves are asynchronous.
 /// </summary>
-/// <param name="send">Sends request <c>seq</c> and returns its status (200 for an acknowledged Socket Mode envelope).</param>
-public sealed class LoadRunner(Func<long, Task<int>> send)
+/// <param name="send">Sends request <c>seq</c> of the given kind and returns its status (200 for an acknowledged Socket Mode envelope).</param>
+public sealed class LoadRunner(Func<long, CommandKind, Task<int>> send)
 {
     /// <summary>Requests over HTTP: the status is the response's.</summary>
-    public static LoadRunner Http(HttpClient client, Func<long, HttpRequestMessage> build) => new(seq => SendHttpAsync(client, build, seq));
+    public static LoadRunner Http(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build) =>
+        new((seq, kind) => SendHttpAsync(client, build, seq, kind));
 
-    public static async Task<int> SendHttpAsync(HttpClient client, Func<long, HttpRequestMessage> build, long seq)
+    public static async Task<int> SendHttpAsync(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build, long seq, CommandKind kind)
     {
-        using var request = build(seq);
+        using var request = build(seq, kind);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
         return (int)response.StatusCode;
     }
 
-    public async Task<StepRun> RunAsync(int rate, TimeSpan warmup, TimeSpan duration)
+    /// <param name="measuredStarting">Called on the schedule thread when the first measured request is due (e.g. to read the
+    /// server's CPU time there, so the lead-in is not counted).</param>
+    public async Task<StepRun> RunAsync(Phase phase, Action? measuredStarting = null)
     {
-        var warmupCount = (int)(rate * warmup.TotalSeconds);
-        var total = warmupCount + (int)(rate * duration.TotalSeconds);
+        var rate = phase.Rate;
+        var leadIn = phase.LeadInCount;
+        var total = phase.Count;
         var tasks = new Task<Outcome>[total];
         double maxLagMs = 0;
         var start = Stopwatch.GetTimestamp();
+        var measuredStarted = start + (long)(leadIn * (double)Stopwatch.Frequency / rate);
 
         var scheduler = new Thread(() =>
         {
@@ -45,12 +63,18 @@ public sealed class LoadRunner(Func<long, Task<int>> send)
                 var due = start + (long)(i * (double)Stopwatch.Frequency / rate);
                 while (Stopwatch.GetTimestamp() < due)
                 {
-                    // ~1 ms sleeps: good enough at 1,000 req/s, and lateness shows in the latency anyway.
+                    // ~1 ms sleeps: good enough at 2,000 req/s, and lateness shows in the latency anyway.
                     Thread.Sleep(1);
                 }
 
+                if (i == leadIn)
+                {
+                    measuredStarting?.Invoke();
+                }
+
                 maxLagMs = Math.Max(maxLagMs, Stopwatch.GetElapsedTime(due).TotalMilliseconds);
-                tasks[i] = SendAsync(i, start, due, measured: i >= warmupCount);
+                var seq = phase.FirstSeq + i;
+                tasks[i] = SendAsync(seq, CommandMix.KindOf(seq, phase.Stream), start, due, measured: i >= leadIn);
             }
         })
         { IsBackground = true, Name = "load schedule", Priority = ThreadPriority.AboveNormal };
@@ -60,18 +84,17 @@ public sealed class LoadRunner(Func<long, Task<int>> send)
         var outcomes = await Task.WhenAll(tasks);
         // The measured window runs from the first measured due time until the last measured answer arrived,
         // so a server that falls behind shows a throughput below the offered rate.
-        var measuredStartMs = warmupCount * 1000.0 / rate;
+        var measuredStartMs = leadIn * 1000.0 / rate;
         var lastDoneMs = outcomes.Where(o => o.Measured).Select(o => o.DoneAtMs).DefaultIfEmpty(measuredStartMs).Max();
-        var window = TimeSpan.FromMilliseconds(Math.Max(lastDoneMs - measuredStartMs, duration.TotalMilliseconds));
-        return new StepRun(rate, outcomes, window, maxLagMs);
+        var window = TimeSpan.FromMilliseconds(Math.Max(lastDoneMs - measuredStartMs, phase.Duration.TotalMilliseconds));
+        return new StepRun(rate, outcomes, window, maxLagMs, measuredStarted);
     }
 
-    private async Task<Outcome> SendAsync(long seq, long start, long due, bool measured)
+    private async Task<Outcome> SendAsync(long seq, CommandKind kind, long start, long due, bool measured)
     {
-        var kind = CommandMix.KindOf(seq);
         try
         {
-            var status = await send(seq);
+            var status = await send(seq, kind);
             return new Outcome(seq, kind, status, Stopwatch.GetElapsedTime(due).TotalMilliseconds,
                 Stopwatch.GetElapsedTime(start).TotalMilliseconds, measured, status == 0 ? "no Socket Mode connection" : null);
         }

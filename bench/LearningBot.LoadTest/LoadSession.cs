@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.Azure.Cosmos;
 
 namespace LearningBot.LoadTest;
 
 /// <summary>
-/// Runs every (target, rate) step: a fresh server process (and a fresh database) per step, load, then — for
-/// the real host — waits until the work acknowledged early has finished, and audits what was stored.
+/// Runs every (target, rate) step: a fresh server process (and a fresh database) per step; a warm-up; the main measured
+/// phase; then, for the bare endpoint and the host on SQLite, one measured phase per kind (Slack command, Slack event,
+/// Teams activity, playground) for CPU per request by kind. For the real host it then waits until the work acknowledged
+/// early has finished, and audits what was stored.
 /// </summary>
 public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWriter progress)
 {
@@ -15,40 +16,61 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
     private const int MaxConnections = 2000;
     private const int SocketConnections = 2;
 
+    /// <summary>The one-kind phases, in order; each has a short unmeasured lead-in of its own kind.</summary>
+    private static readonly Stream[] KindPhases = [Stream.SlackCommands, Stream.SlackEvents, Stream.Teams, Stream.Playground];
+
+    private static readonly TimeSpan KindLeadIn = TimeSpan.FromSeconds(1);
+
     public async Task<IReadOnlyList<StepResult>> RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.WorkDirectory);
         using var cosmos = options.Targets.Contains(Target.Cosmos) ? CosmosStoredRecords.CreateClient(options.CosmosEndpoint!) : null;
         var results = new List<StepResult>();
-        foreach (var target in options.Targets)
+        for (var round = 1; round <= options.Repeat; round++)
         {
-            foreach (var rate in options.Rates)
+            foreach (var target in options.Targets)
             {
-                var result = await RunStepAsync(target, rate, cosmos, cancellationToken);
-                var audit = result.Audit is { } a
-                    ? $", stored once {a.StoredOnce}/{a.Acknowledged} (missing {a.Missing}, duplicated {a.Duplicated})"
-                    : string.Empty;
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{target} @ {rate}/s: {result.Throughput:F0} req/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms, max {result.Max:F0} ms, errors {result.Errors}, RSS peak {result.Memory.PeakRssMb:F0} MB{audit}"));
-                results.Add(result);
+                foreach (var rate in options.RatesOf(target))
+                {
+                    // A variant runs right after its base step, so both see the machine in the same state.
+                    Variant?[] variants = target == Target.Sqlite ? [null, .. options.Variants] : [null];
+                    foreach (var variant in variants)
+                    {
+                        var result = await RunStepAsync(target, variant, rate, round, cosmos, cancellationToken);
+                        var audit = result.Audit is { } a
+                            ? $", stored once {a.StoredOnce}/{a.Acknowledged} (missing {a.Missing}, duplicated {a.Duplicated})"
+                            : string.Empty;
+                        progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{result.Label} @ {rate}/s: {result.Throughput:F0} req/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms, max {result.Max:F0} ms, CPU {result.CpuMsPerRequest:F2} ms/req, errors {result.Errors}, RSS peak {result.Memory.PeakRssMb:F0} MB, load {result.LoadAverage:F1}{audit}"));
+                        foreach (var k in result.Kinds)
+                        {
+                            progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"  {k.Stream}: {k.Throughput:F0} req/s, p50 {k.P50:F1} ms, p99 {k.P99:F1} ms, CPU {k.CpuMsPerRequest:F2} ms/req, errors {k.Errors}"));
+                        }
+
+                        results.Add(result);
+                    }
+                }
             }
         }
 
         return results;
     }
 
-    private async Task<StepResult> RunStepAsync(Target target, int rate, CosmosClient? cosmos, CancellationToken cancellationToken)
+    private async Task<StepResult> RunStepAsync(Target target, Variant? variant, int rate, int round, CosmosClient? cosmos,
+        CancellationToken cancellationToken)
     {
         fakes.Reset();
+        var label = target.ToString().ToLowerInvariant() + (variant is null ? string.Empty : "/" + variant.Name);
         var runId = $"{target.ToString().ToLowerInvariant()}{rate}-{Guid.NewGuid().ToString("N")[..8]}";
         var stepDirectory = Path.Combine(options.WorkDirectory, runId);
         Directory.CreateDirectory(stepDirectory);
-        var (dll, arguments, environment, records) = Server(target, runId, stepDirectory, cosmos);
-        progress.WriteLine($"{target} @ {rate}/s: starting {Path.GetFileName(dll)} (log: {stepDirectory}/server.log)");
+        var (dll, arguments, environment, records) = Server(target, variant, runId, stepDirectory, cosmos);
+        progress.WriteLine($"{label} @ {rate}/s (round {round}): starting {Path.GetFileName(dll)} (log: {stepDirectory}/server.log)");
 
-        // The real host must really run in Production (the bare server logs only warnings, so it is not checked).
+        // The real host must really run in Production (the bare server logs only warnings, the Bolt peer is not .NET).
         await using var host = await HostProcess.StartAsync(dll, arguments, environment, Path.Combine(stepDirectory, "server.log"), cancellationToken,
-            target == Target.Bare ? null : environment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"));
+            target is Target.Bare or Target.Bolt ? null : environment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"));
         using var client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -67,29 +89,59 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         if (target == Target.Socket)
         {
             await WaitForSocketsAsync(cancellationToken);
-            // Slack commands as Socket Mode envelopes (latency until the ack), Teams messages over HTTP as before.
-            runner = new LoadRunner(seq => mix.SlackEnvelope(seq) is { } envelope
+            // Slack commands as Socket Mode envelopes (latency until the ack), everything else over HTTP as before.
+            runner = new LoadRunner((seq, kind) => mix.SlackEnvelope(seq, kind) is { } envelope
                 ? fakes.SendEnvelopeAsync(envelope, client.Timeout)
-                : LoadRunner.SendHttpAsync(client, mix.Build, seq));
+                : LoadRunner.SendHttpAsync(client, mix.Build, seq, kind));
         }
 
-        var cpuBefore = host.CpuTime();
-        var wall = Stopwatch.StartNew();
-        var run = await runner.RunAsync(rate, options.Warmup, options.Duration);
-        var hostCpuCores = (host.CpuTime() - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
+        // The Bolt peer serves slash commands only; the bare endpoint and the host on SQLite are also measured kind by kind.
+        var mainStream = target == Target.Bolt ? Stream.SlackCommands : Stream.Mixed;
+        var byKind = target is Target.Bare or Target.Sqlite && options.KindDuration > TimeSpan.Zero;
+        var warmupStream = byKind ? Stream.AllKinds : mainStream;
+        long nextSeq = 0;
+        Phase Next(string name, Stream stream, TimeSpan leadIn, TimeSpan duration)
+        {
+            var phase = new Phase(name, stream, rate, leadIn, duration, nextSeq);
+            nextSeq += phase.Count;
+            return phase;
+        }
+
+        var outcomes = new List<Outcome>();
+        if (options.Warmup > TimeSpan.Zero)
+        {
+            var warmup = await runner.RunAsync(Next("warm-up", warmupStream, options.Warmup, TimeSpan.Zero));
+            outcomes.AddRange(warmup.Outcomes);
+            await WaitForRepliesAsync(target, warmup.Outcomes, cancellationToken);
+        }
+
+        var (main, mainCpu) = await MeasureAsync(target, host, runner, Next("main", mainStream, TimeSpan.Zero, options.Duration), cancellationToken);
+        outcomes.AddRange(main.Outcomes);
+        var kinds = new List<KindResult>();
+        if (byKind)
+        {
+            foreach (var stream in KindPhases)
+            {
+                var (run, cpu) = await MeasureAsync(target, host, runner, Next(stream.ToString(), stream, KindLeadIn, options.KindDuration), cancellationToken);
+                outcomes.AddRange(run.Outcomes);
+                kinds.Add(KindResult.From(stream, run, cpu));
+            }
+        }
 
         StorageAudit? audit = null;
         if (records is not null)
         {
-            var (stored, drain, drained) = await DrainAsync(run, records, cancellationToken);
-            audit = StorageAudit.From(run.Outcomes, stored, fakes.SlackResponses, fakes.TeamsReplies, drain, drained);
+            var all = main with { Outcomes = outcomes };
+            var (stored, drain, drained) = await DrainAsync(all, records, cancellationToken);
+            audit = StorageAudit.From(outcomes, stored, fakes, drain, drained);
             if (fakes.Unexpected > 0)
             {
-                progress.WriteLine($"  note: the host made {fakes.Unexpected} call(s) the fake platforms do not serve.");
+                progress.WriteLine($"  note: the server made {fakes.Unexpected} call(s) the fake platforms do not serve.");
             }
         }
 
         var memory = host.ReadMemory();
+        var load = LoadAverage();
         // Stopped before its database goes, so work still queued in it cannot fail against a deleted database.
         await host.DisposeAsync();
         if (records is CosmosStoredRecords cosmosRecords)
@@ -97,7 +149,45 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             await cosmosRecords.DeleteDatabaseAsync(cancellationToken);
         }
 
-        return StepResult.From(target, run, memory, hostCpuCores, audit);
+        return StepResult.From(target, label, round, main, memory, mainCpu, audit, kinds, load);
+    }
+
+    /// <summary>
+    /// Runs a phase and counts the server's CPU from its first measured request until the replies of everything it
+    /// acknowledged have arrived (Slack work continues after the ack), so neither the lead-in nor start-up is counted and
+    /// the work behind each request is.
+    /// </summary>
+    private async Task<(StepRun Run, CpuReading Cpu)> MeasureAsync(Target target, HostProcess host, LoadRunner runner, Phase phase,
+        CancellationToken cancellationToken)
+    {
+        var cpuAtStart = TimeSpan.Zero;
+        var run = await runner.RunAsync(phase, () => cpuAtStart = host.CpuTime());
+        await WaitForRepliesAsync(target, run.Outcomes, cancellationToken);
+        var cpu = host.CpuTime() - cpuAtStart;
+        var wall = Stopwatch.GetElapsedTime(run.MeasuredStarted);
+        return (run, new CpuReading(cpu, wall, run.Outcomes.Count(o => o.Measured)));
+    }
+
+    /// <summary>Waits (at most 30 s) until every acknowledged request of a phase got its reply at the fakes; the bare endpoint sends none.</summary>
+    private async Task WaitForRepliesAsync(Target target, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (target == Target.Bare)
+        {
+            return;
+        }
+
+        var pending = outcomes.Where(o => o.Acknowledged).ToList();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            pending.RemoveAll(o => fakes.Replied(o.Seq, o.Kind));
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     /// <summary>The host opens its Socket Mode connections after start-up: the load starts once both are open.</summary>
@@ -116,8 +206,8 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
     }
 
     /// <summary>
-    /// Slack commands are acknowledged before they are handled (the work continues on the host's in-memory queue):
-    /// waits until every acknowledged command is stored and answered, or nothing moves for a minute, or the timeout.
+    /// Slack commands are acknowledged once stored, their replies posted after the ack: waits until every acknowledged
+    /// command is stored and answered, or nothing moves for a minute, or the timeout.
     /// A step that did not drain is reported as such (its "missing" may only be late), never as exactly once.
     /// </summary>
     private async Task<(IReadOnlyDictionary<long, int> Stored, TimeSpan Drain, bool Drained)> DrainAsync(StepRun run, IStoredRecords records,
@@ -131,7 +221,7 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         {
             var stored = await records.CountBySeqAsync(cancellationToken);
             var storedAcked = acked.Count(o => stored.ContainsKey(o.Seq));
-            var replied = acked.Count(o => o.Kind == CommandKind.TeamsLearned ? fakes.TeamsReplies.ContainsKey(o.Seq) : fakes.SlackResponses.ContainsKey(o.Seq));
+            var replied = acked.Count(o => fakes.Replied(o.Seq, o.Kind));
             if (storedAcked == acked.Count && replied == acked.Count)
             {
                 return (stored, watch.Elapsed, true);
@@ -152,14 +242,40 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         }
     }
 
+    /// <summary>The 1-minute load average (/proc/loadavg): how busy the shared machine was, printed beside every number.</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     private (string Dll, string[] Arguments, Dictionary<string, string> Environment, IStoredRecords? Records) Server(Target target,
-        string runId, string stepDirectory, CosmosClient? cosmos)
+        Variant? variant, string runId, string stepDirectory, CosmosClient? cosmos)
     {
         if (target == Target.Bare)
         {
             var self = typeof(LoadSession).Assembly.Location;
             // Server GC like the web host (the Web SDK's default), so the ceiling differs from it only in what runs per request.
             return (self, ["bare-server"], new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["ASPNETCORE_ENVIRONMENT"] = "Production" }, null);
+        }
+
+        if (target == Target.Bolt)
+        {
+            var directory = options.ResolveBoltDirectory();
+            var path = Path.Combine(stepDirectory, "bolt.db");
+            return (Path.Combine(directory, "app.js"), [], new Dictionary<string, string>
+            {
+                ["SLACK_SIGNING_SECRET"] = SigningSecret,
+                ["BOLT_DB"] = path,
+                ["SLACK_API_URL"] = fakes.BaseUrl + "/slack/api/",
+                ["NODE_ENV"] = "production",
+            }, new SqliteStoredRecords(path, SqliteStoredRecords.BoltTexts));
         }
 
         var environment = new Dictionary<string, string>
@@ -170,6 +286,8 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             ["Slack__ApiBaseUrl"] = fakes.BaseUrl + "/slack/api/",
             // No MicrosoftAppId: Bot Framework authentication is off (no Entra offline), which Production allows only when asked.
             ["Teams__AllowAnonymousInProduction"] = "true",
+            // The playground is one of the measured kinds (off in Production by default).
+            ["Playground__Enabled"] = "true",
         };
         IStoredRecords records;
         if (target == Target.Socket)
@@ -199,11 +317,11 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             records = new CosmosStoredRecords(cosmos!, database);
         }
 
-        foreach (var (key, value) in options.HostEnvironment)
+        foreach (var (key, value) in options.HostEnvironment.Concat(variant?.Environment ?? new Dictionary<string, string>()))
         {
             environment[key] = value;
         }
 
-        return (options.ResolveHostDll(), [], environment, records);
+        return (variant?.HostDll ?? options.ResolveHostDll(), [], environment, records);
     }
 }

@@ -4,7 +4,7 @@ namespace LearningBot.LoadTest;
 // host's Program in the test project that references both.
 internal static class Program
 {
-    // dotnet LearningBot.LoadTest.dll run --targets bare,sqlite,cosmos --rates 50,200,1000 --duration 15 --warmup 3
+    // dotnet LearningBot.LoadTest.dll run --targets bare,sqlite,bolt,socket@200,cosmos@50 --rates 200,2000 --duration 15 --warmup 15
     // dotnet LearningBot.LoadTest.dll bare-server      (started by `run` as the ceiling; ASPNETCORE_URLS says where)
     public static async Task<int> Main(string[] args)
     {
@@ -22,8 +22,9 @@ internal static class Program
         catch (ArgumentException ex)
         {
             Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine("usage: run [--targets bare,sqlite,socket,cosmos] [--rates 50,200,1000] [--duration 15] [--warmup 3] " +
-                                    "[--drain-timeout 180] [--cosmos-endpoint URL] [--host-dll PATH] [--markdown FILE] [--work-dir DIR] [--host-env KEY=VALUE]...");
+            Console.Error.WriteLine("usage: run [--targets bare,sqlite,bolt,socket@200,cosmos@50] [--rates 200,2000] [--duration 15] [--warmup 15] " +
+                                    "[--kind-duration 6] [--repeat N] [--variant NAME|KEY=VALUE...] [--drain-timeout 180] [--cosmos-endpoint URL] " +
+                                    "[--host-dll PATH] [--bolt-dir DIR] [--markdown FILE] [--work-dir DIR] [--host-env KEY=VALUE]...");
             return 2;
         }
 
@@ -36,7 +37,7 @@ internal static class Program
 
         await using var fakes = await FakePlatforms.StartAsync();
         var results = await new LoadSession(options, fakes, Console.Out).RunAsync(stop.Token);
-        var markdown = Report.Markdown(results);
+        var markdown = Report.Markdown(results, options);
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.MarkdownFile is not null)

@@ -14,8 +14,13 @@ public interface IStoredRecords
 }
 
 /// <summary>The host's SQLite file, opened read-only alongside it (WAL lets a reader in while it writes).</summary>
-public sealed class SqliteStoredRecords(string databasePath) : IStoredRecords
+/// <param name="query">Returns the stored texts: LearningBot's learnings and kudos reasons by default; the Bolt peer's commands.</param>
+public sealed class SqliteStoredRecords(string databasePath, string query = SqliteStoredRecords.LearningBotTexts) : IStoredRecords
 {
+    public const string LearningBotTexts = "SELECT text FROM learnings UNION ALL SELECT reason FROM kudos_gifts";
+
+    public const string BoltTexts = "SELECT text FROM commands";
+
     public async Task<IReadOnlyDictionary<long, int>> CountBySeqAsync(CancellationToken cancellationToken)
     {
         var counts = new Dictionary<long, int>();
@@ -32,7 +37,7 @@ public sealed class SqliteStoredRecords(string databasePath) : IStoredRecords
         }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT text FROM learnings UNION ALL SELECT reason FROM kudos_gifts";
+        command.CommandText = query;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

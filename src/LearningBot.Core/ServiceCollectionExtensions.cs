@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandPipeline>();
         services.AddSingleton<TeamSettingsCache>();
         services.AddSingleton<PeopleNames>();
+        services.AddSingleton<KnownMembers>();
 
         services.AddSingleton<ICommandHandler, LogLearningHandler>();
         services.AddSingleton<ICommandHandler, ListLearningsHandler>();

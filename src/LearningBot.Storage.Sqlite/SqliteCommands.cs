@@ -5,12 +5,30 @@ namespace LearningBot.Storage.Sqlite;
 /// <summary>Thin helpers over ADO.NET so repositories read as SQL plus parameters.</summary>
 internal static class SqliteCommands
 {
+    /// <summary>
+    /// A command for <paramref name="sql"/>: on a pooled connection one whose statements stay prepared across uses (dispose
+    /// it as usual). Without <paramref name="transaction"/> it joins the transaction open on the connection, if any (a
+    /// unit of work's: see <see cref="SqliteDatabase.InOneTransactionAsync{T}"/>).
+    /// </summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction,
         params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
+        SqliteCommand command;
+        if (connection is PooledSqliteConnection pooled)
+        {
+            command = pooled.Prepared(sql);
+        }
+        else
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
+        if (transaction is not null)
+        {
+            command.Transaction = transaction;
+        }
+
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);

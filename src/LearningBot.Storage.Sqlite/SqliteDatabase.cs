@@ -8,11 +8,17 @@ using Polly;
 namespace LearningBot.Storage.Sqlite;
 
 /// <summary>
-/// The embedded database file: opens pooled connections and runs migrations. Every repository
+/// The embedded database file: hands out open connections and runs migrations. Every repository
 /// write is one transaction, so a crash never leaves half a command stored; a write that finds the database
-/// locked by another writer is retried as <see cref="SqliteBusyPolicy"/> says.
+/// locked by another writer is retried as <see cref="SqliteBusyPolicy"/> says. <see cref="InOneTransactionAsync{T}"/>
+/// makes all the writes of one delivery (a command and its delivery record) one write transaction.
 /// </summary>
-public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
+/// <remarks>
+/// Connections are kept open between uses (its own pool, not Microsoft.Data.Sqlite's), so the PRAGMAs run once per
+/// physical connection and the repositories' statements stay prepared on it (<see cref="PooledSqliteConnection"/>):
+/// re-running them on every use was a measurable share of a chat request's CPU (issue 18, docs/performance.md).
+/// </remarks>
+public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDisposable
 {
     // SQLite has one writer at a time. Writers of this process queue here, asynchronously, instead of each taking a
     // thread into SQLite's busy wait (a blocking sleep): under load that starved the thread pool and even requests
@@ -20,9 +26,21 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     // other processes on the same file still meet the busy policy. Writes never nest, so the gate cannot deadlock.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
+    // Every database's pool, so tests that replace or delete a file can close what is open on it (ClearPools).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SqliteDatabase, byte> Pools = new();
+
+    // The unit of work of the current async flow, if any (InOneTransactionAsync).
+    private static readonly AsyncLocal<UnitOfWork?> Ambient = new();
+
+    /// <summary>Idle connections kept per database: enough for the 64 chat slots' reads to rarely open a new one.</summary>
+    private const int MaxIdle = 16;
+
     private readonly string _connectionString;
     private readonly ResiliencePipeline _busyRetry;
     private readonly SemaphoreSlim _writeGate;
+    private readonly System.Collections.Concurrent.ConcurrentBag<PooledSqliteConnection> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
 
     /// <param name="busyPolicy">Default: <see cref="SqliteBusyPolicy.Default"/>.</param>
     /// <param name="logger">Null (hand-built in tests): retries are not logged.</param>
@@ -43,9 +61,10 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false, // pooled here, with the PRAGMAs and prepared statements (see remarks)
             DefaultTimeout = BusyPolicy.LockWaitSeconds, // Microsoft.Data.Sqlite's own busy wait, per attempt
         }.ToString();
+        Pools[this] = 0;
     }
 
     public string Path { get; }
@@ -55,17 +74,174 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     /// <summary>Set by the DI registration; null (hand-built in tests): nothing is measured.</summary>
     public LearningBotMetrics? Metrics { get; set; }
 
+    /// <summary>
+    /// An open connection; dispose it to hand it back. Inside a unit of work that has started writing, the unit's own
+    /// connection, so reads see its uncommitted writes (e.g. a learning's confirmation counting the learning itself).
+    /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits;
-        // secure_delete overwrites deleted content, so "forget me" leaves nothing behind in free pages.
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        if (Current() is { Connection: { } shared })
+        {
+            return shared;
+        }
+
+        return await RentAsync(cancellationToken);
     }
+
+    private async Task<PooledSqliteConnection> RentAsync(CancellationToken cancellationToken)
+    {
+        if (_idle.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return idle;
+        }
+
+        var connection = new PooledSqliteConnection(_connectionString, this);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // Once per physical connection: these settings last as long as it does.
+            // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits;
+            // secure_delete overwrites deleted content, so "forget me" leaves nothing behind in free pages.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            connection.CloseForGood();
+            throw;
+        }
+    }
+
+    /// <summary>Back from a use: kept open for the next one, unless it is in a bad state or enough are idle.</summary>
+    internal void Return(PooledSqliteConnection connection)
+    {
+        if (_disposed || connection.State != System.Data.ConnectionState.Open || connection.OpenTransaction is not null)
+        {
+            connection.CloseForGood();
+            return;
+        }
+
+        if (Interlocked.Increment(ref _idleCount) > MaxIdle)
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.CloseForGood();
+            return;
+        }
+
+        _idle.Add(connection);
+    }
+
+    /// <summary>
+    /// Closes every idle connection of every database in this process (tests that delete or overwrite a database file
+    /// call it, as they would <see cref="SqliteConnection.ClearAllPools"/>).
+    /// </summary>
+    public static void ClearPools()
+    {
+        foreach (var database in Pools.Keys)
+        {
+            database.CloseIdle();
+        }
+    }
+
+    /// <summary>Closes the idle connections (the host disposes the database when it stops); one in use closes when handed back.</summary>
+    public void Dispose()
+    {
+        Pools.TryRemove(this, out _);
+        _disposed = true;
+        CloseIdle();
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.CloseForGood();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> so that every write it makes on this database — through any repository — is one write
+    /// transaction, committed when it returns <c>Commit = true</c> and rolled back otherwise (or when it throws). The
+    /// transaction starts (BEGIN IMMEDIATE, taking the writer lock) at the first write, so reads and platform calls before
+    /// it do not hold the lock; each repository write inside it is a savepoint, so a write that fails is undone alone and
+    /// the caller decides (e.g. the command pipeline turns a failed command into an apology, and its delivery is then not
+    /// recorded). Nested calls join the outer unit. One async flow only: the unit's connection must not be used in parallel.
+    /// </summary>
+    public async Task<T> InOneTransactionAsync<T>(Func<CancellationToken, Task<(T Value, bool Commit)>> work, CancellationToken cancellationToken)
+    {
+        if (Current() is not null)
+        {
+            return (await work(cancellationToken)).Value;
+        }
+
+        var unit = new UnitOfWork(this);
+        Ambient.Value = unit;
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        T value;
+        bool commit;
+        try
+        {
+            (value, commit) = await work(cancellationToken);
+            if (unit.Transaction is { } transaction)
+            {
+                if (commit)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                }
+
+                outcome = "ok";
+            }
+
+        }
+        finally
+        {
+            unit.Done = true;
+            Ambient.Value = null;
+            if (unit.Connection is { } connection)
+            {
+                // Disposing the transaction rolls back whatever was not committed.
+                unit.Transaction?.Dispose();
+                connection.Held = false;
+                Return(connection);
+                _writeGate.Release();
+                Metrics?.StorageRequest("sqlite", "write", outcome, Stopwatch.GetElapsedTime(started));
+            }
+        }
+
+        // After the writer gate is released: these take it themselves.
+        foreach (var after in commit ? unit.AfterCommit : [])
+        {
+            await RunWriteAsync(after, cancellationToken);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> after the current unit of work commits (at once when there is none): for what SQLite
+    /// cannot do inside a transaction, e.g. a WAL checkpoint.
+    /// </summary>
+    public Task AfterCommitAsync(Func<SqliteConnection, Task<int>> work, CancellationToken cancellationToken)
+    {
+        if (Current() is { } unit)
+        {
+            unit.AfterCommit.Add(work);
+            return Task.CompletedTask;
+        }
+
+        return RunWriteAsync(work, cancellationToken);
+    }
+
+    private UnitOfWork? Current() => Ambient.Value is { Done: false } unit && ReferenceEquals(unit.Database, this) ? unit : null;
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committing only if it returns. When the
@@ -74,6 +250,11 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        if (Current() is { } unit)
+        {
+            return await unit.SavepointAsync(work, cancellationToken);
+        }
+
         // Measured from open to commit: includes waiting for the single writer lock, which is what grows under load.
         var started = Stopwatch.GetTimestamp();
         var outcome = "error";
@@ -106,7 +287,9 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
     /// idempotent or transactional. Reads need neither: in WAL mode they do not wait for a writer.
     /// </summary>
     public Task<T> RunWriteAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        _busyRetry.ExecuteAsync(async ct =>
+        Current() is { } unit
+            ? unit.SavepointAsync((connection, _) => work(connection), cancellationToken)
+            : _busyRetry.ExecuteAsync(async ct =>
         {
             await _writeGate.WaitAsync(ct);
             try
@@ -121,6 +304,73 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth
         }, cancellationToken).AsTask();
 
     public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);
+
+    /// <summary>The writes of one <see cref="InOneTransactionAsync{T}"/>: its connection and transaction, begun at the first write.</summary>
+    private sealed class UnitOfWork(SqliteDatabase database)
+    {
+        public SqliteDatabase Database { get; } = database;
+
+        public PooledSqliteConnection? Connection { get; private set; }
+
+        public SqliteTransaction? Transaction { get; private set; }
+
+        public bool Done { get; set; }
+
+        public List<Func<SqliteConnection, Task<int>>> AfterCommit { get; } = [];
+
+        public async Task<T> SavepointAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+        {
+            if (Transaction is null)
+            {
+                await BeginAsync(cancellationToken);
+            }
+
+            // One name for every level (RELEASE / ROLLBACK TO act on the innermost savepoint of that name), so the three
+            // statements stay prepared on the connection instead of being parsed for each write.
+            var connection = Connection!;
+            var transaction = Transaction!;
+            await connection.ExecuteAsync("SAVEPOINT w", transaction, cancellationToken);
+            try
+            {
+                var result = await work(connection, transaction);
+                await connection.ExecuteAsync("RELEASE w", transaction, cancellationToken);
+                return result;
+            }
+            catch
+            {
+                // Undo this write alone; the unit goes on (or is rolled back by its owner).
+                await connection.ExecuteAsync("ROLLBACK TO w", transaction, CancellationToken.None);
+                await connection.ExecuteAsync("RELEASE w", transaction, CancellationToken.None);
+                throw;
+            }
+        }
+
+        /// <summary>Takes this process's writer gate and SQLite's writer lock (BEGIN IMMEDIATE), riding out another process's lock like any write.</summary>
+        private async Task BeginAsync(CancellationToken cancellationToken)
+        {
+            await Database._writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                var connection = await Database.RentAsync(cancellationToken);
+                connection.Held = true;
+                Connection = connection;
+                Transaction = await Database._busyRetry.ExecuteAsync(
+                    _ => ValueTask.FromResult(connection.BeginTransaction(deferred: false)), cancellationToken);
+            }
+            catch
+            {
+                if (Connection is { } connection)
+                {
+                    connection.Held = false;
+                    Database.Return(connection);
+                    Connection = null;
+                }
+
+                Database._writeGate.Release();
+                throw;
+            }
+        }
+    }
 
     public async Task<StorageHealth> CheckAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,34 @@ public sealed class SqliteDeliveryLog(SqliteDatabase database) : IDeliveryLog
         return inserted > 0;
     }
 
+    /// <summary>
+    /// The work and the records in one write transaction (<see cref="SqliteDatabase.InOneTransactionAsync{T}"/>): committed
+    /// together; rolled back whole when the work saved nothing (a failed command: none of its writes stay, and its retry runs)
+    /// or when another delivery recorded one of the ids first.
+    /// </summary>
+    public Task<DeliveryRun<T>> RunAndRecordAsync<T>(string scope, IReadOnlyList<string> deliveryIds,
+        Func<CancellationToken, Task<DeliveryWork<T>>> work, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        database.InOneTransactionAsync(async ct =>
+        {
+            var done = await work(ct);
+            if (!done.Record)
+            {
+                // The command failed part-way (its reply says nothing was saved): make that true for all of its writes.
+                return (new DeliveryRun<T>(done.Value, DeliveryRecord.NotRecorded), Commit: false);
+            }
+
+            foreach (var id in deliveryIds)
+            {
+                if (!await TryRecordAsync(scope, id, done.Sender, receivedAt, ct))
+                {
+                    // Recorded by another delivery first (another instance): its writes stand, these go.
+                    return (new DeliveryRun<T>(done.Value, DeliveryRecord.AlreadyRecorded), Commit: false);
+                }
+            }
+
+            return (new DeliveryRun<T>(done.Value, DeliveryRecord.Recorded), Commit: true);
+        }, cancellationToken);
+
     public async Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

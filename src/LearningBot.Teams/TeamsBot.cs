@@ -120,16 +120,22 @@ public sealed partial class TeamsBot(
 
         // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
         // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
-        var reply = await AnswerInPromptThreadAsync(activity, message, here.Key, cancellationToken)
-                    ?? await pipeline.HandleAsync(message, cancellationToken);
-
-        // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
-        if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
-                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
+        // The command and its delivery record are one unit (on SQLite one write transaction), recorded before sending so a
+        // redelivery racing this turn cannot send the reply twice; a command that saved nothing is not recorded, so Teams'
+        // retry of it runs.
+        var run = await deliveries.RunAndRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), [activity.Id ?? message.IdempotencyKey],
+            async ct =>
+            {
+                var handled = await AnswerInPromptThreadAsync(activity, message, here.Key, ct) ?? await pipeline.HandleAsync(message, ct);
+                return new DeliveryWork<BotReply>(handled, Record: !handled.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
+            }, time.GetUtcNow(), cancellationToken);
+        if (run.Record == DeliveryRecord.AlreadyRecorded)
         {
             LogRedelivery(activity.Id, activity.Conversation.Id);
             return;
         }
+
+        var reply = run.Value;
 
         await turnContext.SendActivityAsync(ToActivity(await PrivateLinksKeptPrivateAsync(activity, message, reply, cancellationToken)),
             cancellationToken);

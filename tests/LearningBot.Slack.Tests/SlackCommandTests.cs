@@ -74,6 +74,26 @@ public sealed class SlackCommandTests
     }
 
     [Test]
+    public async Task A_second_kudos_to_the_same_person_reuses_their_dm_instead_of_opening_it_again()
+    {
+        var team = Team();
+        var receiver = "UR" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        foreach (var giver in new[] { "UGA", "UGB" })
+        {
+            var reply = Name();
+            using var ack = await _host.CommandAsync("/kudos", $"<@{receiver}|rx> for the careful review #craft", _host.ResponseUrl(reply),
+                team: team, user: giver, userName: giver.ToLowerInvariant());
+            Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await _host.WaitForCallsAsync("/response/" + reply);
+        }
+
+        var dms = await _host.WaitForCallsAsync("/api/chat.postMessage", 2, c => SlackHost.Json(c)["channel"]!.GetValue<string>() == "D" + receiver);
+        Assert.That(dms, Has.Count.EqualTo(2), "both kudos reached the receiver's DM");
+        Assert.That(_host.Calls("/api/conversations.open").Count(c => SlackHost.Json(c)["users"]!.GetValue<string>() == receiver), Is.EqualTo(1),
+            "Slack's answer for the DM is known after the first time");
+    }
+
+    [Test]
     public async Task Ask_shows_this_helped_buttons_and_the_button_runs_through_the_pipeline()
     {
         var team = Team();

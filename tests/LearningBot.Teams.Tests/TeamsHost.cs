@@ -19,9 +19,13 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
 
     private readonly string _environment;
 
+    private readonly Action<IServiceCollection>? _services;
+
+    /// <param name="services">Replaces services after the host's own (e.g. a repository that fails on purpose).</param>
     public TeamsHost(BotConnectorStub connector, string databasePath, IDictionary<string, string?>? settings = null, string? appId = null,
-        string environment = "Development")
+        string environment = "Development", Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _environment = environment;
         _appId = appId;
         _settings = new Dictionary<string, string?>
@@ -52,6 +56,10 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
 
         if (_appId is not null)
         {

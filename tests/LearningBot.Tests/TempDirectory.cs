@@ -16,6 +16,7 @@ public sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        LearningBot.Storage.Sqlite.SqliteDatabase.ClearPools();
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -21,12 +21,16 @@ public sealed partial class CommandPipeline
     private readonly TimeProvider _time;
     private readonly ILogger<CommandPipeline> _logger;
     private readonly LearningBotMetrics? _metrics;
+    private readonly KnownMembers? _known;
 
     /// <param name="metrics">Optional so hand-built pipelines in tests need none; the host always registers it.</param>
+    /// <param name="known">Members stored recently (skips their upsert); null: every command upserts.</param>
     public CommandPipeline(CommandParser parser, IEnumerable<ICommandHandler> handlers, IMemberRepository members,
-        TeamSettingsCache settings, TimeProvider time, ILogger<CommandPipeline> logger, LearningBotMetrics? metrics = null)
+        TeamSettingsCache settings, TimeProvider time, ILogger<CommandPipeline> logger, LearningBotMetrics? metrics = null,
+        KnownMembers? known = null)
     {
         _metrics = metrics;
+        _known = known;
         _parser = parser;
         _handlers = handlers.ToDictionary(h => h.CommandType);
         _members = members;
@@ -71,16 +75,22 @@ public sealed partial class CommandPipeline
         {
             if (!message.IsReadOnly)
             {
-                await _members.UpsertAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
+                await RememberAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
                 foreach (var mentioned in message.Mentions)
                 {
-                    await _members.UpsertAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                    await RememberAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
                 }
             }
 
             var settings = await _settings.GetAsync(message.TeamId, cancellationToken);
             var context = new CommandContext(message, settings, TeamClock.FindOrUtc(settings.TimeZoneId), _time.GetUtcNow());
             var reply = await _handlers[command.GetType()].HandleAsync(command, context, cancellationToken);
+            if (command is ForgetMeCommand)
+            {
+                // Their member row may be gone now: the next command from them stores it again.
+                _known?.Forget(message.TeamId, message.UserId);
+            }
+
             LogHandled(message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
             // "error": the handler refused politely (e.g. kudos to oneself); "failed" below is our fault.
             Record(activity, metricName, message.Platform,
@@ -98,6 +108,18 @@ public sealed partial class CommandPipeline
                 "Something went wrong on my side and nothing was saved. Please try again in a moment.",
                 message.Text.Length > 80 ? message.Text[..80] + "…" : message.Text, "help")) with { NothingSaved = true };
         }
+    }
+
+    /// <summary>Stores the member unless this instance stored them with this name recently (<see cref="KnownMembers"/>).</summary>
+    private async Task RememberAsync(Member member, CancellationToken cancellationToken)
+    {
+        if (_known?.IsStored(member) == true)
+        {
+            return;
+        }
+
+        await _members.UpsertAsync(member, cancellationToken);
+        _known?.Stored(member);
     }
 
     private void Record(Activity? activity, string command, string platform, string outcome, long started)

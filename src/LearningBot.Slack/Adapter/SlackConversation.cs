@@ -38,10 +38,11 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
 
     /// <summary>
     /// A Slack delivery handled once. A delivery already recorded is skipped; otherwise the store writes
-    /// (<paramref name="store"/>, idempotent by the delivery's key) run first and the delivery ids are recorded after
-    /// them, as in Teams: a process killed in between leaves the delivery unrecorded, so the retry stores it (once)
-    /// instead of being ignored. Returns the follow-up to run, or null for a redelivery — also one racing the first
-    /// delivery on this instance, which would otherwise reply twice.
+    /// (<paramref name="store"/>, idempotent by the delivery's key) and the records of the delivery ids are made together
+    /// (<see cref="IDeliveryLog.RunAndRecordAsync{T}"/>: on SQLite one write transaction), so a process killed before the
+    /// commit leaves neither, and the retry stores it once; a command that saved nothing is not recorded, so its retry runs.
+    /// Returns the follow-up to run, or null for a redelivery — also one racing the first delivery on this instance, which
+    /// would otherwise reply twice.
     /// </summary>
     public async Task<Func<CancellationToken, Task>?> OnceAsync(string teamId, IReadOnlyList<string> deliveryIds, Func<CancellationToken, Task<StoreResult>> store,
         CancellationToken cancellationToken)
@@ -65,21 +66,19 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
                 }
             }
 
-            var result = await store(cancellationToken);
-            if (result.NothingSaved)
+            var run = await deliveries.RunAndRecordAsync(Scope(teamId), deliveryIds, async ct =>
             {
-                return result.FollowUp; // not recorded: a redelivery may succeed where this failed
+                var result = await store(ct);
+                // Not recorded when nothing was saved: a redelivery may succeed where this failed.
+                return new DeliveryWork<StoreResult>(result, Record: !result.NothingSaved, result.Sender);
+            }, time.GetUtcNow(), cancellationToken);
+            if (run.Record == DeliveryRecord.AlreadyRecorded)
+            {
+                LogRedelivery(teamId, string.Join(", ", deliveryIds));
+                return null;
             }
 
-            foreach (var id in deliveryIds)
-            {
-                if (!await FirstDeliveryAsync(teamId, id, result.Sender, cancellationToken))
-                {
-                    return null;
-                }
-            }
-
-            return result.FollowUp;
+            return run.Value.FollowUp;
         }
         finally
         {

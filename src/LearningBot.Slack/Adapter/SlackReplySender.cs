@@ -14,7 +14,7 @@ public sealed record ReplyTarget(string TeamId, string UserId, string? ChannelId
     string? ThreadTs = null, bool IsDirectChannel = false);
 
 /// <summary>Delivers a <see cref="BotReply"/>: private replies stay private, channel replies go to the channel, DMs to people.</summary>
-public sealed class SlackReplySender(ISlackApi slack)
+public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels directChannels)
 {
     public async Task SendAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
     {
@@ -76,19 +76,29 @@ public sealed class SlackReplySender(ISlackApi slack)
         }
     }
 
-    /// <summary>conversations.open, then chat.postMessage into that DM.</summary>
+    /// <summary>chat.postMessage into the person's DM (conversations.open the first time: <see cref="SlackDirectChannels"/>).</summary>
     public async Task SendDirectAsync(string teamId, string userId, BotReply reply, CancellationToken cancellationToken)
     {
-        var opened = await slack.CallAsync(teamId, "conversations.open", new JsonObject { ["users"] = userId }, cancellationToken);
-        var channel = opened.Body?["channel"]?["id"]?.GetValue<string>();
-        if (!opened.Ok || channel is null)
+        var rendered = BlockKitRenderer.Render(reply);
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
-            return; // already logged by the client, with Slack's reason
-        }
+            var (channel, _) = await directChannels.OpenAsync(teamId, userId, cancellationToken);
+            if (channel is null)
+            {
+                return; // already logged by the client, with Slack's reason
+            }
 
-        var body = Message(BlockKitRenderer.Render(reply));
-        body["channel"] = channel;
-        await slack.CallAsync(teamId, "chat.postMessage", body, cancellationToken);
+            var body = Message(rendered);
+            body["channel"] = channel;
+            var posted = await slack.CallAsync(teamId, "chat.postMessage", body, cancellationToken);
+            if (!SlackDirectChannels.IsStale(posted))
+            {
+                return;
+            }
+
+            // The remembered DM is gone (e.g. the conversation was closed and archived): open it again, once.
+            directChannels.Forget(teamId, userId);
+        }
     }
 
     private static JsonObject Message(SlackMessage message) => new()

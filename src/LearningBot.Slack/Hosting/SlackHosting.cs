@@ -75,6 +75,7 @@ public static class SlackHosting
         services.AddSingleton<ISlackTokenSource, SlackTokenSource>();
         services.AddSingleton<ISlackApi, SlackApiClient>();
         services.AddSingleton<SlackUsers>();
+        services.AddSingleton<SlackDirectChannels>();
         services.AddSingleton<SlackReplySender>();
         services.AddSingleton<SlackConversation>();
         services.AddSingleton<IProactiveMessenger, SlackMessenger>();

@@ -58,8 +58,9 @@ public sealed class SqlitePersonalDataStore(
         await ForgetInOneTransactionAsync(teamId, userId, keepSharedAnswers, at, cancellationToken);
 
         // Deleted rows can linger in FTS index segments and in the WAL: merge the index and checkpoint so no
-        // query can return the person's words any more.
-        await database.RunWriteAsync(async connection =>
+        // query can return the person's words any more. A checkpoint cannot run inside a transaction, so within a
+        // delivery's unit of work (the forget me command) it runs once that commits.
+        await database.AfterCommitAsync(async connection =>
         {
             await connection.ExecuteAsync("INSERT INTO search_fts (search_fts) VALUES ('optimize')", null, cancellationToken);
             return await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)", null, cancellationToken);

@@ -42,9 +42,10 @@ public static class TeamsRegistration
         {
             // Fails start-up with the validator's message instead of a Bot Framework stack trace.
             _ = sp.GetRequiredService<IOptions<BotAuthOptions>>().Value;
-            return new ConfigurationBotFrameworkAuthentication(sp.GetRequiredService<IConfiguration>(),
+            // Connector clients kept per service URL, the user-token client made only when used (SharedConnectorClients).
+            return new SharedConnectorClients(new ConfigurationBotFrameworkAuthentication(sp.GetRequiredService<IConfiguration>(),
                 sp.GetRequiredService<ServiceClientCredentialsFactory>(), httpClientFactory: sp.GetRequiredService<IHttpClientFactory>(),
-                logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>());
+                logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()));
         });
         // CloudAdapter's constructors are ambiguous to the container, so it is built by hand.
         services.AddSingleton(sp => new TeamsAdapter(sp.GetRequiredService<BotFrameworkAuthentication>(),

@@ -46,6 +46,7 @@ public sealed class HostConfigurationTests
         var client = factory.CreateClient();
         File.Delete(factory.DatabasePath + "-wal");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        LearningBot.Storage.Sqlite.SqliteDatabase.ClearPools();
         await File.WriteAllTextAsync(factory.DatabasePath, "this is not a database");
 
         var ready = await client.GetAsync("/health/ready");

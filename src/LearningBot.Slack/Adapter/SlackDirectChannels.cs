@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using LearningBot.Slack.Api;
+
+namespace LearningBot.Slack.Adapter;
+
+/// <summary>
+/// A person's DM with the bot, by <c>conversations.open</c>: Slack answers with the same IM channel for the same person
+/// every time ("If the conversation already exists, its ID is returned": https://api.slack.com/methods/conversations.open),
+/// so the answer is remembered and the call made once per person, not once per DM (a kudos DMed each receiver with two
+/// calls; issue 18). A post that finds the channel gone (<see cref="Forget"/>) opens it again.
+/// </summary>
+public sealed class SlackDirectChannels(ISlackApi slack)
+{
+    /// <summary>A bound on memory: past it the cache starts over.</summary>
+    private const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<(string TeamId, string UserId), string> _channels = new();
+
+    /// <summary>The IM channel id (<c>D…</c>), or the failed call (already logged by the client, with Slack's reason).</summary>
+    public async Task<(string? Channel, SlackApiResult? Failure)> OpenAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        if (_channels.TryGetValue((teamId, userId), out var known))
+        {
+            return (known, null);
+        }
+
+        var opened = await slack.CallAsync(teamId, "conversations.open", new JsonObject { ["users"] = userId }, cancellationToken);
+        var channel = opened.Body?["channel"]?["id"]?.GetValue<string>();
+        if (!opened.Ok || channel is null)
+        {
+            return (null, opened);
+        }
+
+        if (_channels.Count >= MaxEntries)
+        {
+            _channels.Clear();
+        }
+
+        _channels[(teamId, userId)] = channel;
+        return (channel, null);
+    }
+
+    /// <summary>Slack refused a post to the remembered channel: the next DM opens it again.</summary>
+    public void Forget(string teamId, string userId) => _channels.TryRemove((teamId, userId), out _);
+
+    /// <summary>Errors of a post that mean the remembered DM channel is no longer the one to use.</summary>
+    public static bool IsStale(SlackApiResult posted) => !posted.Ok && posted.Error is "channel_not_found" or "is_archived" or "not_in_channel";
+}
