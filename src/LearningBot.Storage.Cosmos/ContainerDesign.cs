@@ -53,12 +53,13 @@ internal static class ContainerDesign
     /// Range-indexed paths of <c>teams</c>: every property a query filters or sorts on (see docs/storage.md, "Indexes",
     /// for which query needs which), the partition key included. <c>helpfulBy</c> is read with <c>ARRAY_LENGTH</c>,
     /// which does not use the index (https://learn.microsoft.com/cosmos-db/query/array-length), so it is left out; the rare
-    /// "forget me" filters (<c>giverId</c>, <c>askerId</c>) too.
+    /// "forget me" filters (<c>giverId</c>, <c>askerId</c>) too. <c>embeddingModel</c>: the embedding worker's pending query
+    /// (<see cref="Knowledge.CosmosEmbeddingStore"/>) and the hybrid search's "vectors of this model only".
     /// </summary>
     public static readonly IReadOnlyList<string> TeamsRangePaths =
     [
         "/teamId/?", "/type/?", "/createdAt/?", "/userId/?", "/recordId/?", "/searchKind/?", "/isPrivate/?", "/occurrenceId/?",
-        "/answered/?", "/authorId/?", "/receiverIds/[]/?",
+        "/answered/?", "/authorId/?", "/receiverIds/[]/?", "/embeddingModel/?",
     ];
 
     /// <summary>Composite indexes of <c>teams</c>: equality filters first, then the sort (ORDER BY c.createdAt DESC).</summary>

@@ -36,6 +36,24 @@ internal interface ISearchable
     IReadOnlyList<string> SearchPeople { get; }
 }
 
+/// <summary>
+/// A searchable document that carries a vector for semantic search (learnings and shared answers): the vector at
+/// <see cref="TeamsEmbedding.Path"/> and, beside it, the model that computed it. "Pending" (<see cref="Knowledge.CosmosEmbeddingStore"/>)
+/// is every such document whose <see cref="EmbeddingModel"/> is missing or another model's; a write that changes the
+/// embedded text (<see cref="Knowledge.EmbeddedText"/>) clears both, so the document is embedded again.
+/// </summary>
+internal interface IEmbeddable
+{
+    /// <summary>Null for documents that are never embedded (private learnings carry no search kind).</summary>
+    string? SearchKind { get; }
+
+    /// <summary>The L2-normalised vector (<see cref="TeamsEmbedding.Dimensions"/> float32), or null while pending.</summary>
+    float[]? Embedding { get; }
+
+    /// <summary>The model id of <see cref="Embedding"/> (range-indexed: the pending query filters on it); empty while pending.</summary>
+    string EmbeddingModel { get; }
+}
+
 internal sealed record SettingsDocument
 {
     public required string Id { get; init; }
@@ -70,7 +88,7 @@ internal sealed record MemberDocument : IETagged
     public string? ETag { get; init; }
 }
 
-internal sealed record LearningDocument : ISearchable, IETagged
+internal sealed record LearningDocument : ISearchable, IEmbeddable, IETagged
 {
     public required string Id { get; init; }
 
@@ -106,11 +124,16 @@ internal sealed record LearningDocument : ISearchable, IETagged
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
 
+    /// <summary>Written last by the embedding worker; every other write of this document keeps or clears it (never rebuilds it).</summary>
+    public float[]? Embedding { get; init; }
+
+    public string EmbeddingModel { get; init; } = string.Empty;
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 }
 
-internal sealed record KnowledgeDocument : ISearchable, IETagged
+internal sealed record KnowledgeDocument : ISearchable, IEmbeddable, IETagged
 {
     public required string Id { get; init; }
 
@@ -142,6 +165,10 @@ internal sealed record KnowledgeDocument : ISearchable, IETagged
     public string SearchBody { get; init; } = string.Empty;
 
     public IReadOnlyList<string> SearchPeople { get; init; } = [];
+
+    public float[]? Embedding { get; init; }
+
+    public string EmbeddingModel { get; init; } = string.Empty;
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }

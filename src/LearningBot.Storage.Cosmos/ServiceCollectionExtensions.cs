@@ -2,6 +2,7 @@ using LearningBot.Core.Conversations;
 using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Installations;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
@@ -22,6 +23,7 @@ using LearningBot.Storage.Cosmos.Privacy;
 using LearningBot.Storage.Cosmos.Prompts;
 using LearningBot.Storage.Cosmos.Settings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Storage.Cosmos;
@@ -45,6 +47,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
+        // The embedding queue lives in the searchable documents; the worker (LearningBot.Embeddings) drains it when a model is configured.
+        services.AddSingleton<IEmbeddingStore, CosmosEmbeddingStore>();
+        services.TryAddSingleton<EmbeddingSignal>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
         services.AddSingleton<IConversationRepository, CosmosConversationRepository>();
         services.AddSingleton<IPromptRepository, CosmosPromptRepository>();

@@ -1,11 +1,13 @@
 using System.Net;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Storage;
 using Microsoft.Azure.Cosmos;
 
 namespace LearningBot.Storage.Cosmos.Knowledge;
 
-public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRepository
+/// <param name="signal">Woken after a new shared answer is stored, so the embedding worker picks it up at once.</param>
+public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal? signal = null) : IKnowledgeRepository
 {
     private const int MaxAttempts = 10;
 
@@ -30,6 +32,11 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store) : IKnowledgeRep
                 SearchPeople = [post.AuthorId],
             };
             var (stored, created) = await store.CreateOnceAsync(document, id, post.TeamId, d => d.RecordId, token);
+            if (created)
+            {
+                signal?.Notify();
+            }
+
             return new WriteResult<KnowledgePost>(ToPost(stored), created);
         }, cancellationToken);
 

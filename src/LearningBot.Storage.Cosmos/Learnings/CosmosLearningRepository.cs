@@ -1,17 +1,24 @@
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
 using Microsoft.Azure.Cosmos;
 
 namespace LearningBot.Storage.Cosmos.Learnings;
 
-public sealed class CosmosLearningRepository(CosmosStore store) : ILearningRepository
+/// <param name="signal">Woken after a new searchable (not private) learning is stored, so the embedding worker picks it up at once.</param>
+public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal? signal = null) : ILearningRepository
 {
     public Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
             var id = DocumentIds.Learning(entry.IdempotencyKey);
             var (document, created) = await store.CreateOnceAsync(ToDocument(id, entry), id, entry.TeamId, d => d.RecordId, token);
+            if (created && document.SearchKind is not null)
+            {
+                signal?.Notify();
+            }
+
             return new WriteResult<LearningEntry>(ToEntry(document), created);
         }, cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
@@ -29,7 +30,8 @@ public sealed class CosmosPersonalDataStore(
     IKudosRepository kudos,
     IKnowledgeRepository knowledge,
     INudgeRepository nudges,
-    IMemberRepository members) : IPersonalDataStore
+    IMemberRepository members,
+    EmbeddingSignal? signal = null) : IPersonalDataStore
 {
     private const int All = 100_000;
     private const string Former = IPersonalDataStore.FormerMember;
@@ -71,6 +73,7 @@ public sealed class CosmosPersonalDataStore(
             }
 
             var scrub = MentionScrubber.For(userId);
+            var reembed = false;
 
             foreach (var d in await QueryTypeAsync<LearningDocument>(teamId, DocumentTypes.Learning, null, userId, token))
             {
@@ -80,11 +83,15 @@ public sealed class CosmosPersonalDataStore(
                 }
                 else if (scrub(d.Text) != d.Text)
                 {
+                    // The vector was computed from the old text (with the mention): dropped, so the new text is embedded again.
                     await UpdateAsync<LearningDocument>(d.Id, teamId, x => x with
                     {
                         Text = scrub(x.Text),
                         SearchBody = x.IsPrivate ? string.Empty : scrub(x.Text) + (x.Tags.Count > 0 ? " " + string.Join(' ', x.Tags) : string.Empty),
+                        Embedding = null,
+                        EmbeddingModel = string.Empty,
                     }, token);
+                    reembed = true;
                 }
             }
 
@@ -120,6 +127,13 @@ public sealed class CosmosPersonalDataStore(
                         SearchBody = scrub(x.SearchBody),
                         SearchPeople = x.SearchPeople.Select(p => p == userId ? Former : p).ToList(),
                     };
+                    if (EmbeddedText.Of(changed) != EmbeddedText.Of(x))
+                    {
+                        // The vector still encodes the mention: dropped, and the scrubbed text is embedded again.
+                        changed = changed with { Embedding = null, EmbeddingModel = string.Empty };
+                        reembed = true;
+                    }
+
                     return Same(changed, x) ? null : changed;
                 }, token);
             }
@@ -162,6 +176,10 @@ public sealed class CosmosPersonalDataStore(
 
             await DeleteAsync(store.Teams, DocumentIds.Member(userId), teamId, token);
             (members as CosmosMemberRepository)?.ForgetWritten(teamId, userId);
+            if (reembed)
+            {
+                signal?.Notify();
+            }
             (kudos as Kudos.CosmosKudosRepository)?.ForgetRemembered();
         }, cancellationToken);
 

@@ -22,12 +22,23 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var hits = await RunAsync(connection, query, words, "AND", cancellationToken);
+        var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
+        if (hits.Count == 0)
+        {
+            // Some word finds nothing (else every word would): look for typos, on this slower path only.
+            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, cancellationToken);
+            if (alternatives.Count > 0)
+            {
+                hits = await RunAsync(connection, query, words, alternatives, "AND", cancellationToken);
+            }
+        }
+
         if (hits.Count < query.Limit && words.Count > 1)
         {
             var seen = hits.Select(h => (h.Kind, h.Id, h.PersonId)).ToHashSet();
             var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
-            var more = await RunAsync(connection, query, anyWords, "OR", cancellationToken);
+            var more = await RunAsync(connection, query, anyWords, alternatives, "OR", cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains((h.Kind, h.Id, h.PersonId))).Take(query.Limit - hits.Count));
         }
 
@@ -109,10 +120,10 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
     /// remain, a longer list is ranked, so the result is the same as filtering first.
     /// </summary>
     private static async Task<List<SearchHit>> RunAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        string joiner, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, CancellationToken cancellationToken)
     {
-        var teamMatch = MatchExpression(query.TeamId, words, joiner);
-        var wordsMatch = WordsExpression(words, joiner);
+        var teamMatch = MatchExpression(query.TeamId, words, joiner, alternatives);
+        var wordsMatch = WordsExpression(words, joiner, alternatives);
         // bm25() first counts, for every phrase, the rows that contain it; for the team token that is every row of the
         // team. An AND match is small, so it is cheaper to narrow to the team in a sub-select and rank on the words
         // alone. The scores are identical: the team_key column has weight 0. An OR match is large, and there the
@@ -172,14 +183,21 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
 
     /// <summary>
     /// Every word becomes a quoted string (FTS5 string syntax: a quote is written twice), long words
-    /// also match as a prefix, and the team token narrows the search inside the index.
+    /// also match as a prefix, and the team token narrows the search inside the index. A word with typo
+    /// <paramref name="alternatives"/> (<see cref="TypoAlternatives"/>) matches any of them too.
     /// </summary>
-    internal static string MatchExpression(string teamId, IReadOnlyList<string> words, string joiner) =>
-        $"team_key : {SearchDocuments.TeamKey(teamId)} AND {WordsExpression(words, joiner)}";
+    internal static string MatchExpression(string teamId, IReadOnlyList<string> words, string joiner,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null) =>
+        $"team_key : {SearchDocuments.TeamKey(teamId)} AND {WordsExpression(words, joiner, alternatives)}";
 
-    private static string WordsExpression(IReadOnlyList<string> words, string joiner)
+    private static string WordsExpression(IReadOnlyList<string> words, string joiner, IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives)
     {
-        var terms = words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (w.Length >= 4 ? "*" : string.Empty));
+        var terms = words.Select(w => alternatives is not null && alternatives.TryGetValue(w, out var others)
+            ? $"({string.Join(" OR ", others.Prepend(w).Select(Term))})"
+            : Term(w));
         return $"({string.Join($" {joiner} ", terms)})";
     }
+
+    private static string Term(string word) =>
+        "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (word.Length >= 4 ? "*" : string.Empty);
 }

@@ -34,3 +34,128 @@ public sealed class SqliteSearchTests
         Assert.That(commonOnly, Has.Count.EqualTo(3), "a question of common words alone still finds them");
     }
 }
+
+/// <summary>
+/// Typo tolerance of the SQLite search (<see cref="TypoAlternatives"/>): each shape of typo is found, and precision holds (short
+/// words, correctly spelled rare words, another team's vocabulary). Real SQLite file, real repositories.
+/// </summary>
+public sealed class SqliteTypoToleranceTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private TempDirectory _directory = null!;
+    private SqliteDatabase _database = null!;
+
+    [SetUp]
+    public async Task Create()
+    {
+        _directory = new TempDirectory();
+        _database = new SqliteDatabase(_directory.File("typos.db"));
+        await _database.InitializeAsync(default);
+    }
+
+    [TearDown]
+    public void Dispose() => _directory.Dispose();
+
+    private async Task<string> ShareAsync(string team, string question, string answer)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await new SqliteKnowledgeRepository(_database).AddAsync(new KnowledgePost(id, team, "ann", question, answer, [], At, id), default);
+        return id;
+    }
+
+    private async Task<string> LearnAsync(string team, string text)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await new SqliteLearningRepository(_database).AddAsync(new LearningEntry(id, team, "bo", text, [], null, At, id), default);
+        return id;
+    }
+
+    private Task<IReadOnlyList<SearchHit>> AskAsync(string team, string text) =>
+        new SqliteSearchIndex(_database).SearchAsync(new SearchQuery(team, text, [SearchKind.Knowledge, SearchKind.Learning], 3), default);
+
+    [Test]
+    public async Task The_issues_example_finds_the_answer_despite_three_typos()
+    {
+        var answer = await ShareAsync("acme", "How do I rotate the staging database password?", "Run make rotate-db in the ops repo.");
+        await ShareAsync("acme", "Where are the staging logs?", "In Grafana, datasource Loki.");
+        await LearnAsync("acme", "The database migration runs every night at two.");
+
+        var hits = await AskAsync("acme", "databse pasword rotaton");
+
+        Assert.That(hits.Select(h => h.Id).FirstOrDefault(), Is.EqualTo(answer));
+    }
+
+    [TestCase("passowrd", TestName = "Transposition (8 letters)")]
+    [TestCase("pasword", TestName = "Deletion (7 letters)")]
+    [TestCase("passsword", TestName = "Insertion (9 letters)")]
+    [TestCase("passwird", TestName = "Substitution (8 letters)")]
+    [TestCase("kubrenets", TestName = "Two typos in a long word: transposition and deletion (9 letters)")]
+    [TestCase("kuberentis", TestName = "Two typos in a long word: transposition and substitution (10 letters)")]
+    [TestCase("rotaton", TestName = "Deletion in a word the stemmer shortens (rotation -> rotat)")]
+    [TestCase("deplyo", TestName = "Transposition (6 letters)")]
+    public async Task A_typo_finds_the_word(string typo)
+    {
+        var expected = await ShareAsync("acme", "Kubernetes password rotation", "We deploy the new secret with a rolling restart.");
+        await ShareAsync("acme", "Lunch on Friday", "Pizza in the kitchen.");
+
+        var hits = await AskAsync("acme", typo);
+
+        Assert.That(hits.Select(h => h.Id), Is.EqualTo(new[] { expected }));
+    }
+
+    [TestCase("jbo", TestName = "Three letters")]
+    [TestCase("cahe", TestName = "Four letters")]
+    [TestCase("dtabse", TestName = "Two typos in six letters")]
+    [TestCase("paswrd", TestName = "Two deletions in six letters")]
+    public async Task Short_words_and_too_many_typos_are_not_corrected(string typo)
+    {
+        await ShareAsync("acme", "Nightly job cache", "The database password job clears the cache.");
+
+        Assert.That(await AskAsync("acme", typo), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_correctly_spelled_rare_word_is_not_corrected_into_a_common_one()
+    {
+        var trace = await LearnAsync("acme", "Read the trace in Jaeger before paging anyone.");
+        for (var i = 0; i < 5; i++)
+        {
+            await LearnAsync("acme", $"Track the rollout number {i} on the board.");
+        }
+
+        var hits = await AskAsync("acme", "trace");
+
+        Assert.That(hits.Select(h => h.Id), Is.EqualTo(new[] { trace }), "'trace' is one edit from 'track', but it is a word here");
+    }
+
+    [Test]
+    public async Task Another_teams_words_are_never_suggested_nor_crowd_out_this_teams_own()
+    {
+        // Team B wrote several words one edit from "pasword" (and that spelling itself), in more documents than team A's
+        // "password": the shared FTS vocabulary ranks them first, so they would fill the cap of three if not checked per team.
+        for (var i = 0; i < 4; i++)
+        {
+            await LearnAsync("team-b", $"pasword pasmord paswerd pasworn entry {i}");
+        }
+
+        var own = await ShareAsync("team-a", "How do I rotate the staging database password?", "Run make rotate-db.");
+
+        var inA = await AskAsync("team-a", "pasword");
+        var inB = await AskAsync("team-b", "pasword");
+
+        Assert.That(inA.Select(h => h.Id), Is.EqualTo(new[] { own }));
+        Assert.That(inB, Has.Count.EqualTo(3), "in team B the word is spelled that way: found as written");
+        Assert.That(inB.Select(h => h.Id), Has.None.EqualTo(own));
+    }
+
+    [TestCase("password", "passowrd", 1)]
+    [TestCase("password", "pasword", 1)]
+    [TestCase("password", "passsword", 1)]
+    [TestCase("password", "passwird", 1)]
+    [TestCase("kubernetes", "kubrenets", 2)]
+    [TestCase("database", "dtabse", 2)]
+    [TestCase("trace", "track", 1)]
+    [TestCase("abc", "abc", 0)]
+    public void Damerau_levenshtein_distance_counts_a_transposition_as_one_edit(string a, string b, int expected) =>
+        Assert.That(TypoAlternatives.Distance(a, b, max: 2), Is.EqualTo(Math.Min(expected, 3)));
+}

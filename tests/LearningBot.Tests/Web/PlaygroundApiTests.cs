@@ -64,6 +64,19 @@ public sealed class PlaygroundApiTests
         Assert.That(blocks.Select(b => b.GetProperty("type").GetString()), Does.Contain("list").And.Contain("actions"));
     }
 
+    // Issue 14's example, through the host: every word of the question misspelled (SqliteSearchIndex + TypoAlternatives).
+    [Test]
+    public async Task Ask_with_a_typo_in_every_word_finds_the_shared_answer()
+    {
+        await SendAsync("ann", "share How do I rotate the staging database password? :: Run make rotate-db in the ops repo #ops");
+        await SendAsync("bo", "share Where are the staging logs? :: In Grafana, datasource Loki #ops");
+
+        var ask = await SendAsync("cy", "ask databse pasword rotaton");
+
+        Assert.That(ask.GetProperty("text").GetString(), Does.Contain("How do I rotate the staging database password? — Run make rotate-db"));
+        Assert.That(ask.GetProperty("text").GetString(), Does.Not.Contain("Where are the staging logs?"));
+    }
+
     [Test]
     public async Task The_flow_is_stored_in_the_configured_sqlite_file()
     {
