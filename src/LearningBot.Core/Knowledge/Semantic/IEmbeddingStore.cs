@@ -19,7 +19,10 @@ public sealed record ComputedEmbedding(EmbeddingWork Work, ReadOnlyMemory<float>
 /// </summary>
 public interface IEmbeddingStore
 {
-    /// <summary>Up to <paramref name="max"/> documents without a vector from <paramref name="modelId"/>, oldest first, across teams.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> documents without a vector from <paramref name="modelId"/>, across teams. SQLite lists them oldest
+    /// first; Cosmos in no set order (a cross-partition ORDER BY costs more than it gives: every pending document is done either way).
+    /// </summary>
     Task<IReadOnlyList<EmbeddingWork>> ListPendingAsync(string modelId, int max, CancellationToken cancellationToken);
 
     /// <summary>
