@@ -252,15 +252,19 @@ internal static class SqliteSchema
         -- backfill of a database from before v9 and a model change are the same queue. seq grows with every write, so
         -- each process's in-memory vector cache catches up by reading only rows newer than the last it saw.
         -- vector: int8 components (symmetric, scale = max |x| / 127), 384 bytes for MiniLM instead of 1,536 as float32.
+        -- part: 0 = the whole text (question + answer, or the learning), 1 = a shared answer's question alone; a question
+        -- asked in other words matches the question best, and search takes the better of the two (docs/search.md).
         CREATE TABLE search_vectors (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            doc_id INTEGER NOT NULL UNIQUE,
+            doc_id INTEGER NOT NULL,
+            part INTEGER NOT NULL,
             team_id TEXT NOT NULL,
             kind INTEGER NOT NULL,
             model TEXT NOT NULL,
             content_hash TEXT NOT NULL,
             scale REAL NOT NULL,
-            vector BLOB NOT NULL
+            vector BLOB NOT NULL,
+            UNIQUE (doc_id, part)
         );
         """,
     ];

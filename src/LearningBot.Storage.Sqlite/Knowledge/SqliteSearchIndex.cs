@@ -104,8 +104,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     }
 
     /// <summary>
-    /// Reads the documents found by meaning alone, keeping only those still in the index, in the query's team and kinds, with
-    /// the very vector row they were scored with (a forgotten or rewritten document is dropped here, and from the cache).
+    /// Reads the documents found by meaning alone through the very vector row each was scored with (by its seq), keeping only those
+    /// still in the index, in the query's team and kinds (a forgotten or rewritten document is dropped here, and from the cache).
     /// </summary>
     private static async Task<Dictionary<long, SearchHit>> SemanticOnlyHitsAsync(SqliteConnection connection, SearchQuery query,
         IReadOnlySet<SearchKind> kinds, IReadOnlyList<VectorMatch> matches, SqliteVectorCache cache, CancellationToken cancellationToken)
@@ -115,22 +115,22 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return [];
         }
 
-        var ids = string.Join(',', matches.Select(m => m.DocId.ToString(CultureInfo.InvariantCulture)));
+        var seqs = string.Join(',', matches.Select(m => m.Seq.ToString(CultureInfo.InvariantCulture)));
         var rows = (await connection.QueryAsync(
                 $"""
                  SELECT f.rowid, f.team_id, f.kind, f.ref_id, f.person_id, f.title, f.body, f.created_at, v.seq
                  FROM search_vectors v CROSS JOIN search_fts f ON f.rowid = v.doc_id
-                 WHERE v.doc_id IN ({ids})
+                 WHERE v.seq IN ({seqs})
                  """,
                 null,
                 r => (RowId: r.GetInt64(0), TeamId: r.GetString(1), Kind: (SearchKind)r.GetInt32(2), Id: r.GetString(3), PersonId: r.GetString(4),
                     Title: r.GetString(5), Body: r.GetString(6), CreatedAt: r.GetInt64(7), Seq: r.GetInt64(8)),
                 cancellationToken))
-            .ToDictionary(r => r.RowId);
+            .ToDictionary(r => r.Seq);
         var hits = new Dictionary<long, SearchHit>();
         foreach (var match in matches)
         {
-            if (!rows.TryGetValue(match.DocId, out var d) || d.Seq != match.Seq)
+            if (!rows.TryGetValue(match.Seq, out var d) || d.RowId != match.DocId)
             {
                 cache.Forget(query.TeamId, match.DocId);
                 continue;

@@ -147,11 +147,11 @@ public sealed class HybridSearchHostTests
         var (reply, after) = await AskUntilAsync(upgraded.CreateClient(), "ann", Paraphrase, "Facebook");
 
         Assert.That(reply, Does.Contain(Question), $"after {after.TotalSeconds:F1} s");
-        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 121, "every public document embedded");
-        Assert.That(Scalar("SELECT count(*) FROM search_vectors WHERE model = 'all-MiniLM-L6-v2'"), Is.EqualTo(121),
-            "the shared answer and 120 public learnings; the private learning is never embedded");
-        await WaitAsync(() => logs.Entries.Any(e => e.Contains("Embedded 121 documents", StringComparison.Ordinal)), "the end of the backfill logged");
-        Assert.That(logs.Entries, Has.Some.Contains("Embedding 121 documents with all-MiniLM-L6-v2 in the background"), "the backfill's start logged");
+        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 122, "every public document embedded");
+        Assert.That(Scalar("SELECT count(*) FROM search_vectors WHERE model = 'all-MiniLM-L6-v2'"), Is.EqualTo(122),
+            "the shared answer (question + answer, and question alone) and 120 public learnings; the private learning is never embedded");
+        await WaitAsync(() => logs.Entries.Any(e => e.Contains("Embedded 122 documents", StringComparison.Ordinal)), "the end of the backfill logged");
+        Assert.That(logs.Entries, Has.Some.Contains("Embedding 122 documents with all-MiniLM-L6-v2 in the background"), "the backfill's start logged");
     }
 
     [Test]
@@ -162,13 +162,13 @@ public sealed class HybridSearchHostTests
             var client = first.CreateClient();
             await SendAsync(client, "bo", $"share {Question} :: {Answer}");
             await SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
-            await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors WHERE model = 'all-MiniLM-L6-v2'") == 2, "embedded by MiniLM");
+            await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors WHERE model = 'all-MiniLM-L6-v2'") == 3, "embedded by MiniLM");
         }
 
         using var second = Host("ArcticXs");
         var (reply, _) = await AskUntilAsync(second.CreateClient(), "ann", Paraphrase, "Facebook");
 
-        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors WHERE model = 'snowflake-arctic-embed-xs'") == 2, "embedded by ArcticXs");
+        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors WHERE model = 'snowflake-arctic-embed-xs'") == 3, "embedded by ArcticXs");
         Assert.That(Scalar("SELECT count(*) FROM search_vectors WHERE model <> 'snowflake-arctic-embed-xs'"), Is.Zero, "no vector of the old model left");
         Assert.That(reply, Does.Contain(Question));
     }
@@ -184,7 +184,7 @@ public sealed class HybridSearchHostTests
 
         // The other team finds its own answer by meaning: the vectors exist and match.
         var (theirs, _) = await AskUntilAsync(client, "zed", Paraphrase, "Facebook", team: "globex");
-        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 2, "both public answers embedded");
+        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 4, "both public answers embedded (two vectors each)");
 
         Assert.That(theirs, Does.Contain(Question));
         foreach (var user in new[] { "ann", "bo" }) // the private learning's author sees it in her own list only, never in search

@@ -7,9 +7,11 @@ using LearningBot.Core.Knowledge.Semantic;
 namespace LearningBot.Storage.Sqlite.Knowledge.Semantic;
 
 /// <summary>
-/// The embedding queue over <c>search_vectors</c>: pending = a shared answer or public learning in <c>search_fts</c> with no vector
-/// from the asked model. Private learnings are never in <c>search_fts</c>, so they are never embedded. The work's
-/// <see cref="EmbeddingWork.ContentHash"/> is <c>"{rowid}:{sha256 of the text}"</c>: the index row and the exact text embedded.
+/// The embedding queue over <c>search_vectors</c>: pending = a vector part missing for the asked model. A learning has one part
+/// (its text); a shared answer two: its question with its answer (part 0) and its question alone (part 1), because a question
+/// asked in other words is closest to the question (measured: docs/search.md). Private learnings are never in <c>search_fts</c>,
+/// so they are never embedded. The work's <see cref="EmbeddingWork.ContentHash"/> is <c>"{rowid}:{part}:{sha256 of the text}"</c>:
+/// the index row, the part and the exact text embedded.
 /// </summary>
 public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingStore
 {
@@ -22,6 +24,9 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
     /// <summary>The text embedded for a search document: the question and answer of a shared answer, a learning's text.</summary>
     public static string TextOf(string title, string body) => title.Length == 0 ? body : title + "\n" + body;
 
+    /// <summary>The text of one vector part: 0 the whole document, 1 a shared answer's question.</summary>
+    private static string TextOf(string title, string body, int part) => part == 1 ? title : TextOf(title, body);
+
     public async Task<IReadOnlyList<EmbeddingWork>> ListPendingAsync(string modelId, int max, CancellationToken cancellationToken)
     {
         var after = _watermarkModel == modelId ? Interlocked.Read(ref _watermark) : 0;
@@ -32,7 +37,7 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
         }
 
         _watermarkModel = modelId;
-        Interlocked.Exchange(ref _watermark, work.Count > 0 ? RowId(work[0]) - 1 : 0);
+        Interlocked.Exchange(ref _watermark, work.Count > 0 ? Key(work[0]).RowId - 1 : 0);
         return work;
     }
 
@@ -41,16 +46,18 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QueryAsync(
             """
-            SELECT f.rowid, f.team_id, f.kind, f.ref_id, f.title, f.body FROM search_fts f
+            SELECT f.rowid, p.part, f.team_id, f.kind, f.ref_id, f.title, f.body
+            FROM search_fts f JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON p.part = 0 OR (f.kind = 0 AND f.title <> '')
             WHERE f.rowid > $after AND f.kind IN (0, 1)
-              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.model = $model)
-            ORDER BY f.rowid LIMIT $max
+              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.part = p.part AND v.model = $model)
+            ORDER BY f.rowid, p.part LIMIT $max
             """,
             null,
             r =>
             {
-                var text = TextOf(r.GetString(4), r.GetString(5));
-                return new EmbeddingWork(r.GetString(1), (SearchKind)r.GetInt32(2), r.GetString(3), text, Token(r.GetInt64(0), text));
+                var part = r.GetInt32(1);
+                var text = TextOf(r.GetString(5), r.GetString(6), part);
+                return new EmbeddingWork(r.GetString(2), (SearchKind)r.GetInt32(3), r.GetString(4), text, Token(r.GetInt64(0), part, text));
             },
             cancellationToken, ("$after", after), ("$model", modelId), ("$max", max));
     }
@@ -60,10 +67,10 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
         {
             foreach (var (work, vector) in embeddings)
             {
-                var rowId = RowId(work);
+                var (rowId, part) = Key(work);
                 var current = await connection.QueryAsync("SELECT title, body FROM search_fts WHERE rowid = $r", transaction,
-                    r => TextOf(r.GetString(0), r.GetString(1)), cancellationToken, ("$r", rowId));
-                if (current.Count == 0 || Token(rowId, current[0]) != work.ContentHash)
+                    r => TextOf(r.GetString(0), r.GetString(1), part), cancellationToken, ("$r", rowId));
+                if (current.Count == 0 || Token(rowId, part, current[0]) != work.ContentHash)
                 {
                     continue; // deleted, or rewritten since it was listed: the new text is pending on its own
                 }
@@ -71,13 +78,14 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
                 var quantized = new sbyte[vector.Length];
                 var scale = Int8Vectors.Quantize(vector.Span, quantized);
                 // Delete + insert (not upsert): the new row gets a new seq, which is how vector caches notice the change.
-                await connection.ExecuteAsync("DELETE FROM search_vectors WHERE doc_id = $d", transaction, cancellationToken, ("$d", rowId));
+                await connection.ExecuteAsync("DELETE FROM search_vectors WHERE doc_id = $d AND part = $p", transaction, cancellationToken,
+                    ("$d", rowId), ("$p", part));
                 await connection.ExecuteAsync(
                     """
-                    INSERT INTO search_vectors (doc_id, team_id, kind, model, content_hash, scale, vector)
-                    VALUES ($d, $t, $k, $m, $h, $s, $v)
+                    INSERT INTO search_vectors (doc_id, part, team_id, kind, model, content_hash, scale, vector)
+                    VALUES ($d, $p, $t, $k, $m, $h, $s, $v)
                     """,
-                    transaction, cancellationToken, ("$d", rowId), ("$t", work.TeamId), ("$k", (int)work.Kind), ("$m", modelId),
+                    transaction, cancellationToken, ("$d", rowId), ("$p", part), ("$t", work.TeamId), ("$k", (int)work.Kind), ("$m", modelId),
                     ("$h", work.ContentHash), ("$s", scale), ("$v", MemoryMarshalBytes(quantized)));
             }
 
@@ -89,16 +97,21 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
         await using var connection = await database.OpenAsync(cancellationToken);
         return Convert.ToInt64(await connection.ScalarAsync(
             """
-            SELECT count(*) FROM search_fts f WHERE f.kind IN (0, 1)
-              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.model = $model)
+            SELECT count(*)
+            FROM search_fts f JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON p.part = 0 OR (f.kind = 0 AND f.title <> '')
+            WHERE f.kind IN (0, 1)
+              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.part = p.part AND v.model = $model)
             """, null, cancellationToken, ("$model", modelId)), CultureInfo.InvariantCulture);
     }
 
-    private static string Token(long rowId, string text) =>
-        rowId.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Token(long rowId, int part, string text) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rowId}:{part}:") + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static long RowId(EmbeddingWork work) =>
-        long.Parse(work.ContentHash.AsSpan(0, work.ContentHash.IndexOf(':')), CultureInfo.InvariantCulture);
+    private static (long RowId, int Part) Key(EmbeddingWork work)
+    {
+        var parts = work.ContentHash.Split(':');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
 
     private static byte[] MemoryMarshalBytes(sbyte[] values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 }

@@ -52,24 +52,24 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
 
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var command = connection.Command(
-                "SELECT seq, doc_id, team_id, kind, scale, vector FROM search_vectors WHERE seq > $after AND model = $model ORDER BY seq",
+                "SELECT seq, doc_id, part, team_id, kind, scale, vector FROM search_vectors WHERE seq > $after AND model = $model ORDER BY seq",
                 null, ("$after", _lastSeq), ("$model", model));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var seq = reader.GetInt64(0);
-                var vector = (byte[])reader.GetValue(5);
+                var vector = (byte[])reader.GetValue(6);
                 TeamVectors team;
                 lock (_teamsLock)
                 {
-                    var teamId = reader.GetString(2);
+                    var teamId = reader.GetString(3);
                     if (!_teams.TryGetValue(teamId, out team!))
                     {
                         _teams[teamId] = team = new TeamVectors(vector.Length);
                     }
                 }
 
-                team.Put(reader.GetInt64(1), seq, (SearchKind)reader.GetInt32(3), reader.GetFloat(4), vector);
+                team.Put(reader.GetInt64(1), reader.GetInt32(2), seq, (SearchKind)reader.GetInt32(4), reader.GetFloat(5), vector);
                 _lastSeq = seq;
             }
         }
@@ -79,7 +79,10 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
         }
     }
 
-    /// <summary>The <paramref name="count"/> most similar documents of the team and kinds, best first.</summary>
+    /// <summary>
+    /// The <paramref name="count"/> most similar documents of the team and kinds, best first; a document with two vectors (a shared
+    /// answer's whole text and its question) counts with the better one.
+    /// </summary>
     internal IReadOnlyList<VectorMatch> Nearest(string teamId, IReadOnlySet<SearchKind> kinds, ReadOnlySpan<float> query, int count)
     {
         TeamVectors? team;
@@ -91,7 +94,7 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
         return team is null ? [] : team.Nearest(kinds, query, count);
     }
 
-    /// <summary>The similarity of one document, if its vector is held.</summary>
+    /// <summary>The similarity of one document (the better of its vectors), if one is held.</summary>
     internal VectorMatch? Find(string teamId, long docId, ReadOnlySpan<float> query)
     {
         TeamVectors? team;
@@ -115,7 +118,10 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
         team?.Remove(docId);
     }
 
-    /// <summary>One team's vectors in flat arrays (slot i: dimensions bytes at i·dimensions), guarded by a reader-writer lock.</summary>
+    /// <summary>
+    /// One team's vectors in flat arrays (slot i: dimensions bytes at i·dimensions), guarded by a reader-writer lock. Slots are
+    /// keyed by <c>doc_id · 2 + part</c>.
+    /// </summary>
     private sealed class TeamVectors(int dimensions)
     {
         private readonly ReaderWriterLockSlim _lock = new();
@@ -128,7 +134,7 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
 
         public int Count { get; private set; }
 
-        public void Put(long docId, long seq, SearchKind kind, float scale, byte[] vector)
+        public void Put(long docId, int part, long seq, SearchKind kind, float scale, byte[] vector)
         {
             if (vector.Length != dimensions)
             {
@@ -138,7 +144,8 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
             _lock.EnterWriteLock();
             try
             {
-                if (!_slots.TryGetValue(docId, out var slot))
+                var key = docId * 2 + part;
+                if (!_slots.TryGetValue(key, out var slot))
                 {
                     slot = Count++;
                     if (slot == _scales.Length)
@@ -151,12 +158,12 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
                         Array.Resize(ref _kinds, size);
                     }
 
-                    _slots[docId] = slot;
+                    _slots[key] = slot;
                 }
 
                 System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(vector).CopyTo(_vectors.AsSpan(slot * dimensions, dimensions));
                 _scales[slot] = scale;
-                _docIds[slot] = docId;
+                _docIds[slot] = key;
                 _seqs[slot] = seq;
                 _kinds[slot] = kind;
             }
@@ -171,20 +178,23 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
             _lock.EnterWriteLock();
             try
             {
-                if (!_slots.Remove(docId, out var slot))
+                for (var key = docId * 2; key <= docId * 2 + 1; key++)
                 {
-                    return;
-                }
+                    if (!_slots.Remove(key, out var slot))
+                    {
+                        continue;
+                    }
 
-                var last = --Count;
-                if (slot != last)
-                {
-                    _vectors.AsSpan(last * dimensions, dimensions).CopyTo(_vectors.AsSpan(slot * dimensions, dimensions));
-                    _scales[slot] = _scales[last];
-                    _docIds[slot] = _docIds[last];
-                    _seqs[slot] = _seqs[last];
-                    _kinds[slot] = _kinds[last];
-                    _slots[_docIds[slot]] = slot;
+                    var last = --Count;
+                    if (slot != last)
+                    {
+                        _vectors.AsSpan(last * dimensions, dimensions).CopyTo(_vectors.AsSpan(slot * dimensions, dimensions));
+                        _scales[slot] = _scales[last];
+                        _docIds[slot] = _docIds[last];
+                        _seqs[slot] = _seqs[last];
+                        _kinds[slot] = _kinds[last];
+                        _slots[_docIds[slot]] = slot;
+                    }
                 }
             }
             finally
@@ -205,7 +215,9 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
             _lock.EnterReadLock();
             try
             {
-                var top = new PriorityQueue<int, float>(count + 1);
+                // Twice the slots: a document's two vectors may both be near the top, and each document counts once.
+                var slots = count * 2;
+                var top = new PriorityQueue<int, float>(slots + 1);
                 for (var slot = 0; slot < Count; slot++)
                 {
                     if (!kinds.Contains(_kinds[slot]))
@@ -214,7 +226,7 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
                     }
 
                     var score = Int8Vectors.Dot(q, _vectors.AsSpan(slot * dimensions, dimensions)) * _scales[slot];
-                    if (top.Count < count)
+                    if (top.Count < slots)
                     {
                         top.Enqueue(slot, score);
                     }
@@ -224,14 +236,14 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
                     }
                 }
 
-                var matches = new VectorMatch[top.Count];
-                for (var i = matches.Length - 1; i >= 0; i--)
+                var best = new List<VectorMatch>(top.Count);
+                while (top.TryDequeue(out var slot, out var score))
                 {
-                    top.TryDequeue(out var slot, out var score);
-                    matches[i] = new VectorMatch(_docIds[slot], _seqs[slot], score * queryScale);
+                    best.Add(new VectorMatch(_docIds[slot] / 2, _seqs[slot], score * queryScale));
                 }
 
-                return matches;
+                best.Reverse();
+                return best.DistinctBy(m => m.DocId).Take(count).ToList();
             }
             finally
             {
@@ -251,9 +263,20 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
             _lock.EnterReadLock();
             try
             {
-                return _slots.TryGetValue(docId, out var slot)
-                    ? new VectorMatch(docId, _seqs[slot], Int8Vectors.Dot(q, _vectors.AsSpan(slot * dimensions, dimensions)) * _scales[slot] * queryScale)
-                    : null;
+                VectorMatch? best = null;
+                for (var key = docId * 2; key <= docId * 2 + 1; key++)
+                {
+                    if (_slots.TryGetValue(key, out var slot))
+                    {
+                        var similarity = Int8Vectors.Dot(q, _vectors.AsSpan(slot * dimensions, dimensions)) * _scales[slot] * queryScale;
+                        if (best is null || similarity > best.Value.Similarity)
+                        {
+                            best = new VectorMatch(docId, _seqs[slot], similarity);
+                        }
+                    }
+                }
+
+                return best;
             }
             finally
             {
