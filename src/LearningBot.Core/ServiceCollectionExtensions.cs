@@ -5,6 +5,7 @@ using LearningBot.Core.Help;
 using LearningBot.Core.Insights;
 using LearningBot.Core.Privacy;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Members;
@@ -30,6 +31,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TeamSettingsCache>();
         services.AddSingleton<PeopleNames>();
         services.AddSingleton<KnownMembers>();
+        // Semantic search is off unless an IEmbeddingGenerator is registered (LearningBot.Embeddings does, by configuration).
+        services.TryAddSingleton<EmbeddingSignal>();
+        services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
+            sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>()));
 
         services.AddSingleton<ICommandHandler, LogLearningHandler>();
         services.AddSingleton<ICommandHandler, ListLearningsHandler>();

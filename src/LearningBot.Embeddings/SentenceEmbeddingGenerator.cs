@@ -27,7 +27,9 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     /// </summary>
     public static SentenceEmbeddingGenerator Load(string provider, int intraOpThreads)
     {
-        var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
+        // No CPU memory arena: with inputs of every length (a 3-word query, a batch of 256-token answers) ONNX Runtime's arena
+        // keeps the peak of each shape and grew the search quality tool past 2 GB; plain allocations return it after each call.
+        var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false };
         try
         {
             return provider switch

@@ -1,3 +1,4 @@
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Knowledge.Semantic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,8 @@ public static class ServiceCollectionExtensions
     /// Semantic search: the <see cref="IQueryEmbedder"/>, the embedding model and the background <see cref="EmbeddingWorker"/>
     /// (only when the store registered an <see cref="IEmbeddingStore"/>). Model: an <c>IEmbeddingGenerator</c> registered before this
     /// call wins; else <see cref="EmbeddingOptions.Provider"/> (<c>Search:Embeddings:Provider</c>): the packaged model, loaded once
-    /// at first use, or none (<c>None</c>: lexical search only). Options are validated at start-up.
+    /// while the host starts (<see cref="SemanticSearchStatus"/>: a model that cannot load stops start-up with its reason), or none
+    /// (<c>None</c>: lexical search only). Options are validated at start-up. <c>/health</c> names the search that runs.
     /// </summary>
     public static IServiceCollection AddLearningBotEmbeddings(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +33,10 @@ public static class ServiceCollectionExtensions
         }
 
         var semantic = hasOwnGenerator || provider != "None";
+        // Before the worker: the model loads (or start-up stops with the reason) before anything else is embedded.
+        services.AddSingleton<SemanticSearchStatus>();
+        services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());
+        services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SemanticSearchStatus>());
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
             semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null));

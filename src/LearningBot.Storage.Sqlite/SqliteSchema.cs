@@ -245,6 +245,28 @@ internal static class SqliteSchema
             PRIMARY KEY (team_id, user_key)
         ) WITHOUT ROWID;
         """,
+        """
+        -- v9, semantic search: one vector per searchable document (shared answers and public learnings; kudos are not
+        -- embedded), keyed by the search_fts rowid. Written by the background embedder (SqliteEmbeddingStore), never on
+        -- the acknowledgement path. A document with no row for the current model is "pending": new documents, the
+        -- backfill of a database from before v9 and a model change are the same queue. seq grows with every write, so
+        -- each process's in-memory vector cache catches up by reading only rows newer than the last it saw.
+        -- vector: int8 components (symmetric, scale = max |x| / 127), 384 bytes for MiniLM instead of 1,536 as float32.
+        -- part: 0 = the whole text (question + answer, or the learning), 1 = a shared answer's question alone; a question
+        -- asked in other words matches the question best, and search takes the better of the two (docs/search.md).
+        CREATE TABLE search_vectors (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL,
+            part INTEGER NOT NULL,
+            team_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            scale REAL NOT NULL,
+            vector BLOB NOT NULL,
+            UNIQUE (doc_id, part)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -1,4 +1,5 @@
 using LearningBot.Core.Commands;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
 
@@ -8,7 +9,8 @@ namespace LearningBot.Core.Knowledge;
 /// Searches what the team wrote, and notices repeats: a question asked twice before without a good
 /// answer is a sign that somebody should write the answer down.
 /// </summary>
-public sealed class AskHandler(ISearchIndex search, IQuestionRepository questions, PeopleNames people) : CommandHandler<AskCommand>
+public sealed class AskHandler(ISearchIndex search, IQueryEmbedder embedder, IQuestionRepository questions, PeopleNames people)
+    : CommandHandler<AskCommand>
 {
     public const int ResultCount = 3;
 
@@ -27,8 +29,12 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
     protected override async Task<BotReply> HandleAsync(AskCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Of(command.Question);
+        // Embedded once, here: hybrid (words + meaning) when a model is configured, lexical when not or when it fails.
         var hits = await search.SearchAsync(
-            new SearchQuery(context.TeamId, command.Question, [SearchKind.Knowledge, SearchKind.Learning], ResultCount),
+            new SearchQuery(context.TeamId, command.Question, [SearchKind.Knowledge, SearchKind.Learning], ResultCount)
+            {
+                Embedding = await embedder.EmbedAsync(command.Question, cancellationToken),
+            },
             cancellationToken);
         var answered = hits.Any(h => SearchTerms.Coverage(terms, h.Title + " " + h.Excerpt) >= GoodAnswerCoverage);
 

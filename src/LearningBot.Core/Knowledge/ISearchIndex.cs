@@ -26,7 +26,8 @@ public sealed record SearchHit(
     double Score)
 {
     /// <summary>
-    /// Cosine similarity (-1..1) of the query's and the document's embeddings, when both exist; <c>null</c> otherwise.
+    /// Cosine similarity (-1..1) of the query's and the document's embeddings, when both exist; <c>null</c> otherwise. A shared
+    /// answer may have two embeddings (its question alone, and question with answer): the higher similarity counts.
     /// Unlike <see cref="Score"/> it is comparable across queries, so confidence ("is this the answer?") is decided on it.
     /// </summary>
     public double? Similarity { get; init; }

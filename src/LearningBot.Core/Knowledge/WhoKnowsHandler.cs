@@ -1,11 +1,12 @@
 using LearningBot.Core.Commands;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
 
 namespace LearningBot.Core.Knowledge;
 
 /// <summary>Finds people from what they shared, learned and were thanked for: the peer-learning map.</summary>
-public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people) : CommandHandler<WhoKnowsCommand>
+public sealed class WhoKnowsHandler(ISearchIndex search, IQueryEmbedder embedder, PeopleNames people) : CommandHandler<WhoKnowsCommand>
 {
     private const int HitsConsidered = 200;
     private const int PeopleShown = 5;
@@ -13,7 +14,10 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people) : C
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var hits = await search.SearchAsync(
-            new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered),
+            new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
+            {
+                Embedding = await embedder.EmbedAsync(command.Topic, cancellationToken), // "k8s networking" finds "Kubernetes network policies"
+            },
             cancellationToken);
         var ranked = hits
             .GroupBy(h => h.PersonId)

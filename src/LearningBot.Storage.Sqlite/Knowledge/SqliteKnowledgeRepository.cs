@@ -1,15 +1,19 @@
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Knowledge;
 
-public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowledgeRepository
+/// <param name="signal">Woken after a new shared answer is committed, so it is embedded within seconds; null: not signalled (the
+/// embedder still finds it at its next poll).</param>
+public sealed class SqliteKnowledgeRepository(SqliteDatabase database, EmbeddingSignal? signal = null) : IKnowledgeRepository
 {
     private const string Columns = "id, team_id, author_id, question, answer, tags, created_at, idempotency_key, helpful_count";
 
-    public Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken)
+    {
+        var result = await database.WriteAsync(async (connection, transaction) =>
         {
             var inserted = await connection.ExecuteAsync(
                 $"""
@@ -33,6 +37,13 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database) : IKnowle
                 post.Question, post.Answer, post.Tags, post.CreatedAt, cancellationToken);
             return new WriteResult<KnowledgePost>(post with { HelpfulCount = 0 }, Created: true);
         }, cancellationToken);
+        if (result.Created)
+        {
+            signal?.Notify();
+        }
+
+        return result;
+    }
 
     public async Task<IReadOnlyList<KnowledgePost>> ListAsync(KnowledgeQuery query, CancellationToken cancellationToken)
     {

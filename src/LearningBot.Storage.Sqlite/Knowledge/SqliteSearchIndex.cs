@@ -1,4 +1,7 @@
+using System.Globalization;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
+using LearningBot.Storage.Sqlite.Knowledge.Semantic;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Knowledge;
@@ -6,22 +9,51 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// <summary>
 /// FTS5 search with BM25 ranking. The user's words are turned into quoted terms (so FTS syntax such
 /// as <c>"</c>, <c>*</c>, <c>NEAR</c> or <c>-</c> in a question is just text), all words first and
-/// then any word when that finds too little.
+/// then any word when that finds too little. With <see cref="SearchQuery.Embedding"/> set (and vectors stored), the search is
+/// hybrid: the BM25 candidates and the team's nearest vectors (exact, <see cref="SqliteVectorCache"/>) are fused by
+/// <see cref="HybridFusion"/>, and every hit carries <see cref="SearchHit.Similarity"/> when its document has a vector.
+/// Both halves read only the team's documents of the asked kinds; private learnings are in neither (never indexed).
 /// </summary>
-public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
+/// <param name="vectors">Null: lexical only.</param>
+/// <param name="embedder">The model the query embeddings come from (its id selects the stored vectors); null: lexical only.</param>
+/// <param name="fusion">Default: <see cref="HybridFusion.Default"/>.</param>
+public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache? vectors = null, IQueryEmbedder? embedder = null,
+    HybridFusion? fusion = null) : ISearchIndex
 {
     // Column weights for bm25(title, body, tags, team_key): a question or tag match is a stronger signal.
     private const string Rank = "bm25(search_fts, 2.0, 1.0, 2.0, 0.0)";
 
+    /// <summary>Characters of a document shown for a hit found by meaning alone (no matched words to centre a snippet on).</summary>
+    internal const int SemanticExcerptCharacters = 240;
+
+    private readonly HybridFusion _fusion = fusion ?? HybridFusion.Default;
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
+        if (query.Kinds.Count == 0 || query.Limit <= 0)
+        {
+            return [];
+        }
+
+        if (query.Embedding is { } embedding && vectors is not null && embedder?.ModelId is { } model)
+        {
+            return await HybridAsync(query, embedding, model, vectors, cancellationToken);
+        }
+
         var words = SearchTerms.Words(query.Text);
-        if (words.Count == 0 || query.Kinds.Count == 0 || query.Limit <= 0)
+        if (words.Count == 0)
         {
             return [];
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        return (await LexicalAsync(connection, query, words, cancellationToken)).Select(h => h.Hit).ToList();
+    }
+
+    /// <summary>The lexical search as it always was: all words, then (if too few) any rarer word. Hits keep their index row.</summary>
+    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
+        CancellationToken cancellationToken)
+    {
         var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
         if (hits.Count == 0)
@@ -36,14 +68,108 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
 
         if (hits.Count < query.Limit && words.Count > 1)
         {
-            var seen = hits.Select(h => (h.Kind, h.Id, h.PersonId)).ToHashSet();
+            var seen = hits.Select(h => h.RowId).ToHashSet();
             var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
             var more = await RunAsync(connection, query, anyWords, alternatives, "OR", cancellationToken);
-            hits.AddRange(more.Where(h => !seen.Contains((h.Kind, h.Id, h.PersonId))).Take(query.Limit - hits.Count));
+            hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
         }
 
         return hits;
     }
+
+    private async Task<IReadOnlyList<SearchHit>> HybridAsync(SearchQuery query, ReadOnlyMemory<float> embedding, string model,
+        SqliteVectorCache cache, CancellationToken cancellationToken)
+    {
+        var candidates = Math.Max(query.Limit, _fusion.Candidates);
+        var words = SearchTerms.Words(query.Text);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var lexical = words.Count == 0 ? [] : await LexicalAsync(connection, query with { Limit = candidates }, words, cancellationToken);
+        await cache.RefreshAsync(model, cancellationToken);
+        var kinds = query.Kinds.ToHashSet();
+        var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);
+        var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
+
+        var lexicalHits = lexical.ToDictionary(h => h.RowId, h => h.Hit);
+        var semanticMatches = semantic.ToDictionary(m => m.DocId);
+        var results = new List<SearchHit>(query.Limit);
+        for (var start = 0; start < fused.Count && results.Count < query.Limit; start += query.Limit)
+        {
+            var page = fused.Skip(start).Take(query.Limit).ToList();
+            var found = await SemanticOnlyHitsAsync(connection, query, kinds,
+                page.Where(m => !lexicalHits.ContainsKey(m.Key)).Select(m => semanticMatches[m.Key]).ToList(), cache, cancellationToken);
+            foreach (var match in page)
+            {
+                var hit = lexicalHits.TryGetValue(match.Key, out var lexicalHit) ? lexicalHit : found.GetValueOrDefault(match.Key);
+                if (hit is null || results.Count == query.Limit)
+                {
+                    continue;
+                }
+
+                var similarity = semanticMatches.TryGetValue(match.Key, out var m) ? m.Similarity
+                    : cache.Find(query.TeamId, match.Key, embedding.Span)?.Similarity;
+                results.Add(hit with { Score = match.Score, Similarity = similarity });
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Reads the documents found by meaning alone through the very vector row each was scored with (by its seq), keeping only those
+    /// still in the index, in the query's team and kinds (a forgotten or rewritten document is dropped here, and from the cache).
+    /// </summary>
+    private static async Task<Dictionary<long, SearchHit>> SemanticOnlyHitsAsync(SqliteConnection connection, SearchQuery query,
+        IReadOnlySet<SearchKind> kinds, IReadOnlyList<VectorMatch> matches, SqliteVectorCache cache, CancellationToken cancellationToken)
+    {
+        if (matches.Count == 0)
+        {
+            return [];
+        }
+
+        var seqs = string.Join(',', matches.Select(m => m.Seq.ToString(CultureInfo.InvariantCulture)));
+        var rows = (await connection.QueryAsync(
+                $"""
+                 SELECT f.rowid, f.team_id, f.kind, f.ref_id, f.person_id, f.title, f.body, f.created_at, v.seq
+                 FROM search_vectors v CROSS JOIN search_fts f ON f.rowid = v.doc_id
+                 WHERE v.seq IN ({seqs})
+                 """,
+                null,
+                r => (RowId: r.GetInt64(0), TeamId: r.GetString(1), Kind: (SearchKind)r.GetInt32(2), Id: r.GetString(3), PersonId: r.GetString(4),
+                    Title: r.GetString(5), Body: r.GetString(6), CreatedAt: r.GetInt64(7), Seq: r.GetInt64(8)),
+                cancellationToken))
+            .ToDictionary(r => r.Seq);
+        var hits = new Dictionary<long, SearchHit>();
+        foreach (var match in matches)
+        {
+            if (!rows.TryGetValue(match.Seq, out var d) || d.RowId != match.DocId)
+            {
+                cache.Forget(query.TeamId, match.DocId);
+                continue;
+            }
+
+            if (d.TeamId == query.TeamId && kinds.Contains(d.Kind))
+            {
+                hits[match.DocId] = new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, Excerpt(d.Body),
+                    DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), 0);
+            }
+        }
+
+        return hits;
+    }
+
+    private static string Excerpt(string body)
+    {
+        if (body.Length <= SemanticExcerptCharacters)
+        {
+            return body;
+        }
+
+        var space = body.LastIndexOf(' ', SemanticExcerptCharacters);
+        return body[..(space > SemanticExcerptCharacters / 2 ? space : SemanticExcerptCharacters)] + "…";
+    }
+
+    /// <summary>A lexical hit and its <c>search_fts</c> rowid (the key of its vector).</summary>
+    private sealed record IndexedHit(long RowId, SearchHit Hit);
 
     /// <summary>
     /// A word found in more than this share of all documents says little about which one answers the question
@@ -119,7 +245,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
     /// common word in a large team. Top rows that fail the team or kind check (kudos, say) are skipped and, if too few
     /// remain, a longer list is ranked, so the result is the same as filtering first.
     /// </summary>
-    private static async Task<List<SearchHit>> RunAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
+    private static async Task<List<IndexedHit>> RunAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, CancellationToken cancellationToken)
     {
         var teamMatch = MatchExpression(query.TeamId, words, joiner, alternatives);
@@ -160,13 +286,13 @@ public sealed class SqliteSearchIndex(SqliteDatabase database) : ISearchIndex
                     cancellationToken, ("$match", wordsMatch), ("$ids", "[" + string.Join(',', ranked.Select(r => r.RowId)) + "]")))
                 .ToDictionary(d => d.RowId);
 
-            var hits = new List<SearchHit>(query.Limit);
+            var hits = new List<IndexedHit>(query.Limit);
             foreach (var (rowId, rank) in ranked)
             {
                 if (details.TryGetValue(rowId, out var d) && d.TeamId == query.TeamId && kinds.Contains(d.Kind))
                 {
-                    hits.Add(new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt),
-                        -rank));
+                    hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt,
+                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank)));
                     if (hits.Count == query.Limit)
                     {
                         return hits;

@@ -1,4 +1,5 @@
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Knowledge;
@@ -6,12 +7,15 @@ using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Learnings;
 
-public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearningRepository
+/// <param name="signal">Woken after a new public learning is committed, so it is embedded within seconds; null: not signalled
+/// (the embedder still finds it at its next poll).</param>
+public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingSignal? signal = null) : ILearningRepository
 {
     private const string Columns = "id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key, occurrence_id";
 
-    public Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken)
+    {
+        var result = await database.WriteAsync(async (connection, transaction) =>
         {
             var inserted = await connection.ExecuteAsync(
                 $"""
@@ -39,6 +43,13 @@ public sealed class SqliteLearningRepository(SqliteDatabase database) : ILearnin
 
             return new WriteResult<LearningEntry>(entry, Created: true);
         }, cancellationToken);
+        if (result.Created && !entry.IsPrivate)
+        {
+            signal?.Notify();
+        }
+
+        return result;
+    }
 
     public async Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken)
     {

@@ -116,6 +116,9 @@ public sealed class SqlitePersonalDataStore(
 
             // Other people's words may mention them: only their mention tokens are replaced, never a name or a bare word.
             await ScrubMentionsAsync(connection, transaction, teamId, userId, cancellationToken);
+            // Vectors of deleted documents go with them (a rewritten document's vector went in ScrubMentionsAsync and is
+            // computed again from the new text by the background embedder).
+            await Run("DELETE FROM search_vectors WHERE team_id = $t AND doc_id NOT IN (SELECT rowid FROM search_fts)");
             // Exactly their own delivery records in this team (recorded with the sender since schema v8).
             await Run("DELETE FROM deliveries WHERE team_id = $t AND user_id = $u");
             // Credentials issued before now (dashboard cookie, private links) stop working; keyed by a hash, not the id.
@@ -165,6 +168,11 @@ public sealed class SqlitePersonalDataStore(
                     {
                         await connection.ExecuteAsync($"UPDATE {table} SET {column} = $text WHERE team_id = $t AND {key} = $key", transaction,
                             cancellationToken, ("$text", scrubbed), ("$t", teamId), ("$key", row.Key));
+                        if (table == "search_fts")
+                        {
+                            await connection.ExecuteAsync("DELETE FROM search_vectors WHERE doc_id = $key", transaction, cancellationToken,
+                                ("$key", row.Key));
+                        }
                     }
                 }
             }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Replies;
 using LearningBot.Teams.Cards;
 using LearningBot.Teams.Hosting;
@@ -19,6 +20,7 @@ namespace LearningBot.Teams.MessageExtensions;
 /// </summary>
 public sealed partial class MessageExtensionHandler(
     ISearchIndex search,
+    IQueryEmbedder embedder,
     IKnowledgeRepository knowledge,
     CommandPipeline pipeline,
     IOptions<TeamsOptions> options)
@@ -42,7 +44,9 @@ public sealed partial class MessageExtensionHandler(
         }
 
         var teamId = TeamsIds.TeamId(activity);
-        var hits = await search.SearchAsync(new SearchQuery(teamId, text, [SearchKind.Knowledge], MaxResults), cancellationToken);
+        var hits = await search.SearchAsync(
+            new SearchQuery(teamId, text, [SearchKind.Knowledge], MaxResults) { Embedding = await embedder.EmbedAsync(text, cancellationToken) },
+            cancellationToken);
         var attachments = new List<MessagingExtensionAttachment>();
         foreach (var hit in hits)
         {

@@ -26,6 +26,7 @@ public sealed class SqliteDeliveryMigrationTests
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
+                DROP TABLE search_vectors;
                 DROP TABLE forgotten_people;
                 DROP INDEX ix_deliveries_sender;
                 ALTER TABLE deliveries DROP COLUMN team_id;

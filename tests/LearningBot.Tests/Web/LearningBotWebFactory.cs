@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Tests.Web;
 
@@ -11,6 +12,9 @@ public sealed class LearningBotWebFactory(IDictionary<string, string?>? settings
 
     public string DatabasePath => _directory.File("web.db");
 
+    /// <summary>Also log to this provider (e.g. <c>CapturedLogs</c>); null: the host's own logging only.</summary>
+    public ILoggerProvider? Logs { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
@@ -18,6 +22,11 @@ public sealed class LearningBotWebFactory(IDictionary<string, string?>? settings
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
     }
 

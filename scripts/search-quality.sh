@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Search quality on a corpus.jsonl + queries.jsonl pair (default: the stackfaq development set), in one run: ask's hybrid
+# search, the old lexical-only search, Lucene.Net BM25 with its EnglishAnalyzer, embedding-only; for each model
+# (MiniLM, ArcticXs) also load time, query latency, documents embedded per CPU-second, memory and package size.
+#   scripts/search-quality.sh                                 # stackfaq, both models
+#   scripts/search-quality.sh --data /path/to/folder          # a folder with corpus.jsonl and queries.jsonl
+#   scripts/search-quality.sh --models MiniLM --sweep --explore  # + the fusion sweep and the float32 / question-only variants
+# See docs/search.md for what the rows mean and the numbers measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build bench/LearningBot.SearchQuality -c Release -nologo -v q
+exec dotnet bench/LearningBot.SearchQuality/bin/Release/net10.0/LearningBot.SearchQuality.dll "$@"

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
+
+namespace LearningBot.Storage.Sqlite.Knowledge.Semantic;
+
+/// <summary>
+/// The embedding queue over <c>search_vectors</c>: pending = a vector part missing for the asked model. A learning has one part
+/// (its text); a shared answer two: its question with its answer (part 0) and its question alone (part 1), because a question
+/// asked in other words is closest to the question (measured: docs/search.md). Private learnings are never in <c>search_fts</c>,
+/// so they are never embedded. The work's <see cref="EmbeddingWork.ContentHash"/> is <c>"{rowid}:{part}:{sha256 of the text}"</c>:
+/// the index row, the part and the exact text embedded.
+/// </summary>
+public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingStore
+{
+    // Every rowid below this was embedded for _watermarkModel when last listed, so a backfill does not re-read the done
+    // part of the index for each batch. A vector deleted below it (forget me rewrote the text) is found by the full
+    // pass that ListPendingAsync makes before it reports nothing left.
+    private long _watermark;
+    private string? _watermarkModel;
+
+    /// <summary>The text embedded for a search document: the question and answer of a shared answer, a learning's text.</summary>
+    public static string TextOf(string title, string body) => title.Length == 0 ? body : title + "\n" + body;
+
+    /// <summary>The text of one vector part: 0 the whole document, 1 a shared answer's question.</summary>
+    private static string TextOf(string title, string body, int part) => part == 1 ? title : TextOf(title, body);
+
+    public async Task<IReadOnlyList<EmbeddingWork>> ListPendingAsync(string modelId, int max, CancellationToken cancellationToken)
+    {
+        var after = _watermarkModel == modelId ? Interlocked.Read(ref _watermark) : 0;
+        var work = await ListAfterAsync(modelId, after, max, cancellationToken);
+        if (work.Count == 0 && after > 0)
+        {
+            work = await ListAfterAsync(modelId, 0, max, cancellationToken);
+        }
+
+        _watermarkModel = modelId;
+        Interlocked.Exchange(ref _watermark, work.Count > 0 ? Key(work[0]).RowId - 1 : 0);
+        return work;
+    }
+
+    private async Task<List<EmbeddingWork>> ListAfterAsync(string modelId, long after, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            """
+            SELECT f.rowid, p.part, f.team_id, f.kind, f.ref_id, f.title, f.body
+            FROM search_fts f JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON p.part = 0 OR (f.kind = 0 AND f.title <> '')
+            WHERE f.rowid > $after AND f.kind IN (0, 1)
+              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.part = p.part AND v.model = $model)
+            ORDER BY f.rowid, p.part LIMIT $max
+            """,
+            null,
+            r =>
+            {
+                var part = r.GetInt32(1);
+                var text = TextOf(r.GetString(5), r.GetString(6), part);
+                return new EmbeddingWork(r.GetString(2), (SearchKind)r.GetInt32(3), r.GetString(4), text, Token(r.GetInt64(0), part, text));
+            },
+            cancellationToken, ("$after", after), ("$model", modelId), ("$max", max));
+    }
+
+    public Task SaveAsync(string modelId, IReadOnlyList<ComputedEmbedding> embeddings, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var (work, vector) in embeddings)
+            {
+                var (rowId, part) = Key(work);
+                var current = await connection.QueryAsync("SELECT title, body FROM search_fts WHERE rowid = $r", transaction,
+                    r => TextOf(r.GetString(0), r.GetString(1), part), cancellationToken, ("$r", rowId));
+                if (current.Count == 0 || Token(rowId, part, current[0]) != work.ContentHash)
+                {
+                    continue; // deleted, or rewritten since it was listed: the new text is pending on its own
+                }
+
+                var quantized = new sbyte[vector.Length];
+                var scale = Int8Vectors.Quantize(vector.Span, quantized);
+                // Delete + insert (not upsert): the new row gets a new seq, which is how vector caches notice the change.
+                await connection.ExecuteAsync("DELETE FROM search_vectors WHERE doc_id = $d AND part = $p", transaction, cancellationToken,
+                    ("$d", rowId), ("$p", part));
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO search_vectors (doc_id, part, team_id, kind, model, content_hash, scale, vector)
+                    VALUES ($d, $p, $t, $k, $m, $h, $s, $v)
+                    """,
+                    transaction, cancellationToken, ("$d", rowId), ("$p", part), ("$t", work.TeamId), ("$k", (int)work.Kind), ("$m", modelId),
+                    ("$h", work.ContentHash), ("$s", scale), ("$v", MemoryMarshalBytes(quantized)));
+            }
+
+            return embeddings.Count;
+        }, cancellationToken);
+
+    public async Task<long> CountPendingAsync(string modelId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return Convert.ToInt64(await connection.ScalarAsync(
+            """
+            SELECT count(*)
+            FROM search_fts f JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON p.part = 0 OR (f.kind = 0 AND f.title <> '')
+            WHERE f.kind IN (0, 1)
+              AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.part = p.part AND v.model = $model)
+            """, null, cancellationToken, ("$model", modelId)), CultureInfo.InvariantCulture);
+    }
+
+    private static string Token(long rowId, int part, string text) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rowId}:{part}:") + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static (long RowId, int Part) Key(EmbeddingWork work)
+    {
+        var parts = work.ContentHash.Split(':');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private static byte[] MemoryMarshalBytes(sbyte[] values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+}

@@ -1,0 +1,105 @@
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
+using LearningBot.Core.Kudos;
+using LearningBot.Core.Learnings;
+using LearningBot.Core.Privacy;
+using LearningBot.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningBot.Tests.Storage;
+
+/// <summary>
+/// The SQLite embedding queue on a real file, without a model (the vectors are made up here; what is tested is which documents
+/// are pending, what is saved, and what forget me leaves): the queue is the durable part of semantic search.
+/// </summary>
+public sealed class SqliteEmbeddingStoreTests
+{
+    private const string Model = "test-model";
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private TempDirectory _directory = null!;
+    private ServiceProvider _services = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _directory = new TempDirectory();
+        _services = new ServiceCollection().AddLogging().AddSqliteStorage(_directory.File("queue.db")).BuildServiceProvider();
+        await _services.GetRequiredService<SqliteDatabase>().InitializeAsync(default);
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _services.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private IEmbeddingStore Store => _services.GetRequiredService<IEmbeddingStore>();
+
+    private static ComputedEmbedding Vector(EmbeddingWork work) =>
+        new(work, Enumerable.Range(0, 8).Select(i => (float)Math.Cos(i + work.Text.Length)).ToArray());
+
+    private long Vectors()
+    {
+        using var connection = new SqliteConnection($"Data Source={_directory.File("queue.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM search_vectors";
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    [Test]
+    public async Task Pending_is_every_public_learning_and_both_parts_of_each_shared_answer_until_saved_and_again_for_another_model()
+    {
+        await _services.GetRequiredService<ILearningRepository>().AddAsync(
+            new LearningEntry("l1", "acme", "ann", "how EXPLAIN plans read", [], null, At, "k1"), default);
+        await _services.GetRequiredService<ILearningRepository>().AddAsync(
+            new LearningEntry("l2", "acme", "ann", "my salary negotiation notes", [], null, At, "k2") { IsPrivate = true }, default);
+        await _services.GetRequiredService<IKnowledgeRepository>().AddAsync(
+            new KnowledgePost("p1", "acme", "bo", "How do I rotate keys?", "make rotate-keys", [], At, "k3"), default);
+        await _services.GetRequiredService<IKudosRepository>().GiveAsync(
+            new KudosGift("g1", "acme", "bo", ["ann"], "for the review", null, At, "k4"), new KudosBudget(5, At.AddDays(-7)), default);
+
+        var pending = await Store.ListPendingAsync(Model, 10, default);
+
+        Assert.That(pending.Select(w => (w.Kind, w.Id, w.Text)), Is.EqualTo(new[]
+        {
+            (SearchKind.Learning, "l1", "how EXPLAIN plans read"),
+            (SearchKind.Knowledge, "p1", "How do I rotate keys?\nmake rotate-keys"),
+            (SearchKind.Knowledge, "p1", "How do I rotate keys?"),
+        }), "no private learning, no kudos");
+        Assert.That(await Store.CountPendingAsync(Model, default), Is.EqualTo(3));
+
+        await Store.SaveAsync(Model, pending.Select(Vector).ToList(), default);
+
+        Assert.That(await Store.ListPendingAsync(Model, 10, default), Is.Empty);
+        Assert.That(await Store.CountPendingAsync(Model, default), Is.Zero);
+        Assert.That(await Store.CountPendingAsync("another-model", default), Is.EqualTo(3), "a model change re-embeds everything");
+    }
+
+    [Test]
+    public async Task A_vector_of_text_that_changed_meanwhile_is_not_saved_and_forget_me_deletes_the_persons_vectors()
+    {
+        var learnings = _services.GetRequiredService<ILearningRepository>();
+        await learnings.AddAsync(new LearningEntry("l1", "acme", "ann", "pairing with <@bo> on the flaky build", [], null, At, "k1"), default);
+        await learnings.AddAsync(new LearningEntry("l2", "acme", "bo", "bo's own learning about caching", [], null, At, "k2"), default);
+        await learnings.AddAsync(new LearningEntry("l3", "acme", "cy", "cy's learning about queues", [], null, At, "k3"), default);
+        var listed = await Store.ListPendingAsync(Model, 10, default);
+        await Store.SaveAsync(Model, listed.Where(w => w.Id == "l3").Select(Vector).ToList(), default);
+
+        // bo is forgotten between listing and saving: his learning goes, ann's mention of him is rewritten.
+        await _services.GetRequiredService<IPersonalDataStore>().ForgetAsync("acme", "bo", keepSharedAnswers: true, At, default);
+        await Store.SaveAsync(Model, listed.Where(w => w.Id != "l3").Select(Vector).ToList(), default);
+
+        Assert.That(Vectors(), Is.EqualTo(1), "only cy's: bo's learning is gone and ann's text changed");
+        var again = await Store.ListPendingAsync(Model, 10, default);
+        Assert.That(again.Select(w => w.Id), Is.EqualTo(new[] { "l1" }), "ann's rewritten learning is pending with its new text");
+        Assert.That(again[0].Text, Does.Not.Contain("<@bo>"));
+
+        await Store.SaveAsync(Model, again.Select(Vector).ToList(), default);
+        await _services.GetRequiredService<IPersonalDataStore>().ForgetAsync("acme", "cy", keepSharedAnswers: false, At, default);
+
+        Assert.That(Vectors(), Is.EqualTo(1), "cy's vector went with cy's learning; ann's stays");
+    }
+}
