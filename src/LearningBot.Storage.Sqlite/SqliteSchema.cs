@@ -245,6 +245,23 @@ internal static class SqliteSchema
             PRIMARY KEY (team_id, user_key)
         ) WITHOUT ROWID;
         """,
+        """
+        -- v9, edits and time away. A learning remembers the chat message it came from, so an edit or deletion of that
+        -- message reaches it, and when it was last edited, so an older edit arriving late changes nothing.
+        ALTER TABLE learnings ADD COLUMN source_message TEXT;
+        ALTER TABLE learnings ADD COLUMN edited_at INTEGER;
+        CREATE INDEX ix_learnings_source ON learnings (team_id, source_message) WHERE source_message IS NOT NULL;
+
+        -- One away period per person (away until …, back): ended ones are kept for past weeks' participation.
+        CREATE TABLE away_periods (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            from_at INTEGER NOT NULL,
+            until_at INTEGER NOT NULL,
+            last_day TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
