@@ -53,6 +53,7 @@ resource teamsContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
           { path: '/answered/?' }
           { path: '/authorId/?' }
           { path: '/receiverIds/[]/?' }
+          { path: '/sourceMessage/?' }
         ]
         excludedPaths: [
           { path: '/*' }
