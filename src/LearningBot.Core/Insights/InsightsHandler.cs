@@ -26,7 +26,7 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
         var participants = participantIds.Count;
         // Who was away in the period and took no part is not counted (AwayRules), as in the dashboard's weekly rates.
         var counted = Away.AwayRules.CountedMembers(inPeriod.Members.Select(m => m.UserId).Concat(participantIds), participantIds,
-            inPeriod.Away, since, context.Now).Count;
+            inPeriod.Away, since, DateTimeOffset.MaxValue).Count; // through now: a period starts when it is said, never later
         var participation = counted == 0 ? 0 : (double)participants / counted;
         // Counts include private learnings (anonymous totals); their minutes are the author's alone.
         var minutes = inPeriod.Learnings.Shareable().Sum(l => l.Minutes ?? 0);
