@@ -26,6 +26,10 @@ public sealed class SqliteDeliveryMigrationTests
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
+                DROP TABLE away_periods;
+                DROP INDEX ix_learnings_source;
+                ALTER TABLE learnings DROP COLUMN source_message;
+                ALTER TABLE learnings DROP COLUMN edited_at;
                 DROP TABLE forgotten_people;
                 DROP INDEX ix_deliveries_sender;
                 ALTER TABLE deliveries DROP COLUMN team_id;
