@@ -54,6 +54,7 @@ resource teamsContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
           { path: '/authorId/?' }
           { path: '/receiverIds/[]/?' }
           { path: '/embeddingModel/?' }
+          { path: '/sourceMessage/?' }
         ]
         excludedPaths: [
           { path: '/*' }

@@ -57,6 +57,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, ExportHandler>();
         services.AddSingleton<ICommandHandler, ForgetMeHandler>();
         services.AddSingleton<TeamActivityReader>();
+        services.AddSingleton<ICommandHandler, UndoLearningHandler>();
+        services.AddSingleton<ICommandHandler, EditLearningHandler>();
+        services.AddSingleton<ICommandHandler, DeleteLearningHandler>();
+        services.AddSingleton<LearningMessageEdits>();
+        services.AddSingleton<ICommandHandler, EditShareHandler>();
+        services.AddSingleton<ICommandHandler, DeleteShareHandler>();
+        services.AddSingleton<ICommandHandler, Away.AwayHandler>();
+        services.AddSingleton<ICommandHandler, Away.BackHandler>();
 
         services.AddOptions<SchedulerOptions>();
         services.AddSingleton<PromptScheduler>();

@@ -59,7 +59,7 @@ internal static class ContainerDesign
     public static readonly IReadOnlyList<string> TeamsRangePaths =
     [
         "/teamId/?", "/type/?", "/createdAt/?", "/userId/?", "/recordId/?", "/searchKind/?", "/isPrivate/?", "/occurrenceId/?",
-        "/answered/?", "/authorId/?", "/receiverIds/[]/?", "/embeddingModel/?",
+        "/answered/?", "/authorId/?", "/receiverIds/[]/?", "/embeddingModel/?", "/sourceMessage/?",
     ];
 
     /// <summary>Composite indexes of <c>teams</c>: equality filters first, then the sort (ORDER BY c.createdAt DESC).</summary>

@@ -22,6 +22,8 @@ internal static class DocumentIds
 
     public static string Member(string userId) => "member-" + Hash(userId);
 
+    public static string Away(string userId) => "away-" + Hash(userId);
+
     public static string KudosBudget(string giverId, DateTimeOffset weekStart) =>
         $"budget-{Hash(giverId)}-{weekStart.ToUnixTimeSeconds()}";
 

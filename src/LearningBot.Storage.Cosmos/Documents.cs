@@ -13,6 +13,7 @@ internal static class DocumentTypes
     public const string Kudos = "kudos";
     public const string KudosBudget = "kudosBudget";
     public const string Forgotten = "forgotten";
+    public const string Away = "away";
 }
 
 /// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
@@ -116,6 +117,12 @@ internal sealed record LearningDocument : ISearchable, IEmbeddable, IETagged
 
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>The chat message it was logged from (indexed: edits and deletions of that message find it); absent on older documents.</summary>
+    public string? SourceMessage { get; init; }
+
+    /// <summary>Unix milliseconds of the last edit; absent if never edited.</summary>
+    public long? EditedAt { get; init; }
+
     public string? SearchKind { get; init; }
 
     public string SearchTitle { get; init; } = string.Empty;
@@ -131,6 +138,25 @@ internal sealed record LearningDocument : ISearchable, IEmbeddable, IETagged
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
+}
+
+/// <summary><c>away-{hash(user)}</c> in the team's partition: the person's latest away period (Unix ms; <c>createdAt</c> is its start).</summary>
+internal sealed record AwayDocument
+{
+    public required string Id { get; init; }
+
+    public required string TeamId { get; init; }
+
+    public string Type { get; init; } = DocumentTypes.Away;
+
+    public required string UserId { get; init; }
+
+    public required long CreatedAt { get; init; }
+
+    public required long Until { get; init; }
+
+    /// <summary>The last day away as the person gave it, <c>yyyy-MM-dd</c>.</summary>
+    public required string LastDay { get; init; }
 }
 
 internal sealed record KnowledgeDocument : ISearchable, IEmbeddable, IETagged

@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IOutbox, CosmosOutbox>();
         services.AddSingleton<IInstallationRepository, CosmosInstallationRepository>();
         services.AddSingleton<IPersonalDataStore, CosmosPersonalDataStore>();
+        services.AddSingleton<Core.Away.IAwayRepository, Away.CosmosAwayRepository>();
         return services;
     }
 }

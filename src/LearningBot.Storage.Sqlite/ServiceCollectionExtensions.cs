@@ -55,6 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPersonalDataStore, SqlitePersonalDataStore>();
         services.AddSingleton<IConversationRepository, SqliteConversationRepository>();
         services.AddSingleton<IInstallationRepository, SqliteInstallationRepository>();
+        services.AddSingleton<Core.Away.IAwayRepository, Away.SqliteAwayRepository>();
         return services;
     }
 }

@@ -267,15 +267,39 @@ internal static class SqliteSchema
             UNIQUE (doc_id, part)
         );
         """,
+        """
+        -- v10, edits and time away. A learning remembers the chat message it came from, so an edit or deletion of that
+        -- message reaches it, and when it was last edited, so an older edit arriving late changes nothing.
+        ALTER TABLE learnings ADD COLUMN source_message TEXT;
+        ALTER TABLE learnings ADD COLUMN edited_at INTEGER;
+        CREATE INDEX ix_learnings_source ON learnings (team_id, source_message) WHERE source_message IS NOT NULL;
+
+        -- One away period per person (away until …, back): ended ones are kept for past weeks' participation.
+        CREATE TABLE away_periods (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            from_at INTEGER NOT NULL,
+            until_at INTEGER NOT NULL,
+            last_day TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
 
     /// <summary>Another instance migrating the same file at start-up holds the lock for a moment: retried when busy.</summary>
     public static Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
-        database.RunWriteAsync(connection => MigrateAsync(database, connection, cancellationToken), cancellationToken);
+        database.RunWriteAsync(connection => MigrateAsync(database, connection, Migrations.Length, cancellationToken), cancellationToken);
 
-    private static async Task<bool> MigrateAsync(SqliteDatabase database, SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tests of upgrades: brings a new file only to schema <paramref name="version"/>, i.e. writes the database an older release
+    /// wrote, so a test can fill it as that release did and then open it with this one. No hand-written rollback to keep in step.
+    /// </summary>
+    internal static Task MigrateToAsync(SqliteDatabase database, int version, CancellationToken cancellationToken) =>
+        database.RunWriteAsync(connection => MigrateAsync(database, connection, version, cancellationToken), cancellationToken);
+
+    private static async Task<bool> MigrateAsync(SqliteDatabase database, SqliteConnection connection, int target, CancellationToken cancellationToken)
     {
         await using (var wal = connection.CreateCommand())
         {
@@ -291,7 +315,7 @@ internal static class SqliteSchema
                 $"The database at {database.Path} has schema v{version}, newer than this build knows (v{Migrations.Length}).");
         }
 
-        for (var next = version; next < Migrations.Length; next++)
+        for (var next = version; next < target; next++)
         {
             await connection.ExecuteAsync(Migrations[next], transaction, cancellationToken);
             await connection.ExecuteAsync($"PRAGMA user_version = {next + 1};", transaction, cancellationToken);

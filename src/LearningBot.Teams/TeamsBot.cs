@@ -1,6 +1,7 @@
 using Microsoft.Bot.Connector;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Learnings;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
@@ -31,6 +32,7 @@ public sealed partial class TeamsBot(
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
+    LearningMessageEdits learningEdits,
     InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
@@ -106,7 +108,7 @@ public sealed partial class TeamsBot(
         var message = await TeamsMessageTranslator.TranslateAsync(activity, (m, ct) => ResolveMentionAsync(turnContext, m, ct),
             _admins, cancellationToken);
         var here = conversations.Describe(activity);
-        message = message with { Conversation = here };
+        message = message with { Conversation = here, SourceMessage = TeamsIds.SourceMessage(activity) };
         if (!IsPersonal(activity) && !MentionsBot(activity))
         {
             // With the channel-message permission Teams sends every message; only replies to a prompt matter then.
@@ -311,10 +313,66 @@ public sealed partial class TeamsBot(
 
     internal static Attachment CardAttachment(JObject card) => new() { ContentType = AdaptiveCardRenderer.ContentType, Content = card };
 
-    private static string? CommandFrom(object? value) =>
-        (value is JObject data ? data : value is null ? null : JObject.FromObject(value))?.Value<string>("command") is { Length: > 0 } command
-            ? command
-            : null;
+    /// <summary>
+    /// The command a card button carries; for a button that asked for text (<see cref="AdaptiveCardRenderer.InputKey"/>), the
+    /// command and what was typed into the input Teams merged into the data.
+    /// </summary>
+    private static string? CommandFrom(object? value)
+    {
+        var data = value is JObject json ? json : value is null ? null : JObject.FromObject(value);
+        if (data?.Value<string>("command") is not { Length: > 0 } command)
+        {
+            return null;
+        }
+
+        return data.Value<string>(AdaptiveCardRenderer.InputKey) is { Length: > 0 } inputId
+            ? (command + " " + (data.Value<string>(inputId) ?? string.Empty)).Trim()
+            : command;
+    }
+
+    /// <summary>
+    /// A person edited a message (<c>messageUpdate</c>, channelData.eventType <c>editMessage</c>:
+    /// https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events#message-edit-event).
+    /// When a learning was logged from it (a 1:1 message, a mention, a prompt-thread reply) and the editor is its author, the
+    /// learning takes the new text; an edit older than the learning's last one (a late redelivery) changes nothing.
+    /// </summary>
+    protected override async Task OnTeamsMessageEditAsync(ITurnContext<IMessageUpdateActivity> turnContext, CancellationToken cancellationToken)
+    {
+        var activity = (Activity)turnContext.Activity;
+        if (activity.From is null || activity.Conversation?.Id is null || activity.Id is null)
+        {
+            return;
+        }
+
+        var message = await TeamsMessageTranslator.TranslateAsync(activity, (m, ct) => ResolveMentionAsync(turnContext, m, ct), _admins,
+            cancellationToken);
+        var editedAt = activity.Timestamp ?? time.GetUtcNow();
+        var updated = await learningEdits.EditedAsync(message.TeamId, message.UserId, TeamsIds.SourceMessage(activity), message.Text, editedAt,
+            cancellationToken);
+        if (updated is not null)
+        {
+            LogLearningChanged("edited", updated.Id);
+        }
+    }
+
+    /// <summary>
+    /// A person deleted a message (<c>messageDelete</c>, channelData.eventType <c>softDeleteMessage</c>): a learning logged from it
+    /// is deleted too. Digests already posted keep it. The activity does not say who deleted; Teams lets only the author.
+    /// </summary>
+    protected override async Task OnTeamsMessageSoftDeleteAsync(ITurnContext<IMessageDeleteActivity> turnContext, CancellationToken cancellationToken)
+    {
+        var activity = (Activity)turnContext.Activity;
+        if (activity.Conversation?.Id is null || activity.Id is null)
+        {
+            return;
+        }
+
+        var deleted = await learningEdits.DeletedAsync(TeamsIds.TeamId(activity), null, TeamsIds.SourceMessage(activity), cancellationToken);
+        if (deleted is not null)
+        {
+            LogLearningChanged("deleted", deleted.Id);
+        }
+    }
 
     private static bool IsPersonal(IActivity activity) => activity.Conversation?.ConversationType == "personal";
 
@@ -330,6 +388,9 @@ public sealed partial class TeamsBot(
             : RichText.Of("Mention me with ", new CodeSpan($"@{(string.IsNullOrWhiteSpace(activity.Recipient?.Name) ? "LearningBot" : activity.Recipient.Name)} help"),
                 " to see everything I can do.")),
     ]);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A Teams message a learning came from was {Change}: learning {LearningId} follows")]
+    private partial void LogLearningChanged(string change, string learningId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a Teams {ActivityType} activity without usable conversation/sender ids")]
     private partial void LogUnusableIds(string? activityType);

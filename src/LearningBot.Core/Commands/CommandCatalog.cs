@@ -20,7 +20,7 @@ public static class CommandCatalog
     public static IReadOnlyList<ICommandGrammar> Grammars { get; } =
     [
         new LearnedGrammar(), new KudosGrammar(), new KnowledgeGrammar(), new DigestGrammar(), new PromptGrammar(),
-        new NudgeGrammar(), new InsightsGrammar(), new PrivacyGrammar(), new SettingsGrammar(), new HelpGrammar(),
+        new NudgeGrammar(), new Away.AwayGrammar(), new InsightsGrammar(), new PrivacyGrammar(), new SettingsGrammar(), new HelpGrammar(),
     ];
 
     /// <summary>Every command form, as <c>help</c> lists them.</summary>

@@ -40,6 +40,13 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
     /// <summary>What the conversation offers (threads, @mentions), so replies fit it; set by the adapter.</summary>
     public ConversationScope Scope { get; init; } = ConversationScope.Default;
 
+    /// <summary>
+    /// The platform message this text came from, when the platform tells the bot later that it was edited or deleted:
+    /// <c>slack:{channel}:{ts}</c> or <c>msteams:{conversation}:{activity id}</c>. A learning logged from it remembers it
+    /// (<see cref="Learnings.LearningEntry.SourceMessage"/>). Null for slash commands, buttons, forms and the playground.
+    /// </summary>
+    public string? SourceMessage { get; init; }
+
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
 }

@@ -22,8 +22,12 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
             Questions = activity.Questions.Where(q => q.CreatedAt >= since).ToList(),
         };
         var insights = InsightsCalculator.Compute(inPeriod, context.Now, context.TimeZone, Math.Max(1, weeks));
-        var participants = inPeriod.Learnings.Select(l => l.UserId).Distinct().Count();
-        var participation = insights.MemberCount == 0 ? 0 : (double)participants / insights.MemberCount;
+        var participantIds = inPeriod.Learnings.Select(l => l.UserId).ToHashSet(StringComparer.Ordinal);
+        var participants = participantIds.Count;
+        // Who was away in the period and took no part is not counted (AwayRules), as in the dashboard's weekly rates.
+        var counted = Away.AwayRules.CountedMembers(inPeriod.Members.Select(m => m.UserId).Concat(participantIds), participantIds,
+            inPeriod.Away, since, DateTimeOffset.MaxValue).Count; // through now: a period starts when it is said, never later
+        var participation = counted == 0 ? 0 : (double)participants / counted;
         // Counts include private learnings (anonymous totals); their minutes are the author's alone.
         var minutes = inPeriod.Learnings.Shareable().Sum(l => l.Minutes ?? 0);
         var answered = inPeriod.Questions.Count(q => q.Answered);
@@ -35,7 +39,8 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
             new HeadingBlock($"Learning insights {when}"),
             new FactsBlock(
             [
-                new Fact("Learnings", $"{inPeriod.Learnings.Count} from {Reply.Plural(participants, "person", "people")} ({Percent(participation)} of {insights.MemberCount})"),
+                new Fact("Learnings", $"{inPeriod.Learnings.Count} from {Reply.Plural(participants, "person", "people")} ({Percent(participation)} of {counted}"
+                                      + (counted < insights.MemberCount ? $"; {insights.MemberCount - counted} away" : string.Empty) + ")"),
                 new Fact("Time spent learning", minutes > 0 ? Reply.Duration(minutes) : "none logged"),
                 new Fact("Kudos", $"{inPeriod.Kudos.Sum(k => k.ReceiverIds.Count)} · reached {Percent(insights.RecognitionSpread)} of the team"),
                 new Fact("Shared answers", inPeriod.SharedAnswers.Count.ToString(CultureInfo.InvariantCulture)),

@@ -10,7 +10,7 @@ namespace LearningBot.Core.Insights;
 
 /// <summary>A person's own page in chat: what they learned, shared and were thanked for.</summary>
 public sealed class MeHandler(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge, PeopleNames people,
-    IPrivateLinks links)
+    IPrivateLinks links, Away.IAwayRepository away)
     : CommandHandler<MeCommand>
 {
     protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
@@ -36,6 +36,12 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
                 new Fact("Shared answers", $"{posts.Count} · helped {Reply.Plural(posts.Sum(p => p.HelpfulCount), "person", "people")}"),
             ]),
         };
+        if (await away.GetAsync(context.TeamId, context.UserId, cancellationToken) is { } period && period.IsAwayAt(context.Now))
+        {
+            blocks.Insert(1, new TextBlock(RichText.Of("🌴 Away until ", new StrongSpan(period.LastDay.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture)),
+                ": no nudges, not counted in participation. Say ", new CodeSpan("back"), " to end it.")));
+        }
+
         if (received.Count > 0)
         {
             blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Kudos you received"))));

@@ -12,11 +12,18 @@ public sealed record TeamActivity(
     IReadOnlyList<LearningEntry> Learnings,
     IReadOnlyList<KudosGift> Kudos,
     IReadOnlyList<KnowledgePost> SharedAnswers,
-    IReadOnlyList<AskedQuestion> Questions);
+    IReadOnlyList<AskedQuestion> Questions)
+{
+    /// <summary>Away periods that overlap the window: those away who took no part are left out of participation (<see cref="Away.AwayRules"/>).</summary>
+    public IReadOnlyList<global::LearningBot.Core.Away.AwayPeriod> Away { get; init; } = [];
+}
 
 /// <param name="Learnings">Learnings logged that week, private ones included (an anonymous total).</param>
 /// <param name="Participants">People who logged at least one learning that week, private ones included (an anonymous total).</param>
-/// <param name="ParticipationRate">Share of the team's members who logged at least one learning that week (0..1).</param>
+/// <param name="ParticipationRate">
+/// Share of the team's members who logged at least one learning that week (0..1); members away that week who logged
+/// nothing are not counted (<see cref="Away.AwayRules"/>).
+/// </param>
 /// <param name="MinutesLogged">Minutes of the week's shared learnings; private minutes are the author's alone.</param>
 /// <param name="PromptAnswers">Shared learnings that answered a standing-meeting prompt.</param>
 public sealed record WeeklyInsight(
@@ -74,13 +81,15 @@ public static class InsightsCalculator
         var weekly = weekStarts.Select(week =>
         {
             var learnings = activity.Learnings.Where(l => WeekOf(l.CreatedAt) == week).ToList();
-            var participants = learnings.Select(l => l.UserId).Distinct().Count();
+            var participantIds = learnings.Select(l => l.UserId).ToHashSet(StringComparer.Ordinal);
+            var participants = participantIds.Count;
+            var counted = Away.AwayRules.CountedMembers(memberIds, participantIds, activity.Away, week, TeamClock.StartOfWeek(week.AddDays(8), zone)).Count;
             var questions = activity.Questions.Where(q => WeekOf(q.CreatedAt) == week).ToList();
             return new WeeklyInsight(
                 week,
                 learnings.Count,
                 participants,
-                memberCount == 0 ? 0 : (double)participants / memberCount,
+                counted == 0 ? 0 : (double)participants / counted,
                 learnings.Shareable().Sum(l => l.Minutes ?? 0),
                 activity.Kudos.Where(k => WeekOf(k.CreatedAt) == week).Sum(k => k.ReceiverIds.Count),
                 activity.SharedAnswers.Count(p => WeekOf(p.CreatedAt) == week),

@@ -25,9 +25,14 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
         "who knows kubernetes",
         "Find people who shared, learned or were thanked for a topic.");
 
+    public static readonly CommandUsage ShareEditUsage = new("share edit",
+        "share edit <id> <question> :: <answer> [#tag …] | share delete <id>",
+        "share edit 0193f0c2a1b47c3d9e8f00112233aabb How do I rotate staging keys? :: make rotate-keys ENV=staging #ops",
+        "Correct or remove a shared answer (whoever shared it, and team admins).");
+
     public IReadOnlyList<string> Keywords { get; } = ["share", "ask", "who", "show", "helped"];
 
-    public IReadOnlyList<CommandUsage> Usages { get; } = [ShareUsage, AskUsage, WhoKnowsUsage];
+    public IReadOnlyList<CommandUsage> Usages { get; } = [ShareUsage, ShareEditUsage, AskUsage, WhoKnowsUsage];
 
     public ParseResult Parse(string keyword, string arguments) => keyword switch
     {
@@ -45,6 +50,31 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
     };
 
     private static ParseResult ParseShare(string arguments)
+    {
+        // "share edit <id> …" / "share delete <id>" only with an id: "share edit: how do I …? :: …" is a new answer.
+        var (verb, afterVerb) = SplitFirstWord(arguments);
+        var (id, rest) = SplitFirstWord(afterVerb);
+        if (Learnings.LearningEdits.IsId(id) && verb.Equals("delete", StringComparison.OrdinalIgnoreCase))
+        {
+            return rest.Length == 0
+                ? new Parsed(new DeleteShareCommand(id.ToLowerInvariant()))
+                : Fail("\"share delete\" takes only the answer's id.", ShareEditUsage);
+        }
+
+        if (Learnings.LearningEdits.IsId(id) && verb.Equals("edit", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParseQuestionAndAnswer(rest) switch
+            {
+                Parsed { Command: ShareCommand changed } => new Parsed(new EditShareCommand(id.ToLowerInvariant(), changed)),
+                ParseFailure failure => failure with { Usage = ShareEditUsage.Usage, Example = ShareEditUsage.Example },
+                var other => other,
+            };
+        }
+
+        return ParseQuestionAndAnswer(arguments);
+    }
+
+    private static ParseResult ParseQuestionAndAnswer(string arguments)
     {
         var separator = arguments.IndexOf("::", StringComparison.Ordinal);
         if (separator < 0)

@@ -46,6 +46,16 @@ public interface IKnowledgeRepository
 
     /// <summary>The team's most helpful shared answers (most "this helped" first, then newest): for App Home.</summary>
     Task<IReadOnlyList<KnowledgePost>> ListMostHelpfulAsync(string teamId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the question, answer and tags of the stored post with <paramref name="post"/>'s id, and its search document
+    /// in the same write, so <c>ask</c> finds the new words at once. Author, date, idempotency key and "this helped" votes stay.
+    /// Returns the post as stored, or null when it no longer exists.
+    /// </summary>
+    Task<KnowledgePost?> UpdateAsync(KnowledgePost post, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the post, its "this helped" votes and its search document in one write; false when it did not exist.</summary>
+    Task<bool> DeleteAsync(string teamId, string postId, CancellationToken cancellationToken);
 }
 
 public interface IQuestionRepository

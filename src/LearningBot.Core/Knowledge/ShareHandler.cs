@@ -40,6 +40,8 @@ public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames peo
             new TextBlock(RichText.Of(new StrongSpan(stored.Value.Question))),
             new TextBlock(stored.Value.Answer),
             new NoteBlock(byline),
+            new NoteBlock(RichText.Of("Change it: ", new CodeSpan($"share edit {stored.Value.Id} <question> :: <answer>"),
+                " · remove it: ", new CodeSpan($"share delete {stored.Value.Id}"))),
         ]);
     }
 

@@ -16,12 +16,21 @@ public sealed class ShowAnswerHandler(IKnowledgeRepository knowledge, PeopleName
         }
 
         var mention = await people.ResolveAsync(context, [post.AuthorId], cancellationToken);
-        return Reply.Notice(ReplyKind.SearchResults,
+        var blocks = new List<ReplyBlock>
+        {
             new HeadingBlock(post.Question),
             new TextBlock(post.Answer),
             new NoteBlock(RichText.Of("Shared by ", mention(post.AuthorId), $" · {Reply.Date(post.CreatedAt, context.TimeZone)}",
                 post.Tags.Count > 0 ? " · " + Reply.Tags(post.Tags) : string.Empty,
                 $" · helped {Reply.Plural(post.HelpfulCount, "person", "people")}")),
-            new ActionsBlock([new ReplyAction("This helped", "helped " + post.Id)]));
+        };
+        if (ShareEdits.MayChange(post, context))
+        {
+            blocks.Add(new NoteBlock(RichText.Of("Yours to change: ", new CodeSpan($"share edit {post.Id} <question> :: <answer>"),
+                " · ", new CodeSpan($"share delete {post.Id}"))));
+        }
+
+        blocks.Add(new ActionsBlock([new ReplyAction("This helped", "helped " + post.Id)]));
+        return Reply.Notice(ReplyKind.SearchResults, [.. blocks]);
     }
 }

@@ -23,9 +23,19 @@ public sealed class LearnedGrammar : ICommandGrammar
         "learned list team week",
         "See recent learnings, newest first.");
 
+    public static readonly CommandUsage UndoUsage = new("learned undo",
+        "learned undo",
+        "learned undo",
+        "Take back your last learning (within a day).");
+
+    public static readonly CommandUsage EditUsage = new("learned edit",
+        "learned edit <id> <new text> [#tag …] [30m|2h] | learned delete <id>",
+        "learned edit 0193f0c2a1b47c3d9e8f00112233aabb how to read EXPLAIN ANALYZE plans #postgres",
+        "Change or delete one of your learnings (the id is on its confirmation).");
+
     public IReadOnlyList<string> Keywords { get; } = ["learned", "learnt", "til"];
 
-    public IReadOnlyList<CommandUsage> Usages { get; } = [Usage, ListUsage];
+    public IReadOnlyList<CommandUsage> Usages { get; } = [Usage, ListUsage, UndoUsage, EditUsage];
 
     public IReadOnlyList<string> Options { get; } = [PrivateOption];
 
@@ -42,6 +52,40 @@ public sealed class LearnedGrammar : ICommandGrammar
             return new Parsed(list);
         }
 
+        if (first.Equals("undo", StringComparison.OrdinalIgnoreCase) && afterFirst.Length == 0)
+        {
+            return new Parsed(new UndoLearningCommand());
+        }
+
+        // "learned edit <id> …" / "learned delete <id>" only with an id: "learned edit distance is …" stays a learning.
+        var (second, afterSecond) = SplitFirstWord(afterFirst);
+        if (first.Equals("delete", StringComparison.OrdinalIgnoreCase) && LearningEdits.IsId(second) && afterSecond.Length == 0)
+        {
+            return new Parsed(new DeleteLearningCommand(second.ToLowerInvariant()));
+        }
+
+        if (first.Equals("edit", StringComparison.OrdinalIgnoreCase) && LearningEdits.IsId(second))
+        {
+            if (afterSecond.Length == 0)
+            {
+                return Fail("What should it say now? Put the new text after the id.", EditUsage);
+            }
+
+            return ParseLearning(afterSecond) switch
+            {
+                Parsed { Command: LogLearningCommand changed } => new Parsed(new EditLearningCommand(second.ToLowerInvariant(), changed)),
+                ParseFailure failure => failure with { Usage = EditUsage.Usage, Example = EditUsage.Example },
+                var other => other,
+            };
+        }
+
+        return ParseLearning(arguments);
+    }
+
+    /// <summary>Reads <c>[--private] &lt;text&gt; [#tag …] [30m|2h]</c>: the body of <c>learned</c> and of <c>learned edit &lt;id&gt;</c>.</summary>
+    private static ParseResult ParseLearning(string arguments)
+    {
+        var (first, afterFirst) = SplitFirstWord(arguments);
         var isPrivate = false;
         var rest = arguments;
         if (first.Equals(PrivateOption, StringComparison.OrdinalIgnoreCase))

@@ -17,6 +17,16 @@ public sealed record LearningEntry(
 
     /// <summary>The standing-meeting prompt occurrence this entry answered, if any.</summary>
     public string? OccurrenceId { get; init; }
+
+    /// <summary>
+    /// The chat message the entry was logged from (<see cref="Commands.IncomingMessage.SourceMessage"/>, e.g.
+    /// <c>slack:D123:1700000001.000200</c>), so that editing or deleting that message edits or deletes the entry; null for
+    /// entries from slash commands, buttons, forms and the playground.
+    /// </summary>
+    public string? SourceMessage { get; init; }
+
+    /// <summary>When the text was last changed (<c>learned edit</c>, an edited message); null if never. Older edits arriving later are ignored.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
 }
 
 /// <param name="UserId">Only this person's entries; null for the whole team.</param>
@@ -46,4 +56,20 @@ public interface ILearningRepository
     /// </summary>
     Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
         CancellationToken cancellationToken);
+
+    /// <summary>One entry of the team by its id (private ones too: callers check the author); null when there is none.</summary>
+    Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken);
+
+    /// <summary>The entry logged from <paramref name="sourceMessage"/> (<see cref="LearningEntry.SourceMessage"/>) in the team; null when none.</summary>
+    Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the text, tags, minutes, privacy and <see cref="LearningEntry.EditedAt"/> of the stored entry with
+    /// <paramref name="entry"/>'s id, and its search document in the same write (a private entry leaves the index).
+    /// Returns the entry as stored, or null when it no longer exists.
+    /// </summary>
+    Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the entry and its search document in one write; false when it did not exist (a repeated delete).</summary>
+    Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken);
 }

@@ -16,6 +16,7 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
             command.Minutes, context.Now, context.Message.IdempotencyKey)
         {
             IsPrivate = command.IsPrivate,
+            SourceMessage = context.Message.SourceMessage,
         };
         var stored = await learnings.AddAsync(entry, cancellationToken);
 
@@ -50,6 +51,8 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
             new HeadingBlock($"Logged — nice one, {context.Message.UserName}!"),
             new TextBlock(RichText.Of(new StrongSpan(stored.Value.Text))),
             new FactsBlock(facts),
+            LearningEdits.TypedForms(stored.Value),
+            LearningEdits.Buttons(stored.Value),
         ])
         {
             IsRedelivery = !stored.Created,

@@ -58,6 +58,8 @@ public sealed class PromptAnswerRecorder(
             OccurrenceId = occurrence.Id,
             // The thread itself is visible, but "--private" keeps the answer out of the digest, search and dashboards.
             IsPrivate = isPrivate,
+            // Editing or deleting the reply edits or deletes the answer (not a digest already posted).
+            SourceMessage = message.SourceMessage,
         };
         return (await learnings.AddAsync(entry, cancellationToken)).Value;
     }

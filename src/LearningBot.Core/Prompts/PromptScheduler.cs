@@ -35,6 +35,7 @@ public sealed partial class PromptScheduler(
     ILearningRepository learnings,
     IMemberRepository members,
     IConversationRepository conversations,
+    Away.IAwayRepository away,
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<PromptScheduler> logger,
@@ -155,7 +156,9 @@ public sealed partial class PromptScheduler(
         var next = subscription.Recurrence.NextAfter(now) ?? DateTimeOffset.MaxValue;
         var weekKey = TeamClock.StartOfWeek(due, TeamClock.FindOrUtc(subscription.Recurrence.TimeZoneId)).ToString("yyyy-MM-dd");
         OutboxMessage? dm = null;
-        if (now - due <= options.Value.GraceWindow
+        // Someone away gets no nudge that week: the week is claimed without a DM, like a missed one.
+        var awayPeriod = await away.GetAsync(subscription.TeamId, subscription.UserId, cancellationToken);
+        if (now - due <= options.Value.GraceWindow && awayPeriod?.IsAwayAt(due) != true
             && await conversations.FindPersonalAsync(subscription.TeamId, subscription.UserId, cancellationToken) is { } personal)
         {
             var names = await members.GetDisplayNamesAsync(subscription.TeamId, [subscription.UserId], cancellationToken);

@@ -62,4 +62,16 @@ public sealed record NoteBlock(RichText Text) : ReplyBlock;
 public sealed record ActionsBlock(IReadOnlyList<ReplyAction> Actions) : ReplyBlock;
 
 /// <param name="Command">The shared-grammar command the button runs, e.g. <c>helped 42</c>.</param>
-public sealed record ReplyAction(string Label, string Command);
+public sealed record ReplyAction(string Label, string Command)
+{
+    /// <summary>
+    /// Set when the button asks for text first (e.g. "Edit"): the person changes <see cref="TextPrompt.InitialText"/> and the
+    /// button runs <see cref="Command"/>, a space and what they typed. Slack opens a modal, Teams shows a card input, the
+    /// playground puts the command in the text box.
+    /// </summary>
+    public TextPrompt? AsksFor { get; init; }
+}
+
+/// <param name="Label">The input's label, e.g. "What you learned".</param>
+/// <param name="InitialText">What the input starts with (the current text).</param>
+public sealed record TextPrompt(string Label, string InitialText);

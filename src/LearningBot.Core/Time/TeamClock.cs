@@ -47,6 +47,9 @@ public static class TeamClock
         _ => null,
     };
 
+    /// <summary>Local midnight at the start of <paramref name="date"/> in <paramref name="zone"/> (later on days that skip midnight).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone) => AtLocalMidnight(date.ToDateTime(TimeOnly.MinValue), zone);
+
     private static DateTimeOffset AtLocalMidnight(DateTime localDate, TimeZoneInfo zone)
     {
         var local = DateTime.SpecifyKind(localDate, DateTimeKind.Unspecified);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LearningBot.Core.Commands;
+using LearningBot.Core.Learnings;
 using LearningBot.Core.Prompts;
 using LearningBot.Slack.Api;
 using LearningBot.Core.Storage;
@@ -12,9 +13,12 @@ namespace LearningBot.Slack.Adapter;
 /// pipeline → the reply delivered the Slack way. Nothing Slack-specific reaches the handlers.
 /// </summary>
 public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUsers users, SlackReplySender sender, IDeliveryLog deliveries,
-    PromptAnswerRecorder promptAnswers, ISlackApi slack, TimeProvider time, ILogger<SlackConversation> logger)
+    PromptAnswerRecorder promptAnswers, LearningMessageEdits learningEdits, ISlackApi slack, TimeProvider time, ILogger<SlackConversation> logger)
 {
     public const string Platform = "slack";
+
+    /// <summary>A Slack message as a learning's source: <c>slack:{channel}:{ts}</c> (ts is unique per channel).</summary>
+    public static string SourceMessage(string channelId, string ts) => $"slack:{channelId}:{ts}";
 
     public static string Scope(string teamId) => "slack:" + teamId;
 
@@ -114,6 +118,7 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
             UserTimeZoneId = user.TimeZoneId,
             Conversation = target.ChannelId is null ? null : SlackConversations.ForChannel(target.TeamId, target.ChannelId, target.UserId, now),
             PrivateConversation = SlackConversations.ForPerson(target.TeamId, target.UserId, now),
+            SourceMessage = target is { ChannelId: { } channel, SourceTs: { } ts } ? SourceMessage(channel, ts) : null,
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
         return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
@@ -157,6 +162,7 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
             Platform = Platform,
             ChannelId = channelId,
             Mentions = input.Mentions,
+            SourceMessage = SourceMessage(channelId, ts),
         };
         var answer = await promptAnswers.RecordAsync(message, SlackConversations.ChannelKey(teamId, channelId), threadTs, cancellationToken);
         return answer is null
@@ -165,6 +171,65 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
                     new System.Text.Json.Nodes.JsonObject { ["channel"] = channelId, ["timestamp"] = ts, ["name"] = "white_check_mark" }, ct))
                 with { Sender = new DeliverySender(teamId, userId) };
     }
+
+    /// <summary>
+    /// A <c>message_changed</c> event (https://docs.slack.dev/reference/events/message/message_changed): <c>message</c> is the
+    /// message as it is now (its <c>ts</c> the original's, <c>edited.user</c> who edited). If a learning was logged from it (a DM,
+    /// a prompt-thread answer, a mention) and its author edited it, the learning takes the new text; anything else changes nothing.
+    /// </summary>
+    public async Task<StoreResult> MessageChangedAsync(string teamId, string channelId, System.Text.Json.Nodes.JsonObject message, string? botUserId,
+        CancellationToken cancellationToken)
+    {
+        var author = SlackJson.Str(message, "user");
+        var editor = SlackJson.Str(message, "edited", "user") ?? author;
+        var ts = SlackJson.Str(message, "ts");
+        // No "edited": Slack changed something else (a thread's reply count, language metadata), not the words.
+        if (author is null || ts is null || editor != author || SlackJson.At(message, "edited") is null
+            || !SlackMessageEvents.IsFromPerson(message, botUserId))
+        {
+            return StoreResult.Then(null); // someone else's edit (Slack allows none, but admins' tools might), or a bot's message
+        }
+
+        var raw = SlackJson.Str(message, "text") ?? string.Empty;
+        var text = SlackText.Normalise(botUserId is null ? raw : SlackText.StripLeadingMention(raw, botUserId)).Text;
+        var editedAt = SlackTs(SlackJson.Str(message, "edited", "ts")) ?? time.GetUtcNow();
+        var updated = await learningEdits.EditedAsync(teamId, author, SourceMessage(channelId, ts), text, editedAt, cancellationToken);
+        if (updated is not null)
+        {
+            LogLearningEdited(teamId, updated.Id);
+        }
+
+        return StoreResult.Then(null) with { Sender = new DeliverySender(teamId, author) };
+    }
+
+    /// <summary>
+    /// A <c>message_deleted</c> event (https://docs.slack.dev/reference/events/message/message_deleted): <c>deleted_ts</c> names the
+    /// message, <c>previous_message.user</c> its author. A learning logged from it is deleted (digests already posted stay).
+    /// </summary>
+    public async Task<StoreResult> MessageDeletedAsync(string teamId, string channelId, string deletedTs, string? authorId,
+        CancellationToken cancellationToken)
+    {
+        var deleted = await learningEdits.DeletedAsync(teamId, authorId, SourceMessage(channelId, deletedTs), cancellationToken);
+        if (deleted is not null)
+        {
+            LogLearningDeleted(teamId, deleted.Id);
+        }
+
+        return StoreResult.Then(null) with { Sender = deleted is null ? null : new DeliverySender(teamId, deleted.UserId) };
+    }
+
+    /// <summary>A Slack timestamp (<c>1358878755.000001</c>: Unix seconds and a per-channel sequence) as an instant; null if unreadable.</summary>
+    public static DateTimeOffset? SlackTs(string? ts) =>
+        decimal.TryParse(ts, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds is > 0 and < 253402300799m
+            ? DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack message edited in team {TeamId}: learning {LearningId} updated")]
+    private partial void LogLearningEdited(string teamId, string learningId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack message deleted in team {TeamId}: learning {LearningId} deleted")]
+    private partial void LogLearningDeleted(string teamId, string learningId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a Slack redelivery in team {TeamId}: {DeliveryId}")]
     private partial void LogRedelivery(string teamId, string deliveryId);

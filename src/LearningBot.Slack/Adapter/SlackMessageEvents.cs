@@ -20,7 +20,8 @@ public static class SlackMessageEvents
     /// <summary>
     /// Subtypes that are ignored on purpose (documented in docs/slack.md). Anything not in <see cref="PersonSubtypes"/> is
     /// ignored too — a subtype Slack adds later is far more likely a system message than a person's — this list only names
-    /// the known ones. <c>message_changed</c>/<c>message_deleted</c> are edits and deletions (not handled yet).
+    /// the known ones. <c>message_changed</c>/<c>message_deleted</c> are edits and deletions: not new messages, but
+    /// <c>SlackInbound</c> routes them to <see cref="SlackConversation.MessageChangedAsync"/> / <see cref="SlackConversation.MessageDeletedAsync"/>.
     /// </summary>
     public static readonly FrozenSet<string> IgnoredSubtypes = FrozenSet.ToFrozenSet([
         "bot_message", "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",

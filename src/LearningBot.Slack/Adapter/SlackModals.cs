@@ -11,6 +11,57 @@ public static partial class SlackModals
     public const string KudosCallback = "learningbot_kudos";
     public const string ShareCallback = "learningbot_share";
     public const string ShareShortcutCallback = "learningbot_save_shared_answer";
+    public const string EditCallback = "learningbot_edit";
+
+    /// <summary>
+    /// The modal behind a button that asks for text (<see cref="Core.Replies.ReplyAction.AsksFor"/>, e.g. a learning's "Edit"): one
+    /// field prefilled with the current text; submitting runs <paramref name="command"/> with the new text as the person.
+    /// </summary>
+    /// <param name="command">The button's command (e.g. <c>learned edit &lt;id&gt;</c>): kept in private_metadata with the channel.</param>
+    public static JsonObject Edit(string? channelId, string command, string label, string initialText)
+    {
+        var input = new JsonObject
+        {
+            ["type"] = "plain_text_input",
+            ["action_id"] = "text",
+            ["multiline"] = true,
+            ["max_length"] = 3000,
+        };
+        if (initialText.Length > 0)
+        {
+            input["initial_value"] = Fit(initialText, 3000);
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "modal",
+            ["callback_id"] = EditCallback,
+            // Channel, then the command: ids and command words hold no spaces before the command's own.
+            ["private_metadata"] = Fit($"{channelId ?? "-"} {command}", 3000),
+            ["title"] = BlockKitRenderer.PlainText("Edit"),
+            ["submit"] = BlockKitRenderer.PlainText("Save"),
+            ["close"] = BlockKitRenderer.PlainText("Cancel"),
+            ["blocks"] = new JsonArray(Input("text", Fit(label, 2000), input)),
+        };
+    }
+
+    /// <summary>The edit modal's submission as shared-grammar text (the command and the typed text), or a field error.</summary>
+    public static (string? Text, JsonObject? Errors, string? ChannelId) ReadEdit(JsonNode? values, string? metadata)
+    {
+        var parts = (metadata ?? string.Empty).Split(' ', 2, StringSplitOptions.TrimEntries);
+        var text = SlackText.Typed(SlackJson.Str(values, "text", "text", "value")?.Trim() ?? string.Empty);
+        if (parts.Length < 2 || parts[1].Length == 0)
+        {
+            return (null, null, null);
+        }
+
+        if (!text.Any(char.IsLetterOrDigit))
+        {
+            return (null, new JsonObject { ["text"] = "Write the new text (or close this and use Delete)." }, null);
+        }
+
+        return ($"{parts[1]} {OneLine(text)}", null, parts[0] == "-" ? null : parts[0]);
+    }
 
     public static JsonObject Kudos(string? channelId) => new()
     {

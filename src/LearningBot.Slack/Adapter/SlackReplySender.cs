@@ -10,8 +10,9 @@ namespace LearningBot.Slack.Adapter;
 /// <param name="ThreadTs">The thread the person wrote in (<c>thread_ts</c>): public and private replies go there
 /// (chat.postMessage and chat.postEphemeral both take it: https://api.slack.com/methods/chat.postEphemeral).</param>
 /// <param name="IsDirectChannel">The conversation is the bot's DM with the requester, so every reply is private anyway.</param>
+/// <param name="SourceTs">The ts of the person's message the command came from (a DM, a mention), so editing or deleting it reaches a learning logged from it.</param>
 public sealed record ReplyTarget(string TeamId, string UserId, string? ChannelId = null, string? ResponseUrl = null,
-    string? ThreadTs = null, bool IsDirectChannel = false);
+    string? ThreadTs = null, bool IsDirectChannel = false, string? SourceTs = null);
 
 /// <summary>Delivers a <see cref="BotReply"/>: private replies stay private, channel replies go to the channel, DMs to people.</summary>
 public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels directChannels)

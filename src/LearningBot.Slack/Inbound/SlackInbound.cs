@@ -145,11 +145,18 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         var key = $"slack:message:{channel}:{Str(evt, "ts") ?? eventId}";
         switch (Str(evt, "type"))
         {
+            // Edits and deletions of a message a learning came from (a DM, a prompt-thread answer, a mention): the learning follows.
+            case "message" when Str(evt, "subtype") == "message_changed" && channel is not null && evt["message"] is JsonObject changed:
+                return ct => conversation.MessageChangedAsync(teamId, channel, changed, botUserId, ct);
+
+            case "message" when Str(evt, "subtype") == "message_deleted" && channel is not null && Str(evt, "deleted_ts") is { } deletedTs:
+                return ct => conversation.MessageDeletedAsync(teamId, channel, deletedTs, Str(evt["previous_message"], "user"), ct);
+
             // A mention is a command answered where it was said (its thread, if any); in a standing-meeting prompt's thread a
             // mention that is not a command, or a public "learned …", is an answer, as in Teams.
             case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null && userId != botUserId:
                 var mention = SlackText.Normalise(SlackText.StripLeadingMention(text, botUserId));
-                var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"));
+                var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"), SourceTs: Str(evt, "ts"));
                 var command = mention.Text.Length == 0 ? mention with { Text = "help" } : mention;
                 return Str(evt, "thread_ts") is { } threadTs && Str(evt, "ts") is { } mentionTs && threadTs != mentionTs
                     ? ct => conversation.HandleThreadMentionAsync(command, key, target, mentionTs, ct)
@@ -165,7 +172,8 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
 
                 // A reply to the weekly nudge (or any DM that isn't a command) is a learning.
                 var grammar = CommandParser.StartsWithCommand(dm.Text) ? dm : dm.Prefixed("learned ");
-                var dmTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: Str(evt, "thread_ts"), IsDirectChannel: true);
+                var dmTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: Str(evt, "thread_ts"), IsDirectChannel: true,
+                    SourceTs: Str(evt, "ts"));
                 return ct => conversation.HandleAsync(grammar, key, dmTarget, null, ct);
 
             // A message that mentions the bot is its app_mention's to handle (both arrive, in either order).
@@ -243,6 +251,11 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         var userName = Str(payload["user"], "name") ?? Str(payload["user"], "username");
         switch (Str(payload, "type"))
         {
+            case "block_actions" when (payload["actions"] as JsonArray ?? []).OfType<JsonObject>()
+                    .FirstOrDefault(a => Str(a, "action_id")?.StartsWith(Rendering.BlockKitRenderer.AskActionPrefix, StringComparison.Ordinal) == true)
+                    is { } ask:
+                return AskForText(teamId, userId, payload, ask);
+
             case "block_actions":
                 var action = (payload["actions"] as JsonArray ?? []).OfType<JsonObject>()
                     .FirstOrDefault(a => Str(a, "action_id")?.StartsWith(Rendering.BlockKitRenderer.CommandActionPrefix, StringComparison.Ordinal) == true);
@@ -331,10 +344,64 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         return opened.Ok ? opened.Body : null;
     }
 
+    /// <summary>
+    /// A button that asks for text first (e.g. a learning's "Edit"): opens <see cref="SlackModals.Edit"/>, prefilled from the
+    /// button's value (<see cref="Rendering.BlockKitRenderer.AskValue"/>); the submission runs the command.
+    /// </summary>
+    private SlackAck AskForText(string teamId, string userId, JsonObject payload, JsonObject action)
+    {
+        JsonObject? value;
+        try
+        {
+            value = SlackJson.ParseObject(Str(action, "value") ?? string.Empty);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            value = null;
+        }
+
+        var command = Str(value, "command");
+        var triggerId = Str(payload, "trigger_id");
+        if (command is null || string.IsNullOrEmpty(triggerId))
+        {
+            return SlackAck.Ok; // not a value this bot rendered
+        }
+
+        var channel = Str(payload["channel"], "id");
+        var deliveryId = $"action:{userId}:{Str(action, "action_ts") ?? triggerId}";
+        return Enqueue("open edit modal", async ct =>
+        {
+            if (await conversation.FirstDeliveryAsync(teamId, deliveryId, ct))
+            {
+                await OpenModalAsync(teamId, triggerId, SlackModals.Edit(channel, command, Str(value, "label") ?? "New text", Str(value, "text") ?? string.Empty),
+                    Str(payload, "response_url"), $"You can also type it: `/learnbot {command} <new text>`", ct);
+            }
+        });
+    }
+
     private async Task<SlackAck> ViewSubmissionAsync(JsonObject payload, string teamId, string userId, string? userName)
     {
         var view = payload["view"];
         var values = SlackJson.At(view, "state", "values");
+        if (Str(view, "callback_id") == SlackModals.EditCallback)
+        {
+            var (edit, editErrors, editChannel) = SlackModals.ReadEdit(values, Str(view, "private_metadata"));
+            if (editErrors is not null)
+            {
+                return SlackAck.Json(new JsonObject { ["response_action"] = "errors", ["errors"] = editErrors });
+            }
+
+            if (edit is null)
+            {
+                return SlackAck.Ok;
+            }
+
+            var editDelivery = "view:" + (Str(view, "id") ?? Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())));
+            var editTarget = new ReplyTarget(teamId, userId, editChannel);
+            return await StoreThenAckAsync("modal " + SlackModals.EditCallback, teamId, [editDelivery],
+                ct => conversation.HandleAsync(new GrammarText(edit, []), "slack:" + editDelivery, editTarget, userName, ct));
+        }
+
         var (text, errors) = Str(view, "callback_id") switch
         {
             SlackModals.KudosCallback => SlackModals.ReadKudos(values),

@@ -23,6 +23,12 @@ public static partial class BlockKitRenderer
     public const int MaxFields = 10;
     public const string CommandActionPrefix = "learningbot_cmd_";
 
+    /// <summary>Buttons that ask for text first (<see cref="ReplyAction.AsksFor"/>): clicking opens a modal (<c>SlackModals.Edit</c>).</summary>
+    public const string AskActionPrefix = "learningbot_ask_";
+
+    /// <summary>A button's value holds at most 2,000 characters (https://api.slack.com/reference/block-kit/block-elements#button).</summary>
+    public const int MaxButtonValue = 2000;
+
     public static SlackMessage Render(BotReply reply)
     {
         var blocks = new List<JsonObject>();
@@ -73,9 +79,9 @@ public static partial class BlockKitRenderer
                         elements.Add(new JsonObject
                         {
                             ["type"] = "button",
-                            ["action_id"] = CommandActionPrefix + actionIndex++,
+                            ["action_id"] = (action.AsksFor is null ? CommandActionPrefix : AskActionPrefix) + actionIndex++,
                             ["text"] = PlainText(Truncate(action.Label, MaxButtonText)),
-                            ["value"] = Truncate(action.Command, 2000),
+                            ["value"] = action.AsksFor is { } asks ? AskValue(action.Command, asks) : Truncate(action.Command, MaxButtonValue),
                         });
                     }
 
@@ -96,6 +102,19 @@ public static partial class BlockKitRenderer
 
         var fallback = Truncate(Escape(PlainTextRenderer.Render(reply)), MaxMessageText);
         return new SlackMessage(new JsonArray(blocks.ToArray<JsonNode?>()), fallback.Length == 0 ? " " : fallback);
+    }
+
+    /// <summary>
+    /// The value of a button that asks for text: <c>{"command":…,"label":…,"text":…}</c>. The current text rides along so the
+    /// modal opens prefilled without a store read; when it does not fit the value's 2,000 characters the modal starts empty
+    /// (its label says so) rather than with a cut text that would be saved cut.
+    /// </summary>
+    public static string AskValue(string command, TextPrompt asks)
+    {
+        var full = new JsonObject { ["command"] = command, ["label"] = asks.Label, ["text"] = asks.InitialText }.ToJsonString();
+        return full.Length <= MaxButtonValue
+            ? full
+            : new JsonObject { ["command"] = command, ["label"] = Truncate(asks.Label + " (too long to show here: type it anew)", 200) }.ToJsonString();
     }
 
     /// <summary>Slack's mrkdwn escaping: only these three characters are control characters.</summary>

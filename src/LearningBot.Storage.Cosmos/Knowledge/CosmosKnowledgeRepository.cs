@@ -122,6 +122,50 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
         }, cancellationToken);
 
     /// <summary>
+    /// An ETag-checked replace: the search fields live in the post's document, so <c>ask</c> sees the new words with the write.
+    /// Votes (<c>helpfulBy</c>) are kept from the document as read, and a concurrent vote (412) is read again, never lost.
+    /// </summary>
+    public Task<KnowledgePost?> UpdateAsync(KnowledgePost post, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            if (await FindAsync(post.TeamId, post.Id, token) is not { } found)
+            {
+                return null;
+            }
+
+            var updated = await CosmosStore.UpdateFromAsync<KnowledgeDocument>(store.Teams, found, found.Id, post.TeamId, current => current with
+            {
+                Question = post.Question,
+                Answer = post.Answer,
+                Tags = post.Tags,
+                SearchTitle = post.Question,
+                SearchBody = post.Answer + (post.Tags.Count > 0 ? " " + string.Join(' ', post.Tags) : string.Empty),
+                ETag = null,
+            }, token);
+            return updated is null ? null : ToPost(updated);
+        }, cancellationToken);
+
+    /// <summary>One delete: the votes and the search fields are part of the post's document.</summary>
+    public Task<bool> DeleteAsync(string teamId, string postId, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            if (await FindAsync(teamId, postId, token) is not { } found)
+            {
+                return false;
+            }
+
+            try
+            {
+                await store.Teams.DeleteItemAsync<KnowledgeDocument>(found.Id, new PartitionKey(teamId), cancellationToken: token);
+                return true;
+            }
+            catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false; // deleted by a concurrent call
+            }
+        }, cancellationToken);
+
+    /// <summary>
     /// Posts are addressed by record id but stored under an id derived from the idempotency key, so this is
     /// a query, inside the team's partition, served by the index on <c>recordId</c>.
     /// </summary>

@@ -70,6 +70,68 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
 
     private sealed record MarkRow(long CreatedAt, int? Minutes);
 
+    public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
+        store.RunAsync(async token => await FindAsync(teamId, "c.recordId = @value", id, token) is { } d ? ToEntry(d) : null, cancellationToken);
+
+    public Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken) =>
+        store.RunAsync(async token => await FindAsync(teamId, "c.sourceMessage = @value", sourceMessage, token) is { } d ? ToEntry(d) : null,
+            cancellationToken);
+
+    /// <summary>
+    /// An ETag-checked replace of the entry's document, whose search fields are part of it: the index follows in the same write.
+    /// A concurrent change (412) is read again and the edit applied to it.
+    /// </summary>
+    public Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            if (await FindAsync(entry.TeamId, "c.recordId = @value", entry.Id, token) is not { } found)
+            {
+                return null;
+            }
+
+            var updated = await CosmosStore.UpdateFromAsync<LearningDocument>(store.Teams, found, found.Id, entry.TeamId, current =>
+            {
+                var changed = ToEntry(current) with
+                {
+                    Text = entry.Text, Tags = entry.Tags, Minutes = entry.Minutes, IsPrivate = entry.IsPrivate, EditedAt = entry.EditedAt,
+                };
+                return ToDocument(current.Id, changed) with { ETag = null };
+            }, token);
+            return updated is null ? null : ToEntry(updated);
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            if (await FindAsync(teamId, "c.recordId = @value", id, token) is not { } found)
+            {
+                return false;
+            }
+
+            try
+            {
+                await store.Teams.DeleteItemAsync<LearningDocument>(found.Id, new PartitionKey(teamId), cancellationToken: token);
+                return true;
+            }
+            catch (CosmosException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false; // deleted by a concurrent call
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Entries are stored under an id derived from their idempotency key, so lookups by record id or source message are
+    /// queries inside the team's partition, on indexed paths (<c>/recordId/?</c>, <c>/sourceMessage/?</c>).
+    /// </summary>
+    private async Task<LearningDocument?> FindAsync(string teamId, string condition, string value, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition($"SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND {condition}")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Learning)
+            .WithParameter("@value", value);
+        return (await store.QueryTeamAsync<LearningDocument>(teamId, definition, cancellationToken)).FirstOrDefault();
+    }
+
     private static LearningDocument ToDocument(string id, LearningEntry entry) => new()
     {
         Id = id,
@@ -83,6 +145,8 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
         OccurrenceId = entry.OccurrenceId,
         CreatedAt = entry.CreatedAt.ToUnixTimeMilliseconds(),
         IdempotencyKey = entry.IdempotencyKey,
+        SourceMessage = entry.SourceMessage,
+        EditedAt = entry.EditedAt?.ToUnixTimeMilliseconds(),
         // Private entries carry no search kind, so no search query can ever match them.
         SearchKind = entry.IsPrivate ? null : nameof(SearchKind.Learning),
         SearchBody = entry.IsPrivate ? string.Empty : entry.Text + (entry.Tags.Count > 0 ? " " + string.Join(' ', entry.Tags) : string.Empty),
@@ -94,5 +158,7 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
         {
             IsPrivate = d.IsPrivate,
             OccurrenceId = d.OccurrenceId,
+            SourceMessage = d.SourceMessage,
+            EditedAt = d.EditedAt is { } edited ? DateTimeOffset.FromUnixTimeMilliseconds(edited) : null,
         };
 }

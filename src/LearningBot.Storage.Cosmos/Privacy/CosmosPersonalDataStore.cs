@@ -72,6 +72,14 @@ public sealed class CosmosPersonalDataStore(
                 await DeleteAsync(store.Teams, old.Id, teamId, token);
             }
 
+            // Their away period (queried, not deleted blind: most people never had one).
+            var away = new QueryDefinition("SELECT c.id FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId")
+                .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Away).WithParameter("@userId", userId);
+            foreach (var row in await store.QueryTeamAsync<IdRow>(teamId, away, token))
+            {
+                await DeleteAsync(store.Teams, row.Id, teamId, token);
+            }
+
             var scrub = MentionScrubber.For(userId);
             var reembed = false;
 

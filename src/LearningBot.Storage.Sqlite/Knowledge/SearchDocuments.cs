@@ -21,6 +21,20 @@ internal static class SearchDocuments
             ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId), ("$personId", personId), ("$createdAt", createdAt.ToUnixMs()));
 
     /// <summary>
+    /// Removes a record's search document (before its update re-inserts it, or with its deletion), in the caller's transaction.
+    /// The team token's MATCH finds the team's rows through the index; the exact columns then pick the one record.
+    /// </summary>
+    public static Task DeleteAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, SearchKind kind, string refId,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            """
+            DELETE FROM search_fts WHERE rowid IN (
+                SELECT rowid FROM search_fts WHERE search_fts MATCH $match AND team_id = $teamId AND kind = $kind AND ref_id = $refId)
+            """,
+            transaction, cancellationToken,
+            ("$match", "team_key : " + TeamKey(teamId)), ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId));
+
+    /// <summary>
     /// A token that stands for the team inside the FTS index. Digits only after the "t", so neither
     /// the unicode61 tokenizer nor the porter stemmer changes it.
     /// </summary>

@@ -94,6 +94,36 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
             null, Map, cancellationToken, ("$teamId", teamId), ("$limit", limit));
     }
 
+    public Task<KnowledgePost?> UpdateAsync(KnowledgePost post, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(
+                "UPDATE knowledge_posts SET question = $question, answer = $answer, tags = $tags WHERE team_id = $teamId AND id = $id",
+                transaction, cancellationToken, ("$question", post.Question), ("$answer", post.Answer),
+                ("$tags", SqliteCommands.JoinTags(post.Tags)), ("$teamId", post.TeamId), ("$id", post.Id));
+            if (changed == 0)
+            {
+                return null;
+            }
+
+            // Same transaction: ask finds the new words, and no longer the old ones, as soon as the edit is confirmed.
+            var stored = (await GetAsync(connection, transaction, post.TeamId, post.Id, cancellationToken))!;
+            await SearchDocuments.DeleteAsync(connection, transaction, post.TeamId, SearchKind.Knowledge, post.Id, cancellationToken);
+            await SearchDocuments.InsertAsync(connection, transaction, stored.TeamId, SearchKind.Knowledge, stored.Id, stored.AuthorId,
+                stored.Question, stored.Answer, stored.Tags, stored.CreatedAt, cancellationToken);
+            return stored;
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string teamId, string postId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await SearchDocuments.DeleteAsync(connection, transaction, teamId, SearchKind.Knowledge, postId, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM helpful_votes WHERE team_id = $teamId AND post_id = $id", transaction, cancellationToken,
+                ("$teamId", teamId), ("$id", postId));
+            return await connection.ExecuteAsync("DELETE FROM knowledge_posts WHERE team_id = $teamId AND id = $id", transaction,
+                cancellationToken, ("$teamId", teamId), ("$id", postId)) > 0;
+        }, cancellationToken);
+
     private static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
         string postId, CancellationToken cancellationToken) =>
         (await connection.QueryAsync($"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND id = $postId",

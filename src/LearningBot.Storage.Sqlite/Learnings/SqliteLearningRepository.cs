@@ -11,7 +11,7 @@ namespace LearningBot.Storage.Sqlite.Learnings;
 /// (the embedder still finds it at its next poll).</param>
 public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingSignal? signal = null) : ILearningRepository
 {
-    private const string Columns = "id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key, occurrence_id";
+    private const string Columns = "id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key, occurrence_id, source_message, edited_at";
 
     public async Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken)
     {
@@ -20,13 +20,14 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
             var inserted = await connection.ExecuteAsync(
                 $"""
                  INSERT INTO learnings ({Columns})
-                 VALUES ($id, $teamId, $userId, $text, $tags, $minutes, $isPrivate, $createdAt, $key, $occurrenceId)
+                 VALUES ($id, $teamId, $userId, $text, $tags, $minutes, $isPrivate, $createdAt, $key, $occurrenceId, $source, $editedAt)
                  ON CONFLICT (team_id, idempotency_key) DO NOTHING
                  """,
                 transaction, cancellationToken,
                 ("$id", entry.Id), ("$teamId", entry.TeamId), ("$userId", entry.UserId), ("$text", entry.Text),
                 ("$tags", SqliteCommands.JoinTags(entry.Tags)), ("$minutes", entry.Minutes), ("$isPrivate", entry.IsPrivate),
-                ("$createdAt", entry.CreatedAt.ToUnixMs()), ("$key", entry.IdempotencyKey), ("$occurrenceId", entry.OccurrenceId));
+                ("$createdAt", entry.CreatedAt.ToUnixMs()), ("$key", entry.IdempotencyKey), ("$occurrenceId", entry.OccurrenceId),
+                ("$source", entry.SourceMessage), ("$editedAt", entry.EditedAt?.ToUnixMs()));
             if (inserted == 0)
             {
                 var existing = await connection.QueryAsync(
@@ -81,11 +82,71 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
             ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()));
     }
 
+    public async Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, teamId, id, cancellationToken);
+    }
+
+    public async Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync($"SELECT {Columns} FROM learnings WHERE team_id = $teamId AND source_message = $source",
+            null, Map, cancellationToken, ("$teamId", teamId), ("$source", sourceMessage))).FirstOrDefault();
+    }
+
+    public Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(
+                """
+                UPDATE learnings SET text = $text, tags = $tags, minutes = $minutes, is_private = $isPrivate, edited_at = $editedAt
+                WHERE team_id = $teamId AND id = $id
+                """,
+                transaction, cancellationToken,
+                ("$text", entry.Text), ("$tags", SqliteCommands.JoinTags(entry.Tags)), ("$minutes", entry.Minutes),
+                ("$isPrivate", entry.IsPrivate), ("$editedAt", entry.EditedAt?.ToUnixMs()), ("$teamId", entry.TeamId), ("$id", entry.Id));
+            if (changed == 0)
+            {
+                return null;
+            }
+
+            // The search document follows in the same transaction: ask finds the new words (and no longer the old) at once.
+            await DeleteSearchDocumentAsync(connection, transaction, entry.TeamId, entry.Id, cancellationToken);
+            var stored = await GetAsync(connection, transaction, entry.TeamId, entry.Id, cancellationToken);
+            if (stored is { IsPrivate: false })
+            {
+                await SearchDocuments.InsertAsync(connection, transaction, stored.TeamId, SearchKind.Learning, stored.Id, stored.UserId,
+                    string.Empty, stored.Text, stored.Tags, stored.CreatedAt, cancellationToken);
+            }
+
+            return stored;
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await DeleteSearchDocumentAsync(connection, transaction, teamId, id, cancellationToken);
+            return await connection.ExecuteAsync("DELETE FROM learnings WHERE team_id = $teamId AND id = $id", transaction, cancellationToken,
+                ("$teamId", teamId), ("$id", id)) > 0;
+        }, cancellationToken);
+
+    private static Task DeleteSearchDocumentAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, string id,
+        CancellationToken cancellationToken) =>
+        SearchDocuments.DeleteAsync(connection, transaction, teamId, SearchKind.Learning, id, cancellationToken);
+
+    private static async Task<LearningEntry?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId, string id,
+        CancellationToken cancellationToken) =>
+        (await connection.QueryAsync($"SELECT {Columns} FROM learnings WHERE team_id = $teamId AND id = $id",
+            transaction, Map, cancellationToken, ("$teamId", teamId), ("$id", id))).SingleOrDefault();
+
     private static LearningEntry Map(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), SqliteCommands.SplitTags(r.GetString(4)),
             r.IsDBNull(5) ? null : r.GetInt32(5), r.GetInstant(7), r.GetString(8))
         {
             IsPrivate = r.GetBoolean(6),
             OccurrenceId = r.GetNullableString(9),
+            SourceMessage = r.GetNullableString(10),
+            EditedAt = r.IsDBNull(11) ? null : r.GetInstant(11),
         };
 }

@@ -88,6 +88,7 @@ public sealed class SqlitePersonalDataStore(
             await Run("DELETE FROM kudos_gifts WHERE team_id = $t AND NOT EXISTS (SELECT 1 FROM kudos_receipts r WHERE r.gift_id = kudos_gifts.id)");
             await Run("DELETE FROM nudge_subscriptions WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM nudge_weeks WHERE team_id = $t AND user_id = $u");
+            await Run("DELETE FROM away_periods WHERE team_id = $t AND user_id = $u");
             await Run("""
                       DELETE FROM outbox WHERE team_id = $t
                         AND conversation_key IN (SELECT key FROM conversations WHERE team_id = $t AND user_id = $u)

@@ -89,14 +89,52 @@ public static partial class AdaptiveCardRenderer
         return card;
     }
 
-    /// <summary>A button that runs a shared-grammar command (e.g. <c>helped 42</c>) as the person who clicked.</summary>
-    public static JObject Action(ReplyAction action) => new()
-    {
-        ["type"] = "Action.Execute",
-        ["title"] = action.Label,
-        ["verb"] = CommandVerb,
-        ["data"] = new JObject { ["command"] = action.Command },
-    };
+    /// <summary>The id of the text input of a button that asks for text; its value is appended to the command (see <see cref="InputKey"/>).</summary>
+    public const string TextInputId = "learningbotText";
+
+    /// <summary>In a button's data: the id of the input whose value Teams merges into the data and the bot appends to the command.</summary>
+    public const string InputKey = "appendInput";
+
+    /// <summary>
+    /// A button that runs a shared-grammar command (e.g. <c>helped 42</c>) as the person who clicked. One that asks for text
+    /// (<see cref="ReplyAction.AsksFor"/>, e.g. "Edit") is an Action.ShowCard holding a prefilled Input.Text and a "Save"
+    /// Action.Execute: Teams sends the input's value with the data (https://learn.microsoft.com/adaptive-cards/authoring-cards/input-validation).
+    /// </summary>
+    public static JObject Action(ReplyAction action) => action.AsksFor is not { } asks
+        ? new JObject
+        {
+            ["type"] = "Action.Execute",
+            ["title"] = action.Label,
+            ["verb"] = CommandVerb,
+            ["data"] = new JObject { ["command"] = action.Command },
+        }
+        : new JObject
+        {
+            ["type"] = "Action.ShowCard",
+            ["title"] = action.Label,
+            ["card"] = new JObject
+            {
+                ["type"] = "AdaptiveCard",
+                ["body"] = new JArray(new JObject
+                {
+                    ["type"] = "Input.Text",
+                    ["id"] = TextInputId,
+                    ["label"] = asks.Label,
+                    ["value"] = asks.InitialText,
+                    ["isMultiline"] = true,
+                    ["isRequired"] = true,
+                    ["errorMessage"] = "Write the new text, or use Delete.",
+                    ["maxLength"] = Core.Commands.CommandParser.MaxTextLength,
+                }),
+                ["actions"] = new JArray(new JObject
+                {
+                    ["type"] = "Action.Execute",
+                    ["title"] = "Save",
+                    ["verb"] = CommandVerb,
+                    ["data"] = new JObject { ["command"] = action.Command, [InputKey] = TextInputId },
+                }),
+            },
+        };
 
     private static JObject Paragraph(RichText text, Dictionary<string, JObject> mentions, bool subtle)
     {

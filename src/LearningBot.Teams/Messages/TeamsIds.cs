@@ -36,6 +36,14 @@ public static class TeamsIds
     public static string ConversationKey(string conversationId) => $"{Platform}:{conversationId}";
 
     /// <summary>
+    /// A message as a learning's source (<see cref="Core.Commands.IncomingMessage.SourceMessage"/>): <c>msteams:{conversation}:{activity id}</c>,
+    /// with a channel thread's conversation id cut to the channel (the activity id is unique there), so the message event and
+    /// its later <c>messageUpdate</c>/<c>messageDelete</c> name it alike.
+    /// </summary>
+    public static string SourceMessage(IActivity activity) =>
+        $"{Platform}:{Thread(activity.Conversation?.Id ?? "unknown").Channel}:{activity.Id}";
+
+    /// <summary>
     /// A channel message's conversation id names its thread: <c>19:…@thread.tacv2;messageid={root post id}</c>.
     /// Splits it into the channel and the root post (null outside a thread).
     /// </summary>

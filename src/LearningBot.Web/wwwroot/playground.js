@@ -37,7 +37,10 @@
     top.append(el("span", "badge " + (channel ? "channel" : "requester"), channel ? "Posted to the channel" : "Only visible to you"));
     if (redelivery) top.append(el("span", "badge redelivery", "Redelivery: nothing new stored"));
     card.append(top);
-    return LearningBotReplies.renderBlocks(card, reply.blocks, (action) => send(action.command, "Pressed “" + action.label + "”"));
+    // A button that asks for text ("Edit") puts its command and the current text in the message box to change and send.
+    return LearningBotReplies.renderBlocks(card, reply.blocks, (action) => action.asksFor
+      ? (text.value = action.command + " " + action.asksFor.initialText, text.focus())
+      : send(action.command, "Pressed “" + action.label + "”"));
   }
 
   function renderDirectMessage(dm) {

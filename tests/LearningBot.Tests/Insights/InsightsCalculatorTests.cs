@@ -56,6 +56,28 @@ public sealed class InsightsCalculatorTests
     }
 
     [Test]
+    public void People_away_in_a_week_who_logged_nothing_are_left_out_of_that_weeks_participation()
+    {
+        static LearningBot.Core.Away.AwayPeriod Away(string user, int fromDay, int untilDay) => new("t", user,
+            new DateTimeOffset(2026, 11, fromDay, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, untilDay, 0, 0, 0, TimeSpan.Zero),
+            new DateOnly(2026, 11, untilDay - 1));
+        var activity = new TeamActivity(FourMembers,
+            [Learning("ann", ThisWeek, 30), Learning("bo", ThisWeek, 25, isPrivate: true), Learning("cy", LastWeek, 60)],
+            [], [], [])
+        {
+            // dee: away last week only; bo: away this week but took part; cy: away this week, took part only last week.
+            Away = [Away("dee", 17, 20), Away("bo", 24, 30), Away("cy", 24, 30)],
+        };
+
+        var insights = Compute(activity);
+
+        var (last, current) = (insights.Weeks[0], insights.Weeks[1]);
+        Assert.That((current.Participants, current.ParticipationRate), Is.EqualTo((2, 2.0 / 3)), "ann and bo of ann, bo, dee");
+        Assert.That((last.Participants, last.ParticipationRate), Is.EqualTo((1, 1.0 / 3)), "cy of ann, bo, cy");
+        Assert.That(insights.MemberCount, Is.EqualTo(4));
+    }
+
+    [Test]
     public void Recognition_spread_and_network()
     {
         var activity = new TeamActivity(FourMembers, [],

@@ -449,6 +449,27 @@ public sealed class SchedulerTests(string engine)
     }
 
     [Test]
+    public async Task Nobody_is_nudged_while_away_and_nudges_resume_after_the_last_day_or_back()
+    {
+        await _bot.SendAsync("ann", "nudge on fri 15:00", conversation: AnnDm);
+        await _bot.SendAsync("cy", "nudge on fri 15:00", conversation: AnnDm with { Key = "test:acme:D-cy", UserId = "cy" });
+        await _bot.SendAsync("ann", "away until 2026-12-04"); // Wednesday 25 Nov: away over two Fridays
+        await _bot.SendAsync("cy", "away until 2026-12-31");
+
+        var friday = new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero);
+        var whileAway = await RunAtAsync(friday);
+        var lastDay = await RunAtAsync(friday.AddDays(7));
+        _bot.Clock.SetUtcNow(friday.AddDays(13));
+        await _bot.SendAsync("cy", "back");
+        var afterwards = await RunAtAsync(friday.AddDays(14));
+
+        Assert.That(whileAway.Nudged, Is.EqualTo(0));
+        Assert.That(lastDay.Nudged, Is.EqualTo(0), "Friday 4 Dec is still a day away");
+        Assert.That(afterwards.Nudged, Is.EqualTo(2), "ann's time ended by itself; cy said back");
+        Assert.That(_platform.Sent.Select(s => s.ConversationKey), Is.EquivalentTo(new[] { AnnDm.Key, "test:acme:D-cy" }));
+    }
+
+    [Test]
     public async Task A_member_time_zone_moves_the_nudge()
     {
         await _bot.Services.GetRequiredService<CommandPipeline>().HandleAsync(

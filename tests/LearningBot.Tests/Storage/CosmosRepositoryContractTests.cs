@@ -46,7 +46,10 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
     protected override Task<StoreUnderTest> CreateStoreAsync() =>
         Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
             new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
-            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store))
+        {
+            Away = new LearningBot.Storage.Cosmos.Away.CosmosAwayRepository(_store),
+        });
 
     [Test]
     public async Task Only_delivery_records_expire_and_only_when_a_ttl_is_configured()
@@ -197,6 +200,14 @@ public sealed class CosmosRepositoryContractTests : CosmosContractTestsBase
     [Category(CosmosTestTarget.Gap)]
     public override Task Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher() =>
         FullText(base.Search_finds_the_asked_kinds_even_when_other_kinds_rank_higher);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task An_edited_learning_is_found_by_its_new_words_only_and_a_deleted_one_not_at_all() =>
+        FullText(base.An_edited_learning_is_found_by_its_new_words_only_and_a_deleted_one_not_at_all);
+
+    [Category(CosmosTestTarget.Gap)]
+    public override Task An_edited_shared_answer_is_found_by_its_new_words_at_once_and_a_deleted_one_not_at_all() =>
+        FullText(base.An_edited_shared_answer_is_found_by_its_new_words_at_once_and_a_deleted_one_not_at_all);
 
     // Ranking must come from BM25 over the team's documents (ORDER BY RANK without optimistic direct execution, see
     // CosmosStore.RankedOptions): both posts contain both words, so only the scores can order them, and the order must

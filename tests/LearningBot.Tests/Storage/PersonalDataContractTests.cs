@@ -82,10 +82,15 @@ public abstract class PersonalDataContractTests
         await Get<IOutbox>().EnqueueAsync(new OutboxMessage("nudge-" + _team, _team, dm.Key, OutboxPurpose.Nudge, "w", PromptMessages.Nudge("Ann Lee"), Monday),
             default);
         var personal = Get<IPersonalDataStore>();
+        var away = Get<LearningBot.Core.Away.IAwayRepository>();
+        await away.SaveAsync(new LearningBot.Core.Away.AwayPeriod(_team, "ann", Monday, Monday.AddDays(9), new DateOnly(2026, 12, 1)), default);
+        await away.SaveAsync(new LearningBot.Core.Away.AwayPeriod(_team, "bo", Monday, Monday.AddDays(9), new DateOnly(2026, 12, 1)), default);
 
         var before = await personal.ExportAsync(_team, "ann", default);
         await personal.ForgetAsync(_team, "ann", keepSharedAnswers: true, Monday, default);
         var after = await personal.ExportAsync(_team, "ann", default);
+        Assert.That(await away.GetAsync(_team, "ann", default), Is.Null, "their time away goes too");
+        Assert.That(await away.GetAsync(_team, "bo", default), Is.Not.Null, "and only theirs");
 
         Assert.That((before.Member?.DisplayName, before.Learnings.Count, before.KudosGiven.Count, before.KudosReceived.Count,
             before.SharedAnswers.Count, before.Questions.Count, before.NudgesOn), Is.EqualTo(("Ann Lee", 2, 1, 2, 1, 1, true)));

@@ -11,7 +11,7 @@ namespace LearningBot.Tests.Storage;
 /// What every storage engine must do. Each engine's fixture derives from this class and only says
 /// how to create an empty store, so SQLite and Cosmos are held to exactly the same behaviour.
 /// </summary>
-public abstract class RepositoryContractTests
+public abstract partial class RepositoryContractTests
 {
     protected static readonly DateTimeOffset Monday = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private static int _sequence;

@@ -20,24 +20,18 @@ public sealed class SqliteDeliveryMigrationTests
         await using (var first = new ServiceCollection().AddLogging().AddSqliteStorage(path).BuildServiceProvider())
         {
             var database = first.GetRequiredService<SqliteDatabase>();
-            await database.InitializeAsync(default);
-            // Back to the v7 shape, with records as v7 wrote them (no sender).
+            await SqliteSchema.MigrateToAsync(database, 7, default);
+            // Records as v7 wrote them (no sender).
             await database.RunWriteAsync(async connection =>
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
-                DROP TABLE search_vectors;
-                DROP TABLE forgotten_people;
-                DROP INDEX ix_deliveries_sender;
-                ALTER TABLE deliveries DROP COLUMN team_id;
-                ALTER TABLE deliveries DROP COLUMN user_id;
                 INSERT INTO deliveries (scope, delivery_id, received_at) VALUES
                     ('slack:T1', 'action:U1:1700000000.000100', 0),
                     ('slack:T2', 'action:U1:1700000000.000100', 0),
                     ('slack:T1', 'action:U12:1700000000.000200', 0),
                     ('slack:T1', 'command:13345224609.abc', 0),
                     ('msteams:19:abc@thread.tacv2', 'activity-1', 0);
-                PRAGMA user_version = 7;
                 """;
                 return await command.ExecuteNonQueryAsync();
             }, default);

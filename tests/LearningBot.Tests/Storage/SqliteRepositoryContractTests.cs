@@ -20,7 +20,10 @@ public sealed class SqliteRepositoryContractTests : RepositoryContractTests
         await database.InitializeAsync(default);
         return new StoreUnderTest(new SqliteTeamSettingsRepository(database), new SqliteMemberRepository(database),
             new SqliteLearningRepository(database), new SqliteKudosRepository(database), new SqliteKnowledgeRepository(database),
-            new SqliteQuestionRepository(database), new SqliteSearchIndex(database), new SqliteDeliveryLog(database));
+            new SqliteQuestionRepository(database), new SqliteSearchIndex(database), new SqliteDeliveryLog(database))
+        {
+            Away = new LearningBot.Storage.Sqlite.Away.SqliteAwayRepository(database),
+        };
     }
 
     protected override Task DisposeStoreAsync()

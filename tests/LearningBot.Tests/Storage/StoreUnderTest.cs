@@ -16,4 +16,7 @@ public sealed record StoreUnderTest(
     IKnowledgeRepository Knowledge,
     IQuestionRepository Questions,
     ISearchIndex Search,
-    IDeliveryLog Deliveries);
+    IDeliveryLog Deliveries)
+{
+    public Core.Away.IAwayRepository Away { get; init; } = null!;
+}
