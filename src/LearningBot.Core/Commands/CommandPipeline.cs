@@ -95,7 +95,7 @@ public sealed partial class CommandPipeline
         {
             LogRejected(message.Platform, message.TeamId, failure.Problem);
             Record(activity, "unparsed", message.Platform, "rejected", started);
-            return Reply.Error(failure);
+            return Reply.Error(failure) with { IsPrivateNotice = true };
         }
 
         return await RunAsync(message, ((Parsed)recognised.Parsed).Command, activity, started, cancellationToken);

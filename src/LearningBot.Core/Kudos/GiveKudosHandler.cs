@@ -14,6 +14,13 @@ public sealed class GiveKudosHandler(IKudosRepository kudos, PeopleNames people)
     protected override async Task<BotReply> HandleAsync(GiveKudosCommand command, CommandContext context,
         CancellationToken cancellationToken)
     {
+        var reply = await GiveAsync(command, context, cancellationToken);
+        // Refusals are the giver's business alone; inline and reaction kudos weren't even addressed to the bot.
+        return reply.Audience == ReplyAudience.Requester ? reply with { IsPrivateNotice = true } : reply;
+    }
+
+    private async Task<BotReply> GiveAsync(GiveKudosCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
         var bots = context.Message.Mentions.Where(m => m.IsBot).Select(m => m.UserId).ToHashSet(StringComparer.Ordinal);
         var receivers = command.ReceiverIds.Where(id => id != context.UserId && !bots.Contains(id)).ToList();
         var thankedSelf = command.ReceiverIds.Contains(context.UserId);
