@@ -35,7 +35,7 @@ internal static partial class KudosBoardGrammar
 
         if (rest.Length > 0 && !TimeGrammar.TryParseTimeFrame(rest, out period))
         {
-            return Fail($"\"{Shorten(rest, 40)}\" isn't something I can rank by: use givers, here or in #channel, and this week, this month or all time.",
+            return Fail($"\"{Shorten(rest, 40)}\" isn't a time frame I know: use week, month or all (this week, this month, all time); add givers, and here or in #channel, to narrow it.",
                 KudosGrammar.TopUsage);
         }
 
