@@ -105,10 +105,10 @@ public static partial class InlineKudosGrammar
                 end += tone.Length;
             }
 
-            // "++" must stand alone ("+++" or "++x" is something else); the rest is the reason.
+            // The marker must stand alone ("+++", "++x" or ":tada:x" is something else); the rest is the reason.
             if (end == text.Length || char.IsWhiteSpace(text[end]) || char.IsPunctuation(text[end]))
             {
-                return marker == "++" && end < text.Length && text[end] == '+' ? null : end;
+                return end;
             }
         }
 
