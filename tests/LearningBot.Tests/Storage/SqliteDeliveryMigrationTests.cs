@@ -21,11 +21,19 @@ public sealed class SqliteDeliveryMigrationTests
         {
             var database = first.GetRequiredService<SqliteDatabase>();
             await database.InitializeAsync(default);
-            // Back to the v7 shape, with records as v7 wrote them (no sender).
+            // Back to the v7 shape (v9's kudos columns and table undone too), with records as v7 wrote them (no sender).
             await database.RunWriteAsync(async connection =>
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
+                DROP TABLE kudos_hidden;
+                DROP INDEX ix_kudos_receipts_channel;
+                ALTER TABLE kudos_receipts DROP COLUMN channel_id;
+                ALTER TABLE kudos_gifts DROP COLUMN channel_id;
+                ALTER TABLE kudos_gifts DROP COLUMN link;
+                ALTER TABLE team_settings DROP COLUMN kudos_budget_period;
+                ALTER TABLE team_settings DROP COLUMN kudos_emoji;
+                ALTER TABLE team_settings DROP COLUMN kudos_values;
                 DROP TABLE forgotten_people;
                 DROP INDEX ix_deliveries_sender;
                 ALTER TABLE deliveries DROP COLUMN team_id;
