@@ -41,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, ListLearningsHandler>();
         services.AddSingleton<ICommandHandler, GiveKudosHandler>();
         services.AddSingleton<ICommandHandler, KudosLeaderboardHandler>();
+        services.AddSingleton<ICommandHandler, TakeBackKudosHandler>();
+        services.AddSingleton<ICommandHandler, KudosVisibilityHandler>();
         services.AddSingleton<ICommandHandler, ShareHandler>();
         services.AddSingleton<ICommandHandler, AskHandler>();
         services.AddSingleton<ICommandHandler, WhoKnowsHandler>();

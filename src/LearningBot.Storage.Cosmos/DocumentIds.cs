@@ -24,8 +24,13 @@ internal static class DocumentIds
 
     public static string Away(string userId) => "away-" + Hash(userId);
 
-    public static string KudosBudget(string giverId, DateTimeOffset weekStart) =>
-        $"budget-{Hash(giverId)}-{weekStart.ToUnixTimeSeconds()}";
+    /// <summary>A giver's budget for the period starting at <paramref name="periodStart"/>; weekly ids keep their original form.</summary>
+    public static string KudosBudget(string giverId, DateTimeOffset periodStart, Core.Kudos.KudosPeriod period = Core.Kudos.KudosPeriod.Week) =>
+        period == Core.Kudos.KudosPeriod.Week
+            ? $"budget-{Hash(giverId)}-{periodStart.ToUnixTimeSeconds()}"
+            : $"budget-{Core.Kudos.KudosPeriods.Unit(period)}-{Hash(giverId)}-{periodStart.ToUnixTimeSeconds()}";
+
+    public static string KudosHidden(string userId) => "kudoshidden-" + Hash(userId);
 
     public static string Delivery(string deliveryId) => "delivery-" + Hash(deliveryId);
 

@@ -14,6 +14,8 @@ internal static class DocumentTypes
     public const string KudosBudget = "kudosBudget";
     public const string Forgotten = "forgotten";
     public const string Away = "away";
+
+    public const string KudosHidden = "kudosHidden";
 }
 
 /// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
@@ -68,6 +70,14 @@ internal sealed record SettingsDocument
     public required bool LeaderboardEnabled { get; init; }
 
     public required string TimeZoneId { get; init; }
+
+    /// <summary><c>day</c>, <c>week</c> or <c>month</c>; missing on documents written before budget periods (= week).</summary>
+    public string? KudosBudgetPeriod { get; init; }
+
+    /// <summary>Missing on older documents (= <c>tada</c>).</summary>
+    public string? KudosEmoji { get; init; }
+
+    public IReadOnlyList<string>? Values { get; init; }
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
@@ -246,6 +256,11 @@ internal sealed record KudosDocument : ISearchable, IETagged
 
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>Where it was given (per-channel boards); null in a DM or on gifts stored before channels were kept.</summary>
+    public string? ChannelId { get; init; }
+
+    public string? Link { get; init; }
+
     public string? SearchKind { get; init; }
 
     public string SearchTitle { get; init; } = string.Empty;
@@ -258,8 +273,20 @@ internal sealed record KudosDocument : ISearchable, IETagged
     public string? ETag { get; init; }
 }
 
+/// <summary>A person who said <c>kudos hide me</c>: one small document each, deleted by <c>kudos show me</c>.</summary>
+internal sealed record KudosHiddenDocument
+{
+    public required string Id { get; init; }
+
+    public required string TeamId { get; init; }
+
+    public string Type { get; init; } = DocumentTypes.KudosHidden;
+
+    public required string UserId { get; init; }
+}
+
 /// <summary>
-/// One giver's kudos budget for one week: the commit point of a gift. Spending and remembering the
+/// One giver's kudos budget for one budget period (<c>weekStart</c> holds the period's start, whatever the period): the commit point of a gift. Spending and remembering the
 /// gift's idempotency key happen in one ETag-checked write, so concurrent gifts cannot overspend and a
 /// redelivery cannot spend twice.
 /// </summary>

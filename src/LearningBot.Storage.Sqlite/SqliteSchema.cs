@@ -281,6 +281,20 @@ internal static class SqliteSchema
             from_at INTEGER NOT NULL,
             until_at INTEGER NOT NULL,
             last_day TEXT NOT NULL,
+        """,
+        """
+        -- v11, kudos in the flow of conversation: the budget period and kudos emoji per team, the team's values (a JSON array),
+        -- the channel and message link of a gift (per-channel boards, kudos by reaction), and who left the boards.
+        ALTER TABLE team_settings ADD COLUMN kudos_budget_period TEXT NOT NULL DEFAULT 'week';
+        ALTER TABLE team_settings ADD COLUMN kudos_emoji TEXT NOT NULL DEFAULT 'tada';
+        ALTER TABLE team_settings ADD COLUMN kudos_values TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE kudos_gifts ADD COLUMN channel_id TEXT;
+        ALTER TABLE kudos_gifts ADD COLUMN link TEXT;
+        ALTER TABLE kudos_receipts ADD COLUMN channel_id TEXT;
+        CREATE INDEX ix_kudos_receipts_channel ON kudos_receipts (team_id, channel_id, created_at) WHERE channel_id IS NOT NULL;
+        CREATE TABLE kudos_hidden (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
             PRIMARY KEY (team_id, user_id)
         ) WITHOUT ROWID;
         """,

@@ -111,7 +111,15 @@ public sealed partial class TeamsBot(
         message = message with { Conversation = here, SourceMessage = TeamsIds.SourceMessage(activity) };
         if (!IsPersonal(activity) && !MentionsBot(activity))
         {
-            // With the channel-message permission Teams sends every message; only replies to a prompt matter then.
+            // With the channel-message permission Teams sends every message: inline kudos ("@Bo ++ for …") and replies to a
+            // prompt matter then; anything else is chatter and gets no answer.
+            if (await pipeline.HandleAmbientAsync(message, cancellationToken) is { } ambient)
+            {
+                await ReplyQuietlyAsync(turnContext, activity, message, ambient, cancellationToken);
+                return;
+            }
+
+
             if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id)
             {
                 await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken);
@@ -144,6 +152,45 @@ public sealed partial class TeamsBot(
         await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
     }
 
+    /// <summary>
+    /// Inline kudos read in passing: one short reply in the message's thread, the receivers' 1:1 messages, and anything meant
+    /// for the giver alone (over budget, no reason given) in their 1:1 chat, never in the channel.
+    /// </summary>
+    private async Task ReplyQuietlyAsync(ITurnContext turnContext, Activity activity, IncomingMessage message, BotReply reply,
+        CancellationToken cancellationToken)
+    {
+        if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken) || reply.IsRedelivery)
+        {
+            LogRedelivery(activity.Id, activity.Conversation.Id);
+            return;
+        }
+
+        if (reply.Audience == ReplyAudience.Channel && !reply.IsSilent)
+        {
+            await turnContext.SendActivityAsync(ToActivity(reply), cancellationToken);
+        }
+        else if (!reply.IsSilent)
+        {
+            await SendPrivatelyAsync(message, reply, cancellationToken);
+        }
+
+        await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
+    }
+
+    /// <summary>The person's 1:1 chat with the bot; false (and a log line) when Teams has none for them.</summary>
+    private async Task<bool> SendPrivatelyAsync(IncomingMessage message, BotReply reply, CancellationToken cancellationToken)
+    {
+        var personal = await conversations.FindPersonalAsync(message.TeamId, message.UserId, cancellationToken);
+        if (personal is null)
+        {
+            LogNoPersonalChat(message.UserId);
+            return false;
+        }
+
+        return (await messenger.SendAsync(personal, reply, threadId: null, cancellationToken)).Result == ProactiveSendResult.Sent;
+    }
+
     private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,
         CancellationToken cancellationToken)
     {
@@ -170,6 +217,15 @@ public sealed partial class TeamsBot(
         var hasPrivateLink = reply.Audience == ReplyAudience.Requester
                              && reply.Blocks.SelectMany(Spans).Any(span => span is LinkSpan);
         var hasPrivateLearnings = reply.Audience == ReplyAudience.Requester && reply.ShowsPrivateLearnings;
+        if (reply.IsPrivateNotice && !IsPersonal(activity))
+        {
+            // e.g. over the kudos budget: the person hears it alone; the conversation sees only that there was an answer.
+            return await SendPrivatelyAsync(message, reply, cancellationToken)
+                ? Reply.Notice(reply.Kind, new Core.Replies.TextBlock("I've answered you in our 1:1 chat."))
+                : reply; // no 1:1 chat with them yet: they asked here, so they hear it here
+
+        }
+
         if (!(hasPrivateLink || hasPrivateLearnings) || IsPersonal(activity))
         {
             return reply;

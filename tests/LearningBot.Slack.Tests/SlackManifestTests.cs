@@ -31,7 +31,7 @@ public sealed class SlackManifestTests
         var settings = manifest["settings"]!;
         Assert.That(new Uri(settings["event_subscriptions"]!["request_url"]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/events"));
         Assert.That(settings["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => e!.GetValue<string>()),
-            Is.EquivalentTo(new[] { "app_home_opened", "app_mention", "app_uninstalled", "message.channels", "message.groups", "message.im", "tokens_revoked" }));
+            Is.EquivalentTo(new[] { "app_home_opened", "app_mention", "app_uninstalled", "message.channels", "message.groups", "message.im", "reaction_added", "reaction_removed", "tokens_revoked" }));
         Assert.That(new Uri(settings["interactivity"]!["request_url"]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/interactions"));
         Assert.That(new Uri(manifest["oauth_config"]!["redirect_urls"]![0]!.GetValue<string>()).AbsolutePath, Is.EqualTo("/slack/oauth/callback"));
         Assert.That(manifest["features"]!["shortcuts"]![0]!["callback_id"]!.GetValue<string>(), Is.EqualTo(SlackModals.ShareShortcutCallback));

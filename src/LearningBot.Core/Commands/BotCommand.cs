@@ -15,9 +15,23 @@ public sealed record LogLearningCommand(string Text, IReadOnlyList<string> Tags,
 
 public sealed record ListLearningsCommand(LearningScope Scope, string? PersonId, Period Period) : BotCommand;
 
-public sealed record GiveKudosCommand(IReadOnlyList<string> ReceiverIds, string Reason, string? Value) : BotCommand;
+public sealed record GiveKudosCommand(IReadOnlyList<string> ReceiverIds, string Reason, string? Value) : BotCommand
+{
+    /// <summary>How it was given: a command, inline in a channel message, or by reaction (see Kudos/InlineKudosGrammar).</summary>
+    public Kudos.KudosSource Source { get; init; } = Kudos.KudosSource.Command;
 
-public sealed record KudosLeaderboardCommand(Period Period) : BotCommand;
+    /// <summary>A link to the message the kudos are for (kudos by reaction), when the platform gave one.</summary>
+    public string? Link { get; init; }
+}
+
+/// <param name="Period">The time frame: this week, this month or all time.</param>
+public sealed record KudosLeaderboardCommand(Period Period) : BotCommand
+{
+    public Kudos.KudosBoardSide Side { get; init; } = Kudos.KudosBoardSide.Receivers;
+
+    /// <summary>Only kudos given in one channel: <c>here</c> (this channel) or a channel as typed (<c>#general</c>); null: everywhere.</summary>
+    public Kudos.ChannelChoice? Channel { get; init; }
+}
 
 public sealed record ShareCommand(string Question, string Answer, IReadOnlyList<string> Tags) : BotCommand;
 
@@ -31,7 +45,8 @@ public sealed record DigestCommand : BotCommand;
 public sealed record SettingsCommand(SettingChange? Change) : BotCommand;
 
 public abstract record SettingChange;
-public sealed record KudosBudgetChange(int WeeklyBudget) : SettingChange;
+/// <param name="Period">A new budget period, or null to keep the team's.</param>
+public sealed record KudosBudgetChange(int WeeklyBudget, Kudos.KudosPeriod? Period = null) : SettingChange;
 public sealed record LeaderboardChange(bool Enabled) : SettingChange;
 public sealed record TimeZoneChange(string TimeZoneId) : SettingChange;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LearningBot.Core.Diagnostics;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Settings;
@@ -45,6 +46,13 @@ public sealed partial class CommandPipeline
         using var activity = LearningBotMetrics.ActivitySource.StartActivity("command");
         activity?.SetTag("learningbot.platform", message.Platform);
         var parsed = _parser.Parse(message.Text);
+        if (parsed is ParseFailure && InlineKudosGrammar.CouldBe(message.Text)
+            && await RecogniseAsync(message, cancellationToken) is { } inline)
+        {
+            // "@LearningBot @bo ++ for the demo": addressed to the bot, but inline kudos rather than a command.
+            parsed = inline.Parsed;
+        }
+
         if (parsed is ParseFailure failure)
         {
             LogRejected(message.Platform, message.TeamId, failure.Problem);
@@ -63,7 +71,51 @@ public sealed partial class CommandPipeline
             return Reply.Error(failure);
         }
 
-        var command = ((Parsed)parsed).Command;
+        return await RunAsync(message, ((Parsed)parsed).Command, activity, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// A message the bot only reads in passing (a channel message not addressed to it) or a reaction: kudos when the kudos
+    /// grammar recognises them (<see cref="InlineKudosGrammar"/>), else null. Null means nothing was stored and nothing may be
+    /// said: ordinary chatter is never taken as a command and never answered.
+    /// </summary>
+    public async Task<BotReply?> HandleAmbientAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Reaction is null && !InlineKudosGrammar.CouldBe(message.Text))
+        {
+            return null; // most channel messages: no settings read, nothing recorded
+        }
+
+        var recognised = await RecogniseAsync(message, cancellationToken);
+        if (recognised is null)
+        {
+            return null;
+        }
+
+        var started = _time.GetTimestamp();
+        using var activity = LearningBotMetrics.ActivitySource.StartActivity("command");
+        activity?.SetTag("learningbot.platform", message.Platform);
+        if (recognised.Parsed is ParseFailure failure)
+        {
+            LogRejected(message.Platform, message.TeamId, failure.Problem);
+            Record(activity, "unparsed", message.Platform, "rejected", started);
+            return Reply.Error(failure) with { IsPrivateNotice = true };
+        }
+
+        return await RunAsync(message, ((Parsed)recognised.Parsed).Command, activity, started, cancellationToken);
+    }
+
+    private sealed record Recognised(ParseResult Parsed);
+
+    private async Task<Recognised?> RecogniseAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        var settings = await _settings.GetAsync(message.TeamId, cancellationToken);
+        return InlineKudosGrammar.Recognise(message, settings) is { } result ? new Recognised(result) : null;
+    }
+
+    private async Task<BotReply> RunAsync(IncomingMessage message, BotCommand command, Activity? activity, long started,
+        CancellationToken cancellationToken)
+    {
         var commandName = command.GetType().Name;
         var metricName = commandName.EndsWith("Command", StringComparison.Ordinal) ? commandName[..^"Command".Length] : commandName;
         if (activity is not null)
@@ -73,10 +125,10 @@ public sealed partial class CommandPipeline
 
         try
         {
-            if (!message.IsReadOnly)
+            if (!message.IsReadOnly && message.Reaction is not { Added: false })
             {
                 await RememberAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
-                foreach (var mentioned in message.Mentions)
+                foreach (var mentioned in message.Mentions.Where(m => !m.IsBot))
                 {
                     await RememberAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
                 }

@@ -49,6 +49,30 @@ public sealed record IncomingMessage(string TeamId, string UserId, string UserNa
 
     /// <summary>Display names for the people mentioned in <see cref="Text"/>, when the platform sent them.</summary>
     public IReadOnlyList<MentionedMember> Mentions { get; init; } = [];
+
+    /// <summary>Channels named in <see cref="Text"/> (Slack's <c>&lt;#C123|general&gt;</c> reads as <c>#general</c>): their ids by name.</summary>
+    public IReadOnlyList<MentionedChannel> Channels { get; init; } = [];
+
+    /// <summary>
+    /// Set when the message is a reaction someone added to (or removed from) a message, not text they wrote: only the
+    /// kudos grammar reads it (<see cref="Kudos.InlineKudosGrammar.Recognise(IncomingMessage, Settings.TeamSettings)"/>).
+    /// <see cref="IdempotencyKey"/> then names the reacted-to message and the person reacting, the same for adding and removing.
+    /// </summary>
+    public MessageReaction? Reaction { get; init; }
 }
 
-public sealed record MentionedMember(string UserId, string DisplayName);
+/// <param name="IsBot">The platform says this account is a bot or app (Slack <c>is_bot</c>, Teams ids <c>28:…</c>): no kudos for it.</param>
+public sealed record MentionedMember(string UserId, string DisplayName, bool IsBot = false);
+
+/// <param name="Id">The platform's channel id.</param>
+/// <param name="Name">The name as shown, without <c>#</c>.</param>
+public sealed record MentionedChannel(string Id, string Name);
+
+/// <summary>A reaction on a message, as the adapter read it.</summary>
+/// <param name="Emoji">The reaction's short name as the platform names it (Slack: <c>tada</c>, <c>+1::skin-tone-2</c>).</param>
+/// <param name="Added">True for added, false for removed.</param>
+/// <param name="AuthorId">Who wrote the reacted-to message (Slack <c>item_user</c>); null when unknown.</param>
+/// <param name="AuthorIsBot">The message was posted by a bot or app.</param>
+/// <param name="Text">The reacted-to message's text, normalised like command text (empty when it could not be read).</param>
+/// <param name="Link">A link to the reacted-to message (Slack permalink), when available.</param>
+public sealed record MessageReaction(string Emoji, bool Added, string? AuthorId, bool AuthorIsBot, string Text, string? Link);

@@ -54,6 +54,17 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
                 .Select(t => new ListItem(t.Label, $"asked {Reply.Plural(t.Count, "time")}")).ToList()));
         }
 
+        // Kudos per team value (#ownership …): which values people see lived, counted per receiver like the kudos total.
+        var byValue = inPeriod.Kudos.Where(k => k.Value is not null)
+            .GroupBy(k => k.Value!, StringComparer.Ordinal)
+            .Select(g => (Value: g.Key, Count: g.Sum(k => k.ReceiverIds.Count)))
+            .OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
+        if (byValue.Count > 0)
+        {
+            blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Kudos by value"))));
+            blocks.Add(new ListBlock(byValue.Take(5).Select(v => new ListItem(RichText.Of($"#{v.Value}"), Reply.Plural(v.Count, "kudos", "kudos"))).ToList()));
+        }
+
         if (insights.TopTags.Count > 0)
         {
             blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Top topics"))));

@@ -5,7 +5,11 @@ using static LearningBot.Core.Commands.Grammar;
 
 namespace LearningBot.Core.Kudos;
 
-/// <summary><c>kudos @a [@b …] &lt;what for&gt; [#value]</c> (also <c>thanks</c>) and <c>kudos top [week|month|all]</c>.</summary>
+/// <summary>
+/// <c>kudos @a [@b …] [#value] &lt;what for&gt; [#value]</c> (also <c>thanks</c>), <c>kudos top [givers] [here|in #channel]
+/// [this week|this month|all time]</c> and <c>kudos hide me|show me</c>. Inline kudos in channel messages (<c>@bo ++ …</c>)
+/// are read by <see cref="InlineKudosGrammar"/>.
+/// </summary>
 public sealed partial class KudosGrammar : ICommandGrammar
 {
     public static readonly CommandUsage Usage = new("kudos",
@@ -14,13 +18,23 @@ public sealed partial class KudosGrammar : ICommandGrammar
         "Thank people publicly for help or progress.");
 
     public static readonly CommandUsage TopUsage = new("kudos top",
-        "kudos top [week|month|all]",
-        "kudos top month",
-        "Who received the most kudos.");
+        "kudos top [givers] [here | in #channel] [this week|this month|all time]",
+        "kudos top givers here this month",
+        "Who received (or gave) the most kudos, in the team or one channel.");
+
+    public static readonly CommandUsage HideUsage = new("kudos hide me",
+        "kudos hide me | kudos show me",
+        "kudos hide me",
+        "Leave the kudos boards (your kudos still count for the team), or come back.");
+
+    public static readonly CommandUsage InlineUsage = new("@person ++",
+        "@person ++ <what for>  ·  @person :tada: <what for>",
+        "@bo ++ for the incident write-up",
+        "Kudos in any channel message I can read (the emoji is the team's kudos emoji; in Slack, reacting with it works too).");
 
     public IReadOnlyList<string> Keywords { get; } = ["kudos", "thanks"];
 
-    public IReadOnlyList<CommandUsage> Usages { get; } = [Usage, TopUsage];
+    public IReadOnlyList<CommandUsage> Usages { get; } = [Usage, InlineUsage, TopUsage, HideUsage];
 
     public ParseResult Parse(string keyword, string arguments)
     {
@@ -32,14 +46,15 @@ public sealed partial class KudosGrammar : ICommandGrammar
         var (first, afterFirst) = SplitFirstWord(arguments);
         if (first.Equals("top", StringComparison.OrdinalIgnoreCase) || first.Equals("leaderboard", StringComparison.OrdinalIgnoreCase))
         {
-            if (afterFirst.Length == 0)
-            {
-                return new Parsed(new KudosLeaderboardCommand(Period.Week));
-            }
+            return KudosBoardGrammar.Parse(afterFirst);
+        }
 
-            return TimeGrammar.TryParsePeriod(afterFirst, out var period)
-                ? new Parsed(new KudosLeaderboardCommand(period))
-                : Fail($"\"{Shorten(afterFirst, 40)}\" isn't a time frame I know: use week, month or all.", TopUsage);
+        if ((first.Equals("hide", StringComparison.OrdinalIgnoreCase) || first.Equals("show", StringComparison.OrdinalIgnoreCase))
+            && !MentionRegex().IsMatch(arguments))
+        {
+            return afterFirst.Equals("me", StringComparison.OrdinalIgnoreCase)
+                ? new Parsed(new KudosVisibilityCommand(first.Equals("hide", StringComparison.OrdinalIgnoreCase)))
+                : Fail("You can only hide yourself from the boards: say \"kudos hide me\" (or \"kudos show me\").", HideUsage);
         }
 
         var receivers = MentionRegex().Matches(arguments).Select(m => m.Groups["id"].Value).Distinct(StringComparer.Ordinal).ToList();
@@ -48,16 +63,7 @@ public sealed partial class KudosGrammar : ICommandGrammar
             return Fail("Mention the people you're thanking with @name.", Usage) with { NeedsMentions = true };
         }
 
-        var reason = LeadingMentionsRegex().Replace(arguments, string.Empty);
-        reason = LeadingForRegex().Replace(reason, string.Empty).Trim();
-        string? value = null;
-        var trailingTag = TrailingTagRegex().Match(reason);
-        if (trailingTag.Success)
-        {
-            value = trailingTag.Groups["tag"].Value.ToLowerInvariant();
-            reason = reason[..trailingTag.Index].TrimEnd();
-        }
-
+        var (reason, value) = KudosReason.Split(LeadingMentionsRegex().Replace(arguments, string.Empty));
         if (!ContainsWordCharacter(MentionRegex().Replace(reason, string.Empty)))
         {
             return Fail("Say what the kudos are for: recognising the effort is the point.", Usage);
@@ -69,6 +75,4 @@ public sealed partial class KudosGrammar : ICommandGrammar
     [GeneratedRegex(@"^(?:\s*(?:<@[^<>|\s]+(?:\|[^<>]*)?>|and|&|,|to)(?=\s|,|$|<))+\s*,?", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingMentionsRegex();
 
-    [GeneratedRegex(@"^for\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex LeadingForRegex();
 }

@@ -27,6 +27,23 @@ public sealed record BotReply(ReplyKind Kind, ReplyAudience Audience, IReadOnlyL
     /// </summary>
     public bool ShowsPrivateLearnings { get; init; }
 
+    /// <summary>
+    /// Only the requester may see it (e.g. "you're over your kudos budget"): where every reply is seen by the whole
+    /// conversation (a Teams channel), the adapter sends it in the person's 1:1 chat instead; Slack answers ephemerally anyway.
+    /// </summary>
+    public bool IsPrivateNotice { get; init; }
+
+    /// <summary>
+    /// Acknowledge quietly (inline kudos, kudos by reaction): Slack adds a reaction to the person's message instead of posting
+    /// a channel reply; Teams, where bots cannot react, posts the short reply in the message's thread. A quiet reply without
+    /// blocks (<see cref="Reply.Silent"/>) posts nothing at all; direct messages are sent either way.
+    /// </summary>
+    public bool IsQuiet { get; init; }
+
+    /// <summary>A quiet reply with nothing to show: adapters post nothing (and still send <see cref="DirectMessages"/>).</summary>
+    [JsonIgnore]
+    public bool IsSilent => IsQuiet && Blocks.Count == 0;
+
     /// <summary>The command failed on our side (e.g. storage down) and stored nothing: a redelivery may try it again.</summary>
     [JsonIgnore]
     public bool NothingSaved { get; init; }

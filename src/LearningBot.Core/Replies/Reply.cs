@@ -18,6 +18,9 @@ public static class Reply
     /// <summary>A short private answer that isn't a mistake (e.g. "leaderboards are off").</summary>
     public static BotReply Notice(ReplyKind kind, params ReplyBlock[] blocks) => new(kind, ReplyAudience.Requester, blocks);
 
+    /// <summary>Nothing to say (e.g. a reaction that gave no kudos): adapters post nothing.</summary>
+    public static BotReply Silent(ReplyKind kind) => new(kind, ReplyAudience.Requester, []) { IsQuiet = true };
+
     public static string Date(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using LearningBot.Core.Commands;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
 
@@ -22,6 +23,11 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
                 new NoteBlock(RichText.Of("Anyone can look: ", new CodeSpan("settings"))));
         }
 
+        if (command.Change is KudosValueChange value && ValueProblem(value, context.Settings) is { } problem)
+        {
+            return problem;
+        }
+
         // Read-modify-write with the store's version check: a concurrent change is reread, never overwritten.
         var current = context.Settings;
         for (var attempt = 1; ; attempt++)
@@ -40,17 +46,38 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
 
     private static TeamSettings Apply(TeamSettings settings, SettingChange change) => change switch
     {
-        KudosBudgetChange c => settings with { KudosWeeklyBudget = c.WeeklyBudget },
+        KudosBudgetChange c => settings with { KudosWeeklyBudget = c.WeeklyBudget, KudosBudgetPeriod = c.Period ?? settings.KudosBudgetPeriod },
+        KudosEmojiChange c => settings with { KudosEmoji = c.Name },
+        KudosValueChange { Add: true } c => settings.Values.Contains(c.Name, StringComparer.Ordinal) ? settings : settings with { Values = [.. settings.Values, c.Name] },
+        KudosValueChange c => settings with { Values = settings.Values.Where(v => v != c.Name).ToList() },
         LeaderboardChange c => settings with { LeaderboardEnabled = c.Enabled },
         TimeZoneChange c => settings with { TimeZoneId = c.TimeZoneId },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown setting."),
     };
 
+    /// <summary>Adding a value the team already has is fine (shown again); removing one it doesn't have, or a 21st, is explained.</summary>
+    private static BotReply? ValueProblem(KudosValueChange change, TeamSettings settings)
+    {
+        if (!change.Add && !settings.Values.Contains(change.Name, StringComparer.Ordinal))
+        {
+            return Reply.Notice(ReplyKind.Error,
+                new TextBlock($"#{change.Name} isn't one of the team's values, so there was nothing to remove."),
+                new NoteBlock(settings.Values.Count == 0 ? "The team has no values yet." : "The team's values: " + Reply.Tags(settings.Values)));
+        }
+
+        return change.Add && settings.Values.Count >= KudosValues.MaxValues && !settings.Values.Contains(change.Name, StringComparer.Ordinal)
+            ? Reply.Notice(ReplyKind.Error,
+                new TextBlock($"A team can have up to {KudosValues.MaxValues} values; remove one first (settings values remove <name>)."))
+            : null;
+    }
+
     private static BotReply Show(string heading, TeamSettings settings) => Reply.Notice(ReplyKind.Settings,
         new HeadingBlock(heading),
         new FactsBlock(
         [
-            new Fact("Kudos budget", $"{settings.KudosWeeklyBudget} per person per week"),
+            new Fact("Kudos budget", $"{settings.KudosWeeklyBudget} per person per {KudosPeriods.Unit(settings.KudosBudgetPeriod)}"),
+            new Fact("Kudos emoji", KudosEmoji.Shown(settings.KudosEmoji) + " (@person ++ works too)"),
+            new Fact("Values", settings.Values.Count == 0 ? "none yet (any #value is accepted)" : Reply.Tags(settings.Values)),
             new Fact("Leaderboard", settings.LeaderboardEnabled ? "on" : "off"),
             new Fact("Time zone", settings.TimeZoneId),
         ]),

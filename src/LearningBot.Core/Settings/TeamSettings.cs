@@ -1,11 +1,26 @@
+using LearningBot.Core.Kudos;
+
 namespace LearningBot.Core.Settings;
 
 /// <summary>Per-team settings. <see cref="Version"/> is the store's opaque concurrency token (null before the first save).</summary>
+/// <param name="KudosWeeklyBudget">How many kudos a person may give per <see cref="KudosBudgetPeriod"/> (the name is historical: weekly was the only period).</param>
 public sealed record TeamSettings(string TeamId, int KudosWeeklyBudget, bool LeaderboardEnabled, string TimeZoneId)
 {
     public const int DefaultKudosWeeklyBudget = 5;
 
     public string? Version { get; init; }
+
+    /// <summary>The period the kudos budget refills in (default a week, the behaviour before periods existed).</summary>
+    public KudosPeriod KudosBudgetPeriod { get; init; } = KudosPeriod.Week;
+
+    /// <summary>
+    /// The team's kudos emoji as a Slack-style short name without colons (<c>tada</c>): <c>@bo :tada: thanks</c> in a channel
+    /// and, in Slack, this reaction on someone's message give kudos (<see cref="KudosEmoji"/>).
+    /// </summary>
+    public string KudosEmoji { get; init; } = Kudos.KudosEmoji.Default;
+
+    /// <summary>The team's values (lower case, without <c>#</c>), in the order they were added; empty: any <c>#value</c> is accepted.</summary>
+    public IReadOnlyList<string> Values { get; init; } = [];
 
     public static TeamSettings Default(string teamId) => new(teamId, DefaultKudosWeeklyBudget, true, "UTC");
 }

@@ -33,6 +33,10 @@ public static class TeamClock
         return AtLocalMidnight(local.Date.AddDays(-daysSinceMonday), zone);
     }
 
+    /// <summary>Local midnight of the day containing <paramref name="instant"/> in <paramref name="zone"/>.</summary>
+    public static DateTimeOffset StartOfDay(DateTimeOffset instant, TimeZoneInfo zone) =>
+        AtLocalMidnight(TimeZoneInfo.ConvertTime(instant, zone).Date, zone);
+
     public static DateTimeOffset StartOfMonth(DateTimeOffset instant, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(instant, zone);

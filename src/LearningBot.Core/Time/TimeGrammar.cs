@@ -113,6 +113,21 @@ public static partial class TimeGrammar
     }
 
     /// <summary>
+    /// A time frame as people say it: <c>week</c>/<c>this week</c>, <c>month</c>/<c>this month</c>, <c>all</c>/<c>all time</c>/<c>ever</c>.
+    /// </summary>
+    public static bool TryParseTimeFrame(string text, out Period period)
+    {
+        var words = string.Join(' ', text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        switch (words)
+        {
+            case "this week": period = Period.Week; return true;
+            case "this month": period = Period.Month; return true;
+            case "all time" or "of all time" or "ever": period = Period.All; return true;
+            default: return TryParsePeriod(words, out period);
+        }
+    }
+
+    /// <summary>
     /// A duration at the very end of <paramref name="text"/>: <c>30m</c>, <c>45 min</c>, <c>90 minutes</c>, <c>2h</c>,
     /// <c>1.5h</c>, <c>1,5 hours</c>, <c>1h30</c>, <c>1h 30m</c>, <c>2 hrs</c>. Spelled-out units after "every", "per",
     /// "than", "within" or "after" describe the subject, not time spent, and are left in the text.

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Learnings;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Prompts;
+using LearningBot.Core.Settings;
 using LearningBot.Slack.Api;
 using LearningBot.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -13,7 +16,8 @@ namespace LearningBot.Slack.Adapter;
 /// pipeline → the reply delivered the Slack way. Nothing Slack-specific reaches the handlers.
 /// </summary>
 public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUsers users, SlackReplySender sender, IDeliveryLog deliveries,
-    PromptAnswerRecorder promptAnswers, LearningMessageEdits learningEdits, ISlackApi slack, TimeProvider time, ILogger<SlackConversation> logger)
+    PromptAnswerRecorder promptAnswers, LearningMessageEdits learningEdits, ISlackApi slack, TeamSettingsCache teamSettings, TimeProvider time,
+    ILogger<SlackConversation> logger)
 {
     public const string Platform = "slack";
 
@@ -103,26 +107,153 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     /// <summary>Runs the command pipeline (the store writes); the reply is posted by the returned follow-up.</summary>
     /// <param name="input">The command text, from <see cref="SlackText.Normalise"/> (Slack-escaped text) or built from a form.</param>
     /// <param name="idempotencyKey">Stable for a redelivery of the same Slack payload.</param>
+    /// <param name="botUserId">The bot's own user id in this workspace, when known: never a kudos receiver.</param>
     public async Task<StoreResult> HandleAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string? userName,
+        CancellationToken cancellationToken, string? botUserId = null)
+    {
+        var message = await ToMessageAsync(input, idempotencyKey, target, userName, botUserId, cancellationToken);
+        var reply = await pipeline.HandleAsync(message, cancellationToken);
+        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
+    }
+
+    /// <summary>
+    /// A channel message not addressed to the bot: inline kudos (<c>@bo ++ for …</c>) when the kudos grammar recognises it,
+    /// acknowledged quietly; null for ordinary chatter (nothing stored, nothing said, not even a delivery record).
+    /// </summary>
+    public async Task<StoreResult?> HandleAmbientAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string? botUserId,
         CancellationToken cancellationToken)
+    {
+        var message = await ToMessageAsync(input, idempotencyKey, target, null, botUserId, cancellationToken);
+        var reply = await pipeline.HandleAmbientAsync(message, cancellationToken);
+        return reply is null
+            ? null
+            : new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
+    }
+
+    /// <summary>
+    /// <c>reaction_added</c> / <c>reaction_removed</c> on a message (https://api.slack.com/events/reaction_added): with the team's
+    /// kudos emoji, kudos to the message's author (the message, read with conversations.history, is the reason; its permalink
+    /// the link), or the kudos taken back. The gift's key is the message and the person reacting, so adding the emoji again,
+    /// or Slack's retry, gives nothing twice. Null (nothing stored) for any other emoji and for reactions that give nothing.
+    /// </summary>
+    /// <param name="itemUser">The message's author (<c>item_user</c>); absent for some messages (e.g. by apps).</param>
+    public async Task<StoreResult?> HandleReactionAsync(string teamId, string userId, string reaction, bool added, string channelId, string ts,
+        string? itemUser, string? botUserId, CancellationToken cancellationToken)
+    {
+        var settings = await teamSettings.GetAsync(teamId, cancellationToken);
+        if (!KudosEmoji.IsReaction(reaction, settings.KudosEmoji))
+        {
+            return null; // the usual case: any other emoji is none of the bot's business, and costs no Slack call
+        }
+
+        if (added && (itemUser is null || itemUser == userId || itemUser == botUserId))
+        {
+            return null; // nobody to thank, or one's own message: the grammar would say the same, without the Slack calls
+        }
+
+        var mentions = new List<MentionedMember>();
+        MessageReaction read;
+        string? threadTs = null;
+        if (added)
+        {
+            var reacted = await ReadMessageAsync(teamId, channelId, ts, cancellationToken);
+            threadTs = reacted is null ? null : SlackJson.Str(reacted, "thread_ts");
+            var author = await users.GetAsync(teamId, itemUser!, null, cancellationToken);
+            var byBot = author.IsBot || (reacted is not null && (SlackJson.Str(reacted, "bot_id") is not null || reacted["bot_profile"] is not null));
+            var permalink = await slack.CallAsync(teamId, "chat.getPermalink", new JsonObject { ["channel"] = channelId, ["message_ts"] = ts },
+                cancellationToken);
+            mentions.Add(new MentionedMember(itemUser!, author.DisplayName, byBot));
+            read = new MessageReaction(reaction, true, itemUser, byBot,
+                reacted is null ? string.Empty : SlackText.Readable(SlackJson.Str(reacted, "text") ?? string.Empty),
+                permalink.Ok ? SlackJson.Str(permalink.Body, "permalink") : null);
+        }
+        else
+        {
+            read = new MessageReaction(reaction, false, itemUser, false, string.Empty, null);
+        }
+
+        var user = await users.GetAsync(teamId, userId, null, cancellationToken);
+        var now = time.GetUtcNow();
+        var message = new IncomingMessage(teamId, userId, user.DisplayName, string.Empty, $"slack:reaction:{channelId}:{ts}:{userId}")
+        {
+            Platform = Platform,
+            ChannelId = channelId,
+            Mentions = mentions,
+            Reaction = read,
+            UserTimeZoneId = user.TimeZoneId,
+            Conversation = SlackConversations.ForChannel(teamId, channelId, userId, now),
+            PrivateConversation = SlackConversations.ForPerson(teamId, userId, now),
+        };
+        var reply = await pipeline.HandleAmbientAsync(message, cancellationToken);
+        var target = new ReplyTarget(teamId, userId, channelId, ThreadTs: threadTs);
+        return reply is null
+            ? null
+            : new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(teamId, userId));
+    }
+
+    /// <summary>
+    /// One message by channel and ts: conversations.history with latest = oldest = ts, inclusive (Slack's way to read a single
+    /// message: https://api.slack.com/messaging/retrieving#individual_messages); a reply in a thread is not in the channel's
+    /// history, so then conversations.replies. Null when Slack would not say (e.g. no history scope there).
+    /// </summary>
+    private async Task<JsonObject?> ReadMessageAsync(string teamId, string channelId, string ts, CancellationToken cancellationToken)
+    {
+        foreach (var method in new[] { "conversations.history", "conversations.replies" })
+        {
+            var arguments = new JsonObject { ["channel"] = channelId, ["latest"] = ts, ["oldest"] = ts, ["inclusive"] = "true", ["limit"] = 1 };
+            if (method == "conversations.replies")
+            {
+                arguments["ts"] = ts;
+            }
+
+            var result = await slack.CallAsync(teamId, method, arguments, cancellationToken);
+            var found = (result.Body?["messages"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(m => SlackJson.Str(m, "ts") == ts);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The message for the pipeline. Kudos need to know who is a bot: for text that may give kudos, each mentioned id is looked up (users.info, cached).</summary>
+    private async Task<IncomingMessage> ToMessageAsync(GrammarText input, string idempotencyKey, ReplyTarget target, string? userName,
+        string? botUserId, CancellationToken cancellationToken)
     {
         var (text, mentions) = input;
         var user = await users.GetAsync(target.TeamId, target.UserId, userName, cancellationToken);
+        if (MayGiveKudos(text))
+        {
+            var ids = Grammar.MentionRegex().Matches(text).Select(m => m.Groups["id"].Value).Distinct(StringComparer.Ordinal).Take(20).ToList();
+            var known = new List<MentionedMember>();
+            foreach (var id in ids)
+            {
+                var shown = mentions.FirstOrDefault(m => m.UserId == id)?.DisplayName;
+                var person = await users.GetAsync(target.TeamId, id, shown, cancellationToken);
+                known.Add(new MentionedMember(id, shown ?? person.DisplayName, person.IsBot || id == botUserId));
+            }
+
+            mentions = known;
+        }
+
         var now = time.GetUtcNow();
-        var message = new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, text, idempotencyKey)
+        return new IncomingMessage(target.TeamId, target.UserId, user.DisplayName, text, idempotencyKey)
         {
             Platform = Platform,
             ChannelId = target.ChannelId,
             IsTeamAdmin = user.IsAdmin,
             Mentions = mentions,
+            Channels = input.Channels,
             UserTimeZoneId = user.TimeZoneId,
             Conversation = target.ChannelId is null ? null : SlackConversations.ForChannel(target.TeamId, target.ChannelId, target.UserId, now),
             PrivateConversation = SlackConversations.ForPerson(target.TeamId, target.UserId, now),
-            SourceMessage = target is { ChannelId: { } channel, SourceTs: { } ts } ? SourceMessage(channel, ts) : null,
+            SourceMessage = target is { ChannelId: { } channel, MessageTs: { } ts } ? SourceMessage(channel, ts) : null,
         };
-        var reply = await pipeline.HandleAsync(message, cancellationToken);
-        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
     }
+
+    private static bool MayGiveKudos(string text) =>
+        InlineKudosGrammar.CouldBe(text) || Grammar.SplitFirstWord(text.TrimStart()).First.ToLowerInvariant() is "kudos" or "thanks";
 
     /// <summary>
     /// A mention of the bot in a thread. In a standing-meeting prompt's thread, text that answers the prompt

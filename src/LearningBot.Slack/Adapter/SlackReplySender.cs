@@ -10,15 +10,25 @@ namespace LearningBot.Slack.Adapter;
 /// <param name="ThreadTs">The thread the person wrote in (<c>thread_ts</c>): public and private replies go there
 /// (chat.postMessage and chat.postEphemeral both take it: https://api.slack.com/methods/chat.postEphemeral).</param>
 /// <param name="IsDirectChannel">The conversation is the bot's DM with the requester, so every reply is private anyway.</param>
-/// <param name="SourceTs">The ts of the person's message the command came from (a DM, a mention), so editing or deleting it reaches a learning logged from it.</param>
+/// <param name="MessageTs">The person's own message (<c>ts</c>) the command came from (a DM, a mention, a channel message): editing
+/// or deleting it reaches a learning logged from it, and a quiet reply (<see cref="BotReply.IsQuiet"/>) is a reaction on it.</param>
 public sealed record ReplyTarget(string TeamId, string UserId, string? ChannelId = null, string? ResponseUrl = null,
-    string? ThreadTs = null, bool IsDirectChannel = false, string? SourceTs = null);
+    string? ThreadTs = null, bool IsDirectChannel = false, string? MessageTs = null);
 
 /// <summary>Delivers a <see cref="BotReply"/>: private replies stay private, channel replies go to the channel, DMs to people.</summary>
 public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels directChannels)
 {
+    /// <summary>The reaction that quietly acknowledges inline kudos on the giver's message (not the kudos emoji: clicking that would thank the giver).</summary>
+    public const string QuietAcknowledgement = "white_check_mark";
+
     public async Task SendAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
     {
+        if (reply.IsQuiet && (reply.IsSilent || reply.Audience == ReplyAudience.Channel))
+        {
+            await SendQuietAsync(reply, target, cancellationToken);
+            return;
+        }
+
         var message = BlockKitRenderer.Render(reply);
         // A redelivered command must not announce again in public; the requester still sees the outcome.
         var toChannel = reply.Audience == ReplyAudience.Channel && !reply.IsRedelivery;
@@ -74,6 +84,29 @@ public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels direct
             {
                 await SendDirectAsync(target.TeamId, direct.RecipientId, direct.Reply, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// A quiet acknowledgement: a reaction on the person's message (reactions.add, https://api.slack.com/methods/reactions.add),
+    /// none when there is no message of theirs (kudos by reaction: their emoji says it), and the direct messages.
+    /// </summary>
+    private async Task SendQuietAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
+    {
+        if (reply.IsRedelivery)
+        {
+            return;
+        }
+
+        if (!reply.IsSilent && target is { ChannelId: { } channel, MessageTs: { } ts })
+        {
+            await slack.CallAsync(target.TeamId, "reactions.add",
+                new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = QuietAcknowledgement }, cancellationToken);
+        }
+
+        foreach (var direct in reply.DirectMessages)
+        {
+            await SendDirectAsync(target.TeamId, direct.RecipientId, direct.Reply, cancellationToken);
         }
     }
 

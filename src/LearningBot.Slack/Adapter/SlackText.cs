@@ -12,6 +12,9 @@ public sealed record GrammarText(string Text, IReadOnlyList<MentionedMember> Men
 {
     /// <summary>The same text with the grammar's command word in front (a slash command's text carries no command word).</summary>
     public GrammarText Prefixed(string prefix) => this with { Text = prefix + Text };
+
+    /// <summary>Channels Slack linked in the text (<c>&lt;#C123|general&gt;</c>, shown as <c>#general</c>), by id and name.</summary>
+    public IReadOnlyList<MentionedChannel> Channels { get; init; } = [];
 }
 
 /// <summary>
@@ -35,13 +38,14 @@ public static partial class SlackText
     public static GrammarText Normalise(string text)
     {
         var mentions = new List<MentionedMember>();
+        var channels = new List<MentionedChannel>();
         var builder = new StringBuilder(text.Length);
         var typed = new StringBuilder(); // plain text since the last mention token: neutralised as a whole, across markup
         var last = 0;
         foreach (Match markup in MarkupRegex().Matches(text))
         {
             typed.Append(Decode(text[last..markup.Index]));
-            var part = FromMarkup(markup.Groups["body"].Value, mentions);
+            var part = FromMarkup(markup.Groups["body"].Value, mentions, channels);
             if (part.IsMention)
             {
                 builder.Append(Typed(typed.ToString())).Append(part.Text);
@@ -57,7 +61,7 @@ public static partial class SlackText
 
         typed.Append(Decode(text[last..]));
         builder.Append(Typed(typed.ToString()));
-        return new GrammarText(builder.ToString().Trim(), mentions);
+        return new GrammarText(builder.ToString().Trim(), mentions) { Channels = channels };
     }
 
     /// <summary>
@@ -107,7 +111,7 @@ public static partial class SlackText
         public static implicit operator Part(string text) => new(text);
     }
 
-    private static Part FromMarkup(string body, List<MentionedMember> mentions)
+    private static Part FromMarkup(string body, List<MentionedMember> mentions, List<MentionedChannel> channels)
     {
         var bar = body.IndexOf('|', StringComparison.Ordinal);
         var target = bar < 0 ? body : body[..bar];
@@ -130,6 +134,11 @@ public static partial class SlackText
             case '@':
                 return "@" + (label ?? target[1..]);
             case '#':
+                if (label is not null && target.Length > 1)
+                {
+                    channels.Add(new MentionedChannel(target[1..], label.TrimStart('#')));
+                }
+
                 // People type #postgres; Slack links it to the channel of that name. Without the name it is only an id.
                 return label is null ? target[1..] : "#" + label.TrimStart('#');
             case '!':

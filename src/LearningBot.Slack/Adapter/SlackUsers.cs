@@ -7,7 +7,8 @@ using LearningBot.Slack.Api;
 namespace LearningBot.Slack.Adapter;
 
 /// <param name="TimeZoneId">The IANA zone from the person's Slack profile (<c>tz</c>), if Slack sent one.</param>
-public sealed record SlackUser(string DisplayName, bool IsAdmin, string? TimeZoneId = null);
+/// <param name="IsBot">users.info's <c>is_bot</c> (apps and bots; https://api.slack.com/types/user): never given kudos.</param>
+public sealed record SlackUser(string DisplayName, bool IsAdmin, string? TimeZoneId = null, bool IsBot = false);
 
 /// <summary>
 /// users.info: the person's display name and whether they administer the workspace (for <c>settings</c>).
@@ -46,7 +47,7 @@ public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, IInst
         // Workspace admins and owners administer the bot, and so does whoever installed it.
         var isAdmin = user["is_admin"]?.GetValue<bool>() == true || user["is_owner"]?.GetValue<bool>() == true
                       || (await installations.GetAsync(SlackTokenSource.Platform, teamId, cancellationToken))?.InstalledBy == userId;
-        var found = new SlackUser(displayName, isAdmin, user["tz"]?.GetValue<string>());
+        var found = new SlackUser(displayName, isAdmin, user["tz"]?.GetValue<string>(), user["is_bot"]?.GetValue<bool>() == true);
         _cache[(teamId, userId)] = (found, now + CacheFor);
         return found;
     }

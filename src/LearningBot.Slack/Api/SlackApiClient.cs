@@ -21,7 +21,9 @@ internal sealed partial class SlackApiClient(IHttpClientFactory httpClients, ISl
     public const string HttpClientName = "slack";
 
     // Methods that take only form-encoded arguments (Slack accepts JSON bodies for write methods).
-    private static readonly HashSet<string> FormMethods = ["users.info", "conversations.replies", "oauth.v2.access"];
+    /// <summary>Methods that take form fields, not JSON (Slack's read methods: https://api.slack.com/web#posting_json).</summary>
+    private static readonly HashSet<string> FormMethods =
+        ["users.info", "conversations.replies", "conversations.history", "chat.getPermalink", "oauth.v2.access"];
 
     public async Task<SlackApiResult> CallAsync(string teamId, string method, JsonObject arguments, CancellationToken cancellationToken)
     {

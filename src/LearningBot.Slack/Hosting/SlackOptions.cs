@@ -63,7 +63,7 @@ public sealed class SlackOptions
     /// Bot scopes requested at install; they must match the manifest. channels/groups:history only serve the
     /// "Save as shared answer" shortcut (reading the thread of the chosen message).
     /// </summary>
-    public string Scopes { get; set; } = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,reactions:write,users:read";
+    public string Scopes { get; set; } = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,reactions:read,reactions:write,users:read";
 
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using LearningBot.Core.Commands;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Installations;
 using LearningBot.Slack.Adapter;
 using LearningBot.Slack.Api;
@@ -113,7 +114,7 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
                 }
 
                 LogEvent(Str(evt, "type") ?? "?", teamId, eventId, retry);
-                var botUserId = Str(evt, "type") is "message" or "app_mention"
+                var botUserId = Str(evt, "type") is "message" or "app_mention" or "reaction_added" or "reaction_removed"
                     ? SlackMessageEvents.BotUserIdFromEnvelope(envelope!) ?? await InstalledBotUserIdAsync(teamId, cancellationToken)
                     : null;
                 if (EventWork(teamId, eventId, evt, botUserId) is not { } store)
@@ -156,11 +157,11 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
             // mention that is not a command, or a public "learned …", is an answer, as in Teams.
             case "app_mention" when userId is not null && channel is not null && Str(evt, "bot_id") is null && userId != botUserId:
                 var mention = SlackText.Normalise(SlackText.StripLeadingMention(text, botUserId));
-                var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"), SourceTs: Str(evt, "ts"));
+                var target = new ReplyTarget(teamId, userId, channel, ThreadTs: Str(evt, "thread_ts"), MessageTs: Str(evt, "ts"));
                 var command = mention.Text.Length == 0 ? mention with { Text = "help" } : mention;
                 return Str(evt, "thread_ts") is { } threadTs && Str(evt, "ts") is { } mentionTs && threadTs != mentionTs
                     ? ct => conversation.HandleThreadMentionAsync(command, key, target, mentionTs, ct)
-                    : ct => conversation.HandleAsync(command, key, target, null, ct);
+                    : ct => conversation.HandleAsync(command, key, target, null, ct, botUserId);
 
             // Only what a person typed in their DM with the bot: no bot messages (loops), edits, joins (SlackMessageEvents).
             case "message" when Str(evt, "channel_type") == "im" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId):
@@ -173,17 +174,38 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
                 // A reply to the weekly nudge (or any DM that isn't a command) is a learning.
                 var grammar = CommandParser.StartsWithCommand(dm.Text) ? dm : dm.Prefixed("learned ");
                 var dmTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: Str(evt, "thread_ts"), IsDirectChannel: true,
-                    SourceTs: Str(evt, "ts"));
+                    MessageTs: Str(evt, "ts"));
                 return ct => conversation.HandleAsync(grammar, key, dmTarget, null, ct);
 
             // A message that mentions the bot is its app_mention's to handle (both arrive, in either order).
             case "message" when Str(evt, "channel_type") is "channel" or "group" && SlackMessageEvents.MentionsBot(text, botUserId):
                 return null;
 
-            // A reply in a channel thread (also one sent to the channel too): maybe an answer to a standing-meeting prompt.
+            // A reply in a channel thread (also one sent to the channel too): inline kudos ("@bo ++ for …"), else maybe an answer to
+            // a standing-meeting prompt.
             case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
                                 && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
-                return ct => conversation.RecordThreadReplyAsync(teamId, userId!, channel, parentTs, replyTs, text, ct);
+                var inThread = SlackText.Normalise(text);
+                var threadTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: parentTs, MessageTs: replyTs);
+                return async ct => (InlineKudosGrammar.CouldBe(inThread.Text)
+                                       ? await conversation.HandleAmbientAsync(inThread, key, threadTarget, botUserId, ct)
+                                       : null)
+                                   ?? await conversation.RecordThreadReplyAsync(teamId, userId!, channel, parentTs, replyTs, text, ct);
+
+            // Any other channel message is chatter, unless it is inline kudos. Only a message that starts with a mention is read
+            // further (the team's settings), and one that turns out not to be kudos leaves no trace (not even a delivery record).
+            case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
+                                && SlackText.Normalise(text) is var inline && InlineKudosGrammar.CouldBe(inline.Text):
+                var inlineTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: null, MessageTs: Str(evt, "ts"));
+                return async ct => await conversation.HandleAmbientAsync(inline, key, inlineTarget, botUserId, ct) ?? Untraced;
+
+            // A reaction on a message (https://api.slack.com/events/reaction_added): the team's kudos emoji gives or takes back kudos.
+            case "reaction_added" or "reaction_removed" when userId is not null && userId != botUserId && evt["item"] is JsonObject item
+                                                              && Str(item, "type") == "message" && Str(item, "channel") is { } reactedIn
+                                                              && Str(item, "ts") is { } reactedTs && Str(evt, "reaction") is { } emoji:
+                var added = Str(evt, "type") == "reaction_added";
+                return async ct => await conversation.HandleReactionAsync(teamId, userId, emoji, added, reactedIn, reactedTs,
+                    Str(evt, "item_user"), botUserId, ct) ?? Untraced;
 
             case "app_home_opened" when userId is not null && Str(evt, "tab") != "messages":
                 return _ => Task.FromResult(SlackConversation.StoreResult.Then(ct => appHome.PublishAsync(teamId, userId, ct)));
@@ -206,6 +228,9 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
                 return null;
         }
     }
+
+    /// <summary>Nothing stored and nothing to do: not even the delivery is recorded (chatter leaves no trace).</summary>
+    private static readonly SlackConversation.StoreResult Untraced = new(null, NothingSaved: true);
 
     /// <summary>A DM may start with the bot's mention (<c>@LearningBot help</c>); without the bot's id, only before a command.</summary>
     private static string StripBotMention(string text, string? botUserId)

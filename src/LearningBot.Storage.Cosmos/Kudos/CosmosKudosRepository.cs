@@ -50,7 +50,7 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
     private Task<KudosGiveResult> CommitAsync(KudosGift gift, KudosBudget budget, Action writingBudget, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
-            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
+            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.PeriodStart, budget.Period);
             var partition = new PartitionKey(gift.TeamId);
             var receivers = gift.ReceiverIds.Count;
             var entry = new BudgetEntry(gift.IdempotencyKey, gift.Id, receivers);
@@ -61,9 +61,9 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                     writingBudget();
                     var patched = await store.Teams.PatchItemAsync<KudosBudgetDocument>(budgetId, partition,
                         [PatchOperation.Increment("/spent", receivers), PatchOperation.Add("/gifts/-", entry)],
-                        new PatchItemRequestOptions { FilterPredicate = SpendCondition(gift.IdempotencyKey, budget.WeeklyLimit - receivers) }, token);
+                        new PatchItemRequestOptions { FilterPredicate = SpendCondition(gift.IdempotencyKey, budget.Limit - receivers) }, token);
                     var given = await EnsureGiftDocumentAsync(gift, token);
-                    return new KudosGiveResult(KudosGiveStatus.Given, given, Math.Max(0, budget.WeeklyLimit - patched.Resource.Spent));
+                    return new KudosGiveResult(KudosGiveStatus.Given, given, Math.Max(0, budget.Limit - patched.Resource.Spent));
                 }
                 catch (CosmosException ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
                 {
@@ -77,12 +77,12 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                     // Committed before (a redelivery, or our own retry whose budget write did land).
                     var stored = await EnsureGiftDocumentAsync(gift with { Id = committed.GiftId }, token);
                     var status = committed.GiftId == gift.Id ? KudosGiveStatus.Given : KudosGiveStatus.AlreadyGiven;
-                    return new KudosGiveResult(status, stored, Math.Max(0, budget.WeeklyLimit - spent));
+                    return new KudosGiveResult(status, stored, Math.Max(0, budget.Limit - spent));
                 }
 
-                if (spent + receivers > budget.WeeklyLimit)
+                if (spent + receivers > budget.Limit)
                 {
-                    return new KudosGiveResult(KudosGiveStatus.OverBudget, gift, Math.Max(0, budget.WeeklyLimit - spent));
+                    return new KudosGiveResult(KudosGiveStatus.OverBudget, gift, Math.Max(0, budget.Limit - spent));
                 }
 
                 if (current is null)
@@ -95,12 +95,12 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                             Id = budgetId,
                             TeamId = gift.TeamId,
                             GiverId = gift.GiverId,
-                            WeekStart = budget.WeekStart.ToUnixTimeMilliseconds(),
+                            WeekStart = budget.PeriodStart.ToUnixTimeMilliseconds(),
                             Spent = receivers,
                             Gifts = [entry],
                         }, partition, new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
                         var given = await EnsureGiftDocumentAsync(gift, token);
-                        return new KudosGiveResult(KudosGiveStatus.Given, given, budget.WeeklyLimit - receivers);
+                        return new KudosGiveResult(KudosGiveStatus.Given, given, budget.Limit - receivers);
                     }
                     catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts)
                     {
@@ -130,22 +130,24 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
     /// Takes back a gift this call may have committed: its gift document (if it landed) first, then its budget entry and
     /// spend (ETag-checked, so concurrent gifts are kept). In this order a failure part-way never leaves a gift unpaid for.
     /// </summary>
-    private Task UndoAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+    private Task<bool> UndoAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
             var giftId = DocumentIds.Kudos(gift.IdempotencyKey);
-            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.WeekStart);
+            var budgetId = DocumentIds.KudosBudget(gift.GiverId, budget.PeriodStart, budget.Period);
             var document = await CosmosStore.TryReadAsync<KudosDocument>(store.Teams, giftId, gift.TeamId, token);
             if (document is not null && document.RecordId != gift.Id)
             {
-                return; // Another delivery's gift under this key: not ours to take back.
+                return false; // Another delivery's gift under this key: not ours to take back.
             }
 
+            var deleted = false;
             if (document is not null)
             {
                 try
                 {
                     await store.Teams.DeleteItemAsync<KudosDocument>(giftId, new PartitionKey(gift.TeamId), cancellationToken: token);
+                    deleted = true;
                 }
                 catch (CosmosException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -160,7 +162,52 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
                     ? null
                     : current with { Spent = current.Spent - entry.Receivers, Gifts = current.Gifts.Where(g => g != entry).ToList() };
             }, token);
+            return deleted;
         }, cancellationToken);
+
+    public Task<KudosGift?> FindAsync(string teamId, string idempotencyKey, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+            await CosmosStore.TryReadAsync<KudosDocument>(store.Teams, DocumentIds.Kudos(idempotencyKey), teamId, token) is { } document
+                ? ToGift(document)
+                : null, cancellationToken);
+
+    /// <summary>The gift document first, then its budget entry and spend: the same steps, in the same order, as undoing a failed gift.</summary>
+    public Task<bool> TakeBackAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
+        UndoAsync(gift, budget, cancellationToken);
+
+    public Task SetHiddenFromBoardsAsync(string teamId, string userId, bool hidden, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            var id = DocumentIds.KudosHidden(userId);
+            try
+            {
+                if (hidden)
+                {
+                    await store.Teams.UpsertItemAsync(new KudosHiddenDocument { Id = id, TeamId = teamId, UserId = userId }, new PartitionKey(teamId),
+                        new ItemRequestOptions { EnableContentResponseOnWrite = false }, token);
+                }
+                else
+                {
+                    await store.Teams.DeleteItemAsync<KudosHiddenDocument>(id, new PartitionKey(teamId), cancellationToken: token);
+                }
+            }
+            catch (CosmosException ex) when (!hidden && ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Not hidden: nothing to show again.
+            }
+
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlySet<string>> ListHiddenFromBoardsAsync(string teamId, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition("SELECT c.userId FROM c WHERE c.teamId = @teamId AND c.type = @type")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.KudosHidden);
+        return store.RunAsync<IReadOnlySet<string>>(async token =>
+            (await store.QueryTeamAsync<HiddenRow>(teamId, definition, token)).Select(r => r.UserId).ToHashSet(StringComparer.Ordinal),
+            cancellationToken);
+    }
 
     /// <summary>
     /// Nothing is cached any more (budgets are patched on the service, never written from a remembered copy); kept for
@@ -193,31 +240,38 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
     }
 
     /// <summary>
-    /// Reads giver and receivers of the period's gifts (a projection, inside the team's partition) and
+    /// Reads giver and receivers of the period's gifts (a projection, inside the team's partition, optionally one channel's) and
     /// counts here: Cosmos has no COUNT(DISTINCT), and GROUP BY would read the same documents anyway.
     /// </summary>
-    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string teamId, DateTimeOffset? since, int top,
+    public Task<IReadOnlyList<LeaderboardEntry>> GetBoardAsync(string teamId, KudosBoardQuery query, int top,
         CancellationToken cancellationToken)
     {
         var definition = new QueryDefinition(
                 "SELECT c.giverId, c.receiverIds FROM c WHERE c.teamId = @teamId AND c.type = @type"
-                + (since is null ? string.Empty : " AND c.createdAt >= @since"))
+                + (query.Since is null ? string.Empty : " AND c.createdAt >= @since")
+                + (query.ChannelId is null ? string.Empty : " AND c.channelId = @channelId"))
             .WithParameter("@teamId", teamId)
             .WithParameter("@type", DocumentTypes.Kudos);
-        if (since is { } from)
+        if (query.Since is { } from)
         {
             definition = definition.WithParameter("@since", from.ToUnixTimeMilliseconds());
         }
 
+        if (query.ChannelId is { } channelId)
+        {
+            definition = definition.WithParameter("@channelId", channelId);
+        }
+
+        var givers = query.Side == KudosBoardSide.Givers;
         return store.RunAsync<IReadOnlyList<LeaderboardEntry>>(async token =>
         {
             var rows = await store.QueryTeamAsync<GiftRow>(teamId, definition, token);
             return rows
-                .SelectMany(r => r.ReceiverIds.Select(receiver => (Receiver: receiver, r.GiverId)))
-                .GroupBy(x => x.Receiver, StringComparer.Ordinal)
-                .Select(g => new LeaderboardEntry(g.Key, g.Count(), g.Select(x => x.GiverId).Distinct(StringComparer.Ordinal).Count()))
-                .OrderByDescending(e => e.KudosReceived)
-                .ThenByDescending(e => e.DistinctGivers)
+                .SelectMany(r => r.ReceiverIds.Select(receiver => givers ? (Person: r.GiverId, Other: receiver) : (Person: receiver, Other: r.GiverId)))
+                .GroupBy(x => x.Person, StringComparer.Ordinal)
+                .Select(g => new LeaderboardEntry(g.Key, g.Count(), g.Select(x => x.Other).Distinct(StringComparer.Ordinal).Count()))
+                .OrderByDescending(e => e.Count)
+                .ThenByDescending(e => e.DistinctPeople)
                 .ThenBy(e => e.UserId, StringComparer.Ordinal)
                 .Take(top)
                 .ToList();
@@ -238,6 +292,8 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
             Value = gift.Value,
             CreatedAt = gift.CreatedAt.ToUnixTimeMilliseconds(),
             IdempotencyKey = gift.IdempotencyKey,
+            ChannelId = gift.ChannelId,
+            Link = gift.Link,
             SearchKind = nameof(SearchKind.Kudos),
             SearchBody = gift.Reason + (gift.Value is null ? string.Empty : " " + gift.Value),
             SearchPeople = gift.ReceiverIds,
@@ -248,7 +304,13 @@ public sealed class CosmosKudosRepository(CosmosStore store) : IKudosRepository
 
     internal static KudosGift ToGift(KudosDocument d) =>
         new(d.RecordId, d.TeamId, d.GiverId, d.ReceiverIds, d.Reason, d.Value, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt),
-            d.IdempotencyKey);
+            d.IdempotencyKey)
+        {
+            ChannelId = d.ChannelId,
+            Link = d.Link,
+        };
 
     private sealed record GiftRow(string GiverId, IReadOnlyList<string> ReceiverIds);
+
+    private sealed record HiddenRow(string UserId);
 }

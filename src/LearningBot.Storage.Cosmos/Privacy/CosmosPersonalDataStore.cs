@@ -182,6 +182,7 @@ public sealed class CosmosPersonalDataStore(
             await ForgetProactiveAsync(teamId, userId, token);
             await ForgetDeliveriesAsync(teamId, userId, token);
 
+            await DeleteAsync(store.Teams, DocumentIds.KudosHidden(userId), teamId, token);
             await DeleteAsync(store.Teams, DocumentIds.Member(userId), teamId, token);
             (members as CosmosMemberRepository)?.ForgetWritten(teamId, userId);
             if (reembed)

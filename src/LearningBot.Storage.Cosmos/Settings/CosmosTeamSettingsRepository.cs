@@ -1,4 +1,5 @@
 using System.Net;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 using Microsoft.Azure.Cosmos;
@@ -15,7 +16,13 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
             var document = await CosmosStore.TryReadAsync<SettingsDocument>(store.Teams, DocumentIds.Settings, teamId, token);
             return document is null
                 ? TeamSettings.Default(teamId)
-                : new TeamSettings(teamId, document.KudosWeeklyBudget, document.LeaderboardEnabled, document.TimeZoneId) { Version = document.ETag };
+                : new TeamSettings(teamId, document.KudosWeeklyBudget, document.LeaderboardEnabled, document.TimeZoneId)
+                {
+                    Version = document.ETag,
+                    KudosBudgetPeriod = KudosPeriods.TryParse(document.KudosBudgetPeriod ?? "week", out var period) ? period : KudosPeriod.Week,
+                    KudosEmoji = document.KudosEmoji ?? Core.Kudos.KudosEmoji.Default,
+                    Values = document.Values ?? [],
+                };
         }, cancellationToken);
 
     public Task<TeamSettings> SaveAsync(TeamSettings settings, CancellationToken cancellationToken) =>
@@ -28,6 +35,9 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
                 KudosWeeklyBudget = settings.KudosWeeklyBudget,
                 LeaderboardEnabled = settings.LeaderboardEnabled,
                 TimeZoneId = settings.TimeZoneId,
+                KudosBudgetPeriod = KudosPeriods.Unit(settings.KudosBudgetPeriod),
+                KudosEmoji = settings.KudosEmoji,
+                Values = settings.Values,
             };
             var partition = new PartitionKey(settings.TeamId);
             try

@@ -86,6 +86,7 @@ public sealed class SqlitePersonalDataStore(
             await Run("DELETE FROM search_fts WHERE team_id = $t AND kind = 2 AND person_id = $u");
             await Run("DELETE FROM kudos_receipts WHERE team_id = $t AND receiver_id = $u");
             await Run("DELETE FROM kudos_gifts WHERE team_id = $t AND NOT EXISTS (SELECT 1 FROM kudos_receipts r WHERE r.gift_id = kudos_gifts.id)");
+            await Run("DELETE FROM kudos_hidden WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM nudge_subscriptions WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM nudge_weeks WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM away_periods WHERE team_id = $t AND user_id = $u");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using LearningBot.Core.Kudos;
 using LearningBot.Core.Settings;
 using LearningBot.Core.Storage;
 
@@ -10,10 +12,16 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(
-            "SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version FROM team_settings WHERE team_id = $teamId",
+            """
+            SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version, kudos_budget_period, kudos_emoji, kudos_values
+            FROM team_settings WHERE team_id = $teamId
+            """,
             null, r => new TeamSettings(teamId, r.GetInt32(0), r.GetBoolean(1), r.GetString(2))
             {
                 Version = r.GetInt64(3).ToString(CultureInfo.InvariantCulture),
+                KudosBudgetPeriod = KudosPeriods.TryParse(r.GetString(4), out var period) ? period : KudosPeriod.Week,
+                KudosEmoji = r.GetString(5),
+                Values = JsonSerializer.Deserialize<List<string>>(r.GetString(6)) ?? [],
             },
             cancellationToken, ("$teamId", teamId));
         return rows.SingleOrDefault() ?? TeamSettings.Default(teamId);
@@ -27,17 +35,20 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
             var changed = await connection.ExecuteAsync(
                 expected == 0
                     ? """
-                      INSERT INTO team_settings (team_id, kudos_weekly_budget, leaderboard_enabled, time_zone, version)
-                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1) ON CONFLICT DO NOTHING
+                      INSERT INTO team_settings (team_id, kudos_weekly_budget, leaderboard_enabled, time_zone, version,
+                                                 kudos_budget_period, kudos_emoji, kudos_values)
+                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1, $period, $emoji, $values) ON CONFLICT DO NOTHING
                       """
                     : """
                       UPDATE team_settings
-                      SET kudos_weekly_budget = $budget, leaderboard_enabled = $leaderboard, time_zone = $timeZone, version = version + 1
+                      SET kudos_weekly_budget = $budget, leaderboard_enabled = $leaderboard, time_zone = $timeZone, version = version + 1,
+                          kudos_budget_period = $period, kudos_emoji = $emoji, kudos_values = $values
                       WHERE team_id = $teamId AND version = $version
                       """,
                 transaction, cancellationToken,
                 ("$teamId", settings.TeamId), ("$budget", settings.KudosWeeklyBudget), ("$leaderboard", settings.LeaderboardEnabled),
-                ("$timeZone", settings.TimeZoneId), ("$version", expected));
+                ("$timeZone", settings.TimeZoneId), ("$version", expected), ("$period", KudosPeriods.Unit(settings.KudosBudgetPeriod)),
+                ("$emoji", settings.KudosEmoji), ("$values", JsonSerializer.Serialize(settings.Values)));
             if (changed == 0)
             {
                 throw new ConcurrencyConflictException($"Settings of team {settings.TeamId} changed since they were read.");

@@ -51,7 +51,9 @@ public static partial class TeamsMessageTranslator
                     : mention.Mentioned.AadObjectId;
                 // The full name: mentioned.name, not the (possibly shortened) text shown in the message.
                 var name = Clean(mention.Mentioned.Name) is { Length: > 0 } full ? full : found.Shown;
-                mentions.Add(new MentionedMember(userId, name));
+                // Bots and apps have Teams ids "28:…" (people "29:…"): never a kudos receiver.
+                var isBot = mention.Mentioned.Id is { } teamsId && teamsId.StartsWith("28:", StringComparison.Ordinal);
+                mentions.Add(new MentionedMember(userId, name, isBot));
                 token = $"<@{userId}>";
             }
 
@@ -80,7 +82,8 @@ public static partial class TeamsMessageTranslator
             WhitespaceRegex().Replace(text, " ").Trim(), $"{conversationId}|{activity.Id}")
         {
             Platform = TeamsIds.Platform,
-            ChannelId = conversationId,
+            // The channel (or chat) without the thread part: kudos boards per channel count every thread in it.
+            ChannelId = TeamsIds.Thread(conversationId).Channel,
             IsTeamAdmin = TeamsIds.IsAdmin(sender, adminUserIds),
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
             Scope = ScopeOf(activity),

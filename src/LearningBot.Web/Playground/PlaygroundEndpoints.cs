@@ -120,6 +120,7 @@ public static partial class PlaygroundEndpoints
         return new IncomingMessage(teamId, request.User!.ToLowerInvariant(), request.User!, text, request.MessageId ?? Guid.NewGuid().ToString("N"))
         {
             Platform = Platform,
+            ChannelId = "general",
             // Every playground team has one channel, where prompts are posted (to the page's feed).
             Conversation = new StoredConversation($"{teamId}:general", Platform, teamId, ConversationKind.Channel, null, "{}", true, now),
             IsTeamAdmin = request.Admin,

@@ -88,9 +88,9 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         var last = await instanceA.GiveAsync(Gift(TeamA, "ann", ["fay"], "demo", Monday.AddHours(4)), budget, default);
         var redelivered = await instanceA.GiveAsync(fromB with { Id = NewId() }, budget, default);
 
-        Assert.That((first.RemainingThisWeek, second.RemainingThisWeek), Is.EqualTo((3, 1)));
+        Assert.That((first.Remaining, second.Remaining), Is.EqualTo((3, 1)));
         Assert.That(staleOver.Status, Is.EqualTo(KudosGiveStatus.OverBudget), "A's copy is stale: B spent 2 since");
-        Assert.That((last.Status, last.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 0)));
+        Assert.That((last.Status, last.Remaining), Is.EqualTo((KudosGiveStatus.Given, 0)));
         Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
         Assert.That(await instanceB.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(3));
     }
@@ -109,7 +109,7 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         var given = await new CosmosKudosRepository(otherInstance).GiveAsync(Gift(TeamA, "ann", ["cy", "dee"], "review", Monday.AddHours(2)), budget, default);
 
         var calls = meter.Recent.Skip(before).Select(r => (r.Method, r.StatusCode)).ToList();
-        Assert.That((given.Status, given.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 2)));
+        Assert.That((given.Status, given.Remaining), Is.EqualTo((KudosGiveStatus.Given, 2)));
         Assert.That(calls, Is.EqualTo(new[] { ("PATCH", 200), ("POST", 201) }), "budget patched in place, then the gift created");
     }
 
@@ -124,9 +124,9 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         var redelivered = await repository.GiveAsync(gift with { Id = NewId() }, budget, default);
         var second = await repository.GiveAsync(Gift(TeamA, "ann", ["cy"], "review", Monday.AddHours(2)), budget, default);
 
-        Assert.That((first.Status, first.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 4)));
-        Assert.That((redelivered.Status, redelivered.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.AlreadyGiven, 4)));
-        Assert.That((second.Status, second.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 3)));
+        Assert.That((first.Status, first.Remaining), Is.EqualTo((KudosGiveStatus.Given, 4)));
+        Assert.That((redelivered.Status, redelivered.Remaining), Is.EqualTo((KudosGiveStatus.AlreadyGiven, 4)));
+        Assert.That((second.Status, second.Remaining), Is.EqualTo((KudosGiveStatus.Given, 3)));
     }
 
     [Test]
@@ -139,7 +139,7 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
 
         var next = await repository.GiveAsync(Gift(TeamA, "ann", ["cy"], "review", Monday.AddHours(2)), budget, default);
 
-        Assert.That((next.Status, next.RemainingThisWeek), Is.EqualTo((KudosGiveStatus.Given, 4)));
+        Assert.That((next.Status, next.Remaining), Is.EqualTo((KudosGiveStatus.Given, 4)));
     }
 
     // Cosmos-specific: the Polly policy repeats whole operations, so a write whose first try landed
@@ -160,7 +160,7 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
         Assert.That(repeated.Created, Is.True);
         Assert.That(await Store.Learnings.ListAsync(new LearningQuery(TeamA, null, null, 10), default), Has.Count.EqualTo(1));
         Assert.That(repeatedGift.Status, Is.EqualTo(KudosGiveStatus.Given));
-        Assert.That(repeatedGift.RemainingThisWeek, Is.EqualTo(4), "spent once");
+        Assert.That(repeatedGift.Remaining, Is.EqualTo(4), "spent once");
         Assert.That(redelivered.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
         Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", null, Monday, default), Is.True);
         Assert.That(await Store.Deliveries.TryRecordAsync("s:" + TeamA, "d1", null, Monday, default), Is.False, "a second call is a redelivery");

@@ -173,7 +173,7 @@ public abstract partial class RepositoryContractTests
         var result = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "pairing", Monday.AddHours(1)), budget, default);
 
         Assert.That(result.Status, Is.EqualTo(KudosGiveStatus.Given));
-        Assert.That(result.RemainingThisWeek, Is.EqualTo(3));
+        Assert.That(result.Remaining, Is.EqualTo(3));
         var gifts = await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default);
         Assert.That(gifts.Single().ReceiverIds, Is.EqualTo(new[] { "bo", "cy" }));
         Assert.That(gifts.Single().Reason, Is.EqualTo("pairing"));
@@ -189,7 +189,7 @@ public abstract partial class RepositoryContractTests
         var refused = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["dee", "eve"], "two", Monday.AddHours(2)), budget, default);
 
         Assert.That(refused.Status, Is.EqualTo(KudosGiveStatus.OverBudget));
-        Assert.That(refused.RemainingThisWeek, Is.EqualTo(1));
+        Assert.That(refused.Remaining, Is.EqualTo(1));
         Assert.That(await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(1));
         var board = await Store.Kudos.GetLeaderboardAsync(TeamA, null, 10, default);
         Assert.That(board.Select(b => b.UserId), Is.EquivalentTo(new[] { "bo", "cy" }));
@@ -204,7 +204,7 @@ public abstract partial class RepositoryContractTests
         var result = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "this week", Monday.AddHours(2)), new KudosBudget(1, Monday), default);
 
         Assert.That(result.Status, Is.EqualTo(KudosGiveStatus.Given));
-        Assert.That(result.RemainingThisWeek, Is.EqualTo(0));
+        Assert.That(result.Remaining, Is.EqualTo(0));
     }
 
     [Test]
@@ -217,7 +217,7 @@ public abstract partial class RepositoryContractTests
         Assert.That(again.Status, Is.EqualTo(KudosGiveStatus.AlreadyGiven));
         Assert.That(again.Gift.Id, Is.EqualTo(first.Gift.Id));
         Assert.That(again.Gift.ReceiverIds, Is.EqualTo(new[] { "bo" }));
-        Assert.That(again.RemainingThisWeek, Is.EqualTo(4));
+        Assert.That(again.Remaining, Is.EqualTo(4));
         Assert.That(await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(1));
     }
 
@@ -233,7 +233,7 @@ public abstract partial class RepositoryContractTests
         Assert.That(results.Count(r => r.Status == KudosGiveStatus.Given), Is.EqualTo(5));
         Assert.That(results.Count(r => r.Status == KudosGiveStatus.OverBudget), Is.EqualTo(7));
         var board = await Store.Kudos.GetLeaderboardAsync(TeamA, Monday, 50, default);
-        Assert.That(board.Sum(b => b.KudosReceived), Is.EqualTo(5));
+        Assert.That(board.Sum(b => b.Count), Is.EqualTo(5));
     }
 
     [Test]
@@ -268,6 +268,101 @@ public abstract partial class RepositoryContractTests
 
         Assert.That(gifts.Select(g => g.Reason), Is.EqualTo(new[] { "newer", "older" }));
         Assert.That(gifts[0].ReceiverIds, Is.EqualTo(new[] { "cy", "dee" }));
+    }
+
+    // ---- Kudos in the flow: periods, taking back, boards per side and channel, hiding, values ----
+
+    [Test]
+    public async Task A_daily_budget_counts_only_today_and_is_kept_apart_from_a_weekly_one()
+    {
+        var tuesday = Monday.AddDays(1).Date;
+        var daily = new KudosBudget(1, new DateTimeOffset(tuesday, TimeSpan.Zero)) { Period = KudosPeriod.Day };
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "monday", Monday.AddHours(1)), new KudosBudget(1, Monday.Date) { Period = KudosPeriod.Day }, default);
+
+        var today = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "tuesday", Monday.AddDays(1)), daily, default);
+        var again = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["cy"], "tuesday again", Monday.AddDays(1).AddHours(1)), daily, default);
+
+        Assert.That((today.Status, today.Remaining), Is.EqualTo((KudosGiveStatus.Given, 0)));
+        Assert.That((again.Status, again.Remaining), Is.EqualTo((KudosGiveStatus.OverBudget, 0)));
+        Assert.That(await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_gift_keeps_its_channel_and_link_and_is_found_by_its_key()
+    {
+        var gift = Gift(TeamA, "ann", ["bo"], "the write-up", Monday.AddHours(1), key: "slack:reaction:C1:1.2:UANN")
+            with { ChannelId = "C1", Link = "https://example.slack.com/archives/C1/p12" };
+        await Store.Kudos.GiveAsync(gift, new KudosBudget(5, Monday), default);
+
+        var found = await Store.Kudos.FindAsync(TeamA, "slack:reaction:C1:1.2:UANN", default);
+        var listed = (await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default)).Single();
+
+        Assert.That((found?.Id, found?.ChannelId, found?.Link, found?.ReceiverIds.Single()),
+            Is.EqualTo((gift.Id, "C1", "https://example.slack.com/archives/C1/p12", "bo")));
+        Assert.That((listed.ChannelId, listed.Link), Is.EqualTo(("C1", "https://example.slack.com/archives/C1/p12")));
+        Assert.That(await Store.Kudos.FindAsync(TeamB, "slack:reaction:C1:1.2:UANN", default), Is.Null, "keys are per team");
+        Assert.That(await Store.Kudos.FindAsync(TeamA, "another key", default), Is.Null);
+    }
+
+    [Test]
+    public async Task Taking_back_a_gift_removes_it_everywhere_and_gives_the_budget_back()
+    {
+        var budget = new KudosBudget(2, Monday);
+        var kept = Gift(TeamA, "ann", ["cy"], "kept", Monday.AddHours(1));
+        var slip = Gift(TeamA, "ann", ["bo"], "slip of the finger", Monday.AddHours(2), key: "reaction-1");
+        await Store.Kudos.GiveAsync(kept, budget, default);
+        await Store.Kudos.GiveAsync(slip, budget, default);
+        Assert.That((await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["dee"], "third", Monday.AddHours(3)), budget, default)).Status,
+            Is.EqualTo(KudosGiveStatus.OverBudget), "the budget is full before taking back");
+
+        var taken = await Store.Kudos.TakeBackAsync((await Store.Kudos.FindAsync(TeamA, "reaction-1", default))!, budget, default);
+        var twice = await Store.Kudos.TakeBackAsync(slip, budget, default);
+
+        Assert.That((taken, twice), Is.EqualTo((true, false)));
+        Assert.That((await Store.Kudos.ListSinceAsync(TeamA, Monday, 10, default)).Select(g => g.Reason), Is.EqualTo(new[] { "kept" }));
+        Assert.That(await Store.Kudos.ListReceivedAsync(TeamA, "bo", 10, default), Is.Empty);
+        Assert.That((await Store.Kudos.GetLeaderboardAsync(TeamA, null, 10, default)).Select(e => e.UserId), Is.EqualTo(new[] { "cy" }));
+        Assert.That(await Store.Kudos.FindAsync(TeamA, "reaction-1", default), Is.Null);
+        var third = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["dee"], "third", Monday.AddHours(3)), budget, default);
+        Assert.That((third.Status, third.Remaining), Is.EqualTo((KudosGiveStatus.Given, 0)), "the budget came back once");
+        var again = await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "added again", Monday.AddHours(4), key: "reaction-1"),
+            new KudosBudget(3, Monday), default);
+        Assert.That(again.Status, Is.EqualTo(KudosGiveStatus.Given), "the same key can give again after being taken back");
+    }
+
+    [Test]
+    public async Task Boards_rank_givers_or_receivers_in_one_channel_or_all()
+    {
+        var budget = new KudosBudget(50, Monday);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo", "cy"], "1", Monday.AddHours(1)) with { ChannelId = "C1" }, budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "ann", ["bo"], "2", Monday.AddHours(2)) with { ChannelId = "C2" }, budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "dee", ["bo"], "3", Monday.AddHours(3)) with { ChannelId = "C1" }, budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "eve", ["cy"], "4", Monday.AddHours(4)), budget, default);
+        await Store.Kudos.GiveAsync(Gift(TeamA, "dee", ["ann"], "old", Monday.AddDays(-3)) with { ChannelId = "C1" }, new KudosBudget(50, Monday.AddDays(-7)), default);
+        await Store.Kudos.GiveAsync(Gift(TeamB, "zed", ["bo"], "other team", Monday.AddHours(1)) with { ChannelId = "C1" }, budget, default);
+
+        var givers = await Store.Kudos.GetBoardAsync(TeamA, new KudosBoardQuery(KudosBoardSide.Givers, Monday), 10, default);
+        var giversInC1 = await Store.Kudos.GetBoardAsync(TeamA, new KudosBoardQuery(KudosBoardSide.Givers, Monday, "C1"), 10, default);
+        var receiversInC1 = await Store.Kudos.GetBoardAsync(TeamA, new KudosBoardQuery(KudosBoardSide.Receivers, Monday, "C1"), 10, default);
+        var c1AllTime = await Store.Kudos.GetBoardAsync(TeamA, new KudosBoardQuery(KudosBoardSide.Receivers, null, "C1"), 10, default);
+
+        Assert.That(givers, Is.EqualTo(new[] { new LeaderboardEntry("ann", 3, 2), new LeaderboardEntry("dee", 1, 1), new LeaderboardEntry("eve", 1, 1) }));
+        Assert.That(giversInC1, Is.EqualTo(new[] { new LeaderboardEntry("ann", 2, 2), new LeaderboardEntry("dee", 1, 1) }));
+        Assert.That(receiversInC1, Is.EqualTo(new[] { new LeaderboardEntry("bo", 2, 2), new LeaderboardEntry("cy", 1, 1) }));
+        Assert.That(c1AllTime.Select(e => e.UserId), Is.EqualTo(new[] { "bo", "ann", "cy" }));
+    }
+
+    [Test]
+    public async Task Hiding_from_the_boards_is_per_person_and_team_and_idempotent()
+    {
+        await Store.Kudos.SetHiddenFromBoardsAsync(TeamA, "ann", true, default);
+        await Store.Kudos.SetHiddenFromBoardsAsync(TeamA, "ann", true, default);
+        await Store.Kudos.SetHiddenFromBoardsAsync(TeamA, "bo", true, default);
+        await Store.Kudos.SetHiddenFromBoardsAsync(TeamA, "bo", false, default);
+        await Store.Kudos.SetHiddenFromBoardsAsync(TeamA, "cy", false, default);
+
+        Assert.That(await Store.Kudos.ListHiddenFromBoardsAsync(TeamA, default), Is.EquivalentTo(new[] { "ann" }));
+        Assert.That(await Store.Kudos.ListHiddenFromBoardsAsync(TeamB, default), Is.Empty);
     }
 
     // ---- Knowledge and questions ----
@@ -344,6 +439,26 @@ public abstract partial class RepositoryContractTests
     }
 
     // ---- Settings and members ----
+
+    [Test]
+    public async Task Settings_keep_the_budget_period_kudos_emoji_and_values()
+    {
+        var defaults = await Store.Settings.GetAsync(TeamA, default);
+        Assert.That((defaults.KudosBudgetPeriod, defaults.KudosEmoji, defaults.Values), Is.EqualTo((KudosPeriod.Week, "tada", Array.Empty<string>())));
+
+        var saved = await Store.Settings.SaveAsync(defaults with
+        {
+            KudosBudgetPeriod = KudosPeriod.Day, KudosEmoji = "raised_hands", Values = ["ownership", "customer-first"],
+        }, default);
+        var read = await Store.Settings.GetAsync(TeamA, default);
+        await Store.Settings.SaveAsync(read with { KudosBudgetPeriod = KudosPeriod.Month, Values = ["ownership"] }, default);
+        var changed = await Store.Settings.GetAsync(TeamA, default);
+
+        Assert.That((read.KudosBudgetPeriod, read.KudosEmoji, read.Values), Is.EqualTo((KudosPeriod.Day, "raised_hands", new[] { "ownership", "customer-first" })));
+        Assert.That(read.Version, Is.EqualTo(saved.Version));
+        Assert.That((changed.KudosBudgetPeriod, changed.KudosEmoji, changed.Values), Is.EqualTo((KudosPeriod.Month, "raised_hands", new[] { "ownership" })));
+        Assert.That((await Store.Settings.GetAsync(TeamB, default)).KudosEmoji, Is.EqualTo("tada"));
+    }
 
     [Test]
     public async Task Settings_default_until_saved_and_reject_a_stale_version()

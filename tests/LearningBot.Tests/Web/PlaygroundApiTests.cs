@@ -34,6 +34,26 @@ public sealed class PlaygroundApiTests
     }
 
     [Test]
+    public async Task Inline_kudos_a_second_delivery_and_the_givers_board_work_in_the_playground()
+    {
+        await SendAsync("bo", "learned nothing yet"); // the team has met bo
+        var inline = await SendAsync("ann", "@bo ++ for the incident write-up", messageId: "m-1");
+        var again = await SendAsync("ann", "@bo ++ for the incident write-up", messageId: "m-1");
+        var chatter = await SendAsync("ann", "@bo can you review my PR?");
+        var board = await SendAsync("ann", "kudos top givers here");
+
+        Assert.That(inline.GetProperty("text").GetString(), Does.Contain("Kudos to @bo"));
+        Assert.That(inline.GetProperty("reply").GetProperty("isQuiet").GetBoolean(), Is.True);
+        Assert.That(inline.GetProperty("directMessages")[0].GetProperty("text").GetString(), Does.Contain("@ann gave you kudos for the incident write-up"));
+        Assert.That(again.GetProperty("redelivery").GetBoolean(), Is.True);
+        Assert.That(chatter.GetProperty("reply").GetProperty("kind").GetString(), Is.EqualTo("error"), "an unknown command, as before: nothing given");
+        Assert.That(board.GetProperty("text").GetString(), Does.Contain("Kudos givers this week in this channel").And.Contain("@ann"));
+        var gifts = await _factory.Services.GetRequiredService<LearningBot.Core.Kudos.IKudosRepository>()
+            .ListSinceAsync("playground:acme", DateTimeOffset.MinValue, 10, default);
+        Assert.That((gifts.Single().ReceiverIds.Single(), gifts.Single().ChannelId), Is.EqualTo(("bo", "general")));
+    }
+
+    [Test]
     public async Task Learned_kudos_share_ask_flow_runs_end_to_end()
     {
         var learned = await SendAsync("ann", "learned how EXPLAIN plans work #postgres 30m");
