@@ -29,6 +29,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandPipeline>();
         services.AddSingleton<TeamSettingsCache>();
         services.AddSingleton<PeopleNames>();
+        services.AddSingleton<AnswerConfidence>();
+        services.AddSingleton<QuestionMatcher>();
+        services.AddSingleton<ChannelAnswers>();
 
         services.AddSingleton<ICommandHandler, LogLearningHandler>();
         services.AddSingleton<ICommandHandler, ListLearningsHandler>();
@@ -38,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, AskHandler>();
         services.AddSingleton<ICommandHandler, WhoKnowsHandler>();
         services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
+        services.AddSingleton<ICommandHandler, NotItHandler>();
         services.AddSingleton<ICommandHandler, ShowAnswerHandler>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();

@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKudosRepository, CosmosKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
+        services.AddSingleton<IAnswerChannelRepository, CosmosAnswerChannelRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
         services.AddSingleton<IConversationRepository, CosmosConversationRepository>();

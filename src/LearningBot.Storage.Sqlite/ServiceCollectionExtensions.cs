@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKudosRepository, SqliteKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, SqliteKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
+        services.AddSingleton<IAnswerChannelRepository, SqliteAnswerChannelRepository>();
         services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
         services.AddSingleton<IDeliveryLog, SqliteDeliveryLog>();
         services.AddSingleton<IPromptRepository, SqlitePromptRepository>();

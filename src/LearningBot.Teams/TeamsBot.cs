@@ -1,6 +1,7 @@
 using Microsoft.Bot.Connector;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
@@ -31,6 +32,7 @@ public sealed partial class TeamsBot(
     TeamsProactiveMessenger messenger,
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
+    ChannelAnswers channelAnswers,
     InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
@@ -109,19 +111,29 @@ public sealed partial class TeamsBot(
         message = message with { Conversation = here };
         if (!IsPersonal(activity) && !MentionsBot(activity))
         {
-            // With the channel-message permission Teams sends every message; only replies to a prompt matter then.
-            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id)
+            // With the channel-message permission (RSC ChannelMessage.Read.Group) Teams sends every message: a reply to a prompt is an
+            // answer; anything else may be a question a shared answer can be offered for (settings answers on).
+            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id
+                && await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken) is not null)
             {
-                await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken);
+                return;
             }
 
+            await OfferAnswerAsync(turnContext, activity, message, cancellationToken);
             return;
         }
 
         // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
         // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
-        var reply = await AnswerInPromptThreadAsync(activity, message, here.Key, cancellationToken)
-                    ?? await pipeline.HandleAsync(message, cancellationToken);
+        var reply = await AnswerInPromptThreadAsync(activity, message, here.Key, cancellationToken);
+        // A question put to the bot in a channel that is not a command ("@LearningBot how do I get warehouse access?"): the shared
+        // answer if one matches with high confidence, else the command pipeline (which says what it understands).
+        if (reply is null && !CommandParser.StartsWithCommand(message.Text) && await OfferAnswerAsync(turnContext, activity, message, cancellationToken))
+        {
+            return;
+        }
+
+        reply ??= await pipeline.HandleAsync(message, cancellationToken);
 
         // Recorded before sending, so a redelivery racing this turn cannot send the reply twice.
         if (!await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
@@ -134,6 +146,33 @@ public sealed partial class TeamsBot(
         await turnContext.SendActivityAsync(ToActivity(await PrivateLinksKeptPrivateAsync(activity, message, reply, cancellationToken)),
             cancellationToken);
         await SendDirectMessagesAsync(message.TeamId, reply, cancellationToken);
+    }
+
+    /// <summary>
+    /// Offers a shared answer in the message's thread (<see cref="ChannelAnswers"/>): channels only (never a personal or group chat),
+    /// people only (never a bot). True when a reply was sent, or had been sent for a redelivery of this message.
+    /// </summary>
+    private async Task<bool> OfferAnswerAsync(ITurnContext turnContext, Activity activity, IncomingMessage message, CancellationToken cancellationToken)
+    {
+        if (activity.Conversation?.ConversationType != "channel" || string.Equals(activity.From?.Role, RoleTypes.Bot, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var thread = TeamsIds.Thread(activity.Conversation.Id).RootMessageId ?? activity.Id;
+        if (string.IsNullOrEmpty(thread) || await channelAnswers.OfferAsync(message, thread, cancellationToken) is not { } offer)
+        {
+            return false;
+        }
+
+        if (await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
+        {
+            // The activity's conversation id names its thread (";messageid=<root>"), so the reply lands in that thread.
+            await turnContext.SendActivityAsync(ToActivity(offer), cancellationToken);
+        }
+
+        return true;
     }
 
     private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,

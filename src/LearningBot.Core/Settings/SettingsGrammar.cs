@@ -5,15 +5,18 @@ using static LearningBot.Core.Commands.Grammar;
 
 namespace LearningBot.Core.Settings;
 
-/// <summary><c>settings</c> shows the team's settings; <c>settings budget|leaderboard|timezone &lt;value&gt;</c> changes one (admins).</summary>
+/// <summary>
+/// <c>settings</c> shows the team's settings; <c>settings budget|leaderboard|timezone &lt;value&gt;</c> changes one (admins);
+/// <c>settings answers on|off</c> changes the channel it is typed in (admins).
+/// </summary>
 public sealed class SettingsGrammar : ICommandGrammar
 {
     public static readonly CommandUsage Usage = new("settings",
-        "settings [budget <1-100> | leaderboard on|off | timezone <Area/City>]",
+        "settings [budget <1-100> | leaderboard on|off | timezone <Area/City> | answers on|off]",
         "settings budget 8",
         "Show team settings; admins can change them.");
 
-    private static readonly string[] Names = ["budget", "leaderboard", "timezone"];
+    private static readonly string[] Names = ["budget", "leaderboard", "timezone", "answers"];
 
     public IReadOnlyList<string> Keywords { get; } = ["settings"];
 
@@ -39,6 +42,13 @@ public sealed class SettingsGrammar : ICommandGrammar
                     "on" => new Parsed(new SettingsCommand(new LeaderboardChange(true))),
                     "off" => new Parsed(new SettingsCommand(new LeaderboardChange(false))),
                     _ => Fail("Leaderboard can be \"on\" or \"off\".", Usage),
+                };
+            case "answers":
+                return value.ToLowerInvariant() switch
+                {
+                    "on" => new Parsed(new SettingsCommand(new AnswersInChannelChange(true))),
+                    "off" => new Parsed(new SettingsCommand(new AnswersInChannelChange(false))),
+                    _ => Fail("Answers can be \"on\" or \"off\" (for the channel you type it in).", Usage),
                 };
             case "timezone" or "tz":
                 return TeamClock.TryFindTimeZone(value, out _)

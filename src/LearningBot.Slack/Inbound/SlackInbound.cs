@@ -172,10 +172,11 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
             case "message" when Str(evt, "channel_type") is "channel" or "group" && SlackMessageEvents.MentionsBot(text, botUserId):
                 return null;
 
-            // A reply in a channel thread (also one sent to the channel too): maybe an answer to a standing-meeting prompt.
+            // A person's message in a channel (message.channels / message.groups): a reply in a standing-meeting prompt's thread is an
+            // answer to it; otherwise, in a channel with "settings answers on", a question may get a shared answer in its thread.
             case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
-                                && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
-                return ct => conversation.RecordThreadReplyAsync(teamId, userId!, channel, parentTs, replyTs, text, ct);
+                                && Str(evt, "ts") is { } messageTs:
+                return ct => conversation.HandleChannelMessageAsync(teamId, userId!, channel, Str(evt, "thread_ts"), messageTs, text, ct);
 
             case "app_home_opened" when userId is not null && Str(evt, "tab") != "messages":
                 return _ => Task.FromResult(SlackConversation.StoreResult.Then(ct => appHome.PublishAsync(teamId, userId, ct)));

@@ -80,7 +80,8 @@ public static partial class TeamsMessageTranslator
             WhitespaceRegex().Replace(text, " ").Trim(), $"{conversationId}|{activity.Id}")
         {
             Platform = TeamsIds.Platform,
-            ChannelId = conversationId,
+            // The channel without the thread (";messageid=…"), so a channel setting such as "settings answers on" holds for all its threads.
+            ChannelId = TeamsIds.Thread(conversationId).Channel,
             IsTeamAdmin = TeamsIds.IsAdmin(sender, adminUserIds),
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
             Scope = ScopeOf(activity),
