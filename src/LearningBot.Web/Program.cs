@@ -3,6 +3,7 @@ using LearningBot.Core;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Storage;
+using LearningBot.Embeddings;
 using LearningBot.Slack.Hosting;
 using LearningBot.Teams.Hosting;
 using LearningBot.Web.Dashboard;
@@ -17,6 +18,7 @@ builder.AddLogRedaction(); // link tokens, OAuth code/state and Slack response_u
 
 builder.Services.AddLearningBotCore();
 builder.AddConfiguredStorage();
+builder.Services.AddLearningBotEmbeddings(builder.Configuration);
 builder.AddSlack(); // no-op unless the Slack section configures it
 builder.AddTeams(); // POST /api/messages; anonymous (Emulator-only) when MicrosoftAppId is not configured
 builder.Services.ConfigureHttpJsonOptions(options =>
