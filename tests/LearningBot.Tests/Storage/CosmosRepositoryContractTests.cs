@@ -46,7 +46,8 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
     protected override Task<StoreUnderTest> CreateStoreAsync() =>
         Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
             new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
-            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store)));
+            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store),
+            new CosmosAnswerChannelRepository(_store)));
 
     [Test]
     public async Task Only_delivery_records_expire_and_only_when_a_ttl_is_configured()

@@ -16,4 +16,5 @@ public sealed record StoreUnderTest(
     IKnowledgeRepository Knowledge,
     IQuestionRepository Questions,
     ISearchIndex Search,
-    IDeliveryLog Deliveries);
+    IDeliveryLog Deliveries,
+    IAnswerChannelRepository AnswerChannels);
