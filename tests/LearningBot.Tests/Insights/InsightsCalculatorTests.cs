@@ -106,12 +106,15 @@ public sealed class InsightsCalculatorTests
                 Question("how do we rotate keys", false, LastWeek) with { Id = "g2", GroupId = "g2" },
                 // Its right answer was shown and confirmed: the whole question is answered, however often it was asked without.
                 Question("rotating keys on staging", true, ThisWeek) with { GroupId = "g2", Verdict = AnswerVerdict.Helped },
-                Question("channel question offered an answer", true, ThisWeek) with { Origin = QuestionOrigin.Channel, Verdict = AnswerVerdict.NotIt },
+                Question("where is the deploy dashboard", false, ThisWeek) with { Origin = QuestionOrigin.Channel, Verdict = AnswerVerdict.NotIt },
             ]);
 
         var insights = Compute(activity);
 
-        Assert.That(insights.UnansweredTopics, Is.EqualTo(new[] { new TopicCount("who grants warehouse access", 3) }));
+        Assert.That(insights.UnansweredTopics, Is.EqualTo(new[]
+        {
+            new TopicCount("who grants warehouse access", 3), new TopicCount("where is the deploy dashboard", 1),
+        }));
         Assert.That(insights.Offers, Is.EqualTo(new AnswerOffers(1, 0, 1)));
     }
 
