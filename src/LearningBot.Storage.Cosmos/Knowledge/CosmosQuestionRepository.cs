@@ -81,7 +81,8 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
         new(d.RecordId, d.TeamId, d.AskerId, d.Text, d.Answered, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
         {
             GroupId = d.GroupId,
-            Embedding = d.Embedding,
+            // Typed as nullable first: a null float[] would otherwise become an empty vector, not "none".
+            Embedding = d.Embedding is { } vector ? vector : null,
             EmbeddingModel = d.EmbeddingModel,
             TopAnswerId = d.TopAnswerId,
             Verdict = (AnswerVerdict)d.Verdict,

@@ -78,7 +78,8 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInstant(5), r.GetString(6))
         {
             GroupId = r.IsDBNull(7) ? null : r.GetString(7),
-            Embedding = r.IsDBNull(8) ? null : Vectors.FromBytes((byte[])r.GetValue(8)),
+            // Typed as nullable first: a null float[] would otherwise become an empty vector, not "none".
+            Embedding = r.IsDBNull(8) ? null : (ReadOnlyMemory<float>?)Vectors.FromBytes((byte[])r.GetValue(8)),
             EmbeddingModel = r.IsDBNull(9) ? null : r.GetString(9),
             TopAnswerId = r.IsDBNull(10) ? null : r.GetString(10),
             Verdict = (AnswerVerdict)r.GetInt32(11),
