@@ -14,7 +14,7 @@ public sealed class SettingsGrammar : ICommandGrammar
     public static readonly CommandUsage Usage = new("settings",
         "settings [budget <1-100> | leaderboard on|off | timezone <Area/City> | answers on|off]",
         "settings budget 8",
-        "Show team settings; admins can change them.");
+        "Show team settings; admins can change them (answers on|off: for the channel you type it in).");
 
     private static readonly string[] Names = ["budget", "leaderboard", "timezone", "answers"];
 

@@ -82,7 +82,7 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
         {
             GroupId = d.GroupId,
             // Typed as nullable first: a null float[] would otherwise become an empty vector, not "none".
-            Embedding = d.Embedding is { } vector ? vector : null,
+            Embedding = d.Embedding is { } vector ? new ReadOnlyMemory<float>(vector) : null,
             EmbeddingModel = d.EmbeddingModel,
             TopAnswerId = d.TopAnswerId,
             Verdict = (AnswerVerdict)d.Verdict,

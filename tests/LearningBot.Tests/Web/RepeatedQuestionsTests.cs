@@ -141,4 +141,18 @@ public sealed class RepeatedQuestionsTests
         Assert.That(insights, Does.Contain("1 asked · 1 found an answer"), insights);
         Assert.That(insights, Does.Not.Contain("Write this down next"), insights);
     }
+
+    [Test]
+    public async Task Who_knows_k8s_networking_names_who_wrote_about_kubernetes_network_policies_but_never_a_private_author()
+    {
+        const string team = "whoknows";
+        await TextAsync(team, "ann", "learned Kubernetes network policies deny all ingress unless a policy allows it #k8s");
+        await TextAsync(team, "cy", "learned --private Kubernetes network policies need the CNI to support them");
+        await TextAsync(team, "bo", "learned how to tune postgres autovacuum #postgres");
+
+        var people = await TextAsync(team, "dee", "who knows k8s networking");
+
+        Assert.That(people, Does.Contain("Ann"), people);
+        Assert.That(people, Does.Not.Contain("Cy").And.Not.Contain("Bo"), people);
+    }
 }
