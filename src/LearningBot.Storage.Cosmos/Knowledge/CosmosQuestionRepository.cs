@@ -81,8 +81,9 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
         new(d.RecordId, d.TeamId, d.AskerId, d.Text, d.Answered, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
         {
             GroupId = d.GroupId,
-            // Typed as nullable first: a null float[] would otherwise become an empty vector, not "none".
-            Embedding = d.Embedding is { } vector ? new ReadOnlyMemory<float>(vector) : null,
+            // No vector and an empty one are both "none" (nothing to compare); typed as nullable, since a null float[] would
+            // otherwise convert to an empty vector.
+            Embedding = d.Embedding is { Length: > 0 } vector ? new ReadOnlyMemory<float>(vector) : null,
             EmbeddingModel = d.EmbeddingModel,
             TopAnswerId = d.TopAnswerId,
             Verdict = (AnswerVerdict)d.Verdict,
