@@ -81,9 +81,9 @@ public sealed class CosmosQuestionRepository(CosmosStore store) : IQuestionRepos
         new(d.RecordId, d.TeamId, d.AskerId, d.Text, d.Answered, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
         {
             GroupId = d.GroupId,
-            // No vector and an empty one are both "none" (nothing to compare); typed as nullable, since a null float[] would
-            // otherwise convert to an empty vector.
-            Embedding = d.Embedding is { Length: > 0 } vector ? new ReadOnlyMemory<float>(vector) : null,
+            // No vector and an empty one are both "none". Cast to the nullable first: "? memory : null" would type the conditional
+            // as ReadOnlyMemory<float> and turn null into an empty vector (null converts to float[] and on to ReadOnlyMemory).
+            Embedding = d.Embedding is { Length: > 0 } vector ? (ReadOnlyMemory<float>?)vector : null,
             EmbeddingModel = d.EmbeddingModel,
             TopAnswerId = d.TopAnswerId,
             Verdict = (AnswerVerdict)d.Verdict,
