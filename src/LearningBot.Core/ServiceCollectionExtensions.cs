@@ -36,6 +36,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
             sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>()));
+        services.AddSingleton<AnswerConfidence>();
+        services.AddSingleton<QuestionMatcher>();
+        services.AddSingleton<ChannelAnswers>();
 
         services.AddSingleton<ICommandHandler, LogLearningHandler>();
         services.AddSingleton<ICommandHandler, ListLearningsHandler>();
@@ -47,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, AskHandler>();
         services.AddSingleton<ICommandHandler, WhoKnowsHandler>();
         services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
+        services.AddSingleton<ICommandHandler, NotItHandler>();
         services.AddSingleton<ICommandHandler, ShowAnswerHandler>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();

@@ -18,6 +18,8 @@ internal static class DocumentIds
 
     public static string Question(string idempotencyKey) => "question-" + Hash(idempotencyKey);
 
+    public static string AnswerChannel(string channelId) => "answerchannel-" + Hash(channelId);
+
     public static string Kudos(string idempotencyKey) => "kudos-" + Hash(idempotencyKey);
 
     public static string Member(string userId) => "member-" + Hash(userId);

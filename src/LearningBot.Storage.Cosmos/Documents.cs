@@ -16,6 +16,8 @@ internal static class DocumentTypes
     public const string Away = "away";
 
     public const string KudosHidden = "kudosHidden";
+
+    public const string AnswerChannel = "answerChannel";
 }
 
 /// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
@@ -230,8 +232,40 @@ internal sealed record QuestionDocument : IETagged
 
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>The first question of its paraphrase group; null on questions stored before groups existed.</summary>
+    public string? GroupId { get; init; }
+
+    /// <summary>
+    /// The question's vector, at the container's vector path (<see cref="TeamsEmbedding.PropertyName"/>): excluded from the range
+    /// index there (a 384-number array would cost write RUs for nothing), and only ever read back, never searched.
+    /// </summary>
+    [JsonPropertyName(TeamsEmbedding.PropertyName)]
+    public float[]? Embedding { get; init; }
+
+    public string? EmbeddingModel { get; init; }
+
+    public string? TopAnswerId { get; init; }
+
+    /// <summary><see cref="LearningBot.Core.Knowledge.AnswerVerdict"/> as a number (0 none, 1 helped, 2 not it).</summary>
+    public int Verdict { get; init; }
+
+    /// <summary><see cref="LearningBot.Core.Knowledge.QuestionOrigin"/> as a number (0 ask, 1 channel).</summary>
+    public int Origin { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
+}
+
+/// <summary>A channel with <c>settings answers on</c>: the document exists while it is on.</summary>
+internal sealed record AnswerChannelDocument
+{
+    public required string Id { get; init; }
+
+    public required string TeamId { get; init; }
+
+    public string Type { get; init; } = DocumentTypes.AnswerChannel;
+
+    public required string ChannelId { get; init; }
 }
 
 internal sealed record KudosDocument : ISearchable, IETagged

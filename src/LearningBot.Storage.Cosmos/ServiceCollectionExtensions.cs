@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKudosRepository, CosmosKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
+        services.AddSingleton<IAnswerChannelRepository, CosmosAnswerChannelRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
         // The embedding queue lives in the searchable documents; the worker (LearningBot.Embeddings) drains it when a model is configured.
         services.AddSingleton<IEmbeddingStore, CosmosEmbeddingStore>();

@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IKnowledgeRepository, SqliteKnowledgeRepository>();
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
         services.AddSingleton<SqliteVectorCache>();
+        services.AddSingleton<IAnswerChannelRepository, SqliteAnswerChannelRepository>();
         services.AddSingleton<ISearchIndex, SqliteSearchIndex>();
         services.AddSingleton<IEmbeddingStore, SqliteEmbeddingStore>();
         services.AddSingleton<IDeliveryLog, SqliteDeliveryLog>();

@@ -296,6 +296,24 @@ internal static class SqliteSchema
             team_id TEXT NOT NULL,
             user_id TEXT NOT NULL,
             PRIMARY KEY (team_id, user_id)
+        """,
+        """
+        -- v12, repeated questions by meaning and answered-or-not by the person (issue 14). A question keeps its vector (float32
+        -- little-endian, L2-normalised) and the model that made it, the group of paraphrases it joined (the first question's id),
+        -- the shared answer shown first and the person's verdict on it (0 none, 1 "This helped", 2 "Not it"), and where it was
+        -- asked (0 ask, 1 a channel the bot offered an answer in). Older questions have no group: they are grouped by words.
+        ALTER TABLE questions ADD COLUMN group_id TEXT;
+        ALTER TABLE questions ADD COLUMN embedding BLOB;
+        ALTER TABLE questions ADD COLUMN embedding_model TEXT;
+        ALTER TABLE questions ADD COLUMN top_answer_id TEXT;
+        ALTER TABLE questions ADD COLUMN verdict INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE questions ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;
+
+        -- Channels that want answers offered where questions are asked (settings answers on); a row means on.
+        CREATE TABLE answer_channels (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            PRIMARY KEY (team_id, channel_id)
         ) WITHOUT ROWID;
         """,
     ];

@@ -2,6 +2,7 @@ using Microsoft.Bot.Connector;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Conversations;
 using LearningBot.Core.Learnings;
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
@@ -33,6 +34,7 @@ public sealed partial class TeamsBot(
     MessageExtensionHandler messageExtension,
     PromptAnswerRecorder promptAnswers,
     LearningMessageEdits learningEdits,
+    ChannelAnswers channelAnswers,
     InboundActivityGuard guard,
     IOptions<TeamsOptions> options,
     TimeProvider time,
@@ -111,25 +113,35 @@ public sealed partial class TeamsBot(
         message = message with { Conversation = here, SourceMessage = TeamsIds.SourceMessage(activity) };
         if (!IsPersonal(activity) && !MentionsBot(activity))
         {
-            // With the channel-message permission Teams sends every message: inline kudos ("@Bo ++ for …") and replies to a
-            // prompt matter then; anything else is chatter and gets no answer.
+            // With the channel-message permission (RSC ChannelMessage.Read.Group) Teams sends every message: inline kudos
+            // ("@Bo ++ for …") and replies to a prompt matter then; anything else may be a question a shared answer can be offered
+            // for (settings answers on), or is chatter and gets no answer.
             if (await pipeline.HandleAmbientAsync(message, cancellationToken) is { } ambient)
             {
                 await ReplyQuietlyAsync(turnContext, activity, message, ambient, cancellationToken);
                 return;
             }
 
-
-            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id)
+            if (TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id
+                && await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken) is not null)
             {
-                await promptAnswers.RecordAsync(message, here.Key, root, cancellationToken);
+                return;
             }
 
+            await OfferAnswerAsync(turnContext, activity, message, cancellationToken);
             return;
         }
 
         // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
         // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
+        // A question put to the bot in a channel that is not a command ("@LearningBot how do I get warehouse access?"): the shared
+        // answer if one matches with high confidence, else the command pipeline (which says what it understands).
+        if (!CommandParser.StartsWithCommand(message.Text) && !CouldAnswerPrompt(activity, message)
+            && await OfferAnswerAsync(turnContext, activity, message, cancellationToken))
+        {
+            return;
+        }
+
         // The command and its delivery record are one unit (on SQLite one write transaction), recorded before sending so a
         // redelivery racing this turn cannot send the reply twice; a command that saved nothing is not recorded, so Teams'
         // retry of it runs.
@@ -190,6 +202,38 @@ public sealed partial class TeamsBot(
 
         return (await messenger.SendAsync(personal, reply, threadId: null, cancellationToken)).Result == ProactiveSendResult.Sent;
     }
+
+    /// <summary>
+    /// Offers a shared answer in the message's thread (<see cref="ChannelAnswers"/>): channels only (never a personal or group chat),
+    /// people only (never a bot). True when a reply was sent, or had been sent for a redelivery of this message.
+    /// </summary>
+    private async Task<bool> OfferAnswerAsync(ITurnContext turnContext, Activity activity, IncomingMessage message, CancellationToken cancellationToken)
+    {
+        if (activity.Conversation?.ConversationType != "channel" || string.Equals(activity.From?.Role, RoleTypes.Bot, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var thread = TeamsIds.Thread(activity.Conversation.Id).RootMessageId ?? activity.Id;
+        if (string.IsNullOrEmpty(thread) || await channelAnswers.OfferAsync(message, thread, cancellationToken) is not { } offer)
+        {
+            return false;
+        }
+
+        if (await deliveries.TryRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), activity.Id ?? message.IdempotencyKey,
+                new DeliverySender(message.TeamId, message.UserId), time.GetUtcNow(), cancellationToken))
+        {
+            // The activity's conversation id names its thread (";messageid=<root>"), so the reply lands in that thread.
+            await turnContext.SendActivityAsync(ToActivity(offer), cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>A mention in a channel thread worded as a prompt answer ("I learned …"): <see cref="AnswerInPromptThreadAsync"/> decides.</summary>
+    private bool CouldAnswerPrompt(Activity activity, IncomingMessage message) =>
+        !IsPersonal(activity) && TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id
+        && promptAnswers.IsAnswer(message.Text);
 
     private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,
         CancellationToken cancellationToken)

@@ -45,6 +45,8 @@ public sealed class SlackHost : IAsyncDisposable
             ["Slack:ClientSecret"] = ClientSecret,
             ["Slack:ApiBaseUrl"] = Slack.Url + "/api/",
             ["Slack:ApiRetryBaseDelay"] = "00:00:00.050",
+            // Lexical search unless a test needs meaning (it then sets MiniLM): loading the model costs every host a second.
+            ["Search:Embeddings:Provider"] = "None",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

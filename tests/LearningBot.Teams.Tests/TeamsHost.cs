@@ -35,6 +35,8 @@ public sealed class TeamsHost : WebApplicationFactory<Program>
             ["Teams:Proactive:BaseDelay"] = "00:00:00.050",
             ["Teams:Proactive:MaxDelay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TEAMS_TEST_LOG") ?? "Warning",
+            // Lexical search unless a test needs meaning (it then sets MiniLM): loading the model costs every host a second.
+            ["Search:Embeddings:Provider"] = "None",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -50,13 +50,23 @@ public sealed record KudosBudgetChange(int WeeklyBudget, Kudos.KudosPeriod? Peri
 public sealed record LeaderboardChange(bool Enabled) : SettingChange;
 public sealed record TimeZoneChange(string TimeZoneId) : SettingChange;
 
+/// <summary><c>settings answers on|off</c>: offer shared answers to questions asked in this channel (a channel setting, not a team one).</summary>
+public sealed record AnswersInChannelChange(bool On) : SettingChange;
+
 public sealed record HelpCommand : BotCommand;
 
 /// <summary>The "Open" button on a search result: <c>show &lt;post id&gt;</c> shows the whole shared answer.</summary>
 public sealed record ShowAnswerCommand(string PostId) : BotCommand;
 
-/// <summary>The "This helped" button on a search result: <c>helped &lt;post id&gt;</c>.</summary>
-public sealed record MarkHelpfulCommand(string PostId) : BotCommand;
+/// <summary>The "This helped" button on a search result: <c>helped &lt;post id&gt; [&lt;question id&gt;]</c>.</summary>
+public sealed record MarkHelpfulCommand(string PostId) : BotCommand
+{
+    /// <summary>The recorded question the answer was shown for (buttons since issue 14), which is then answered; null on older buttons.</summary>
+    public string? QuestionId { get; init; }
+}
+
+/// <summary>The "Not it" button next to "This helped": <c>notit &lt;post id&gt; &lt;question id&gt;</c>.</summary>
+public sealed record NotItCommand(string PostId, string QuestionId) : BotCommand;
 
 /// <summary><c>prompt set &lt;days&gt; &lt;HH:mm&gt; [time zone] ["question"]</c>: the channel's standing-meeting prompt.</summary>
 public sealed record SetPromptCommand(IReadOnlyList<DayOfWeek> Days, TimeOnly At, string? TimeZoneId, string? Question) : BotCommand;

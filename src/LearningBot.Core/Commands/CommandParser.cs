@@ -24,7 +24,7 @@ public sealed partial class CommandParser
         .ToDictionary(x => x.Keyword, x => x.Grammar, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Command words a person types (not the buttons' hidden <c>show</c>/<c>helped</c>), for "did you mean".</summary>
-    private static readonly string[] Suggestable = ByKeyword.Keys.Where(k => k is not ("show" or "helped" or "?")).ToArray();
+    private static readonly string[] Suggestable = ByKeyword.Keys.Where(k => k is not ("show" or "helped" or "notit" or "?")).ToArray();
 
     /// <summary>
     /// True when the text is a command: it parses, or it starts with a word such as <c>learned</c> or <c>kudos</c> whose

@@ -47,6 +47,12 @@ public sealed class InsightsHandler(TeamActivityReader reader, IPrivateLinks lin
                 new Fact("Questions", $"{inPeriod.Questions.Count} asked · {answered} found an answer"),
             ]),
         };
+        if (insights.Offers.Offered > 0)
+        {
+            blocks.Add(new FactsBlock([new Fact("Answers offered in channels",
+                $"{insights.Offers.Offered} · {insights.Offers.Helped} helped · {insights.Offers.NotIt} not it")]));
+        }
+
         if (insights.UnansweredTopics.Count > 0)
         {
             blocks.Add(new TextBlock(RichText.Of(new StrongSpan("Write this down next"))));

@@ -40,14 +40,22 @@ public sealed record WeeklyInsight(
 
 public sealed record RecognitionEdge(string GiverId, string ReceiverId, int Count);
 
-/// <param name="Label">The way the topic was most recently asked.</param>
+/// <param name="Label">The most common wording of the question (<see cref="QuestionGroup.Label"/>).</param>
+/// <param name="Count">How many times it was asked, paraphrases included.</param>
 public sealed record TopicCount(string Label, int Count);
+
+/// <summary>Answers the bot offered in channels (<c>settings answers on</c>) and what people said about them.</summary>
+public sealed record AnswerOffers(int Offered, int Helped, int NotIt);
 
 public sealed record TagExpert(string Tag, int Count, string? TopPersonId);
 
 /// <param name="RecognitionSpread">Share of members who received any kudos in the window (0..1).</param>
 /// <param name="RecognitionNetwork">Who thanked whom, and how often.</param>
-/// <param name="UnansweredTopics">Questions asked without a good answer, grouped: "write this down next".</param>
+/// <param name="UnansweredTopics">
+/// Questions (groups of paraphrases, <see cref="QuestionGroups"/>) none of whose askings found its answer (confident top match not
+/// rejected, or "This helped"): "write this down next".
+/// </param>
+/// <param name="Offers">Answers offered in channels in the window, and their "This helped" / "Not it".</param>
 /// <param name="TopTags">Tags of shared learnings and shared answers (never of private learnings), with the person who used each most.</param>
 public sealed record TeamInsights(
     IReadOnlyList<WeeklyInsight> Weeks,
@@ -55,7 +63,10 @@ public sealed record TeamInsights(
     double RecognitionSpread,
     IReadOnlyList<RecognitionEdge> RecognitionNetwork,
     IReadOnlyList<TopicCount> UnansweredTopics,
-    IReadOnlyList<TagExpert> TopTags);
+    IReadOnlyList<TagExpert> TopTags)
+{
+    public AnswerOffers Offers { get; init; } = new(0, 0, 0);
+}
 
 /// <summary>
 /// Learning-culture signals computed from raw activity, so every number can be checked by hand.
@@ -107,39 +118,27 @@ public static class InsightsCalculator
             .OrderByDescending(e => e.Count).ThenBy(e => e.GiverId, StringComparer.Ordinal).ThenBy(e => e.ReceiverId, StringComparer.Ordinal)
             .ToList();
 
+        var offers = activity.Questions.Where(q => q.CreatedAt >= windowStart && q.Origin == QuestionOrigin.Channel).ToList();
         return new TeamInsights(
             weekly,
             memberCount,
             memberCount == 0 ? 0 : (double)receivers.Count(memberIds.Contains) / memberCount,
             network,
             UnansweredTopics(activity.Questions.Where(q => q.CreatedAt >= windowStart)),
-            TopTags(activity.Learnings.Shareable().Where(l => l.CreatedAt >= windowStart), activity.SharedAnswers.Where(p => p.CreatedAt >= windowStart)));
+            TopTags(activity.Learnings.Shareable().Where(l => l.CreatedAt >= windowStart), activity.SharedAnswers.Where(p => p.CreatedAt >= windowStart)))
+        {
+            Offers = new AnswerOffers(offers.Count, offers.Count(q => q.Verdict == AnswerVerdict.Helped), offers.Count(q => q.Verdict == AnswerVerdict.NotIt)),
+        };
     }
 
-    /// <summary>Unanswered questions grouped by their meaningful words; the most asked first.</summary>
-    private static List<TopicCount> UnansweredTopics(IEnumerable<AskedQuestion> questions)
-    {
-        var groups = new List<(IReadOnlySet<string> Terms, List<AskedQuestion> Questions)>();
-        foreach (var question in questions.Where(q => !q.Answered).OrderBy(q => q.CreatedAt))
-        {
-            var terms = SearchTerms.Of(question.Text);
-            var group = groups.FirstOrDefault(g => SearchTerms.Similarity(g.Terms, terms) >= AskHandler.SameQuestionSimilarity);
-            if (group.Questions is null)
-            {
-                groups.Add((terms, [question]));
-            }
-            else
-            {
-                group.Questions.Add(question);
-            }
-        }
-
-        return groups
-            .Select(g => new TopicCount(g.Questions[^1].Text, g.Questions.Count))
+    /// <summary>Questions grouped by meaning (<see cref="QuestionGroups"/>) that never found their answer; the most asked first.</summary>
+    private static List<TopicCount> UnansweredTopics(IEnumerable<AskedQuestion> questions) =>
+        QuestionGroups.Group(questions)
+            .Where(g => !g.Answered)
+            .Select(g => new TopicCount(g.Label, g.Questions.Count))
             .OrderByDescending(t => t.Count).ThenBy(t => t.Label, StringComparer.Ordinal)
             .Take(10)
             .ToList();
-    }
 
     private static List<TagExpert> TopTags(IEnumerable<LearningEntry> learnings, IEnumerable<KnowledgePost> posts)
     {

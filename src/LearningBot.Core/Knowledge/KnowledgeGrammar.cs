@@ -6,7 +6,8 @@ namespace LearningBot.Core.Knowledge;
 
 /// <summary>
 /// <c>share &lt;question&gt; :: &lt;answer&gt; [#tag …]</c>, <c>ask &lt;question&gt;</c>, <c>who knows &lt;topic&gt;</c>, and the
-/// words behind the search results' buttons: <c>show &lt;post id&gt;</c> ("Open") and <c>helped &lt;post id&gt;</c> ("This helped").
+/// words behind the search results' buttons: <c>show &lt;post id&gt;</c> ("Open"), <c>helped &lt;post id&gt; [&lt;question id&gt;]</c>
+/// ("This helped") and <c>notit &lt;post id&gt; &lt;question id&gt;</c> ("Not it").
 /// </summary>
 public sealed partial class KnowledgeGrammar : ICommandGrammar
 {
@@ -30,7 +31,7 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
         "share edit 0193f0c2a1b47c3d9e8f00112233aabb How do I rotate staging keys? :: make rotate-keys ENV=staging #ops",
         "Correct or remove a shared answer (whoever shared it, and team admins).");
 
-    public IReadOnlyList<string> Keywords { get; } = ["share", "ask", "who", "show", "helped"];
+    public IReadOnlyList<string> Keywords { get; } = ["share", "ask", "who", "show", "helped", "notit"];
 
     public IReadOnlyList<CommandUsage> Usages { get; } = [ShareUsage, ShareEditUsage, AskUsage, WhoKnowsUsage];
 
@@ -44,8 +45,12 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
         "show" => PostIdRegex().IsMatch(arguments)
             ? new Parsed(new ShowAnswerCommand(arguments))
             : Fail("That button points at an answer I can't find.", AskUsage),
-        _ => PostIdRegex().IsMatch(arguments)
-            ? new Parsed(new MarkHelpfulCommand(arguments))
+        "notit" => SplitFirstWord(arguments) is var (post, question) && PostIdRegex().IsMatch(post) && PostIdRegex().IsMatch(question)
+            ? new Parsed(new NotItCommand(post, question))
+            : Fail("That button points at an answer I can't find.", AskUsage),
+        _ => SplitFirstWord(arguments) is var (postId, questionId) && PostIdRegex().IsMatch(postId)
+                                                                    && (questionId.Length == 0 || PostIdRegex().IsMatch(questionId))
+            ? new Parsed(new MarkHelpfulCommand(postId) { QuestionId = questionId.Length == 0 ? null : questionId })
             : Fail("That button points at an answer I can't find.", AskUsage),
     };
 

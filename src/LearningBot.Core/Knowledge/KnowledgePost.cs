@@ -17,8 +17,11 @@ public sealed record KnowledgePost(
     public int HelpfulCount { get; init; }
 }
 
-/// <summary>An <c>ask</c>, kept so that repeated questions can be noticed.</summary>
-/// <param name="Answered">Whether search found a good answer at the time.</param>
+/// <summary>An <c>ask</c> (or a question in a channel the bot offered an answer to), kept so repeated questions can be noticed.</summary>
+/// <param name="Answered">
+/// Whether it found its answer: at first whether the top match was confident (<see cref="AnswerConfidence"/>), then what the
+/// person said ("This helped" sets it, "Not it" clears it; <see cref="Verdict"/>).
+/// </param>
 public sealed record AskedQuestion(
     string Id,
     string TeamId,
@@ -26,7 +29,37 @@ public sealed record AskedQuestion(
     string Text,
     bool Answered,
     DateTimeOffset CreatedAt,
-    string IdempotencyKey);
+    string IdempotencyKey)
+{
+    /// <summary>
+    /// The id of the first question of its group of paraphrases (<see cref="QuestionGroups"/>); its own <see cref="Id"/> when it
+    /// started a group. Null for questions stored before groups existed: they are grouped by their words when read.
+    /// </summary>
+    public string? GroupId { get; init; }
+
+    /// <summary>The question's L2-normalised vector from <see cref="EmbeddingModel"/>, or null (semantic search off or failed).</summary>
+    public ReadOnlyMemory<float>? Embedding { get; init; }
+
+    /// <summary>The model id (<see cref="Semantic.IQueryEmbedder.ModelId"/>) that computed <see cref="Embedding"/>.</summary>
+    public string? EmbeddingModel { get; init; }
+
+    /// <summary>The shared answer shown first (the one "This helped" / "Not it" are about), or null when none was shown.</summary>
+    public string? TopAnswerId { get; init; }
+
+    /// <summary>What the person said about <see cref="TopAnswerId"/>.</summary>
+    public AnswerVerdict Verdict { get; init; }
+
+    /// <summary>Where it was asked: an <c>ask</c> command, or a question in a channel that the bot offered an answer to.</summary>
+    public QuestionOrigin Origin { get; init; }
+
+    /// <summary>The group key: <see cref="GroupId"/>, or the question's own id when it has none.</summary>
+    public string GroupKey => GroupId ?? Id;
+}
+
+/// <summary>A person's word on the answer they were shown: "This helped" or "Not it".</summary>
+public enum AnswerVerdict { None, Helped, NotIt }
+
+public enum QuestionOrigin { Ask, Channel }
 
 /// <param name="AuthorId">Only this person's posts; null for the whole team.</param>
 /// <param name="Since">Only posts created at or after this instant; null for all time.</param>
@@ -65,7 +98,17 @@ public interface IQuestionRepository
     /// <summary>Questions asked since an instant, newest first.</summary>
     Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Questions asked since an instant that found no good answer, newest first: what repeats are counted from.</summary>
+    /// <summary>Questions asked since an instant that found no good answer, newest first.</summary>
     Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken);
+
+    /// <summary>One question by id, or null when it does not exist in that team (e.g. it was forgotten).</summary>
+    Task<AskedQuestion?> GetAsync(string teamId, string questionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the person's verdict on the shared answer <paramref name="answerId"/> shown for the question: <see cref="AnswerVerdict.Helped"/>
+    /// marks it answered, <see cref="AnswerVerdict.NotIt"/> unanswered (and the pairing of its group and that answer is remembered:
+    /// <see cref="AskedQuestion.TopAnswerId"/> with the verdict). Returns the question afterwards, or null if it does not exist in that team.
+    /// </summary>
+    Task<AskedQuestion?> SetVerdictAsync(string teamId, string questionId, string answerId, AnswerVerdict verdict, CancellationToken cancellationToken);
 }

@@ -5,21 +5,30 @@ using LearningBot.Core.Replies;
 
 namespace LearningBot.Core.Knowledge;
 
-/// <summary>Finds people from what they shared, learned and were thanked for: the peer-learning map.</summary>
-public sealed class WhoKnowsHandler(ISearchIndex search, IQueryEmbedder embedder, PeopleNames people) : CommandHandler<WhoKnowsCommand>
+/// <summary>
+/// Finds people from what they shared, learned and were thanked for: the peer-learning map. The same matching as <c>ask</c>: the
+/// topic's vector goes with the search (so "k8s networking" finds "Kubernetes network policies" where the index is semantic), and hits
+/// whose similarity is known to be below <see cref="AnswerConfidence.RelevantSimilarity"/> are not about the topic (a semantic index
+/// always has nearest neighbours). Private learnings are not in the search index, so they never name their author here.
+/// </summary>
+public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQueryEmbedder? embedder = null) : CommandHandler<WhoKnowsCommand>
 {
+    private readonly IQueryEmbedder _embedder = embedder ?? NoQueryEmbedder.Instance;
+
     private const int HitsConsidered = 200;
     private const int PeopleShown = 5;
 
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
+        var vector = await _embedder.EmbedAsync(command.Topic, cancellationToken);
         var hits = await search.SearchAsync(
             new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
             {
-                Embedding = await embedder.EmbedAsync(command.Topic, cancellationToken), // "k8s networking" finds "Kubernetes network policies"
+                Embedding = vector,
             },
             cancellationToken);
         var ranked = hits
+            .Where(h => h.Similarity is not { } similarity || similarity >= AnswerConfidence.RelevantSimilarity)
             .GroupBy(h => h.PersonId)
             .Select(g => new
             {

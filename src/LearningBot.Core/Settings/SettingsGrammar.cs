@@ -9,15 +9,16 @@ namespace LearningBot.Core.Settings;
 /// <summary>
 /// <c>settings</c> shows the team's settings; <c>settings budget &lt;n&gt; [per day|week|month] | leaderboard on|off |
 /// timezone &lt;Area/City&gt; | kudos-emoji &lt;name&gt; | values [add|remove &lt;name&gt;]</c> changes one (admins).
+/// <c>settings answers on|off</c> changes the channel it is typed in (admins).
 /// </summary>
 public sealed class SettingsGrammar : ICommandGrammar
 {
     public static readonly CommandUsage Usage = new("settings",
-        "settings [budget <1-100> [per day|week|month] | leaderboard on|off | timezone <Area/City> | kudos-emoji <name> | values add|remove <name>]",
+        "settings [budget <1-100> [per day|week|month] | leaderboard on|off | timezone <Area/City> | kudos-emoji <name> | values add|remove <name> | answers on|off]",
         "settings budget 8 per week",
-        "Show team settings; admins can change them.");
+        "Show team settings; admins can change them (answers on|off: for the channel you type it in).");
 
-    private static readonly string[] Names = ["budget", "leaderboard", "timezone", "kudos-emoji", "values", "kudos-budget"];
+    private static readonly string[] Names = ["budget", "leaderboard", "timezone", "kudos-emoji", "values", "kudos-budget", "answers"];
 
     public IReadOnlyList<string> Keywords { get; } = ["settings"];
 
@@ -41,6 +42,13 @@ public sealed class SettingsGrammar : ICommandGrammar
                     "on" => new Parsed(new SettingsCommand(new LeaderboardChange(true))),
                     "off" => new Parsed(new SettingsCommand(new LeaderboardChange(false))),
                     _ => Fail("Leaderboard can be \"on\" or \"off\".", Usage),
+                };
+            case "answers":
+                return value.ToLowerInvariant() switch
+                {
+                    "on" => new Parsed(new SettingsCommand(new AnswersInChannelChange(true))),
+                    "off" => new Parsed(new SettingsCommand(new AnswersInChannelChange(false))),
+                    _ => Fail("Answers can be \"on\" or \"off\" (for the channel you type it in).", Usage),
                 };
             case "timezone" or "tz":
                 return TeamClock.TryFindTimeZone(value, out _)

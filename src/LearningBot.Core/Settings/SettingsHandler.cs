@@ -1,11 +1,12 @@
 using LearningBot.Core.Commands;
 using LearningBot.Core.Kudos;
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Replies;
 using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler<SettingsCommand>
+public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRepository answerChannels) : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
 
@@ -28,6 +29,11 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
             return problem;
         }
 
+        if (command.Change is AnswersInChannelChange answers)
+        {
+            return await SetAnswersAsync(answers.On, context, cancellationToken);
+        }
+
         // Read-modify-write with the store's version check: a concurrent change is reread, never overwritten.
         var current = context.Settings;
         for (var attempt = 1; ; attempt++)
@@ -42,6 +48,25 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
                 current = await settings.GetAsync(context.TeamId, cancellationToken);
             }
         }
+    }
+
+    /// <summary>A channel setting: applies where it is typed, so it needs a channel with threads (offers are thread replies).</summary>
+    private async Task<BotReply> SetAnswersAsync(bool on, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (context.Message.ChannelId is not { } channelId || !context.Message.Scope.HasThreads)
+        {
+            return Reply.Notice(ReplyKind.Error,
+                new TextBlock("Answers are offered in a channel's threads, so turn them on in the channel itself: type it there."),
+                new NoteBlock(RichText.Of("For example: ", new CodeSpan("settings answers on"))));
+        }
+
+        await answerChannels.SetAsync(context.TeamId, channelId, on, cancellationToken);
+        return Reply.Notice(ReplyKind.Settings,
+            new HeadingBlock(on ? "Answers on in this channel" : "Answers off in this channel"),
+            new TextBlock(on
+                ? "When someone asks a question here and a shared answer matches it closely, I'll reply once in its thread with the answer, " +
+                  "\"This helped\" and \"Not it\". When I'm not sure, I stay quiet."
+                : "I won't offer shared answers to questions in this channel any more."));
     }
 
     private static TeamSettings Apply(TeamSettings settings, SettingChange change) => change switch
@@ -81,5 +106,6 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
             new Fact("Leaderboard", settings.LeaderboardEnabled ? "on" : "off"),
             new Fact("Time zone", settings.TimeZoneId),
         ]),
-        new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(SettingsGrammar.Usage.Usage))));
+        new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(SettingsGrammar.Usage.Usage),
+            " (answers: for the channel it is typed in)")));
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Kudos;
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using LearningBot.Slack.Api;
@@ -16,8 +17,8 @@ namespace LearningBot.Slack.Adapter;
 /// pipeline → the reply delivered the Slack way. Nothing Slack-specific reaches the handlers.
 /// </summary>
 public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUsers users, SlackReplySender sender, IDeliveryLog deliveries,
-    PromptAnswerRecorder promptAnswers, LearningMessageEdits learningEdits, ISlackApi slack, TeamSettingsCache teamSettings, TimeProvider time,
-    ILogger<SlackConversation> logger)
+    PromptAnswerRecorder promptAnswers, LearningMessageEdits learningEdits, ChannelAnswers channelAnswers, ISlackApi slack,
+    TeamSettingsCache teamSettings, TimeProvider time, ILogger<SlackConversation> logger)
 {
     public const string Platform = "slack";
 
@@ -273,15 +274,42 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     }
 
     /// <summary>
-    /// A reply in a channel thread: when the thread is a standing-meeting prompt it is stored as an answer and
-    /// acknowledged (by the follow-up) with a ✅ reaction; any other thread is none of the bot's business.
+    /// A person's message in a channel, not addressed to the bot. A reply in a standing-meeting prompt's thread is stored as an answer
+    /// and acknowledged (by the follow-up) with a ✅ reaction. Anything else may be a question: in a channel with answers on, a shared
+    /// answer that matches with high confidence is posted once in the message's thread (<see cref="ChannelAnswers"/>); otherwise the bot
+    /// stays quiet.
     /// </summary>
+    /// <param name="threadTs">The parent's <c>ts</c> for a message in a thread (equal to <paramref name="ts"/> on the parent itself), else null.</param>
     /// <param name="text">The message text as Slack sent it (escaped); normalised here.</param>
-    public async Task<StoreResult> RecordThreadReplyAsync(string teamId, string userId, string channelId, string threadTs, string ts, string text,
-        CancellationToken cancellationToken) =>
-        await RecordAnswerAsync(teamId, userId, channelId, threadTs, ts, SlackText.Normalise(text), $"slack:message:{channelId}:{ts}",
-            cancellationToken)
-        ?? StoreResult.Then(null) with { Sender = new DeliverySender(teamId, userId) };
+    public async Task<StoreResult> HandleChannelMessageAsync(string teamId, string userId, string channelId, string? threadTs, string ts,
+        string text, CancellationToken cancellationToken)
+    {
+        var key = $"slack:message:{channelId}:{ts}";
+        var input = SlackText.Normalise(text);
+        if (threadTs is not null && threadTs != ts
+            && await RecordAnswerAsync(teamId, userId, channelId, threadTs, ts, input, key, cancellationToken) is { } answered)
+        {
+            return answered;
+        }
+
+        var quiet = StoreResult.Then(null) with { Sender = new DeliverySender(teamId, userId) };
+        if (!QuestionDetector.IsQuestion(input.Text))
+        {
+            return new StoreResult(null, NothingSaved: true); // most channel messages: no store read, no Slack call, no trace
+        }
+
+        var user = await users.GetAsync(teamId, userId, null, cancellationToken);
+        var message = new IncomingMessage(teamId, userId, user.DisplayName, input.Text, key)
+        {
+            Platform = Platform,
+            ChannelId = channelId,
+            Mentions = input.Mentions,
+        };
+        var thread = threadTs ?? ts;
+        var offer = await channelAnswers.OfferAsync(message, thread, cancellationToken);
+        var target = new ReplyTarget(teamId, userId, channelId, ThreadTs: thread);
+        return offer is null ? quiet : quiet with { FollowUp = ct => sender.SendAsync(offer, target, ct) };
+    }
 
     /// <summary>Stores a thread message as an answer when the thread is a prompt's; null (nothing stored) for any other thread.</summary>
     private async Task<StoreResult?> RecordAnswerAsync(string teamId, string userId, string channelId, string threadTs, string ts,

@@ -181,23 +181,18 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
             case "message" when Str(evt, "channel_type") is "channel" or "group" && SlackMessageEvents.MentionsBot(text, botUserId):
                 return null;
 
-            // A reply in a channel thread (also one sent to the channel too): inline kudos ("@bo ++ for …"), else maybe an answer to
-            // a standing-meeting prompt.
+            // A person's message in a channel (message.channels / message.groups): inline kudos ("@bo ++ for …"); else, in a
+            // standing-meeting prompt's thread, an answer to it; else, in a channel with "settings answers on", a question may get a
+            // shared answer in its thread. Anything else is chatter and leaves no trace (not even a delivery record).
             case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
-                                && Str(evt, "thread_ts") is { } parentTs && Str(evt, "ts") is { } replyTs && parentTs != replyTs:
-                var inThread = SlackText.Normalise(text);
-                var threadTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: parentTs, MessageTs: replyTs);
-                return async ct => (InlineKudosGrammar.CouldBe(inThread.Text)
-                                       ? await conversation.HandleAmbientAsync(inThread, key, threadTarget, botUserId, ct)
+                                && Str(evt, "ts") is { } messageTs:
+                var inChannel = SlackText.Normalise(text);
+                var channelTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: Str(evt, "thread_ts") is { } inThread && inThread != messageTs ? inThread : null,
+                    MessageTs: messageTs);
+                return async ct => (InlineKudosGrammar.CouldBe(inChannel.Text)
+                                       ? await conversation.HandleAmbientAsync(inChannel, key, channelTarget, botUserId, ct)
                                        : null)
-                                   ?? await conversation.RecordThreadReplyAsync(teamId, userId!, channel, parentTs, replyTs, text, ct);
-
-            // Any other channel message is chatter, unless it is inline kudos. Only a message that starts with a mention is read
-            // further (the team's settings), and one that turns out not to be kudos leaves no trace (not even a delivery record).
-            case "message" when Str(evt, "channel_type") is "channel" or "group" && channel is not null && SlackMessageEvents.IsFromPerson(evt, botUserId)
-                                && SlackText.Normalise(text) is var inline && InlineKudosGrammar.CouldBe(inline.Text):
-                var inlineTarget = new ReplyTarget(teamId, userId!, channel, ThreadTs: null, MessageTs: Str(evt, "ts"));
-                return async ct => await conversation.HandleAmbientAsync(inline, key, inlineTarget, botUserId, ct) ?? Untraced;
+                                   ?? await conversation.HandleChannelMessageAsync(teamId, userId!, channel, Str(evt, "thread_ts"), messageTs, text, ct);
 
             // A reaction on a message (https://api.slack.com/events/reaction_added): the team's kudos emoji gives or takes back kudos.
             case "reaction_added" or "reaction_removed" when userId is not null && userId != botUserId && evt["item"] is JsonObject item

@@ -82,7 +82,8 @@ public static partial class TeamsMessageTranslator
             WhitespaceRegex().Replace(text, " ").Trim(), $"{conversationId}|{activity.Id}")
         {
             Platform = TeamsIds.Platform,
-            // The channel (or chat) without the thread part: kudos boards per channel count every thread in it.
+            // The channel (or chat) without the thread part (";messageid=…"): kudos boards per channel count every thread in it, and a
+            // channel setting such as "settings answers on" holds for all its threads.
             ChannelId = TeamsIds.Thread(conversationId).Channel,
             IsTeamAdmin = TeamsIds.IsAdmin(sender, adminUserIds),
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),

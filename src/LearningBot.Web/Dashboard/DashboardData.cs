@@ -23,7 +23,11 @@ public sealed record DashboardModel(
     IReadOnlyList<DashboardPerson> People,
     IReadOnlyList<DashboardEdge> Recognition,
     IReadOnlyList<TopicCount> UnansweredTopics,
-    IReadOnlyList<DashboardTag> TopTagsThisMonth);
+    IReadOnlyList<DashboardTag> TopTagsThisMonth)
+{
+    /// <summary>Answers offered in channels over the 12 weeks, with their "This helped" / "Not it".</summary>
+    public AnswerOffers Offers { get; init; } = new(0, 0, 0);
+}
 
 /// <summary>Builds the dashboard from the same reader and calculator as the <c>insights</c> command.</summary>
 public sealed class DashboardData(TeamActivityReader reader, ITeamSettingsRepository settings, IMemberRepository members, TimeProvider time)
@@ -65,6 +69,9 @@ public sealed class DashboardData(TeamActivityReader reader, ITeamSettingsReposi
             insights.RecognitionNetwork.Select(e => new DashboardEdge(alias[e.GiverId], alias[e.ReceiverId], e.Count)).ToList(),
             insights.UnansweredTopics,
             month.TopTags.Select(t => new DashboardTag(t.Tag, t.Count,
-                t.TopPersonId is null ? null : people.First(p => p.Id == alias[t.TopPersonId]).Name)).ToList());
+                t.TopPersonId is null ? null : people.First(p => p.Id == alias[t.TopPersonId]).Name)).ToList())
+        {
+            Offers = insights.Offers,
+        };
     }
 }

@@ -19,7 +19,7 @@ public sealed class CardTests : TeamsTestBase
             : throw new AssertionException("no Action.Execute in " + results.ToJsonString());
         Assert.That(action["verb"]!.GetValue<string>(), Is.EqualTo("learningbot.command"));
         var command = action["data"]!["command"]!.GetValue<string>();
-        Assert.That(command, Does.Match("^helped [0-9a-f]+$"));
+        Assert.That(command, Does.Match("^helped [0-9a-f]+ [0-9a-f]+$"), "the post, and the question it was shown for");
 
         var body = await PostOkAsync(Teams.CardAction("1732600000303", Ann, command, replyToId: "1732600000302"));
 

@@ -118,6 +118,29 @@ public sealed class InsightsCalculatorTests
     }
 
     [Test]
+    public void Write_this_down_next_groups_by_stored_group_shows_the_most_common_wording_and_leaves_answered_questions_out()
+    {
+        var activity = new TeamActivity(FourMembers, [], [], [],
+            [
+                Question("who grants warehouse access", false, LastWeek) with { Id = "g1", GroupId = "g1" },
+                Question("getting permissions for the data warehouse", false, ThisWeek) with { GroupId = "g1" },
+                Question("who grants warehouse access", false, ThisWeek) with { GroupId = "g1" },
+                Question("how do we rotate keys", false, LastWeek) with { Id = "g2", GroupId = "g2" },
+                // Its right answer was shown and confirmed: the whole question is answered, however often it was asked without.
+                Question("rotating keys on staging", true, ThisWeek) with { GroupId = "g2", Verdict = AnswerVerdict.Helped },
+                Question("where is the deploy dashboard", false, ThisWeek) with { Origin = QuestionOrigin.Channel, Verdict = AnswerVerdict.NotIt },
+            ]);
+
+        var insights = Compute(activity);
+
+        Assert.That(insights.UnansweredTopics, Is.EqualTo(new[]
+        {
+            new TopicCount("who grants warehouse access", 3), new TopicCount("where is the deploy dashboard", 1),
+        }));
+        Assert.That(insights.Offers, Is.EqualTo(new AnswerOffers(1, 0, 1)));
+    }
+
+    [Test]
     public void Top_tags_name_who_knows_and_leave_private_learnings_out_entirely()
     {
         // A private learning's tag is its content: neither the tag nor its count may show (it once did, as "burnout" with no name).

@@ -46,7 +46,8 @@ public abstract class CosmosContractTestsBase : RepositoryContractTests
     protected override Task<StoreUnderTest> CreateStoreAsync() =>
         Task.FromResult(new StoreUnderTest(new CosmosTeamSettingsRepository(_store), new CosmosMemberRepository(_store),
             new CosmosLearningRepository(_store), new CosmosKudosRepository(_store), new CosmosKnowledgeRepository(_store),
-            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store))
+            new CosmosQuestionRepository(_store), new CosmosSearchIndex(_store), new CosmosDeliveryLog(_store),
+            new CosmosAnswerChannelRepository(_store))
         {
             Away = new LearningBot.Storage.Cosmos.Away.CosmosAwayRepository(_store),
         });

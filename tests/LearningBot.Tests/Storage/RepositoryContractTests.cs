@@ -438,6 +438,56 @@ public abstract partial class RepositoryContractTests
         Assert.That(await Store.Questions.ListUnansweredSinceAsync(TeamA, Monday.AddMinutes(1), 10, default), Is.Empty);
     }
 
+    [Test]
+    public async Task A_question_keeps_its_group_vector_answer_and_origin_and_a_verdict_changes_whether_it_is_answered()
+    {
+        float[] vector = [0.6f, -0.8f, 0f, 1e-7f];
+        var first = new AskedQuestion(NewId(), TeamA, "ann", "who grants warehouse access", true, Monday, "qv1")
+        {
+            GroupId = "g1", Embedding = vector, EmbeddingModel = "all-MiniLM-L6-v2", TopAnswerId = "post1", Origin = QuestionOrigin.Channel,
+        };
+        await Store.Questions.AddAsync(first, default);
+        var plain = await Store.Questions.AddAsync(new AskedQuestion(NewId(), TeamA, "bo", "old style", false, Monday.AddMinutes(1), "qv2"), default);
+
+        var read = await Store.Questions.GetAsync(TeamA, first.Id, default);
+        Assert.That(read, Is.Not.Null);
+        Assert.That((read!.GroupId, read.EmbeddingModel, read.TopAnswerId, read.Origin, read.Verdict, read.Answered),
+            Is.EqualTo(("g1", "all-MiniLM-L6-v2", "post1", QuestionOrigin.Channel, AnswerVerdict.None, true)));
+        Assert.That(read.Embedding!.Value.ToArray(), Is.EqualTo(vector));
+        var old = (await Store.Questions.ListSinceAsync(TeamA, Monday, 10, default)).Single(q => q.Id == plain.Value.Id);
+        Assert.That((old.GroupId, old.Embedding, old.TopAnswerId, old.Verdict, old.Origin, old.GroupKey),
+            Is.EqualTo(((string?)null, (ReadOnlyMemory<float>?)null, (string?)null, AnswerVerdict.None, QuestionOrigin.Ask, plain.Value.Id)));
+
+        var rejected = await Store.Questions.SetVerdictAsync(TeamA, first.Id, "post1", AnswerVerdict.NotIt, default);
+        Assert.That((rejected!.Verdict, rejected.Answered, rejected.TopAnswerId), Is.EqualTo((AnswerVerdict.NotIt, false, "post1")));
+        Assert.That((await Store.Questions.ListUnansweredSinceAsync(TeamA, Monday, 10, default)).Select(q => q.Id), Does.Contain(first.Id));
+
+        var helped = await Store.Questions.SetVerdictAsync(TeamA, plain.Value.Id, "post2", AnswerVerdict.Helped, default);
+        Assert.That((helped!.Verdict, helped.Answered, helped.TopAnswerId), Is.EqualTo((AnswerVerdict.Helped, true, "post2")));
+        Assert.That((await Store.Questions.ListUnansweredSinceAsync(TeamA, Monday, 10, default)).Select(q => q.Id), Does.Not.Contain(plain.Value.Id));
+
+        // Another team's question is not reachable by id.
+        Assert.That(await Store.Questions.GetAsync(TeamB, first.Id, default), Is.Null);
+        Assert.That(await Store.Questions.SetVerdictAsync(TeamB, first.Id, "post1", AnswerVerdict.Helped, default), Is.Null);
+        Assert.That((await Store.Questions.GetAsync(TeamA, first.Id, default))!.Verdict, Is.EqualTo(AnswerVerdict.NotIt));
+    }
+
+    [Test]
+    public async Task Answers_in_a_channel_are_off_until_turned_on_and_per_team_and_channel()
+    {
+        Assert.That(await Store.AnswerChannels.IsOnAsync(TeamA, "C1", default), Is.False);
+        await Store.AnswerChannels.SetAsync(TeamA, "C1", true, default);
+        await Store.AnswerChannels.SetAsync(TeamA, "C1", true, default);
+
+        Assert.That(await Store.AnswerChannels.IsOnAsync(TeamA, "C1", default), Is.True);
+        Assert.That(await Store.AnswerChannels.IsOnAsync(TeamA, "C2", default), Is.False);
+        Assert.That(await Store.AnswerChannels.IsOnAsync(TeamB, "C1", default), Is.False);
+
+        await Store.AnswerChannels.SetAsync(TeamA, "C1", false, default);
+        await Store.AnswerChannels.SetAsync(TeamA, "C1", false, default);
+        Assert.That(await Store.AnswerChannels.IsOnAsync(TeamA, "C1", default), Is.False);
+    }
+
     // ---- Settings and members ----
 
     [Test]

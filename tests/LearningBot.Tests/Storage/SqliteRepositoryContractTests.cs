@@ -20,7 +20,8 @@ public sealed class SqliteRepositoryContractTests : RepositoryContractTests
         await database.InitializeAsync(default);
         return new StoreUnderTest(new SqliteTeamSettingsRepository(database), new SqliteMemberRepository(database),
             new SqliteLearningRepository(database), new SqliteKudosRepository(database), new SqliteKnowledgeRepository(database),
-            new SqliteQuestionRepository(database), new SqliteSearchIndex(database), new SqliteDeliveryLog(database))
+            new SqliteQuestionRepository(database), new SqliteSearchIndex(database), new SqliteDeliveryLog(database),
+            new SqliteAnswerChannelRepository(database))
         {
             Away = new LearningBot.Storage.Sqlite.Away.SqliteAwayRepository(database),
         };

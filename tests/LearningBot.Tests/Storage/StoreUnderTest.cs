@@ -16,7 +16,8 @@ public sealed record StoreUnderTest(
     IKnowledgeRepository Knowledge,
     IQuestionRepository Questions,
     ISearchIndex Search,
-    IDeliveryLog Deliveries)
+    IDeliveryLog Deliveries,
+    IAnswerChannelRepository AnswerChannels)
 {
     public Core.Away.IAwayRepository Away { get; init; } = null!;
 }

@@ -19,6 +19,8 @@ public sealed class LearningBotWebFactory(IDictionary<string, string?>? settings
     {
         builder.UseEnvironment(environment);
         builder.UseSetting("Storage:Sqlite:Path", DatabasePath);
+        // Lexical search unless a test needs meaning (it then sets Search:Embeddings:Provider=MiniLM): the model costs a second per host.
+        builder.UseSetting("Search:Embeddings:Provider", "None");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using LearningBot.Core.Knowledge;
+using LearningBot.Embeddings;
+using Microsoft.Extensions.AI;
+
+// Usage: dotnet run -c Release --project bench/LearningBot.QuestionCalibration -- <stackfaq folder> [MiniLM|ArcticXs]
+//    or: ... -- --similar [MiniLM|ArcticXs] < lines.txt   (cosine of every pair of lines)
+// Prints, for the packaged model: (1) same-question detection on pairs.jsonl (cosine of the two questions) and the old
+// word-overlap rule, (2) answer confidence on corpus.jsonl + queries.jsonl: the cosine of a query and its top document,
+// labelled correct when that document is from the query's thread. Negatives for (2) also come from each query searched
+// with its own thread left out (a question the team has no answer for), so "no answer" is as common as "answer".
+var folder = args.Length > 0 ? args[0] : "/work/shared/data/stackfaq";
+var provider = args.Length > 1 ? args[1] : "MiniLM";
+using var generator = SentenceEmbeddingGenerator.Load(provider, Environment.ProcessorCount);
+if (folder == "--similar")
+{
+    // Cosine of every pair of the lines on standard input (e.g. wordings of one question), to check a threshold by hand.
+    var lines = Console.In.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var vectors = (await generator.GenerateAsync(lines)).Select(e => e.Vector.ToArray()).ToList();
+    for (var i = 0; i < lines.Length; i++)
+    {
+        for (var j = i + 1; j < lines.Length; j++)
+        {
+            Console.WriteLine($"{Dot(vectors[i], vectors[j]):0.000}  {lines[i]}  |  {lines[j]}");
+        }
+    }
+
+    return 0;
+}
+
+static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+
+async Task<float[][]> Embed(IReadOnlyList<string> texts)
+{
+    var result = new List<float[]>();
+    foreach (var chunk in texts.Chunk(32))
+    {
+        result.AddRange((await generator.GenerateAsync(chunk)).Select(e => e.Vector.ToArray()));
+    }
+
+    return [.. result];
+}
+
+static double Cosine(float[] a, float[] b)
+{
+    double dot = 0;
+    for (var i = 0; i < a.Length; i++)
+    {
+        dot += a[i] * b[i];
+    }
+
+    return dot;
+}
+
+static IEnumerable<JsonElement> Lines(string path) =>
+    File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone());
+
+string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+// ---- (1) same question ----
+var pairs = Lines(Path.Combine(folder, "pairs.jsonl"))
+    .Select(e => (Q1: e.GetProperty("q1").GetString()!, Q2: e.GetProperty("q2").GetString()!, Same: e.GetProperty("duplicate").GetBoolean()))
+    .ToList();
+var v1 = await Embed(pairs.Select(p => p.Q1).ToList());
+var v2 = await Embed(pairs.Select(p => p.Q2).ToList());
+var scored = pairs.Select((p, i) => (Score: Cosine(v1[i], v2[i]), p.Same)).ToList();
+var words = pairs.Select(p => (Score: SearchTerms.Similarity(SearchTerms.Of(p.Q1), SearchTerms.Of(p.Q2)), p.Same)).ToList();
+
+Console.WriteLine($"Same question: {pairs.Count} pairs from {folder}/pairs.jsonl ({pairs.Count(p => p.Same)} duplicates), model {provider}");
+Console.WriteLine("threshold  precision  recall  F1");
+foreach (var t in Enumerable.Range(40, 46).Select(i => i / 100.0))
+{
+    Report(scored, t);
+}
+
+var bestSame = Best(scored);
+Console.WriteLine($"best F1 at cosine >= {F(bestSame)}");
+Console.Write("word overlap (Jaccard >= 0.60): ");
+Report(words, 0.6);
+Console.Write("word overlap best: ");
+Report(words, Best(words));
+
+// ---- (2) answer confidence ----
+var corpus = Lines(Path.Combine(folder, "corpus.jsonl"))
+    .Select(e => (Id: e.GetProperty("id").GetString()!, Text: e.GetProperty("question").GetString() + "\n" + e.GetProperty("answer").GetString()))
+    .ToList();
+var queries = Lines(Path.Combine(folder, "queries.jsonl"))
+    .Select(e => (Text: e.GetProperty("query").GetString()!, Thread: e.GetProperty("relevant")[0].GetString()!))
+    .ToList();
+var docs = await Embed(corpus.Select(c => c.Text).ToList());
+var qv = await Embed(queries.Select(q => q.Text).ToList());
+static string ThreadOf(string id) => id.Split('-')[0];
+var confidence = new List<(double Score, bool Same)>();
+var firstRight = 0;
+for (var q = 0; q < queries.Count; q++)
+{
+    var ranked = docs.Select((d, i) => (Score: Cosine(qv[q], d), Thread: ThreadOf(corpus[i].Id))).OrderByDescending(x => x.Score).ToList();
+    var top = ranked[0];
+    firstRight += top.Thread == queries[q].Thread ? 1 : 0;
+    confidence.Add((top.Score, top.Thread == queries[q].Thread));
+    var without = ranked.First(x => x.Thread != queries[q].Thread);
+    confidence.Add((without.Score, false));
+}
+
+Console.WriteLine();
+Console.WriteLine($"Answer confidence: {queries.Count} queries over {corpus.Count} posts (question + answer embedded); " +
+                  $"embedding-only top-1 right for {F(100.0 * firstRight / queries.Count)}%; plus each query with its thread left out");
+Console.WriteLine("threshold  precision  recall  F1");
+foreach (var t in Enumerable.Range(30, 46).Select(i => i / 100.0))
+{
+    Report(confidence, t);
+}
+
+Console.WriteLine($"best F1 at cosine >= {F(Best(confidence))}");
+foreach (var target in new[] { 0.90, 0.95, 0.98 })
+{
+    var t = Enumerable.Range(0, 100).Select(i => i / 100.0).FirstOrDefault(t => Precision(confidence, t) >= target, 1.0);
+    Console.Write($"lowest threshold with precision >= {target:0.00}: ");
+    Report(confidence, t);
+}
+
+return 0;
+
+void Report(List<(double Score, bool Same)> items, double t)
+{
+    var p = Precision(items, t);
+    var r = Recall(items, t);
+    Console.WriteLine($"{F(t)}      {F(p)}      {F(r)}   {F(p + r == 0 ? 0 : 2 * p * r / (p + r))}");
+}
+
+static double Precision(List<(double Score, bool Same)> items, double t)
+{
+    var predicted = items.Where(x => x.Score >= t).ToList();
+    return predicted.Count == 0 ? 1 : (double)predicted.Count(x => x.Same) / predicted.Count;
+}
+
+static double Recall(List<(double Score, bool Same)> items, double t) =>
+    (double)items.Count(x => x.Same && x.Score >= t) / Math.Max(1, items.Count(x => x.Same));
+
+static double Best(List<(double Score, bool Same)> items) =>
+    Enumerable.Range(0, 100).Select(i => i / 100.0)
+        .OrderByDescending(t => { var p = Precision(items, t); var r = Recall(items, t); return p + r == 0 ? 0 : 2 * p * r / (p + r); })
+        .ThenByDescending(t => t).First();
