@@ -71,5 +71,17 @@ public sealed class FailedCommandRetryTests
 
         public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken) =>
             inner.ListMarksAsync(teamId, userId, since, cancellationToken);
+
+        public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
+            inner.GetAsync(teamId, id, cancellationToken);
+
+        public Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken) =>
+            inner.FindBySourceAsync(teamId, sourceMessage, cancellationToken);
+
+        public Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken) =>
+            inner.UpdateAsync(entry, cancellationToken);
+
+        public Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken) =>
+            inner.DeleteAsync(teamId, id, cancellationToken);
     }
 }
