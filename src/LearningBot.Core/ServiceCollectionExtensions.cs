@@ -39,6 +39,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, WhoKnowsHandler>();
         services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
         services.AddSingleton<ICommandHandler, ShowAnswerHandler>();
+        services.AddSingleton<ICommandHandler, AnswerReviewHandler>();
+        services.AddSingleton<ICommandHandler, ChangeAnswerOwnerHandler>();
+        services.AddSingleton<IExpertSuggester, WhoKnowsExpertSuggester>();
+        services.AddSingleton<AnswerReviewSweep>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();
         services.AddSingleton<ICommandHandler, HelpHandler>();

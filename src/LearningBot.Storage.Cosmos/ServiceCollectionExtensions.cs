@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILearningRepository, CosmosLearningRepository>();
         services.AddSingleton<IKudosRepository, CosmosKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
+        services.AddSingleton<IAnswerReviewRepository, CosmosAnswerReviewRepository>();
+        services.AddSingleton<IPersonSettingsRepository, CosmosPersonSettingsRepository>();
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();

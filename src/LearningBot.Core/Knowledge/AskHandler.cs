@@ -8,7 +8,8 @@ namespace LearningBot.Core.Knowledge;
 /// Searches what the team wrote, and notices repeats: a question asked twice before without a good
 /// answer is a sign that somebody should write the answer down.
 /// </summary>
-public sealed class AskHandler(ISearchIndex search, IQuestionRepository questions, PeopleNames people) : CommandHandler<AskCommand>
+public sealed class AskHandler(ISearchIndex search, IQuestionRepository questions, PeopleNames people, IKnowledgeRepository knowledge,
+    IExpertSuggester experts) : CommandHandler<AskCommand>
 {
     public const int ResultCount = 3;
 
@@ -33,13 +34,15 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         var answered = hits.Any(h => SearchTerms.Coverage(terms, h.Title + " " + h.Excerpt) >= GoodAnswerCoverage);
 
         // Repeats only matter when nothing good was found, so an answered question costs no read of the history.
-        var unansweredRepeats = 0;
+        IReadOnlyList<AskedQuestion> repeats = [];
         if (!answered)
         {
             var earlier = await questions.ListUnansweredSinceAsync(context.TeamId, context.Now - RepeatWindow, 500, cancellationToken);
-            unansweredRepeats = earlier.Count(q => q.IdempotencyKey != context.Message.IdempotencyKey
-                                                   && SearchTerms.Similarity(terms, TermsOf(q)) >= SameQuestionSimilarity);
+            repeats = earlier.Where(q => q.IdempotencyKey != context.Message.IdempotencyKey
+                                         && SearchTerms.Similarity(terms, TermsOf(q)) >= SameQuestionSimilarity).ToList();
         }
+
+        var unansweredRepeats = repeats.Count;
 
         var recorded = await questions.AddAsync(new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question,
             answered, context.Now, context.Message.IdempotencyKey), cancellationToken);
@@ -53,8 +56,9 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         else
         {
             var mention = await people.ResolveAsync(context, hits.Select(h => h.PersonId), cancellationToken);
+            var posts = await PostsOfAsync(context.TeamId, hits, cancellationToken);
             blocks.Add(new HeadingBlock($"What the team wrote about \"{Reply.Excerpt(command.Question, 60)}\""));
-            blocks.Add(new ListBlock(hits.Select(hit => ToItem(hit, mention, context)).ToList()));
+            blocks.Add(new ListBlock(hits.Select(hit => ToItem(hit, mention, context, posts.GetValueOrDefault(hit.Id))).ToList()));
             // Buttons for the best shared answer: "Open" shows all of it, "This helped" counts for its author.
             var helpful = hits.Where(h => h.Kind == SearchKind.Knowledge).Take(1)
                 .SelectMany(h => new[]
@@ -73,9 +77,49 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
             blocks.Add(new NoteBlock(RichText.Of(
                 $"This question has come up {unansweredRepeats + 1} times without a written answer. Once someone knows, write it down for everyone: ",
                 new CodeSpan("share <question> :: <answer>"))));
+            // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
+            if (recorded.Created && await SuggestExpertAsync(command, repeats, context, cancellationToken) is { } suggestion)
+            {
+                blocks.Add(suggestion);
+            }
         }
 
         return new BotReply(ReplyKind.SearchResults, ReplyAudience.Requester, blocks) { IsRedelivery = !recorded.Created };
+    }
+
+    /// <summary>Names the top "who knows" person for the repeated question, and says whether it was sent to them.</summary>
+    private async Task<ReplyBlock?> SuggestExpertAsync(AskCommand command, IReadOnlyList<AskedQuestion> repeats, CommandContext context,
+        CancellationToken cancellationToken)
+    {
+        var group = new RepeatedQuestion(context.TeamId, repeats.MinBy(q => q.CreatedAt)!.Id, command.Question, repeats.Count + 1,
+            repeats.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal));
+        if (await experts.SuggestAsync(group, context.Now, cancellationToken) is not { } suggestion)
+        {
+            return null;
+        }
+
+        var mention = await people.ResolveAsync(context, [suggestion.PersonId], cancellationToken);
+        return new NoteBlock(RichText.Of(mention(suggestion.PersonId), " may know: they wrote the most about this. ", suggestion.Contact switch
+        {
+            ExpertContact.SentNow => "I've sent them the question.",
+            ExpertContact.SentBefore => "I sent them this question earlier.",
+            _ => "Ask them, or try who knows.",
+        }));
+    }
+
+    /// <summary>The shared answers behind the knowledge hits, for their review state (at most <see cref="ResultCount"/> reads).</summary>
+    private async Task<Dictionary<string, KnowledgePost>> PostsOfAsync(string teamId, IReadOnlyList<SearchHit> hits, CancellationToken cancellationToken)
+    {
+        var posts = new Dictionary<string, KnowledgePost>(StringComparer.Ordinal);
+        foreach (var hit in hits.Where(h => h.Kind == SearchKind.Knowledge))
+        {
+            if (await knowledge.GetAsync(teamId, hit.Id, cancellationToken) is { } post)
+            {
+                posts[hit.Id] = post;
+            }
+        }
+
+        return posts;
     }
 
     private IReadOnlySet<string> TermsOf(AskedQuestion question)
@@ -88,12 +132,13 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         return _questionTerms.GetOrAdd(question.TeamId + "/" + question.Id, _ => SearchTerms.Of(question.Text));
     }
 
-    private static ListItem ToItem(SearchHit hit, Func<string, MentionSpan> mention, CommandContext context)
+    private static ListItem ToItem(SearchHit hit, Func<string, MentionSpan> mention, CommandContext context, KnowledgePost? post)
     {
         var date = Reply.Date(hit.CreatedAt, context.TimeZone);
         return hit.Kind == SearchKind.Knowledge
             ? new ListItem(RichText.Of(new StrongSpan(hit.Title), " — ", hit.Excerpt),
-                $"Shared answer by {mention(hit.PersonId).DisplayName} · {date}")
+                $"Shared answer by {mention(hit.PersonId).DisplayName} · {date}"
+                + (post is null ? string.Empty : " · " + AnswerReviewMessages.Freshness(post, context.Now, context.TimeZone)))
             : new ListItem(hit.Excerpt, $"Learned by {mention(hit.PersonId).DisplayName} · {date}");
     }
 }

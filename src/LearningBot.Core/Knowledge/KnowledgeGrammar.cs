@@ -46,6 +46,13 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
 
     private static ParseResult ParseShare(string arguments)
     {
+        // "share owner <id> @person" hands an answer over; with "::" it is an answer about owners.
+        if (SplitFirstWord(arguments) is var (first, rest) && first.Equals("owner", StringComparison.OrdinalIgnoreCase)
+            && !arguments.Contains("::", StringComparison.Ordinal))
+        {
+            return AnswerReviewGrammar.ParseOwner(rest);
+        }
+
         var separator = arguments.IndexOf("::", StringComparison.Ordinal);
         if (separator < 0)
         {

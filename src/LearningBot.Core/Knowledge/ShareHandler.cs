@@ -15,7 +15,7 @@ public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames peo
     {
         // The idempotency key is the content, so both stores' "one write per key per team" rule removes copies.
         var post = new KnowledgePost(context.NewId(), context.TeamId, context.UserId, command.Question, command.Answer,
-            command.Tags, context.Now, ContentKey(command));
+            command.Tags, context.Now, ContentKey(command)) { ReviewDueAt = context.Now.AddDays(context.Settings.ReviewAfterDays) };
         var stored = await knowledge.AddAsync(post, cancellationToken);
         if (!stored.Created)
         {

@@ -7,27 +7,12 @@ namespace LearningBot.Core.Knowledge;
 /// <summary>Finds people from what they shared, learned and were thanked for: the peer-learning map.</summary>
 public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people) : CommandHandler<WhoKnowsCommand>
 {
-    private const int HitsConsidered = 200;
     private const int PeopleShown = 5;
 
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var hits = await search.SearchAsync(
-            new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered),
-            cancellationToken);
-        var ranked = hits
-            .GroupBy(h => h.PersonId)
-            .Select(g => new
-            {
-                PersonId = g.Key,
-                Shared = g.Count(h => h.Kind == SearchKind.Knowledge),
-                Learned = g.Count(h => h.Kind == SearchKind.Learning),
-                Thanked = g.Count(h => h.Kind == SearchKind.Kudos),
-                Latest = g.Max(h => h.CreatedAt),
-            })
-            // Writing an answer down helps others most, so it weighs most; recency breaks ties.
-            .OrderByDescending(p => p.Shared * 3 + p.Learned * 2 + p.Thanked * 2)
-            .ThenByDescending(p => p.Latest)
+        var hits = await WhoKnowsRanking.SearchAsync(search, context.TeamId, command.Topic, cancellationToken);
+        var ranked = WhoKnowsRanking.Rank(hits)
             .Take(PeopleShown)
             .ToList();
 

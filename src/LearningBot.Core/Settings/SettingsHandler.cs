@@ -4,7 +4,7 @@ using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler<SettingsCommand>
+public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsRepository personal) : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
 
@@ -13,6 +13,16 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
         if (command.Change is null)
         {
             return Show("Team settings", context.Settings);
+        }
+
+        if (command.Change is AskMeChange askMe)
+        {
+            // A person's own choice: no admin needed, and nobody else's setting can be changed this way.
+            await personal.SaveAsync(new PersonSettings(context.TeamId, context.UserId, askMe.On), cancellationToken);
+            return Reply.Notice(ReplyKind.Settings, new TextBlock(askMe.On
+                    ? "ask-me is on: when a question on a topic you know best is asked three times without a written answer, I'll send it to you once."
+                    : "ask-me is off: I won't send you other people's questions."),
+                new NoteBlock(RichText.Of(new CodeSpan("me"), " shows it.")));
         }
 
         if (!context.Message.IsTeamAdmin)
@@ -43,6 +53,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
         KudosBudgetChange c => settings with { KudosWeeklyBudget = c.WeeklyBudget },
         LeaderboardChange c => settings with { LeaderboardEnabled = c.Enabled },
         TimeZoneChange c => settings with { TimeZoneId = c.TimeZoneId },
+        ReviewAfterChange c => settings with { ReviewAfterDays = c.Days },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown setting."),
     };
 
@@ -53,6 +64,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings) : CommandHandler
             new Fact("Kudos budget", $"{settings.KudosWeeklyBudget} per person per week"),
             new Fact("Leaderboard", settings.LeaderboardEnabled ? "on" : "off"),
             new Fact("Time zone", settings.TimeZoneId),
+            new Fact("Answer reviews", $"every {settings.ReviewAfterDays} days (new and newly confirmed answers)"),
         ]),
         new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(SettingsGrammar.Usage.Usage))));
 }

@@ -15,7 +15,7 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
             var document = await CosmosStore.TryReadAsync<SettingsDocument>(store.Teams, DocumentIds.Settings, teamId, token);
             return document is null
                 ? TeamSettings.Default(teamId)
-                : new TeamSettings(teamId, document.KudosWeeklyBudget, document.LeaderboardEnabled, document.TimeZoneId) { Version = document.ETag };
+                : new TeamSettings(teamId, document.KudosWeeklyBudget, document.LeaderboardEnabled, document.TimeZoneId) { Version = document.ETag, ReviewAfterDays = document.ReviewAfterDays ?? TeamSettings.DefaultReviewAfterDays };
         }, cancellationToken);
 
     public Task<TeamSettings> SaveAsync(TeamSettings settings, CancellationToken cancellationToken) =>
@@ -28,6 +28,7 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
                 KudosWeeklyBudget = settings.KudosWeeklyBudget,
                 LeaderboardEnabled = settings.LeaderboardEnabled,
                 TimeZoneId = settings.TimeZoneId,
+                ReviewAfterDays = settings.ReviewAfterDays,
             };
             var partition = new PartitionKey(settings.TeamId);
             try

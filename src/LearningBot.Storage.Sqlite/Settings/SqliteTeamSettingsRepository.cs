@@ -10,10 +10,11 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(
-            "SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version FROM team_settings WHERE team_id = $teamId",
+            "SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version, review_after_days FROM team_settings WHERE team_id = $teamId",
             null, r => new TeamSettings(teamId, r.GetInt32(0), r.GetBoolean(1), r.GetString(2))
             {
                 Version = r.GetInt64(3).ToString(CultureInfo.InvariantCulture),
+                ReviewAfterDays = r.GetInt32(4),
             },
             cancellationToken, ("$teamId", teamId));
         return rows.SingleOrDefault() ?? TeamSettings.Default(teamId);
@@ -27,17 +28,18 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
             var changed = await connection.ExecuteAsync(
                 expected == 0
                     ? """
-                      INSERT INTO team_settings (team_id, kudos_weekly_budget, leaderboard_enabled, time_zone, version)
-                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1) ON CONFLICT DO NOTHING
+                      INSERT INTO team_settings (team_id, kudos_weekly_budget, leaderboard_enabled, time_zone, version, review_after_days)
+                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1, $reviewAfter) ON CONFLICT DO NOTHING
                       """
                     : """
                       UPDATE team_settings
-                      SET kudos_weekly_budget = $budget, leaderboard_enabled = $leaderboard, time_zone = $timeZone, version = version + 1
+                      SET kudos_weekly_budget = $budget, leaderboard_enabled = $leaderboard, time_zone = $timeZone, version = version + 1,
+                          review_after_days = $reviewAfter
                       WHERE team_id = $teamId AND version = $version
                       """,
                 transaction, cancellationToken,
                 ("$teamId", settings.TeamId), ("$budget", settings.KudosWeeklyBudget), ("$leaderboard", settings.LeaderboardEnabled),
-                ("$timeZone", settings.TimeZoneId), ("$version", expected));
+                ("$timeZone", settings.TimeZoneId), ("$version", expected), ("$reviewAfter", settings.ReviewAfterDays));
             if (changed == 0)
             {
                 throw new ConcurrencyConflictException($"Settings of team {settings.TeamId} changed since they were read.");
