@@ -4,7 +4,8 @@ using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsRepository personal) : CommandHandler<SettingsCommand>
+public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsRepository personal, Conversations.IConversationRepository conversations)
+    : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
 
@@ -19,6 +20,11 @@ public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsR
         {
             // A person's own choice: no admin needed, and nobody else's setting can be changed this way.
             await personal.SaveAsync(new PersonSettings(context.TeamId, context.UserId, askMe.On), cancellationToken);
+            if (askMe.On)
+            {
+                await Conversations.PersonalConversations.RememberAsync(conversations, context.Message, cancellationToken); // where questions go
+            }
+
             return Reply.Notice(ReplyKind.Settings, new TextBlock(askMe.On
                     ? "ask-me is on: when a question on a topic you know best is asked three times without a written answer, I'll send it to you once."
                     : "ask-me is off: I won't send you other people's questions."),
