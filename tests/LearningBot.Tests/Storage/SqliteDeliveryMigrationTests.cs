@@ -25,7 +25,7 @@ public sealed class SqliteDeliveryMigrationTests
             await database.RunWriteAsync(async connection =>
             {
                 await using var command = connection.CreateCommand();
-                command.CommandText = """
+                command.CommandText = SqliteAnswerReviewMigrationTests.UndoV9 + """
                 DROP TABLE forgotten_people;
                 DROP INDEX ix_deliveries_sender;
                 ALTER TABLE deliveries DROP COLUMN team_id;
