@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, AnswerReviewHandler>();
         services.AddSingleton<ICommandHandler, ChangeAnswerOwnerHandler>();
         services.AddSingleton<IExpertSuggester, WhoKnowsExpertSuggester>();
+        services.AddSingleton<Conversations.PersonalConversations>();
         services.AddSingleton<AnswerReviewSweep>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();

@@ -29,6 +29,9 @@ public interface IAnswerReviewRepository
     /// <summary>Takes the post out of search and out of reviews (kept for <c>show</c> and exports); a second retire keeps the first date. Null when not in the team.</summary>
     Task<KnowledgePost?> RetireAsync(string teamId, string postId, DateTimeOffset retiredAt, CancellationToken cancellationToken);
 
+    /// <summary>The team's posts with these ids (missing ones left out), in one read: the review state shown next to search results.</summary>
+    Task<IReadOnlyList<KnowledgePost>> GetManyAsync(string teamId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken);
+
     /// <summary>Gives the post a new owner (who gets its reviews). Null when not in the team.</summary>
     Task<KnowledgePost?> SetOwnerAsync(string teamId, string postId, string ownerId, CancellationToken cancellationToken);
 }

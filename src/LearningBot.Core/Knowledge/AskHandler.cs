@@ -8,7 +8,7 @@ namespace LearningBot.Core.Knowledge;
 /// Searches what the team wrote, and notices repeats: a question asked twice before without a good
 /// answer is a sign that somebody should write the answer down.
 /// </summary>
-public sealed class AskHandler(ISearchIndex search, IQuestionRepository questions, PeopleNames people, IKnowledgeRepository knowledge,
+public sealed class AskHandler(ISearchIndex search, IQuestionRepository questions, PeopleNames people, IAnswerReviewRepository reviews,
     IExpertSuggester experts) : CommandHandler<AskCommand>
 {
     public const int ResultCount = 3;
@@ -107,19 +107,13 @@ public sealed class AskHandler(ISearchIndex search, IQuestionRepository question
         }));
     }
 
-    /// <summary>The shared answers behind the knowledge hits, for their review state (at most <see cref="ResultCount"/> reads).</summary>
+    /// <summary>The shared answers behind the knowledge hits, for their review state: one read, none without such hits.</summary>
     private async Task<Dictionary<string, KnowledgePost>> PostsOfAsync(string teamId, IReadOnlyList<SearchHit> hits, CancellationToken cancellationToken)
     {
-        var posts = new Dictionary<string, KnowledgePost>(StringComparer.Ordinal);
-        foreach (var hit in hits.Where(h => h.Kind == SearchKind.Knowledge))
-        {
-            if (await knowledge.GetAsync(teamId, hit.Id, cancellationToken) is { } post)
-            {
-                posts[hit.Id] = post;
-            }
-        }
-
-        return posts;
+        var ids = hits.Where(h => h.Kind == SearchKind.Knowledge).Select(h => h.Id).ToList();
+        return ids.Count == 0
+            ? []
+            : (await reviews.GetManyAsync(teamId, ids, cancellationToken)).ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
 
     private IReadOnlySet<string> TermsOf(AskedQuestion question)

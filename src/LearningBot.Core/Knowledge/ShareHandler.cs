@@ -9,7 +9,7 @@ namespace LearningBot.Core.Knowledge;
 /// <c>share</c>: saves a shared answer once per team. The same question and answer shared again (from another chat, a
 /// redelivery, or by someone else) finds the existing answer instead of storing a copy, so <c>ask</c> never lists it twice.
 /// </summary>
-public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames people, Conversations.IConversationRepository conversations)
+public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames people, Conversations.PersonalConversations personal)
     : CommandHandler<ShareCommand>
 {
     protected override async Task<BotReply> HandleAsync(ShareCommand command, CommandContext context, CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames peo
         }
 
         // The sharer owns the answer: its review DM needs a way to reach them.
-        await Conversations.PersonalConversations.RememberAsync(conversations, context.Message, cancellationToken);
+        await personal.RememberAsync(context.Message, cancellationToken);
         var byline = RichText.Of("Shared by ", new MentionSpan(context.UserId, context.Message.UserName),
             stored.Value.Tags.Count > 0 ? " · " + Reply.Tags(stored.Value.Tags) : string.Empty,
             " · find it any time with ", new CodeSpan("ask"));

@@ -4,7 +4,7 @@ using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsRepository personal, Conversations.IConversationRepository conversations)
+public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsRepository personal, Conversations.PersonalConversations conversations)
     : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
@@ -22,7 +22,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings, IPersonSettingsR
             await personal.SaveAsync(new PersonSettings(context.TeamId, context.UserId, askMe.On), cancellationToken);
             if (askMe.On)
             {
-                await Conversations.PersonalConversations.RememberAsync(conversations, context.Message, cancellationToken); // where questions go
+                await conversations.RememberAsync(context.Message, cancellationToken); // where questions go
             }
 
             return Reply.Notice(ReplyKind.Settings, new TextBlock(askMe.On

@@ -120,6 +120,13 @@ public sealed class CosmosAnswerReviewRepository(CosmosStore store) : IAnswerRev
             return CosmosKnowledgeRepository.ToPost(updated ?? document);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<KnowledgePost>> GetManyAsync(string teamId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken) =>
+        store.RunAsync<IReadOnlyList<KnowledgePost>>(async token =>
+            (await store.QueryTeamAsync<KnowledgeDocument>(teamId,
+                new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_CONTAINS(@ids, c.recordId)")
+                    .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge).WithParameter("@ids", postIds.Distinct().ToArray()), token))
+            .Select(CosmosKnowledgeRepository.ToPost).ToList(), cancellationToken);
+
     public Task<KnowledgePost?> SetOwnerAsync(string teamId, string postId, string ownerId, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
             await UpdatePostAsync(teamId, postId, d => d with { OwnerId = ownerId }, token) is { } updated

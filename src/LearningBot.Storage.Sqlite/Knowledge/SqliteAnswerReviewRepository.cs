@@ -60,6 +60,22 @@ public sealed class SqliteAnswerReviewRepository(SqliteDatabase database) : IAns
             return await SqliteKnowledgeRepository.GetAsync(connection, transaction, teamId, postId, cancellationToken);
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<KnowledgePost>> GetManyAsync(string teamId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken)
+    {
+        var posts = new List<KnowledgePost>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var id in postIds.Distinct(StringComparer.Ordinal))
+        {
+            // A primary-key lookup each, on one connection: search shows at most a handful.
+            if (await SqliteKnowledgeRepository.GetAsync(connection, null, teamId, id, cancellationToken) is { } post)
+            {
+                posts.Add(post);
+            }
+        }
+
+        return posts;
+    }
+
     public Task<KnowledgePost?> SetOwnerAsync(string teamId, string postId, string ownerId, CancellationToken cancellationToken) =>
         UpdateAsync(teamId, postId, "UPDATE knowledge_posts SET owner_id = $owner WHERE team_id = $teamId AND id = $id",
             cancellationToken, ("$owner", ownerId));

@@ -129,6 +129,19 @@ public abstract class AnswerReviewContractTests
     }
 
     [Test]
+    public async Task Several_posts_are_read_at_once_and_only_the_teams()
+    {
+        var a = await ShareAsync("How do we rotate the staging keys?");
+        var b = await ShareAsync("Where is the VPN config?");
+
+        var read = await _s.Reviews.GetManyAsync(_team, [a.Id, b.Id, "missing"], default);
+        var other = await _s.Reviews.GetManyAsync(_team + "-other", [a.Id], default);
+
+        Assert.That(read.Select(p => (p.Id, p.ReviewDueAt)), Is.EquivalentTo(new[] { (a.Id, (DateTimeOffset?)Due), (b.Id, (DateTimeOffset?)Due) }));
+        Assert.That(other, Is.Empty);
+    }
+
+    [Test]
     public async Task Person_settings_default_to_ask_me_off_and_are_per_person_and_team()
     {
         Assert.That((await _s.People.GetAsync(_team, "bo", default)).AskMe, Is.False);
