@@ -52,6 +52,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, MarkHelpfulHandler>();
         services.AddSingleton<ICommandHandler, NotItHandler>();
         services.AddSingleton<ICommandHandler, ShowAnswerHandler>();
+        services.AddSingleton<ICommandHandler, AnswerReviewHandler>();
+        services.AddSingleton<ICommandHandler, ChangeAnswerOwnerHandler>();
+        services.AddSingleton<IExpertSuggester, WhoKnowsExpertSuggester>();
+        services.AddSingleton<Conversations.PersonalConversations>();
+        services.AddSingleton<AnswerReviewSweep>();
         services.AddSingleton<ICommandHandler, DigestHandler>();
         services.AddSingleton<ICommandHandler, SettingsHandler>();
         services.AddSingleton<ICommandHandler, HelpHandler>();

@@ -48,6 +48,10 @@ internal static class DocumentIds
 
     public static string NudgeWeek(string teamId, string userId, string weekKey) => "nudgeweek-" + Hash(teamId + "\u001f" + userId + "\u001f" + weekKey);
 
+    public static string Review(string teamId, string postId) => "review-" + Hash(teamId + "\u001f" + postId);
+
+    public static string PersonSettings(string userId) => "person-" + Hash(userId);
+
     public static string Installation(string platform) => "installation-" + Hash(platform);
 
     internal static string Hash(string value) =>

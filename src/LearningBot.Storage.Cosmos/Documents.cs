@@ -18,6 +18,8 @@ internal static class DocumentTypes
     public const string KudosHidden = "kudosHidden";
 
     public const string AnswerChannel = "answerChannel";
+
+    public const string PersonSettings = "personSettings";
 }
 
 /// <summary>A document replaced with <c>If-Match</c> (see <see cref="CosmosStore.UpdateAsync{T}"/>).</summary>
@@ -80,6 +82,9 @@ internal sealed record SettingsDocument
     public string? KudosEmoji { get; init; }
 
     public IReadOnlyList<string>? Values { get; init; }
+
+    /// <summary>Absent on documents saved before answer reviews: the default.</summary>
+    public int? ReviewAfterDays { get; init; }
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
@@ -195,6 +200,16 @@ internal sealed record KnowledgeDocument : ISearchable, IEmbeddable, IETagged
 
     /// <summary>Who said "this helped": kept in the post so a vote and the count change in one ETag-checked write.</summary>
     public IReadOnlyList<string> HelpfulBy { get; init; } = [];
+
+    /// <summary>Who keeps it true (absent: the author). Review state, all Unix ms: last "Still right", next review, retirement.</summary>
+    public string? OwnerId { get; init; }
+
+    public long? ConfirmedAt { get; init; }
+
+    public long? ReviewDueAt { get; init; }
+
+    /// <summary>Set when retired; <see cref="SearchKind"/> is then null, so search no longer finds it.</summary>
+    public long? RetiredAt { get; init; }
 
     public string? SearchKind { get; init; }
 
@@ -385,4 +400,18 @@ internal sealed record ForgottenDocument
     public string Type { get; init; } = DocumentTypes.Forgotten;
 
     public required long CreatedAt { get; init; }
+}
+
+/// <summary><c>person-{hash(user)}</c> in the team's partition: one person's own settings (ask-me).</summary>
+internal sealed record PersonSettingsDocument
+{
+    public required string Id { get; init; }
+
+    public required string TeamId { get; init; }
+
+    public string Type { get; init; } = DocumentTypes.PersonSettings;
+
+    public required string UserId { get; init; }
+
+    public required bool AskMe { get; init; }
 }

@@ -45,6 +45,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILearningRepository, CosmosLearningRepository>();
         services.AddSingleton<IKudosRepository, CosmosKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, CosmosKnowledgeRepository>();
+        services.AddSingleton<IAnswerReviewRepository, CosmosAnswerReviewRepository>();
+        services.AddSingleton<IPersonSettingsRepository, CosmosPersonSettingsRepository>();
         services.AddSingleton<IQuestionRepository, CosmosQuestionRepository>();
         services.AddSingleton<IAnswerChannelRepository, CosmosAnswerChannelRepository>();
         services.AddSingleton<ISearchIndex, CosmosSearchIndex>();

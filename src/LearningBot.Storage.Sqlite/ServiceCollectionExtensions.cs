@@ -44,6 +44,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILearningRepository, SqliteLearningRepository>();
         services.AddSingleton<IKudosRepository, SqliteKudosRepository>();
         services.AddSingleton<IKnowledgeRepository, SqliteKnowledgeRepository>();
+        services.AddSingleton<IAnswerReviewRepository, SqliteAnswerReviewRepository>();
+        services.AddSingleton<IPersonSettingsRepository, SqlitePersonSettingsRepository>();
         services.AddSingleton<IQuestionRepository, SqliteQuestionRepository>();
         services.AddSingleton<SqliteVectorCache>();
         services.AddSingleton<IAnswerChannelRepository, SqliteAnswerChannelRepository>();

@@ -316,6 +316,34 @@ internal static class SqliteSchema
             PRIMARY KEY (team_id, channel_id)
         ) WITHOUT ROWID;
         """,
+        """
+        -- v13, answers that stay true and stand-up reminders. An answer has an owner, a review date and maybe a retirement;
+        -- review_pending_at is the review date until the owner was asked (the scheduler's index), then NULL.
+        ALTER TABLE knowledge_posts ADD COLUMN owner_id TEXT;
+        ALTER TABLE knowledge_posts ADD COLUMN confirmed_at INTEGER;
+        ALTER TABLE knowledge_posts ADD COLUMN review_due_at INTEGER;
+        ALTER TABLE knowledge_posts ADD COLUMN review_pending_at INTEGER;
+        ALTER TABLE knowledge_posts ADD COLUMN retired_at INTEGER;
+        -- Answers shared before reviews existed are first reviewed 180 days after sharing, but not before today: an upgrade
+        -- never sends every old answer's owner a DM at once.
+        UPDATE knowledge_posts SET review_due_at = MAX(created_at + 15552000000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+        UPDATE knowledge_posts SET review_pending_at = review_due_at;
+        CREATE INDEX ix_knowledge_review_pending ON knowledge_posts (review_pending_at) WHERE review_pending_at IS NOT NULL;
+        ALTER TABLE team_settings ADD COLUMN review_after_days INTEGER NOT NULL DEFAULT 180;
+
+        -- A person's own settings (ask-me).
+        CREATE TABLE person_settings (
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            ask_me INTEGER NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+
+        -- prompt remind on|off, and each occurrence's one reminder time (NULL once queued).
+        ALTER TABLE prompt_schedules ADD COLUMN remind INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE prompt_occurrences ADD COLUMN remind_at INTEGER;
+        CREATE INDEX ix_prompt_occurrences_remind ON prompt_occurrences (remind_at) WHERE remind_at IS NOT NULL;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -49,6 +49,9 @@ public abstract record SettingChange;
 public sealed record KudosBudgetChange(int WeeklyBudget, Kudos.KudosPeriod? Period = null) : SettingChange;
 public sealed record LeaderboardChange(bool Enabled) : SettingChange;
 public sealed record TimeZoneChange(string TimeZoneId) : SettingChange;
+public sealed record ReviewAfterChange(int Days) : SettingChange;
+/// <summary>A person's own setting (no admin needed): <c>settings ask-me on|off</c>.</summary>
+public sealed record AskMeChange(bool On) : SettingChange;
 
 /// <summary><c>settings answers on|off</c>: offer shared answers to questions asked in this channel (a channel setting, not a team one).</summary>
 public sealed record AnswersInChannelChange(bool On) : SettingChange;
@@ -71,7 +74,7 @@ public sealed record NotItCommand(string PostId, string QuestionId) : BotCommand
 /// <summary><c>prompt set &lt;days&gt; &lt;HH:mm&gt; [time zone] ["question"]</c>: the channel's standing-meeting prompt.</summary>
 public sealed record SetPromptCommand(IReadOnlyList<DayOfWeek> Days, TimeOnly At, string? TimeZoneId, string? Question) : BotCommand;
 
-public enum PromptAction { Show, Pause, Resume, SkipNext, Now, Off }
+public enum PromptAction { Show, Pause, Resume, SkipNext, Now, Off, RemindOn, RemindOff }
 
 public sealed record PromptActionCommand(PromptAction Action) : BotCommand;
 

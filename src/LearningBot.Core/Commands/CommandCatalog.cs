@@ -19,7 +19,7 @@ public static class CommandCatalog
 {
     public static IReadOnlyList<ICommandGrammar> Grammars { get; } =
     [
-        new LearnedGrammar(), new KudosGrammar(), new KnowledgeGrammar(), new DigestGrammar(), new PromptGrammar(),
+        new LearnedGrammar(), new KudosGrammar(), new KnowledgeGrammar(), new AnswerReviewGrammar(), new DigestGrammar(), new PromptGrammar(),
         new NudgeGrammar(), new Away.AwayGrammar(), new InsightsGrammar(), new PrivacyGrammar(), new SettingsGrammar(), new HelpGrammar(),
     ];
 

@@ -10,7 +10,7 @@ namespace LearningBot.Core.Insights;
 
 /// <summary>A person's own page in chat: what they learned, shared and were thanked for.</summary>
 public sealed class MeHandler(ILearningRepository learnings, IKudosRepository kudos, IKnowledgeRepository knowledge, PeopleNames people,
-    IPrivateLinks links, Away.IAwayRepository away)
+    IPrivateLinks links, Away.IAwayRepository away, Settings.IPersonSettingsRepository personal)
     : CommandHandler<MeCommand>
 {
     protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
@@ -34,6 +34,8 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
                 new Fact("Streak", Reply.Plural(streak, "week") + " in a row"),
                 new Fact("Time this month", thisMonth.Sum(e => e.Minutes ?? 0) is var minutes and > 0 ? Reply.Duration(minutes) : "none logged"),
                 new Fact("Shared answers", $"{posts.Count} · helped {Reply.Plural(posts.Sum(p => p.HelpfulCount), "person", "people")}"),
+                new Fact("Ask me", (await personal.GetAsync(context.TeamId, context.UserId, cancellationToken)).AskMe
+                    ? "on (repeated questions on your topics come to you)" : "off (settings ask-me on)"),
             ]),
         };
         if (await away.GetAsync(context.TeamId, context.UserId, cancellationToken) is { } period && period.IsAwayAt(context.Now))

@@ -8,7 +8,8 @@ namespace LearningBot.Core.Knowledge;
 /// Searches what the team wrote, and notices repeats: a question asked (in any wording, <see cref="QuestionGroups"/>) three times
 /// without its answer being found is a sign that somebody should write the answer down.
 /// </summary>
-public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository questions, PeopleNames people) : CommandHandler<AskCommand>
+public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository questions, PeopleNames people, IAnswerReviewRepository reviews,
+    IExpertSuggester experts) : CommandHandler<AskCommand>
 {
     public const int ResultCount = 3;
 
@@ -35,7 +36,8 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         {
             var mention = await people.ResolveAsync(context, hits.Select(h => h.PersonId), cancellationToken);
             blocks.Add(new HeadingBlock($"What the team wrote about \"{Reply.Excerpt(command.Question, 60)}\""));
-            blocks.Add(new ListBlock(hits.Select(hit => ToItem(hit, mention, context)).ToList()));
+            var posts = await PostsOfAsync(context.TeamId, hits, cancellationToken);
+            blocks.Add(new ListBlock(hits.Select(hit => ToItem(hit, mention, context, posts.GetValueOrDefault(hit.Id))).ToList()));
             // Buttons for the best shared answer: "Open" shows all of it, "This helped" counts for its author and marks the
             // question answered, "Not it" keeps that answer from being first for this question again.
             if (match.TopAnswer is { } best)
@@ -51,6 +53,11 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
                 $"This question has come up {asked} times without a written answer (most often as \"{Reply.Excerpt(match.Group.Label, 80)}\"). " +
                 "Once someone knows, write it down for everyone: ",
                 new CodeSpan("share <question> :: <answer>"))));
+            // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
+            if (recorded.Created && await SuggestExpertAsync(command, match.Group, context, cancellationToken) is { } suggestion)
+            {
+                blocks.Add(suggestion);
+            }
         }
 
         return new BotReply(ReplyKind.SearchResults, ReplyAudience.Requester, blocks) { IsRedelivery = !recorded.Created };
@@ -64,12 +71,42 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         new ReplyAction("Not it", $"notit {postId} {questionId}"),
     ];
 
-    private static ListItem ToItem(SearchHit hit, Func<string, MentionSpan> mention, CommandContext context)
+    /// <summary>Names the top "who knows" person for the repeated question group, and says whether it was sent to them.</summary>
+    private async Task<ReplyBlock?> SuggestExpertAsync(AskCommand command, QuestionGroup questionGroup, CommandContext context,
+        CancellationToken cancellationToken)
+    {
+        var group = new RepeatedQuestion(context.TeamId, questionGroup.Id, command.Question, questionGroup.Questions.Count,
+            questionGroup.Questions.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal));
+        if (await experts.SuggestAsync(group, context.Now, cancellationToken) is not { } suggestion)
+        {
+            return null;
+        }
+
+        var mention = await people.ResolveAsync(context, [suggestion.PersonId], cancellationToken);
+        return new NoteBlock(RichText.Of(mention(suggestion.PersonId), " may know: they wrote the most about this. ", suggestion.Contact switch
+        {
+            ExpertContact.SentNow => "I've sent them the question.",
+            ExpertContact.SentBefore => "I sent them this question earlier.",
+            _ => "Ask them, or try who knows.",
+        }));
+    }
+
+    /// <summary>The shared answers behind the knowledge hits, for their review state: one read, none without such hits.</summary>
+    private async Task<Dictionary<string, KnowledgePost>> PostsOfAsync(string teamId, IReadOnlyList<SearchHit> hits, CancellationToken cancellationToken)
+    {
+        var ids = hits.Where(h => h.Kind == SearchKind.Knowledge).Select(h => h.Id).ToList();
+        return ids.Count == 0
+            ? []
+            : (await reviews.GetManyAsync(teamId, ids, cancellationToken)).ToDictionary(p => p.Id, StringComparer.Ordinal);
+    }
+
+    private static ListItem ToItem(SearchHit hit, Func<string, MentionSpan> mention, CommandContext context, KnowledgePost? post)
     {
         var date = Reply.Date(hit.CreatedAt, context.TimeZone);
         return hit.Kind == SearchKind.Knowledge
             ? new ListItem(RichText.Of(new StrongSpan(hit.Title), " — ", hit.Excerpt),
-                $"Shared answer by {mention(hit.PersonId).DisplayName} · {date}")
+                $"Shared answer by {mention(hit.PersonId).DisplayName} · {date}"
+                + (post is null ? string.Empty : " · " + AnswerReviewMessages.Freshness(post, context.Now, context.TimeZone)))
             : new ListItem(hit.Excerpt, $"Learned by {mention(hit.PersonId).DisplayName} · {date}");
     }
 }

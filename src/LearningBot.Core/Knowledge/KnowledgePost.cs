@@ -15,6 +15,25 @@ public sealed record KnowledgePost(
 {
     /// <summary>How many different people said "this helped".</summary>
     public int HelpfulCount { get; init; }
+
+    private readonly string? _ownerId;
+
+    /// <summary>Who keeps the answer true: the sharer unless reassigned (<c>share owner &lt;id&gt; @person</c>).</summary>
+    public string OwnerId { get => _ownerId ?? AuthorId; init => _ownerId = value; }
+
+    /// <summary>When the owner last said "Still right"; null: never, the answer counts as confirmed when shared.</summary>
+    public DateTimeOffset? ConfirmedAt { get; init; }
+
+    /// <summary>When the owner is asked to review it (team setting <c>review-after</c> days after sharing or confirming); null: no review.</summary>
+    public DateTimeOffset? ReviewDueAt { get; init; }
+
+    /// <summary>When the owner retired it: left out of search, kept for <c>show</c> and exports.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+
+    public DateTimeOffset LastConfirmedAt => ConfirmedAt ?? CreatedAt;
+
+    /// <summary>Its review date has passed and nobody confirmed it since: shown as "may be out of date".</summary>
+    public bool IsOverdue(DateTimeOffset now) => RetiredAt is null && ReviewDueAt <= now;
 }
 
 /// <summary>An <c>ask</c> (or a question in a channel the bot offered an answer to), kept so repeated questions can be noticed.</summary>

@@ -9,13 +9,14 @@ namespace LearningBot.Core.Knowledge;
 /// <c>share</c>: saves a shared answer once per team. The same question and answer shared again (from another chat, a
 /// redelivery, or by someone else) finds the existing answer instead of storing a copy, so <c>ask</c> never lists it twice.
 /// </summary>
-public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames people) : CommandHandler<ShareCommand>
+public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames people, Conversations.PersonalConversations personal)
+    : CommandHandler<ShareCommand>
 {
     protected override async Task<BotReply> HandleAsync(ShareCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         // The idempotency key is the content, so both stores' "one write per key per team" rule removes copies.
         var post = new KnowledgePost(context.NewId(), context.TeamId, context.UserId, command.Question, command.Answer,
-            command.Tags, context.Now, ContentKey(command));
+            command.Tags, context.Now, ContentKey(command)) { ReviewDueAt = context.Now.AddDays(context.Settings.ReviewAfterDays) };
         var stored = await knowledge.AddAsync(post, cancellationToken);
         if (!stored.Created)
         {
@@ -31,6 +32,8 @@ public sealed class ShareHandler(IKnowledgeRepository knowledge, PeopleNames peo
                     new CodeSpan("ask"))));
         }
 
+        // The sharer owns the answer: its review DM needs a way to reach them.
+        await personal.RememberAsync(context.Message, cancellationToken);
         var byline = RichText.Of("Shared by ", new MentionSpan(context.UserId, context.Message.UserName),
             stored.Value.Tags.Count > 0 ? " · " + Reply.Tags(stored.Value.Tags) : string.Empty,
             " · find it any time with ", new CodeSpan("ask"));

@@ -22,7 +22,8 @@ public sealed class ShowAnswerHandler(IKnowledgeRepository knowledge, PeopleName
             new TextBlock(post.Answer),
             new NoteBlock(RichText.Of("Shared by ", mention(post.AuthorId), $" · {Reply.Date(post.CreatedAt, context.TimeZone)}",
                 post.Tags.Count > 0 ? " · " + Reply.Tags(post.Tags) : string.Empty,
-                $" · helped {Reply.Plural(post.HelpfulCount, "person", "people")}")),
+                $" · helped {Reply.Plural(post.HelpfulCount, "person", "people")}",
+                " · " + AnswerReviewMessages.Freshness(post, context.Now, context.TimeZone))),
         };
         if (ShareEdits.MayChange(post, context))
         {

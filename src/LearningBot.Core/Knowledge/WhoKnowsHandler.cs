@@ -15,32 +15,12 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
 {
     private readonly IQueryEmbedder _embedder = embedder ?? NoQueryEmbedder.Instance;
 
-    private const int HitsConsidered = 200;
     private const int PeopleShown = 5;
 
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var vector = await _embedder.EmbedAsync(command.Topic, cancellationToken);
-        var hits = await search.SearchAsync(
-            new SearchQuery(context.TeamId, command.Topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
-            {
-                Embedding = vector,
-            },
-            cancellationToken);
-        var ranked = hits
-            .Where(h => h.Similarity is not { } similarity || similarity >= AnswerConfidence.RelevantSimilarity)
-            .GroupBy(h => h.PersonId)
-            .Select(g => new
-            {
-                PersonId = g.Key,
-                Shared = g.Count(h => h.Kind == SearchKind.Knowledge),
-                Learned = g.Count(h => h.Kind == SearchKind.Learning),
-                Thanked = g.Count(h => h.Kind == SearchKind.Kudos),
-                Latest = g.Max(h => h.CreatedAt),
-            })
-            // Writing an answer down helps others most, so it weighs most; recency breaks ties.
-            .OrderByDescending(p => p.Shared * 3 + p.Learned * 2 + p.Thanked * 2)
-            .ThenByDescending(p => p.Latest)
+        var hits = await WhoKnowsRanking.SearchAsync(search, _embedder, context.TeamId, command.Topic, cancellationToken);
+        var ranked = WhoKnowsRanking.Rank(hits)
             .Take(PeopleShown)
             .ToList();
 

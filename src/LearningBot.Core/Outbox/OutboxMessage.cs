@@ -2,7 +2,7 @@ using LearningBot.Core.Replies;
 
 namespace LearningBot.Core.Outbox;
 
-public enum OutboxPurpose { PromptPost, PromptDigest, Nudge }
+public enum OutboxPurpose { PromptPost, PromptDigest, Nudge, AnswerReview, AskMe, PromptReminder }
 
 /// <summary>
 /// A message the bot will send on its own (prompt, digest, nudge). It is stored before it is sent,

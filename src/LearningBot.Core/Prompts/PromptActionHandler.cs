@@ -47,6 +47,8 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
             {
                 PromptAction.Pause => schedule with { Paused = true },
                 PromptAction.Resume => schedule with { Paused = false, NextDueAt = schedule.Recurrence.NextAfter(context.Now)!.Value },
+                PromptAction.RemindOn => schedule with { Remind = true },
+                PromptAction.RemindOff => schedule with { Remind = false },
                 _ => schedule with { SkipOccurrenceAt = schedule.NextDueAt },
             };
             try
@@ -56,6 +58,8 @@ public sealed class PromptActionHandler(IPromptRepository prompts, IOptions<Sche
                 {
                     PromptAction.Pause => "Prompt paused",
                     PromptAction.Resume => "Prompt resumed",
+                    PromptAction.RemindOn => "Reminder on: one message in the thread an hour before the digest, from the next prompt",
+                    PromptAction.RemindOff => "Reminder off",
                     _ => "The next prompt will be skipped",
                 };
                 return PromptAccess.Describe(heading, saved, ReplyAudience.Channel);

@@ -12,11 +12,11 @@ namespace LearningBot.Core.Prompts;
 public sealed partial class PromptGrammar : ICommandGrammar
 {
     public static readonly CommandUsage Usage = new("prompt",
-        "prompt set <days> <HH:mm> [Area/City] [\"question\"] | prompt show|pause|resume|skip next|now|off",
+        "prompt set <days> <HH:mm> [Area/City] [\"question\"] | prompt show|pause|resume|skip next|now|off | prompt remind on|off",
         "prompt set mon,thu 09:30 Europe/Berlin",
         "Post the standing-meeting question in this channel and collect the answers.");
 
-    private static readonly string[] Verbs = ["show", "pause", "resume", "now", "off", "skip", "set"];
+    private static readonly string[] Verbs = ["show", "pause", "resume", "now", "off", "skip", "set", "remind"];
 
     public IReadOnlyList<string> Keywords { get; } = ["prompt"];
 
@@ -35,6 +35,13 @@ public sealed partial class PromptGrammar : ICommandGrammar
             case "skip" when rest.Length == 0 || rest.Equals("next", StringComparison.OrdinalIgnoreCase):
                 return new Parsed(new PromptActionCommand(PromptAction.SkipNext));
             case "set": return ParseSet(rest);
+            case "remind":
+                return rest.ToLowerInvariant() switch
+                {
+                    "on" => new Parsed(new PromptActionCommand(PromptAction.RemindOn)),
+                    "off" => new Parsed(new PromptActionCommand(PromptAction.RemindOff)),
+                    _ => Fail("Say \"prompt remind on\" or \"prompt remind off\".", Usage),
+                };
             default:
                 var suggestion = Closest(verb, Verbs);
                 return Fail($"\"prompt {Shorten(verb, 20)}\" isn't something I can do." + (suggestion is null ? "" : $" Did you mean \"prompt {suggestion}\"?"), Usage);

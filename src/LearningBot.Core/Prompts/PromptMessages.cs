@@ -13,6 +13,16 @@ public static class PromptMessages
         new NoteBlock("Reply in this thread: each answer is logged as a learning and summed up before the meeting."),
     ]);
 
+    /// <summary>
+    /// The one reminder in the prompt's thread before the digest. It names nobody, least of all who has not answered: a nudge
+    /// to the room, not a roll call.
+    /// </summary>
+    public static BotReply Reminder(DateTimeOffset digestAt, TimeZoneInfo zone) => new(ReplyKind.Prompt, ReplyAudience.Channel,
+    [
+        new TextBlock($"⏰ About an hour left: the summary is posted here at {TimeZoneInfo.ConvertTime(digestAt, zone).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)}."),
+        new NoteBlock("Learned something small this week? Reply in this thread — one line is plenty."),
+    ]);
+
     /// <summary>The digest posted in the prompt's thread: who shared what by tag, a count, and thanks.</summary>
     public static BotReply Digest(IReadOnlyList<LearningEntry> answers, IReadOnlyDictionary<string, string> names)
     {

@@ -21,6 +21,18 @@ public sealed record PromptSchedule(
 
     /// <summary>The store's concurrency token; null before the first save.</summary>
     public string? Version { get; init; }
+
+    /// <summary><c>prompt remind on</c>: one reminder in the prompt's thread <see cref="ReminderLead"/> before its digest, naming nobody.</summary>
+    public bool Remind { get; init; }
+
+    public static readonly TimeSpan ReminderLead = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// When an occurrence posted at <paramref name="scheduledAt"/> and summed up at <paramref name="closeAt"/> is reminded: an hour before
+    /// the digest, or never when that is less than 15 minutes after the prompt (a reminder right after the question is noise).
+    /// </summary>
+    public static DateTimeOffset? ReminderTime(DateTimeOffset scheduledAt, DateTimeOffset closeAt) =>
+        closeAt - ReminderLead is var at && at - scheduledAt >= TimeSpan.FromMinutes(15) ? at : null;
 }
 
 public enum OccurrenceState { Claimed, Posted, Closed, Missed, Skipped }
@@ -37,6 +49,9 @@ public sealed record PromptOccurrence(
 {
     /// <summary>The platform's id of the posted prompt (Slack ts, Teams activity id): answers reply to it.</summary>
     public string? PostedMessageId { get; init; }
+
+    /// <summary>When its one reminder is due (null: none, or already queued). Set at the claim when the schedule has <c>Remind</c>.</summary>
+    public DateTimeOffset? RemindAt { get; init; }
 
     public static string IdFor(string conversationKey, DateTimeOffset scheduledAt) =>
         StableId.Of("occurrence", conversationKey, scheduledAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -76,6 +91,15 @@ public interface IPromptRepository
 
     /// <summary>Marks a posted occurrence closed and enqueues its digest, once: false if it was already closed.</summary>
     Task<bool> CloseOccurrenceAsync(string occurrenceId, OutboxMessage digest, CancellationToken cancellationToken);
+
+    /// <summary>Posted occurrences whose reminder time has come (and whose reminder was not queued yet), earliest first.</summary>
+    Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToRemindAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Clears the occurrence's reminder time and queues <paramref name="reminder"/> (if given) in one step, once: false when the
+    /// reminder was already taken (another instance, a retry) or the occurrence is no longer posted.
+    /// </summary>
+    Task<bool> ClaimReminderAsync(string occurrenceId, OutboxMessage? reminder, CancellationToken cancellationToken);
 
     /// <summary>The latest occurrences of a conversation, newest first.</summary>
     Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesAsync(string conversationKey, int limit, CancellationToken cancellationToken);

@@ -17,6 +17,12 @@ namespace LearningBot.Core.Prompts;
 /// <param name="Nudged">Nudge DMs queued.</param>
 public sealed record SchedulerRun(int Posted, int Missed, int Skipped, int Closed, int Nudged)
 {
+    /// <summary>Prompt reminders queued in threads.</summary>
+    public int Reminded { get; init; }
+
+    /// <summary>Answer-review DMs queued to owners.</summary>
+    public int ReviewsQueued { get; init; }
+
     /// <summary>
     /// A list came back full (BatchSize) and this run made progress on it: more may be due right now, so the host
     /// runs again at once instead of waiting a poll interval (10,000 prompts due together would otherwise take
@@ -39,6 +45,7 @@ public sealed partial class PromptScheduler(
     TimeProvider time,
     IOptions<SchedulerOptions> options,
     ILogger<PromptScheduler> logger,
+    Knowledge.AnswerReviewSweep reviews,
     LearningBotMetrics? metrics = null)
 {
     // Bounds the catch-up after a long downtime: older occurrences are recorded as missed, a few per run.
@@ -80,15 +87,30 @@ public sealed partial class PromptScheduler(
             nudged += queued ? 1 : 0;
         }
 
+        var toRemind = await prompts.ListOccurrencesToRemindAsync(now, limit, cancellationToken);
+        int reminded = 0, remindersTaken = 0;
+        foreach (var occurrence in toRemind)
+        {
+            var (taken, queued) = await RemindAsync(occurrence, now, cancellationToken);
+            remindersTaken += taken ? 1 : 0;
+            reminded += queued ? 1 : 0;
+        }
+
+        var (reviewsDue, reviewsQueued) = await reviews.RunOnceAsync(now, limit, cancellationToken);
+
         activity?.SetTag("learningbot.posted", posted);
         activity?.SetTag("learningbot.closed", closed);
         activity?.SetTag("learningbot.nudged", nudged);
         // Progress is required as well as a full list, so rows that cannot be claimed never make the host spin.
         return new SchedulerRun(posted, missed, skipped, closed, nudged)
         {
+            Reminded = reminded,
+            ReviewsQueued = reviewsQueued,
             MoreMayBeDue = (schedules.Count >= limit && posted + missed + skipped > 0)
                            || (toClose.Count >= limit && closed > 0)
-                           || (dueNudges.Count >= limit && nudgesClaimed > 0),
+                           || (dueNudges.Count >= limit && nudgesClaimed > 0)
+                           || (toRemind.Count >= limit && remindersTaken > 0)
+                           || reviewsDue >= limit,
         };
     }
 
@@ -103,8 +125,12 @@ public sealed partial class PromptScheduler(
             var state = now - due > options.Value.GraceWindow ? OccurrenceState.Missed
                 : schedule.Paused || schedule.SkipOccurrenceAt == due ? OccurrenceState.Skipped
                 : OccurrenceState.Claimed;
+            var closeAt = CloseTime(due, next, options.Value);
             var occurrence = new PromptOccurrence(PromptOccurrence.IdFor(schedule.ConversationKey, due), schedule.ConversationKey,
-                schedule.TeamId, due, state, CloseTime(due, next, options.Value));
+                schedule.TeamId, due, state, closeAt)
+            {
+                RemindAt = schedule.Remind && state == OccurrenceState.Claimed ? PromptSchedule.ReminderTime(due, closeAt) : null,
+            };
             var post = state == OccurrenceState.Claimed
                 ? new OutboxMessage(StableId.Of("prompt-post", occurrence.Id), schedule.TeamId, schedule.ConversationKey,
                     OutboxPurpose.PromptPost, occurrence.Id, PromptMessages.Question(schedule.Question), now)
@@ -146,6 +172,28 @@ public sealed partial class PromptScheduler(
             ThreadId = occurrence.PostedMessageId,
         };
         return await prompts.CloseOccurrenceAsync(occurrence.Id, digest, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one reminder of an occurrence, in its thread. Taken without a message when it is too late (the digest is due) or the
+    /// channel turned reminders off since the prompt was posted.
+    /// </summary>
+    private async Task<(bool Taken, bool Queued)> RemindAsync(PromptOccurrence occurrence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        OutboxMessage? reminder = null;
+        if (now < occurrence.CloseAt && occurrence.PostedMessageId is { Length: > 0 } thread
+            && await prompts.GetScheduleAsync(occurrence.TeamId, occurrence.ConversationKey, cancellationToken) is { Remind: true } schedule)
+        {
+            reminder = new OutboxMessage(StableId.Of("prompt-reminder", occurrence.Id), occurrence.TeamId, occurrence.ConversationKey,
+                OutboxPurpose.PromptReminder, occurrence.Id,
+                PromptMessages.Reminder(occurrence.CloseAt, TeamClock.FindOrUtc(schedule.Recurrence.TimeZoneId)), now)
+            {
+                ThreadId = thread,
+            };
+        }
+
+        var taken = await prompts.ClaimReminderAsync(occurrence.Id, reminder, cancellationToken);
+        return (taken, taken && reminder is not null);
     }
 
     /// <returns>Whether this instance claimed the week, and whether it queued a DM (not when missed or without a DM conversation).</returns>

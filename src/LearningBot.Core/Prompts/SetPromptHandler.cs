@@ -27,6 +27,7 @@ public sealed class SetPromptHandler(IPromptRepository prompts, IConversationRep
                 command.Question ?? existing?.Question ?? PromptSchedule.DefaultQuestion, next)
             {
                 Version = existing?.Version,
+                Remind = existing?.Remind ?? false,
             };
             try
             {
@@ -90,6 +91,7 @@ internal static class PromptAccess
             facts.Add(new Fact("Skipped", Format(schedule.NextDueAt)));
         }
 
+        facts.Add(new Fact("Reminder", schedule.Remind ? "one in the thread an hour before the digest" : "off"));
         facts.Add(new Fact("Status", status));
         return new BotReply(ReplyKind.Prompt, audience,
         [

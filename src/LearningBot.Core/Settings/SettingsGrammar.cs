@@ -14,11 +14,11 @@ namespace LearningBot.Core.Settings;
 public sealed class SettingsGrammar : ICommandGrammar
 {
     public static readonly CommandUsage Usage = new("settings",
-        "settings [budget <1-100> [per day|week|month] | leaderboard on|off | timezone <Area/City> | kudos-emoji <name> | values add|remove <name> | answers on|off]",
+        "settings [budget <1-100> [per day|week|month] | leaderboard on|off | timezone <Area/City> | kudos-emoji <name> | values add|remove <name> | answers on|off | review-after <7-730> | ask-me on|off]",
         "settings budget 8 per week",
-        "Show team settings; admins can change them (answers on|off: for the channel you type it in).");
+        "Show team settings; admins can change them (answers on|off: for the channel you type it in). ask-me is yours: repeated unanswered questions on your topics are sent to you.");
 
-    private static readonly string[] Names = ["budget", "leaderboard", "timezone", "kudos-emoji", "values", "kudos-budget", "answers"];
+    private static readonly string[] Names = ["budget", "leaderboard", "timezone", "kudos-emoji", "values", "kudos-budget", "answers", "review-after", "ask-me"];
 
     public IReadOnlyList<string> Keywords { get; } = ["settings"];
 
@@ -60,6 +60,18 @@ public sealed class SettingsGrammar : ICommandGrammar
                     : Fail($"\"{Shorten(value, 40)}\" isn't an emoji name I can use: give its short name, like tada or :raised_hands:.", Usage);
             case "values" or "value":
                 return ParseValues(value);
+            case "review-after":
+                return int.TryParse(value.Replace("days", "", StringComparison.OrdinalIgnoreCase).Trim(), NumberStyles.None, CultureInfo.InvariantCulture,
+                           out var days) && days is >= TeamSettings.MinReviewAfterDays and <= TeamSettings.MaxReviewAfterDays
+                    ? new Parsed(new SettingsCommand(new ReviewAfterChange(days)))
+                    : Fail($"Shared answers are reviewed after {TeamSettings.MinReviewAfterDays} to {TeamSettings.MaxReviewAfterDays} days: give a whole number in that range.", Usage);
+            case "ask-me":
+                return value.ToLowerInvariant() switch
+                {
+                    "on" => new Parsed(new SettingsCommand(new AskMeChange(true))),
+                    "off" => new Parsed(new SettingsCommand(new AskMeChange(false))),
+                    _ => Fail("ask-me can be \"on\" or \"off\".", Usage),
+                };
             default:
                 var suggestion = Closest(name, Names);
                 return Fail($"There's no setting called \"{Shorten(name, 40)}\"." + (suggestion is null ? "" : $" Did you mean \"{suggestion}\"?"), Usage);

@@ -6,7 +6,8 @@ using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Settings;
 
-public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRepository answerChannels) : CommandHandler<SettingsCommand>
+public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRepository answerChannels, IPersonSettingsRepository personal,
+    Conversations.PersonalConversations conversations) : CommandHandler<SettingsCommand>
 {
     private const int MaxAttempts = 3;
 
@@ -15,6 +16,21 @@ public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRe
         if (command.Change is null)
         {
             return Show("Team settings", context.Settings);
+        }
+
+        if (command.Change is AskMeChange askMe)
+        {
+            // A person's own choice: no admin needed, and nobody else's setting can be changed this way.
+            await personal.SaveAsync(new PersonSettings(context.TeamId, context.UserId, askMe.On), cancellationToken);
+            if (askMe.On)
+            {
+                await conversations.RememberAsync(context.Message, cancellationToken); // where questions go
+            }
+
+            return Reply.Notice(ReplyKind.Settings, new TextBlock(askMe.On
+                    ? "ask-me is on: when a question on a topic you know best is asked three times without a written answer, I'll send it to you once."
+                    : "ask-me is off: I won't send you other people's questions."),
+                new NoteBlock(RichText.Of(new CodeSpan("me"), " shows it.")));
         }
 
         if (!context.Message.IsTeamAdmin)
@@ -77,6 +93,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRe
         KudosValueChange c => settings with { Values = settings.Values.Where(v => v != c.Name).ToList() },
         LeaderboardChange c => settings with { LeaderboardEnabled = c.Enabled },
         TimeZoneChange c => settings with { TimeZoneId = c.TimeZoneId },
+        ReviewAfterChange c => settings with { ReviewAfterDays = c.Days },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown setting."),
     };
 
@@ -105,6 +122,7 @@ public sealed class SettingsHandler(TeamSettingsCache settings, IAnswerChannelRe
             new Fact("Values", settings.Values.Count == 0 ? "none yet (any #value is accepted)" : Reply.Tags(settings.Values)),
             new Fact("Leaderboard", settings.LeaderboardEnabled ? "on" : "off"),
             new Fact("Time zone", settings.TimeZoneId),
+            new Fact("Answer reviews", $"every {settings.ReviewAfterDays} days (new and newly confirmed answers)"),
         ]),
         new NoteBlock(RichText.Of("Admins can change one with ", new CodeSpan(SettingsGrammar.Usage.Usage),
             " (answers: for the channel it is typed in)")));

@@ -22,6 +22,14 @@ public sealed record TeamSettings(string TeamId, int KudosWeeklyBudget, bool Lea
     /// <summary>The team's values (lower case, without <c>#</c>), in the order they were added; empty: any <c>#value</c> is accepted.</summary>
     public IReadOnlyList<string> Values { get; init; } = [];
 
+    /// <summary>Days after sharing or confirming when a shared answer's owner is asked to review it (<c>settings review-after</c>).</summary>
+    public int ReviewAfterDays { get; init; } = DefaultReviewAfterDays;
+
+    public const int DefaultReviewAfterDays = 180;
+
+    /// <summary>The range <c>settings review-after</c> accepts: at least a week (no weekly nagging), at most two years.</summary>
+    public const int MinReviewAfterDays = 7, MaxReviewAfterDays = 730;
+
     public static TeamSettings Default(string teamId) => new(teamId, DefaultKudosWeeklyBudget, true, "UTC");
 }
 

@@ -30,8 +30,15 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
                 SearchTitle = post.Question,
                 SearchBody = post.Answer + (post.Tags.Count > 0 ? " " + string.Join(' ', post.Tags) : string.Empty),
                 SearchPeople = [post.AuthorId],
+                ReviewDueAt = post.ReviewDueAt?.ToUnixTimeMilliseconds(),
             };
             var (stored, created) = await store.CreateOnceAsync(document, id, post.TeamId, d => d.RecordId, token);
+            if (stored is { RetiredAt: null, ReviewDueAt: { } due })
+            {
+                // Also on a repeat: the first writer may have stopped between the post and its review entry.
+                await CosmosAnswerReviewRepository.EnsureReviewAsync(store, stored.TeamId, stored.RecordId, due, token);
+            }
+
             if (created)
             {
                 signal?.Notify();
@@ -106,7 +113,7 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
             var voted = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
                 new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND ARRAY_LENGTH(c.helpfulBy) > 0")
                     .WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
-            var ranked = voted.Select(ToPost)
+            var ranked = voted.Where(d => d.RetiredAt is null).Select(ToPost)
                 .OrderByDescending(p => p.HelpfulCount).ThenByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id, StringComparer.Ordinal)
                 .Take(limit)
                 .ToList();
@@ -115,7 +122,7 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
                 var newest = await store.QueryTeamAsync<KnowledgeDocument>(teamId,
                     new QueryDefinition("SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = @type ORDER BY c.createdAt DESC")
                         .WithParameter("@limit", limit).WithParameter("@teamId", teamId).WithParameter("@type", DocumentTypes.Knowledge), token);
-                ranked.AddRange(newest.Select(ToPost).Where(p => p.HelpfulCount == 0).Take(limit - ranked.Count));
+                ranked.AddRange(newest.Where(d => d.RetiredAt is null).Select(ToPost).Where(p => p.HelpfulCount == 0).Take(limit - ranked.Count));
             }
 
             return ranked;
@@ -169,7 +176,10 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
     /// Posts are addressed by record id but stored under an id derived from the idempotency key, so this is
     /// a query, inside the team's partition, served by the index on <c>recordId</c>.
     /// </summary>
-    private async Task<KnowledgeDocument?> FindAsync(string teamId, string postId, CancellationToken cancellationToken)
+    internal Task<KnowledgeDocument?> FindAsync(string teamId, string postId, CancellationToken cancellationToken) =>
+        FindAsync(store, teamId, postId, cancellationToken);
+
+    internal static async Task<KnowledgeDocument?> FindAsync(CosmosStore store, string teamId, string postId, CancellationToken cancellationToken)
     {
         var definition = new QueryDefinition("SELECT * FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.recordId = @postId")
             .WithParameter("@teamId", teamId)
@@ -178,9 +188,15 @@ public sealed class CosmosKnowledgeRepository(CosmosStore store, EmbeddingSignal
         return (await store.QueryTeamAsync<KnowledgeDocument>(teamId, definition, cancellationToken)).SingleOrDefault();
     }
 
-    private static KnowledgePost ToPost(KnowledgeDocument d) =>
+    internal static KnowledgePost ToPost(KnowledgeDocument d) =>
         new(d.RecordId, d.TeamId, d.AuthorId, d.Question, d.Answer, d.Tags, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), d.IdempotencyKey)
         {
             HelpfulCount = d.HelpfulBy.Count,
+            OwnerId = d.OwnerId!,
+            ConfirmedAt = Instant(d.ConfirmedAt),
+            ReviewDueAt = Instant(d.ReviewDueAt),
+            RetiredAt = Instant(d.RetiredAt),
         };
+
+    private static DateTimeOffset? Instant(long? unixMs) => unixMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 }

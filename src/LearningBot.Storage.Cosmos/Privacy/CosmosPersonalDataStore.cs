@@ -117,6 +117,12 @@ public sealed class CosmosPersonalDataStore(
 
             foreach (var d in await QueryTypeAsync<KnowledgeDocument>(teamId, DocumentTypes.Knowledge, null, userId, token))
             {
+                if (d.AuthorId == userId)
+                {
+                    // Deleted, or kept anonymously without an owner to ask: either way no more reviews.
+                    await DeleteAsync(store.Proactive, DocumentIds.Review(teamId, d.RecordId), Knowledge.ReviewDocument.Partition, token);
+                }
+
                 if (d.AuthorId == userId && !keepSharedAnswers)
                 {
                     await DeleteAsync(store.Teams, d.Id, teamId, token);
@@ -128,6 +134,8 @@ public sealed class CosmosPersonalDataStore(
                     var changed = x with
                     {
                         AuthorId = x.AuthorId == userId ? Former : x.AuthorId,
+                        // Answers handed to them go back to their authors.
+                        OwnerId = x.OwnerId == userId || x.AuthorId == userId ? null : x.OwnerId,
                         HelpfulBy = x.HelpfulBy.Where(v => v != userId).ToList(),
                         Question = scrub(x.Question),
                         Answer = scrub(x.Answer),
@@ -184,6 +192,7 @@ public sealed class CosmosPersonalDataStore(
 
             await DeleteAsync(store.Teams, DocumentIds.KudosHidden(userId), teamId, token);
             await DeleteAsync(store.Teams, DocumentIds.Member(userId), teamId, token);
+            await DeleteAsync(store.Teams, DocumentIds.PersonSettings(userId), teamId, token);
             (members as CosmosMemberRepository)?.ForgetWritten(teamId, userId);
             if (reembed)
             {

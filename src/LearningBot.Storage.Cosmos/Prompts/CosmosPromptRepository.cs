@@ -106,6 +106,7 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
                 PendingPost = post is null ? null : OutboxDocument.From(post),
                 AdvanceFrom = nextDueAt is null ? null : occurrence.ScheduledAt.ToUnixTimeMilliseconds(),
                 AdvanceTo = nextDueAt?.ToUnixTimeMilliseconds(),
+                RemindAt = occurrence.RemindAt?.ToUnixTimeMilliseconds(),
             }.WithDueAt();
             try
             {
@@ -185,6 +186,53 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToRemindAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        // The same dueAt range as the close sweep (a posted occurrence's dueAt is its reminder time until the reminder is taken).
+        var query = new QueryDefinition(
+                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.pk = @pk AND c.type = 'occurrence' AND c.dueAt <= @now ORDER BY c.dueAt")
+            .WithParameter("@pk", OccurrenceDocument.Partition)
+            .WithParameter("@now", now.ToUnixTimeMilliseconds());
+        var nowMs = now.ToUnixTimeMilliseconds();
+        return store.RunAsync<IReadOnlyList<PromptOccurrence>>(async token =>
+        {
+            var result = new List<PromptOccurrence>();
+            foreach (var document in await CosmosStore.QueryPartitionAsync<OccurrenceDocument>(store.Proactive, OccurrenceDocument.Partition,
+                         query, token))
+            {
+                if (document.HasPendingWork)
+                {
+                    await FinishAsync(document, token);
+                }
+
+                if (document is { State: nameof(OccurrenceState.Posted), RemindAt: { } remindAt } && remindAt <= nowMs)
+                {
+                    result.Add(document.ToOccurrence());
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    public Task<bool> ClaimReminderAsync(string occurrenceId, OutboxMessage? reminder, CancellationToken cancellationToken) =>
+        store.RunAsync(async token =>
+        {
+            var id = DocumentIds.Occurrence(occurrenceId);
+            // The If-Match replace that clears remindAt is the one exactly-once step; the reminder rides in it until queued.
+            var taken = await CosmosStore.UpdateAsync<OccurrenceDocument>(store.Proactive, id, OccurrenceDocument.Partition,
+                d => d is { State: nameof(OccurrenceState.Posted), RemindAt: not null }
+                    ? (d with { RemindAt = null, PendingReminder = reminder is null ? null : OutboxDocument.From(reminder) }).WithDueAt()
+                    : null, token);
+            if (taken is null)
+            {
+                return false;
+            }
+
+            await FinishAsync(taken, token);
+            return true;
+        }, cancellationToken);
+
     public Task<bool> CloseOccurrenceAsync(string occurrenceId, OutboxMessage digest, CancellationToken cancellationToken) =>
         store.RunAsync(async token =>
         {
@@ -229,6 +277,7 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
     {
         var claim = document.HasPendingClaim;
         var digest = document.PendingDigest is not null;
+        var reminder = document.PendingReminder is not null;
         if (document.PendingPost is { } post)
         {
             await CosmosOutbox.EnqueueAsync(store, post.ToMessage(), cancellationToken);
@@ -246,10 +295,16 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
             await CosmosOutbox.EnqueueAsync(store, pendingDigest.ToMessage(), cancellationToken);
         }
 
+        if (document.PendingReminder is { } pendingReminder)
+        {
+            await CosmosOutbox.EnqueueAsync(store, pendingReminder.ToMessage(), cancellationToken);
+        }
+
         await CosmosStore.UpdateFromAsync<OccurrenceDocument>(store.Proactive, document, document.Id, OccurrenceDocument.Partition,
-            d => (claim && d.HasPendingClaim) || (digest && d.PendingDigest is not null)
+            d => (claim && d.HasPendingClaim) || (digest && d.PendingDigest is not null) || (reminder && d.PendingReminder is not null)
                 ? (d with
                 {
+                    PendingReminder = reminder ? null : d.PendingReminder,
                     PendingPost = claim ? null : d.PendingPost,
                     AdvanceFrom = claim ? null : d.AdvanceFrom,
                     AdvanceTo = claim ? null : d.AdvanceTo,

@@ -33,6 +33,8 @@ internal sealed record ScheduleDocument : IETagged
 
     public long? SkipOccurrenceAt { get; init; }
 
+    public bool Remind { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 
@@ -48,6 +50,7 @@ internal sealed record ScheduleDocument : IETagged
         DueAt = s.NextDueAt.ToUnixTimeMilliseconds(),
         Paused = s.Paused,
         SkipOccurrenceAt = s.SkipOccurrenceAt?.ToUnixTimeMilliseconds(),
+        Remind = s.Remind,
     };
 
     public PromptSchedule ToSchedule() =>
@@ -57,6 +60,7 @@ internal sealed record ScheduleDocument : IETagged
             Paused = Paused,
             SkipOccurrenceAt = SkipOccurrenceAt is { } skip ? DateTimeOffset.FromUnixTimeMilliseconds(skip) : null,
             Version = ETag,
+            Remind = Remind,
         };
 }
 
@@ -100,6 +104,11 @@ internal sealed record OccurrenceDocument : IETagged
 
     public OutboxDocument? PendingDigest { get; init; }
 
+    /// <summary>When the one reminder is due (Unix ms); cleared by the reminder's claim, which carries it in <see cref="PendingReminder"/> until queued.</summary>
+    public long? RemindAt { get; init; }
+
+    public OutboxDocument? PendingReminder { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 
@@ -107,12 +116,14 @@ internal sealed record OccurrenceDocument : IETagged
     public bool HasPendingClaim => PendingPost is not null || AdvanceTo is not null;
 
     [JsonIgnore]
-    public bool HasPendingWork => HasPendingClaim || PendingDigest is not null;
+    public bool HasPendingWork => HasPendingClaim || PendingDigest is not null || PendingReminder is not null;
 
-    /// <summary>The document with <see cref="DueAt"/> recomputed from its state and pending work.</summary>
+    /// <summary>The document with <see cref="DueAt"/> recomputed from its state and pending work (a posted one: its reminder or its close, the earlier).</summary>
     public OccurrenceDocument WithDueAt() => this with
     {
-        DueAt = HasPendingWork ? ScheduledAt : State == nameof(OccurrenceState.Posted) ? CloseAt : null,
+        DueAt = HasPendingWork ? ScheduledAt
+            : State == nameof(OccurrenceState.Posted) ? Math.Min(RemindAt ?? CloseAt, CloseAt)
+            : null,
     };
 
     public PromptOccurrence ToOccurrence() =>
@@ -120,5 +131,6 @@ internal sealed record OccurrenceDocument : IETagged
             DateTimeOffset.FromUnixTimeMilliseconds(CloseAt))
         {
             PostedMessageId = PostedMessageId,
+            RemindAt = RemindAt is { } remind ? DateTimeOffset.FromUnixTimeMilliseconds(remind) : null,
         };
 }

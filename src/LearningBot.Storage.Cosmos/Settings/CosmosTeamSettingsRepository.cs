@@ -22,6 +22,7 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
                     KudosBudgetPeriod = KudosPeriods.TryParse(document.KudosBudgetPeriod ?? "week", out var period) ? period : KudosPeriod.Week,
                     KudosEmoji = document.KudosEmoji ?? Core.Kudos.KudosEmoji.Default,
                     Values = document.Values ?? [],
+                    ReviewAfterDays = document.ReviewAfterDays ?? TeamSettings.DefaultReviewAfterDays,
                 };
         }, cancellationToken);
 
@@ -38,6 +39,7 @@ public sealed class CosmosTeamSettingsRepository(CosmosStore store) : ITeamSetti
                 KudosBudgetPeriod = KudosPeriods.Unit(settings.KudosBudgetPeriod),
                 KudosEmoji = settings.KudosEmoji,
                 Values = settings.Values,
+                ReviewAfterDays = settings.ReviewAfterDays,
             };
             var partition = new PartitionKey(settings.TeamId);
             try

@@ -1,5 +1,5 @@
-using LearningBot.Core.Knowledge;
 using LearningBot.Core.Knowledge.Semantic;
+using LearningBot.Core.Knowledge;
 using LearningBot.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -11,24 +11,27 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
 {
     private const string Columns = "id, team_id, author_id, question, answer, tags, created_at, idempotency_key, helpful_count";
 
+    /// <summary>Read with <see cref="Columns"/>: the review state (owner, confirmation, review date, retirement).</summary>
+    internal const string ReadColumns = Columns + ", owner_id, confirmed_at, review_due_at, retired_at";
+
     public async Task<WriteResult<KnowledgePost>> AddAsync(KnowledgePost post, CancellationToken cancellationToken)
     {
         var result = await database.WriteAsync(async (connection, transaction) =>
         {
             var inserted = await connection.ExecuteAsync(
                 $"""
-                 INSERT INTO knowledge_posts ({Columns})
-                 VALUES ($id, $teamId, $authorId, $question, $answer, $tags, $createdAt, $key, 0)
+                 INSERT INTO knowledge_posts ({Columns}, review_due_at, review_pending_at)
+                 VALUES ($id, $teamId, $authorId, $question, $answer, $tags, $createdAt, $key, 0, $reviewDue, $reviewDue)
                  ON CONFLICT (team_id, idempotency_key) DO NOTHING
                  """,
                 transaction, cancellationToken,
                 ("$id", post.Id), ("$teamId", post.TeamId), ("$authorId", post.AuthorId), ("$question", post.Question),
                 ("$answer", post.Answer), ("$tags", SqliteCommands.JoinTags(post.Tags)), ("$createdAt", post.CreatedAt.ToUnixMs()),
-                ("$key", post.IdempotencyKey));
+                ("$key", post.IdempotencyKey), ("$reviewDue", post.ReviewDueAt?.ToUnixMs()));
             if (inserted == 0)
             {
                 var existing = await connection.QueryAsync(
-                    $"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND idempotency_key = $key",
+                    $"SELECT {ReadColumns} FROM knowledge_posts WHERE team_id = $teamId AND idempotency_key = $key",
                     transaction, Map, cancellationToken, ("$teamId", post.TeamId), ("$key", post.IdempotencyKey));
                 return new WriteResult<KnowledgePost>(existing.Single(), Created: false);
             }
@@ -50,7 +53,7 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QueryAsync(
             $"""
-             SELECT {Columns} FROM knowledge_posts
+             SELECT {ReadColumns} FROM knowledge_posts
              WHERE team_id = $teamId AND ($authorId IS NULL OR author_id = $authorId) AND created_at >= $since
              ORDER BY created_at DESC, rowid DESC
              LIMIT $limit
@@ -90,7 +93,7 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QueryAsync(
-            $"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId ORDER BY helpful_count DESC, created_at DESC, id DESC LIMIT $limit",
+            $"SELECT {ReadColumns} FROM knowledge_posts WHERE team_id = $teamId AND retired_at IS NULL ORDER BY helpful_count DESC, created_at DESC, id DESC LIMIT $limit",
             null, Map, cancellationToken, ("$teamId", teamId), ("$limit", limit));
     }
 
@@ -124,9 +127,9 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
                 cancellationToken, ("$teamId", teamId), ("$id", postId)) > 0;
         }, cancellationToken);
 
-    private static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
+    internal static async Task<KnowledgePost?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, string teamId,
         string postId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync($"SELECT {Columns} FROM knowledge_posts WHERE team_id = $teamId AND id = $postId",
+        (await connection.QueryAsync($"SELECT {ReadColumns} FROM knowledge_posts WHERE team_id = $teamId AND id = $postId",
             transaction, Map, cancellationToken, ("$teamId", teamId), ("$postId", postId))).SingleOrDefault();
 
     private static KnowledgePost Map(SqliteDataReader r) =>
@@ -134,5 +137,11 @@ public sealed class SqliteKnowledgeRepository(SqliteDatabase database, Embedding
             r.GetInstant(6), r.GetString(7))
         {
             HelpfulCount = r.GetInt32(8),
+            OwnerId = r.GetNullableString(9)!,
+            ConfirmedAt = NullableInstant(r, 10),
+            ReviewDueAt = NullableInstant(r, 11),
+            RetiredAt = NullableInstant(r, 12),
         };
+
+    private static DateTimeOffset? NullableInstant(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetInstant(ordinal);
 }

@@ -96,6 +96,9 @@ public sealed class SqlitePersonalDataStore(
                       """);
             await Run("DELETE FROM conversations WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM members WHERE team_id = $t AND user_id = $u");
+            await Run("DELETE FROM person_settings WHERE team_id = $t AND user_id = $u");
+            // Answers handed to them go back to their authors (whose own stay theirs, or go below).
+            await Run("UPDATE knowledge_posts SET owner_id = NULL WHERE team_id = $t AND owner_id = $u AND author_id <> $u");
 
             // What they gave others stays, without their name.
             await Run("UPDATE kudos_gifts SET giver_id = $former WHERE team_id = $t AND giver_id = $u");
@@ -103,7 +106,8 @@ public sealed class SqlitePersonalDataStore(
             await Run("UPDATE installations SET installed_by = $former WHERE team_id = $t AND installed_by = $u");
             if (keepSharedAnswers)
             {
-                await Run("UPDATE knowledge_posts SET author_id = $former WHERE team_id = $t AND author_id = $u");
+                // Kept anonymously, without an owner to ask: no more reviews (search still marks them when overdue).
+                await Run("UPDATE knowledge_posts SET author_id = $former, owner_id = NULL, review_pending_at = NULL WHERE team_id = $t AND author_id = $u");
                 await Run("UPDATE search_fts SET person_id = $former WHERE team_id = $t AND kind = 0 AND person_id = $u");
             }
             else

@@ -10,9 +10,9 @@ namespace LearningBot.Storage.Sqlite.Prompts;
 public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRepository
 {
     private const string ScheduleColumns =
-        "conversation_key, team_id, days, at_minute, time_zone, question, next_due_at, paused, skip_occurrence_at, version";
+        "conversation_key, team_id, days, at_minute, time_zone, question, next_due_at, paused, skip_occurrence_at, version, remind";
 
-    private const string OccurrenceColumns = "id, conversation_key, team_id, scheduled_at, state, close_at, posted_message_id";
+    private const string OccurrenceColumns = "id, conversation_key, team_id, scheduled_at, state, close_at, posted_message_id, remind_at";
 
     public async Task<PromptSchedule?> GetScheduleAsync(string teamId, string conversationKey, CancellationToken cancellationToken)
     {
@@ -29,12 +29,12 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
                 expected == 0
                     ? $"""
                        INSERT INTO prompt_schedules ({ScheduleColumns})
-                       VALUES ($key, $teamId, $days, $at, $zone, $question, $nextDue, $paused, $skip, 1)
+                       VALUES ($key, $teamId, $days, $at, $zone, $question, $nextDue, $paused, $skip, 1, $remind)
                        ON CONFLICT DO NOTHING
                        """
                     : """
                       UPDATE prompt_schedules SET days = $days, at_minute = $at, time_zone = $zone, question = $question,
-                          next_due_at = $nextDue, paused = $paused, skip_occurrence_at = $skip, version = version + 1
+                          next_due_at = $nextDue, paused = $paused, skip_occurrence_at = $skip, version = version + 1, remind = $remind
                       WHERE conversation_key = $key AND team_id = $teamId AND version = $version
                       """,
                 transaction, cancellationToken,
@@ -42,7 +42,7 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
                 ("$days", string.Join(',', schedule.Recurrence.Days.Select(d => (int)d))),
                 ("$at", schedule.Recurrence.At.Hour * 60 + schedule.Recurrence.At.Minute), ("$zone", schedule.Recurrence.TimeZoneId),
                 ("$question", schedule.Question), ("$nextDue", schedule.NextDueAt.ToUnixMs()), ("$paused", schedule.Paused),
-                ("$skip", schedule.SkipOccurrenceAt?.ToUnixMs()), ("$version", expected));
+                ("$skip", schedule.SkipOccurrenceAt?.ToUnixMs()), ("$version", expected), ("$remind", schedule.Remind));
             if (changed == 0)
             {
                 throw new ConcurrencyConflictException($"The prompt schedule of {schedule.ConversationKey} changed since it was read.");
@@ -71,13 +71,13 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
             var claimed = await connection.ExecuteAsync(
                 $"""
                  INSERT INTO prompt_occurrences ({OccurrenceColumns})
-                 VALUES ($id, $key, $teamId, $scheduledAt, $state, $closeAt, NULL)
+                 VALUES ($id, $key, $teamId, $scheduledAt, $state, $closeAt, NULL, $remindAt)
                  ON CONFLICT (id) DO NOTHING
                  """,
                 transaction, cancellationToken,
                 ("$id", occurrence.Id), ("$key", occurrence.ConversationKey), ("$teamId", occurrence.TeamId),
                 ("$scheduledAt", occurrence.ScheduledAt.ToUnixMs()), ("$state", occurrence.State.ToString()),
-                ("$closeAt", occurrence.CloseAt.ToUnixMs()));
+                ("$closeAt", occurrence.CloseAt.ToUnixMs()), ("$remindAt", occurrence.RemindAt?.ToUnixMs()));
             if (claimed == 0)
             {
                 return false;
@@ -134,6 +134,33 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
             null, MapOccurrence, cancellationToken, ("$now", now.ToUnixMs()), ("$limit", limit));
     }
 
+    public async Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToRemindAsync(DateTimeOffset now, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"""
+             SELECT {OccurrenceColumns} FROM prompt_occurrences
+             WHERE remind_at IS NOT NULL AND remind_at <= $now AND state = 'Posted' ORDER BY remind_at LIMIT $limit
+             """,
+            null, MapOccurrence, cancellationToken, ("$now", now.ToUnixMs()), ("$limit", limit));
+    }
+
+    public Task<bool> ClaimReminderAsync(string occurrenceId, OutboxMessage? reminder, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // Clearing remind_at is the claim; the reminder is queued in the same commit, so it is queued once or not at all.
+            var taken = await connection.ExecuteAsync(
+                "UPDATE prompt_occurrences SET remind_at = NULL WHERE id = $id AND remind_at IS NOT NULL AND state = 'Posted'",
+                transaction, cancellationToken, ("$id", occurrenceId)) > 0;
+            if (taken && reminder is not null)
+            {
+                await SqliteOutbox.InsertAsync(connection, transaction, reminder, cancellationToken);
+            }
+
+            return taken;
+        }, cancellationToken);
+
     public Task<bool> CloseOccurrenceAsync(string occurrenceId, OutboxMessage digest, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -168,6 +195,7 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
             Paused = r.GetBoolean(7),
             SkipOccurrenceAt = r.IsDBNull(8) ? null : r.GetInstant(8),
             Version = r.GetInt64(9).ToString(CultureInfo.InvariantCulture),
+            Remind = r.GetBoolean(10),
         };
     }
 
@@ -175,5 +203,6 @@ public sealed class SqlitePromptRepository(SqliteDatabase database) : IPromptRep
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInstant(3), Enum.Parse<OccurrenceState>(r.GetString(4)), r.GetInstant(5))
         {
             PostedMessageId = r.GetNullableString(6),
+            RemindAt = r.IsDBNull(7) ? null : r.GetInstant(7),
         };
 }

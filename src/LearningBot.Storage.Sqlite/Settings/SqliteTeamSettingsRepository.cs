@@ -13,7 +13,7 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(
             """
-            SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version, kudos_budget_period, kudos_emoji, kudos_values
+            SELECT kudos_weekly_budget, leaderboard_enabled, time_zone, version, kudos_budget_period, kudos_emoji, kudos_values, review_after_days
             FROM team_settings WHERE team_id = $teamId
             """,
             null, r => new TeamSettings(teamId, r.GetInt32(0), r.GetBoolean(1), r.GetString(2))
@@ -22,6 +22,7 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
                 KudosBudgetPeriod = KudosPeriods.TryParse(r.GetString(4), out var period) ? period : KudosPeriod.Week,
                 KudosEmoji = r.GetString(5),
                 Values = JsonSerializer.Deserialize<List<string>>(r.GetString(6)) ?? [],
+                ReviewAfterDays = r.GetInt32(7),
             },
             cancellationToken, ("$teamId", teamId));
         return rows.SingleOrDefault() ?? TeamSettings.Default(teamId);
@@ -36,19 +37,20 @@ public sealed class SqliteTeamSettingsRepository(SqliteDatabase database) : ITea
                 expected == 0
                     ? """
                       INSERT INTO team_settings (team_id, kudos_weekly_budget, leaderboard_enabled, time_zone, version,
-                                                 kudos_budget_period, kudos_emoji, kudos_values)
-                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1, $period, $emoji, $values) ON CONFLICT DO NOTHING
+                                                 kudos_budget_period, kudos_emoji, kudos_values, review_after_days)
+                      VALUES ($teamId, $budget, $leaderboard, $timeZone, 1, $period, $emoji, $values, $reviewAfter) ON CONFLICT DO NOTHING
                       """
                     : """
                       UPDATE team_settings
                       SET kudos_weekly_budget = $budget, leaderboard_enabled = $leaderboard, time_zone = $timeZone, version = version + 1,
-                          kudos_budget_period = $period, kudos_emoji = $emoji, kudos_values = $values
+                          kudos_budget_period = $period, kudos_emoji = $emoji, kudos_values = $values,
+                          review_after_days = $reviewAfter
                       WHERE team_id = $teamId AND version = $version
                       """,
                 transaction, cancellationToken,
                 ("$teamId", settings.TeamId), ("$budget", settings.KudosWeeklyBudget), ("$leaderboard", settings.LeaderboardEnabled),
                 ("$timeZone", settings.TimeZoneId), ("$version", expected), ("$period", KudosPeriods.Unit(settings.KudosBudgetPeriod)),
-                ("$emoji", settings.KudosEmoji), ("$values", JsonSerializer.Serialize(settings.Values)));
+                ("$emoji", settings.KudosEmoji), ("$values", JsonSerializer.Serialize(settings.Values)), ("$reviewAfter", settings.ReviewAfterDays));
             if (changed == 0)
             {
                 throw new ConcurrencyConflictException($"Settings of team {settings.TeamId} changed since they were read.");

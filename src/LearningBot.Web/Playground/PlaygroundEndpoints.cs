@@ -123,6 +123,9 @@ public static partial class PlaygroundEndpoints
             ChannelId = "general",
             // Every playground team has one channel, where prompts are posted (to the page's feed).
             Conversation = new StoredConversation($"{teamId}:general", Platform, teamId, ConversationKind.Channel, null, "{}", true, now),
+            // Each person's "DM" with the bot: what the scheduler sends them (review DMs, nudges) shows in the feed, addressed to them.
+            PrivateConversation = new StoredConversation($"{teamId}:@{request.User!.ToLowerInvariant()}", Platform, teamId, ConversationKind.Personal,
+                request.User!.ToLowerInvariant(), "{}", true, now),
             IsTeamAdmin = request.Admin,
             Mentions = mentions.DistinctBy(m => m.UserId).ToList(),
         };

@@ -6,7 +6,9 @@ namespace LearningBot.Web.Playground;
 
 /// <param name="Id">The "platform message id" the bot got back; thread answers refer to it.</param>
 /// <param name="ThreadId">The post this one replies to (a digest in its prompt's thread).</param>
-public sealed record PlaygroundPost(long Sequence, string Id, string? ThreadId, string Text, BotReply Reply, DateTimeOffset PostedAt);
+/// <param name="To">The person a direct message is for (review DMs, nudges, ask-me questions); null for the team's channel.</param>
+public sealed record PlaygroundPost(long Sequence, string Id, string? ThreadId, string Text, BotReply Reply, DateTimeOffset PostedAt,
+    string? To = null);
 
 /// <summary>
 /// What the bot posted on its own in the playground (prompts, digests, nudges), kept in memory per
@@ -18,10 +20,10 @@ public sealed class PlaygroundFeed(TimeProvider time)
     private readonly ConcurrentDictionary<string, List<PlaygroundPost>> _posts = new(StringComparer.Ordinal);
     private long _sequence;
 
-    public PlaygroundPost Post(string teamId, string? threadId, BotReply reply)
+    public PlaygroundPost Post(string teamId, string? threadId, BotReply reply, string? to = null)
     {
         var sequence = Interlocked.Increment(ref _sequence);
-        var post = new PlaygroundPost(sequence, $"pg-{sequence}", threadId, PlainTextRenderer.Render(reply), reply, time.GetUtcNow());
+        var post = new PlaygroundPost(sequence, $"pg-{sequence}", threadId, PlainTextRenderer.Render(reply), reply, time.GetUtcNow(), to);
         var posts = _posts.GetOrAdd(teamId, _ => []);
         lock (posts)
         {
@@ -56,5 +58,6 @@ public sealed class PlaygroundMessenger(PlaygroundFeed feed) : IProactiveMesseng
 
     public Task<ProactiveSendOutcome> SendAsync(StoredConversation conversation, BotReply reply, string? threadId,
         CancellationToken cancellationToken) =>
-        Task.FromResult(new ProactiveSendOutcome(ProactiveSendResult.Sent, feed.Post(conversation.TeamId, threadId, reply).Id));
+        Task.FromResult(new ProactiveSendOutcome(ProactiveSendResult.Sent,
+            feed.Post(conversation.TeamId, threadId, reply, conversation.Kind == ConversationKind.Personal ? conversation.UserId : null).Id));
 }

@@ -100,7 +100,8 @@
       for (const post of await response.json()) {
         lastSequence = Math.max(lastSequence, post.sequence);
         const card = renderReply(post.reply);
-        card.querySelector(".card-top").append(el("span", "badge scheduled", post.threadId ? "Scheduled · in thread" : "Scheduled post"));
+        card.querySelector(".card-top").append(el("span", "badge scheduled",
+          post.to ? `Direct message to @${post.to}` : post.threadId ? "Scheduled · in thread" : "Scheduled post"));
         const main = addMessage("LearningBot", "bot", card);
         if (post.reply.kind === "prompt") {
           const button = el("button", "thread-button", "Reply in thread");

@@ -33,7 +33,7 @@ public sealed class KnowledgeCommandTests : PipelineTests
         Assert.That(reply.Kind, Is.EqualTo(ReplyKind.SearchResults));
         Assert.That(results, Has.Count.EqualTo(3));
         Assert.That(results[0].Text.ToPlainText(), Does.StartWith("How do I rotate staging keys? — Run make rotate-keys"));
-        Assert.That(results[0].Meta, Is.EqualTo("Shared answer by Ann · 25 Nov 2026"));
+        Assert.That(results[0].Meta, Is.EqualTo("Shared answer by Ann · 25 Nov 2026 · confirmed 25 Nov 2026"));
         Assert.That(text, Does.Not.Contain("sourdough"));
         var actions = reply.Blocks.OfType<ActionsBlock>().Single().Actions;
         var open = actions.Single(a => a.Command.StartsWith("show ", StringComparison.Ordinal));

@@ -14,7 +14,7 @@ namespace LearningBot.Tests.Prompts;
 /// </summary>
 [TestFixture("Sqlite")]
 [TestFixture("Cosmos")]
-public sealed class SchedulerTests(string engine)
+public sealed partial class SchedulerTests(string engine)
 {
     private readonly List<string> _cosmosDatabases = [];
 

@@ -119,16 +119,19 @@ public sealed class CosmosSchedulingContractTests : SchedulingContractTests
     // What the scheduler costs: every instance polls every few seconds, so an idle poll must stay a few
     // single-partition queries (no fan-out, no query-plan round trip). Printed for docs/storage.md.
     [Test]
-    public async Task An_idle_scheduler_poll_is_four_requests_and_a_claim_and_a_delivery_a_few_more()
+    public async Task An_idle_scheduler_poll_is_six_requests_and_a_claim_and_a_delivery_a_few_more()
     {
         var (prompts, nudges, outbox) = Stores();
+        var reviews = new LearningBot.Storage.Cosmos.Knowledge.CosmosAnswerReviewRepository(Store);
         var conversations = new LearningBot.Storage.Cosmos.Conversations.CosmosConversationRepository(Store);
         var (team, key) = NewChannel();
         async Task PollAsync(DateTimeOffset now)
         {
             await prompts.ListDueSchedulesAsync(now, 50, default);
             await prompts.ListOccurrencesToCloseAsync(now, 50, default);
+            await prompts.ListOccurrencesToRemindAsync(now, 50, default);
             await nudges.ListDueAsync(now, 50, default);
+            await reviews.ListDueAsync(now, 50, default);
             await outbox.LeaseDueAsync(now, TimeSpan.FromMinutes(2), 50, default);
         }
 
@@ -148,7 +151,7 @@ public sealed class CosmosSchedulingContractTests : SchedulingContractTests
         });
 
         TestContext.Out.WriteLine($"idle poll: {idle.Requests} requests; claim with post and advance: {claim.Requests}; lease + send + complete + mark posted: {deliver.Requests}");
-        Assert.That(idle.Requests, Is.EqualTo(4), "one query each for schedules, occurrences, nudges, outbox");
+        Assert.That(idle.Requests, Is.EqualTo(6), "one query each for schedules, occurrences to close and to remind, nudges, answer reviews, outbox");
         Assert.That(claim.Requests, Is.LessThanOrEqualTo(5), "create occurrence, create post, read + replace schedule, clear the occurrence");
         Assert.That(deliver.Requests, Is.LessThanOrEqualTo(7));
     }

@@ -120,6 +120,37 @@ public abstract class SchedulingContractTests
     }
 
     [Test]
+    public async Task A_reminder_is_due_only_once_posted_and_is_taken_once_even_by_two_instances_at_the_same_moment()
+    {
+        var remindAt = Due.AddHours(23);
+        var occurrence = Occurrence(Due) with { RemindAt = remindAt };
+        await _prompts.SaveScheduleAsync(new PromptSchedule(_channel, _team, Daily, "q?", Due) { Remind = true }, default);
+        await _prompts.ClaimOccurrenceAsync(occurrence, null, null, default);
+        Assert.That((await _prompts.GetScheduleAsync(_team, _channel, default))!.Remind, Is.True);
+        Assert.That(await _prompts.ListOccurrencesToRemindAsync(remindAt, 100, default), Has.None.Matches<PromptOccurrence>(o => o.Id == occurrence.Id),
+            "not posted yet: nothing to remind in");
+
+        await _prompts.MarkPostedAsync(occurrence.Id, "ts-1", default);
+        Assert.That(await _prompts.ListOccurrencesToRemindAsync(remindAt.AddSeconds(-1), 100, default),
+            Has.None.Matches<PromptOccurrence>(o => o.Id == occurrence.Id), "not before its time");
+        var due = await _prompts.ListOccurrencesToRemindAsync(remindAt, 100, default);
+        Assert.That(due.Single(o => o.Id == occurrence.Id).RemindAt, Is.EqualTo(remindAt));
+
+        OutboxMessage Reminder() => Message("reminder-" + occurrence.Id, remindAt) with { Purpose = OutboxPurpose.PromptReminder, ThreadId = "ts-1" };
+        var takes = await Task.WhenAll(_prompts.ClaimReminderAsync(occurrence.Id, Reminder(), default),
+            _prompts.ClaimReminderAsync(occurrence.Id, Reminder(), default));
+        var afterwards = await _prompts.ClaimReminderAsync(occurrence.Id, Reminder(), default);
+
+        Assert.That(takes.Count(t => t) + (afterwards ? 1 : 0), Is.EqualTo(1));
+        Assert.That(await _prompts.ListOccurrencesToRemindAsync(remindAt.AddHours(1), 100, default), Has.None.Matches<PromptOccurrence>(o => o.Id == occurrence.Id));
+        var leased = await _outbox.LeaseDueAsync(remindAt, TimeSpan.FromMinutes(1), 10, default);
+        var reminder = leased.Single(m => m.ConversationKey == _channel);
+        Assert.That((reminder.Purpose, reminder.ThreadId), Is.EqualTo((OutboxPurpose.PromptReminder, "ts-1")));
+        Assert.That((await _prompts.GetOccurrenceAsync(occurrence.Id, default))!.State, Is.EqualTo(OccurrenceState.Posted), "the digest still follows");
+        Assert.That((await _prompts.ListOccurrencesToCloseAsync(Due.AddHours(24), 100, default)).Select(o => o.Id), Does.Contain(occurrence.Id));
+    }
+
+    [Test]
     public async Task Outbox_messages_are_leased_to_one_taker_retried_later_and_completed()
     {
         Assert.That(await _outbox.EnqueueAsync(Message("a", Due), default), Is.True);

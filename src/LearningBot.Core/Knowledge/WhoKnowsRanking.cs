@@ -1,0 +1,41 @@
+namespace LearningBot.Core.Knowledge;
+
+/// <summary>One person's standing on a topic: counts of matching answers shared, learnings and kudos received.</summary>
+public sealed record TopicExpert(string PersonId, int Shared, int Learned, int Thanked, DateTimeOffset Latest);
+
+/// <summary>The "who knows" order, shared by <c>who knows</c> and the suggestion on repeated questions.</summary>
+public static class WhoKnowsRanking
+{
+    /// <summary>How many search hits the ranking reads.</summary>
+    public const int HitsConsidered = 200;
+
+    /// <summary>People by what they wrote about the topic: a shared answer weighs 3, a learning or a thank-you 2; recency breaks ties.</summary>
+    public static IReadOnlyList<TopicExpert> Rank(IEnumerable<SearchHit> hits) => hits
+        .GroupBy(h => h.PersonId)
+        .Select(g => new TopicExpert(g.Key,
+            g.Count(h => h.Kind == SearchKind.Knowledge),
+            g.Count(h => h.Kind == SearchKind.Learning),
+            g.Count(h => h.Kind == SearchKind.Kudos),
+            g.Max(h => h.CreatedAt)))
+        // Writing an answer down helps others most, so it weighs most; recency breaks ties.
+        .OrderByDescending(p => p.Shared * 3 + p.Learned * 2 + p.Thanked * 2)
+        .ThenByDescending(p => p.Latest)
+        .ToList();
+
+    /// <summary>
+    /// The hits "who knows" ranks: hybrid search with the topic's vector (so "k8s networking" finds "Kubernetes network policies"),
+    /// without hits whose similarity is known to be below <see cref="AnswerConfidence.RelevantSimilarity"/> (a semantic index always
+    /// has nearest neighbours, related or not). Private learnings are not in the index, so they never name their author.
+    /// </summary>
+    public static async Task<IReadOnlyList<SearchHit>> SearchAsync(ISearchIndex search, Semantic.IQueryEmbedder embedder, string teamId,
+        string topic, CancellationToken cancellationToken)
+    {
+        var hits = await search.SearchAsync(
+            new SearchQuery(teamId, topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
+            {
+                Embedding = await embedder.EmbedAsync(topic, cancellationToken),
+            },
+            cancellationToken);
+        return hits.Where(h => h.Similarity is not { } similarity || similarity >= AnswerConfidence.RelevantSimilarity).ToList();
+    }
+}
