@@ -57,14 +57,13 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
     private static ParseResult ParseShare(string arguments)
     {
         // "share owner <id> @person" hands an answer over; with "::" it is an answer about owners.
-        if (SplitFirstWord(arguments) is var (first, rest) && first.Equals("owner", StringComparison.OrdinalIgnoreCase)
-            && !arguments.Contains("::", StringComparison.Ordinal))
+        var (verb, afterVerb) = SplitFirstWord(arguments);
+        if (verb.Equals("owner", StringComparison.OrdinalIgnoreCase) && !arguments.Contains("::", StringComparison.Ordinal))
         {
-            return AnswerReviewGrammar.ParseOwner(rest);
+            return AnswerReviewGrammar.ParseOwner(afterVerb);
         }
 
         // "share edit <id> …" / "share delete <id>" only with an id: "share edit: how do I …? :: …" is a new answer.
-        var (verb, afterVerb) = SplitFirstWord(arguments);
         var (id, rest) = SplitFirstWord(afterVerb);
         if (Learnings.LearningEdits.IsId(id) && verb.Equals("delete", StringComparison.OrdinalIgnoreCase))
         {
