@@ -281,6 +281,8 @@ internal static class SqliteSchema
             from_at INTEGER NOT NULL,
             until_at INTEGER NOT NULL,
             last_day TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
         """,
         """
         -- v11, kudos in the flow of conversation: the budget period and kudos emoji per team, the team's values (a JSON array),
@@ -296,6 +298,7 @@ internal static class SqliteSchema
             team_id TEXT NOT NULL,
             user_id TEXT NOT NULL,
             PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
         """,
         """
         -- v12, repeated questions by meaning and answered-or-not by the person (issue 14). A question keeps its vector (float32

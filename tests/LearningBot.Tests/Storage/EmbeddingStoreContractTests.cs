@@ -15,8 +15,8 @@ namespace LearningBot.Tests.Storage;
 /// <summary>
 /// What every engine's <see cref="IEmbeddingStore"/> (the durable embedding queue) and its search with a query vector must do,
 /// over the engine's own DI registration, the real background <see cref="EmbeddingWorker"/> and the packaged MiniLM model.
-/// An engine plugs in with one fixture that registers its storage (<see cref="AddStorage"/>); the SQLite fixture is added with
-/// the SQLite <see cref="IEmbeddingStore"/>. Each test has a database of its own: pending work is listed across teams.
+/// An engine plugs in with one fixture that registers its storage (<see cref="AddStorage"/>). SQLite's queue works per part (a
+/// shared answer is embedded whole and as its question alone) and has its own tests (SqliteEmbeddingStoreTests, HybridSearchHostTests). Each test has a database of its own: pending work is listed across teams.
 /// </summary>
 public abstract class EmbeddingStoreContractTests
 {
@@ -338,3 +338,4 @@ public sealed class CosmosFullTextEmbeddingStoreContractTests : CosmosEmbeddingS
         return test();
     }
 }
+
