@@ -134,21 +134,17 @@ public sealed partial class TeamsBot(
 
         // In a prompt's thread a mention is how people answer when the channel-message permission is not granted:
         // "@LearningBot I learned …" and "@LearningBot learned …" are answers, linked to the occurrence for its digest.
-        // A question put to the bot in a channel that is not a command ("@LearningBot how do I get warehouse access?"): the shared
-        // answer if one matches with high confidence, else the command pipeline (which says what it understands).
-        if (!CommandParser.StartsWithCommand(message.Text) && !CouldAnswerPrompt(activity, message)
-            && await OfferAnswerAsync(turnContext, activity, message, cancellationToken))
-        {
-            return;
-        }
-
         // The command and its delivery record are one unit (on SQLite one write transaction), recorded before sending so a
         // redelivery racing this turn cannot send the reply twice; a command that saved nothing is not recorded, so Teams'
         // retry of it runs.
         var run = await deliveries.RunAndRecordAsync(TeamsIds.ConversationKey(activity.Conversation.Id), [activity.Id ?? message.IdempotencyKey],
             async ct =>
             {
-                var handled = await AnswerInPromptThreadAsync(activity, message, here.Key, ct) ?? await pipeline.HandleAsync(message, ct);
+                // A question put to the bot in a channel that is not a command ("@LearningBot how do I get warehouse access?"): the
+                // shared answer if one matches with high confidence, else the command pipeline (which says what it understands).
+                var handled = await AnswerInPromptThreadAsync(activity, message, here.Key, ct)
+                              ?? (CommandParser.StartsWithCommand(message.Text) ? null : await FindOfferAsync(activity, message, ct))
+                              ?? await pipeline.HandleAsync(message, ct);
                 return new DeliveryWork<BotReply>(handled, Record: !handled.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
             }, time.GetUtcNow(), cancellationToken);
         if (run.Record == DeliveryRecord.AlreadyRecorded)
@@ -209,13 +205,7 @@ public sealed partial class TeamsBot(
     /// </summary>
     private async Task<bool> OfferAnswerAsync(ITurnContext turnContext, Activity activity, IncomingMessage message, CancellationToken cancellationToken)
     {
-        if (activity.Conversation?.ConversationType != "channel" || string.Equals(activity.From?.Role, RoleTypes.Bot, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var thread = TeamsIds.Thread(activity.Conversation.Id).RootMessageId ?? activity.Id;
-        if (string.IsNullOrEmpty(thread) || await channelAnswers.OfferAsync(message, thread, cancellationToken) is not { } offer)
+        if (await FindOfferAsync(activity, message, cancellationToken) is not { } offer)
         {
             return false;
         }
@@ -230,10 +220,20 @@ public sealed partial class TeamsBot(
         return true;
     }
 
-    /// <summary>A mention in a channel thread worded as a prompt answer ("I learned …"): <see cref="AnswerInPromptThreadAsync"/> decides.</summary>
-    private bool CouldAnswerPrompt(Activity activity, IncomingMessage message) =>
-        !IsPersonal(activity) && TeamsIds.Thread(activity.Conversation.Id).RootMessageId is { } root && root != activity.Id
-        && promptAnswers.IsAnswer(message.Text);
+    /// <summary>
+    /// The shared answer offered for a question in a channel thread (<see cref="ChannelAnswers"/>; stored once per thread), or null:
+    /// not a channel, a bot's message, not a question, answers off there, or no confident match.
+    /// </summary>
+    private async Task<BotReply?> FindOfferAsync(Activity activity, IncomingMessage message, CancellationToken cancellationToken)
+    {
+        if (activity.Conversation?.ConversationType != "channel" || string.Equals(activity.From?.Role, RoleTypes.Bot, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var thread = TeamsIds.Thread(activity.Conversation.Id).RootMessageId ?? activity.Id;
+        return string.IsNullOrEmpty(thread) ? null : await channelAnswers.OfferAsync(message, thread, cancellationToken);
+    }
 
     private async Task<BotReply?> AnswerInPromptThreadAsync(Activity activity, IncomingMessage message, string conversationKey,
         CancellationToken cancellationToken)

@@ -109,7 +109,7 @@ public sealed class SlackCommandTests
         Assert.That(results["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(AllText(results), Does.Contain("rotate the staging keys"));
         var buttons = results["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
-        Assert.That(buttons.Select(b => b!["value"]!.GetValue<string>().Split(' ')[0]), Is.EqualTo(new[] { "show", "helped" }));
+        Assert.That(buttons.Select(b => b!["value"]!.GetValue<string>().Split(' ')[0]), Is.EqualTo(new[] { "show", "helped", "notit" }));
         var button = buttons.Single(b => b!["value"]!.GetValue<string>().StartsWith("helped ", StringComparison.Ordinal))!;
 
         var clicked = Name();

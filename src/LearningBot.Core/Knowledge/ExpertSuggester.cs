@@ -36,17 +36,22 @@ public interface IExpertSuggester
 }
 
 /// <summary>
-/// Suggests the top "who knows" person for the question's words, askers left out; sends them the question through the outbox if
+/// Suggests the top "who knows" person for the question (hybrid matching, as <c>who knows</c>), askers and people away left out; sends
+/// them the question through the outbox if
 /// they opted in. The outbox message id is derived from (team, group), and the outbox stores an id once, so two replicas or a
 /// redelivered ask queue it once.
 /// </summary>
 public sealed class WhoKnowsExpertSuggester(ISearchIndex search, Semantic.IQueryEmbedder embedder, IPersonSettingsRepository personal,
-    IConversationRepository conversations, IOutbox outbox) : IExpertSuggester
+    IConversationRepository conversations, IOutbox outbox, Away.IAwayRepository away) : IExpertSuggester
 {
     public async Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var hits = await WhoKnowsRanking.SearchAsync(search, embedder, question.TeamId, question.Text, cancellationToken);
-        var top = WhoKnowsRanking.Rank(hits).FirstOrDefault(p => !question.AskerIds.Contains(p.PersonId));
+        var ranked = WhoKnowsRanking.Rank(hits).Where(p => !question.AskerIds.Contains(p.PersonId)).ToList();
+        // Someone away cannot answer: the next person who knows is named instead (one read, only for a question asked three times).
+        var awayNow = ranked.Count == 0 ? [] : (await away.ListAsync(question.TeamId, now, cancellationToken))
+            .Where(a => a.IsAwayAt(now)).Select(a => a.UserId).ToHashSet(StringComparer.Ordinal);
+        var top = ranked.FirstOrDefault(p => !awayNow.Contains(p.PersonId));
         if (top is null)
         {
             return null;

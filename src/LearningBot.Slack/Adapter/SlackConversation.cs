@@ -308,7 +308,8 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
         var thread = threadTs ?? ts;
         var offer = await channelAnswers.OfferAsync(message, thread, cancellationToken);
         var target = new ReplyTarget(teamId, userId, channelId, ThreadTs: thread);
-        return offer is null ? quiet : quiet with { FollowUp = ct => sender.SendAsync(offer, target, ct) };
+        // No offer (answers off here, or unsure): nothing was stored, so no delivery record either; a retry is as quiet.
+        return offer is null ? new StoreResult(null, NothingSaved: true) : quiet with { FollowUp = ct => sender.SendAsync(offer, target, ct) };
     }
 
     /// <summary>Stores a thread message as an answer when the thread is a prompt's; null (nothing stored) for any other thread.</summary>

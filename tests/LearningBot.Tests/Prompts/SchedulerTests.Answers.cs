@@ -119,6 +119,27 @@ public sealed partial class SchedulerTests
     }
 
     [Test]
+    public async Task Someone_away_is_neither_named_nor_sent_the_question_and_the_next_who_knows_is()
+    {
+        await _bot.Services.GetRequiredService<IConversationRepository>().SaveAsync(BoDm, default);
+        await _bot.SendAsync("bo", "learned vault audit logs go to splunk #vault");
+        await _bot.SendAsync("bo", "learned vault policies live in terraform #vault");
+        await _bot.SendAsync("bo", "settings ask-me on");
+        await _bot.SendAsync("cy", "learned the vault ui is at vault.internal");
+        var away = PlainTextRenderer.Render(await _bot.SendAsync("bo", "away until 2026-12-31"));
+        const string Question = "ask how do we rotate vault tokens on staging clusters";
+
+        await _bot.SendAsync("ann", Question);
+        await _bot.SendAsync("dee", Question);
+        var third = PlainTextRenderer.Render(await _bot.SendAsync("eve", Question));
+        await Dispatcher.DispatchOnceAsync(default);
+
+        Assert.That(away, Does.Contain("31"), away);
+        Assert.That(third, Does.Contain("3 times").And.Not.Contain("@Bo may know").And.Contain("@Cy may know"), third);
+        Assert.That(_platform.Sent, Is.Empty, "Bo opted in but is away; Cy did not opt in");
+    }
+
+    [Test]
     public async Task The_expert_is_never_sent_a_question_they_asked_themselves()
     {
         await _bot.Services.GetRequiredService<IConversationRepository>().SaveAsync(BoDm, default);

@@ -107,7 +107,7 @@ public sealed class CosmosPlaygroundTests
         ["learned"] = (12, 2), // create the learning (full-text indexed) + the person's marks query
         ["kudos"] = (20, 2), // conditional patch of the budget (billed like a replace) + create the gift
         ["share"] = (25, 4), // create the post and its review entry; the sharer's DM conversation (read + write, once an hour per instance)
-        ["ask"] = (18, 3), // ranked full-text query (statistics + query) + the shown answers' review state (one query) + create the question
+        ["ask"] = (18, 4), // ranked full-text query (statistics + query) + the shown answers' review state (one query) + the team's recent questions (grouping by meaning, one query) + create the question
         ["digest"] = (10, 2), // the week's learnings and kudos: two queries
     };
 
