@@ -27,4 +27,13 @@ public sealed class EmbeddingOptions
     /// <summary>How often the background worker looks for pending documents when nothing woke it (1 s .. 1 h).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The share of one core the background embedder may use while draining (0.05..1): after each batch it rests so that its
+    /// work stays at most this share of the time. Embedding a document costs 25–30 ms of CPU, ~20 chat requests' worth, so an
+    /// unthrottled backlog (a burst of writes, an upgrade's backfill) would take a core from the chat path; the queue is durable,
+    /// so a backlog only waits. 0.5: ~18 documents a second on one core at most.
+    /// </summary>
+    [Range(0.05, 1.0)]
+    public double MaxCpuShare { get; set; } = 0.5;
 }

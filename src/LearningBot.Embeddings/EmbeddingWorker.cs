@@ -24,7 +24,8 @@ public sealed partial class EmbeddingWorker(
     /// Embeds pending documents until none is left (or <paramref name="maxDocuments"/> were done); returns how many were embedded.
     /// The worker's loop calls it; tests and the evaluation tool call it directly to drain the queue.
     /// </summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken, int maxDocuments = int.MaxValue)
+    /// <param name="throttle">Rest after each batch to keep within <see cref="EmbeddingOptions.MaxCpuShare"/> (the background loop does).</param>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken, int maxDocuments = int.MaxValue, bool throttle = false)
     {
         var modelId = embedder.ModelId ?? throw new InvalidOperationException("No embedding model is configured.");
         var total = 0;
@@ -47,10 +48,16 @@ public sealed partial class EmbeddingWorker(
                 }
             }
 
+            var batchStarted = Stopwatch.GetTimestamp();
             var vectors = await generator.GenerateAsync(work.Select(w => w.Text), cancellationToken: cancellationToken);
             await store.SaveAsync(modelId, work.Select((w, i) => new ComputedEmbedding(w, vectors[i].Vector)).ToList(), cancellationToken);
             var before = total;
             total += work.Count;
+            if (throttle && options.Value.MaxCpuShare < 1)
+            {
+                var busy = Stopwatch.GetElapsedTime(batchStarted);
+                await Task.Delay(busy * (1 / options.Value.MaxCpuShare - 1), cancellationToken);
+            }
             if (backlog > 100 && total / 1000 != before / 1000)
             {
                 LogProgress(logger, total, backlog.Value, total / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
@@ -72,7 +79,7 @@ public sealed partial class EmbeddingWorker(
         {
             try
             {
-                await DrainAsync(stoppingToken);
+                await DrainAsync(stoppingToken, throttle: true);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
