@@ -54,7 +54,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
                 "Once someone knows, write it down for everyone: ",
                 new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
-            if (recorded.Created && await SuggestExpertAsync(command, match.Group, context, cancellationToken) is { } suggestion)
+            if (recorded.Created && await SuggestExpertAsync(command, match.Question, match.Group, context, cancellationToken) is { } suggestion)
             {
                 blocks.Add(suggestion);
             }
@@ -72,11 +72,11 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
     ];
 
     /// <summary>Names the top "who knows" person for the repeated question group, and says whether it was sent to them.</summary>
-    private async Task<ReplyBlock?> SuggestExpertAsync(AskCommand command, QuestionGroup questionGroup, CommandContext context,
-        CancellationToken cancellationToken)
+    private async Task<ReplyBlock?> SuggestExpertAsync(AskCommand command, AskedQuestion question, QuestionGroup questionGroup,
+        CommandContext context, CancellationToken cancellationToken)
     {
         var group = new RepeatedQuestion(context.TeamId, questionGroup.Id, command.Question, questionGroup.Questions.Count,
-            questionGroup.Questions.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal));
+            questionGroup.Questions.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal), question.Embedding);
         if (await experts.SuggestAsync(group, context.Now, cancellationToken) is not { } suggestion)
         {
             return null;

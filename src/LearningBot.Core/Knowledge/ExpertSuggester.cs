@@ -7,12 +7,14 @@ using LearningBot.Core.Settings;
 namespace LearningBot.Core.Knowledge;
 
 /// <summary>
-/// A question asked again and again without a written answer: the seam between how repeats are found (today word overlap in
-/// <see cref="AskHandler"/>; question grouping may change) and whom to suggest.
+/// A question asked again and again without a written answer: the seam between how repeats are found (<see cref="QuestionMatcher"/>'s
+/// groups in <see cref="AskHandler"/>) and whom to suggest.
 /// </summary>
-/// <param name="GroupKey">Stable for the group while it repeats (today: the id of its earliest ask); the DM is sent once per key.</param>
+/// <param name="GroupKey">Stable for the group while it repeats (the group's id); the DM is sent once per key.</param>
 /// <param name="AskerIds">Everyone who asked it: never suggested, never sent their own question.</param>
-public sealed record RepeatedQuestion(string TeamId, string GroupKey, string Text, int TimesAsked, IReadOnlySet<string> AskerIds);
+/// <param name="Embedding">The question's vector as the ask already computed it (null: none), so it is not embedded twice.</param>
+public sealed record RepeatedQuestion(string TeamId, string GroupKey, string Text, int TimesAsked, IReadOnlySet<string> AskerIds,
+    ReadOnlyMemory<float>? Embedding = null);
 
 public enum ExpertContact
 {
@@ -46,7 +48,8 @@ public sealed class WhoKnowsExpertSuggester(ISearchIndex search, Semantic.IQuery
 {
     public async Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hits = await WhoKnowsRanking.SearchAsync(search, embedder, question.TeamId, question.Text, cancellationToken);
+        var hits = await WhoKnowsRanking.SearchAsync(search, question.TeamId, question.Text,
+            question.Embedding ?? await embedder.EmbedAsync(question.Text, cancellationToken), cancellationToken);
         var ranked = WhoKnowsRanking.Rank(hits).Where(p => !question.AskerIds.Contains(p.PersonId)).ToList();
         // Someone away cannot answer: the next person who knows is named instead (one read, only for a question asked three times).
         var awayNow = ranked.Count == 0 ? [] : (await away.ListAsync(question.TeamId, now, cancellationToken))

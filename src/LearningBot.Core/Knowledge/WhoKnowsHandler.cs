@@ -19,7 +19,8 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
 
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var hits = await WhoKnowsRanking.SearchAsync(search, _embedder, context.TeamId, command.Topic, cancellationToken);
+        var hits = await WhoKnowsRanking.SearchAsync(search, context.TeamId, command.Topic,
+            await _embedder.EmbedAsync(command.Topic, cancellationToken), cancellationToken);
         var ranked = WhoKnowsRanking.Rank(hits)
             .Take(PeopleShown)
             .ToList();

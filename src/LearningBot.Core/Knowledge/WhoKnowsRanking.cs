@@ -27,13 +27,14 @@ public static class WhoKnowsRanking
     /// without hits whose similarity is known to be below <see cref="AnswerConfidence.RelevantSimilarity"/> (a semantic index always
     /// has nearest neighbours, related or not). Private learnings are not in the index, so they never name their author.
     /// </summary>
-    public static async Task<IReadOnlyList<SearchHit>> SearchAsync(ISearchIndex search, Semantic.IQueryEmbedder embedder, string teamId,
-        string topic, CancellationToken cancellationToken)
+    /// <param name="embedding">The topic's vector (<see cref="Semantic.IQueryEmbedder"/>), or null for words only.</param>
+    public static async Task<IReadOnlyList<SearchHit>> SearchAsync(ISearchIndex search, string teamId, string topic,
+        ReadOnlyMemory<float>? embedding, CancellationToken cancellationToken)
     {
         var hits = await search.SearchAsync(
             new SearchQuery(teamId, topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
             {
-                Embedding = await embedder.EmbedAsync(topic, cancellationToken),
+                Embedding = embedding,
             },
             cancellationToken);
         return hits.Where(h => h.Similarity is not { } similarity || similarity >= AnswerConfidence.RelevantSimilarity).ToList();
