@@ -8,7 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace LearningBot.Tests.Search;
 
 /// <summary>
-/// Bad and unusual input through the real host with the real packaged model (all-MiniLM-L6-v2), the background embedder and a
+/// Bad and unusual input through the real host with the default packaged model (all-MiniLM-L6-v2; ArcticXs answers the
+/// "nothing answers it" shapes with its nearest unrelated answers: docs/search.md, "Model choice"), the background embedder and a
 /// real SQLite file: `ask`, `who knows`, `learned` and `share` answer every shape with a friendly reply (the usage, or "nothing
 /// written down" / "nobody has written about that"), never an error, and what was stored stays searchable. Texts are what the
 /// platforms send: Slack sends emoji as shortcodes (`:tada:`, https://api.slack.com/reference/surfaces/formatting#emoji) and user
