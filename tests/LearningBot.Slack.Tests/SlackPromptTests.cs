@@ -39,6 +39,17 @@ public sealed class SlackPromptTests
             ["type"] = "message", ["channel"] = "C0001", ["channel_type"] = "channel", ["user"] = "UANN",
             ["text"] = "retries need jitter #resilience 15m", ["ts"] = "1700000000.000200", ["thread_ts"] = PromptTs,
         });
+        // Cheering in the thread is no answer: Slack sends emoji as shortcodes, a pasted emoji as the character itself.
+        var cheers = new[] { ":tada:", ":+1::skin-tone-2: :rocket:", "\U0001F389\U0001F680", "<@UBOSS> :clap:" };
+        for (var i = 0; i < cheers.Length; i++)
+        {
+            await host.EventAsync("T0001", new JsonObject
+            {
+                ["type"] = "message", ["channel"] = "C0001", ["channel_type"] = "channel", ["user"] = "UANN",
+                ["text"] = cheers[i], ["ts"] = $"1700000000.00030{i}", ["thread_ts"] = PromptTs,
+            });
+        }
+
         await host.EventAsync("T0001", new JsonObject
         {
             ["type"] = "message", ["channel"] = "C0001", ["channel_type"] = "channel", ["user"] = "UANN",
@@ -55,7 +66,8 @@ public sealed class SlackPromptTests
         var answer = answers.Single();
         Assert.That((answer.Text, answer.Minutes, answer.OccurrenceId is not null), Is.EqualTo(("retries need jitter", 15, true)));
         Assert.That(answer.Tags, Is.EqualTo(new[] { "resilience" }));
-        Assert.That(host.Calls("/api/reactions.add"), Has.Count.EqualTo(1), "a reply in another thread is not an answer");
+        Assert.That(host.Calls("/api/reactions.add"), Has.Count.EqualTo(1),
+            "neither emoji-only replies nor a reply in another thread are answers");
     }
 
     [Test]

@@ -27,7 +27,10 @@ public sealed class PromptAnswerRecorder(
         _ => !CommandParser.StartsWithCommand(text),
     };
 
-    /// <returns>The stored learning, or null when the thread is not a prompt (the caller handles the message as usual).</returns>
+    /// <returns>
+    /// The stored learning, or null when the thread is not a prompt or the reply has no words (only emoji or mentions), so it
+    /// is no answer; the caller then handles the message as usual.
+    /// </returns>
     public async Task<LearningEntry?> RecordAsync(IncomingMessage message, string conversationKey, string parentMessageId,
         CancellationToken cancellationToken)
     {
@@ -45,7 +48,8 @@ public sealed class PromptAnswerRecorder(
         var (text, tags, minutes, isPrivate) = parsed is Parsed { Command: LogLearningCommand learned }
             ? (learned.Text, learned.Tags, learned.Minutes, learned.IsPrivate)
             : (message.Text.Trim(), (IReadOnlyList<string>)[], (int?)null, false);
-        if (text.Length == 0 || text.Length > CommandParser.MaxTextLength)
+        // An emoji-only reply (":tada:", "🎉") or a bare mention cheers someone on; it says nothing learned (Grammar.HasWords).
+        if (text.Length == 0 || text.Length > CommandParser.MaxTextLength || !Grammar.HasWords(text))
         {
             return null;
         }
