@@ -15,6 +15,7 @@ using LearningBot.Core.Prompts;
 using LearningBot.Core.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using LearningBot.Core.Installations;
 
 namespace LearningBot.Core;
 
@@ -31,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TeamSettingsCache>();
         services.AddSingleton<PeopleNames>();
         services.AddSingleton<KnownMembers>();
+        services.AddSingleton<InstallationCache>();
         // Semantic search is off unless an IEmbeddingGenerator is registered (LearningBot.Embeddings does, by configuration).
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(

@@ -68,8 +68,9 @@ public sealed partial class TeamsBot(
             return;
         }
 
-        await guard.CheckAsync(activity, turnContext.TurnState.Get<System.Security.Claims.ClaimsIdentity>(BotAdapter.BotIdentityKey),
+        var stored = await guard.CheckAsync(activity, turnContext.TurnState.Get<System.Security.Claims.ClaimsIdentity>(BotAdapter.BotIdentityKey),
             cancellationToken);
+        turnContext.TurnState.Add(new StoredConversationState(stored));
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -87,10 +88,11 @@ public sealed partial class TeamsBot(
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var activity = (Activity)turnContext.Activity;
+        var here = conversations.Describe(activity);
         if (IsPersonal(activity))
         {
-            // A 1:1 chat is where private messages (kudos notices) go: keep its reference current.
-            await conversations.SaveAsync(activity, cancellationToken);
+            // A 1:1 chat is where private messages (kudos notices) go: keep its reference current (a write only when it changed).
+            await conversations.SaveIfChangedAsync(here, turnContext.TurnState.Get<StoredConversationState>()?.Stored, cancellationToken);
         }
 
         // Action.Submit (older clients) arrives as a message whose value carries the button's command.
@@ -109,7 +111,6 @@ public sealed partial class TeamsBot(
 
         var message = await TeamsMessageTranslator.TranslateAsync(activity, (m, ct) => ResolveMentionAsync(turnContext, m, ct),
             _admins, cancellationToken);
-        var here = conversations.Describe(activity);
         message = message with { Conversation = here, SourceMessage = TeamsIds.SourceMessage(activity) };
         if (!IsPersonal(activity) && !MentionsBot(activity))
         {
@@ -503,4 +504,7 @@ public sealed partial class TeamsBot(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams roster lookup failed for {MemberId}; using the Teams id")]
     private partial void LogRosterFailed(Exception exception, string memberId);
+
+    /// <summary>The turn's conversation as the inbound guard read it from the store (null: not stored yet).</summary>
+    private sealed record StoredConversationState(StoredConversation? Stored);
 }

@@ -14,7 +14,7 @@ public sealed record SlackUser(string DisplayName, bool IsAdmin, string? TimeZon
 /// users.info: the person's display name and whether they administer the workspace (for <c>settings</c>).
 /// Answers are cached briefly: one lookup per person per few minutes, not one per command.
 /// </summary>
-public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, IInstallationRepository installations, TimeProvider time)
+public sealed class SlackUsers(ISlackApi slack, IMemberRepository members, InstallationCache installations, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Team, string User), (SlackUser User, DateTimeOffset Until)> _cache = new();

@@ -57,16 +57,16 @@ public sealed partial class SlackWorkQueue(TimeProvider time, ILogger<SlackWorkQ
     {
         Interlocked.Increment(ref _pending);
         var running = RunDurableAsync(what, durable, stopping);
-        using var timer = new CancellationTokenSource();
-        var waited = Task.Delay(wait, time, timer.Token);
-        if (await Task.WhenAny(running, waited) != running)
+        try
+        {
+            // One timer owned by the wait (not a Delay task, its token source and WhenAny per command: issue 18).
+            return await running.WaitAsync(wait, time) ? SlackAckOutcome.Done : SlackAckOutcome.Failed;
+        }
+        catch (TimeoutException)
         {
             LogStillRunning(what, wait.TotalMilliseconds);
             return SlackAckOutcome.StillRunning;
         }
-
-        await timer.CancelAsync();
-        return await running ? SlackAckOutcome.Done : SlackAckOutcome.Failed;
     }
 
     private async Task<bool> RunDurableAsync(string what, Func<CancellationToken, Task<Func<CancellationToken, Task>?>> durable,

@@ -10,7 +10,7 @@ public interface ISlackTokenSource
     Task<string?> GetBotTokenAsync(string teamId, CancellationToken cancellationToken);
 }
 
-internal sealed class SlackTokenSource(IOptions<SlackOptions> options, IInstallationRepository installations) : ISlackTokenSource
+internal sealed class SlackTokenSource(IOptions<SlackOptions> options, InstallationCache installations) : ISlackTokenSource
 {
     public const string Platform = "slack";
 

@@ -20,7 +20,7 @@ namespace LearningBot.Slack.Hosting;
 /// is refused. The record only has to outlive the state's 10-minute lifetime, which the signed expiry enforces.
 /// See https://api.slack.com/authentication/oauth-v2 (state) and RFC 6749 §10.12.
 /// </summary>
-internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options, ISlackApi slack, IInstallationRepository installations,
+internal sealed partial class SlackOAuthEndpoints(IOptions<SlackOptions> options, ISlackApi slack, InstallationCache installations,
     IDeliveryLog usedStates, TimeProvider time, ILogger<SlackOAuthEndpoints> logger)
 {
     public const string StateCookie = "learningbot_slack_oauth";

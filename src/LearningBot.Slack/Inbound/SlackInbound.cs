@@ -22,7 +22,7 @@ namespace LearningBot.Slack.Inbound;
 /// </summary>
 internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeProvider time, SlackWorkQueue queue,
     SlackConversation conversation, SlackAppHome appHome, ISlackApi slack,
-    IInstallationRepository installations, IHostApplicationLifetime lifetime, ILogger<SlackInbound> logger)
+    InstallationCache installations, IHostApplicationLifetime lifetime, ILogger<SlackInbound> logger)
 {
     // ---- slash commands (HTTP: /slack/commands form; Socket Mode: slash_commands envelope) ----
 

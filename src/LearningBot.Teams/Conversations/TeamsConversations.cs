@@ -2,6 +2,7 @@ using LearningBot.Core.Conversations;
 using LearningBot.Teams.Messages;
 using Microsoft.Bot.Schema;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace LearningBot.Teams.Conversations;
 
@@ -11,6 +12,42 @@ public sealed class TeamsConversations(IConversationRepository repository, TimeP
     /// <summary>Saves where this activity came from; true when the conversation is new to the bot (or was inactive).</summary>
     public Task<bool> SaveAsync(Activity activity, CancellationToken cancellationToken) =>
         repository.SaveAsync(Describe(activity), cancellationToken);
+
+    /// <summary>
+    /// Saves <paramref name="conversation"/> unless the store already holds it, active, with the same reference apart from the
+    /// activity id (which names the message it came from, so it differs on every message). Most messages come from a chat the
+    /// bot knows, and re-saving it was a write transaction of its own on every Teams message (issue 18, docs/performance.md).
+    /// <paramref name="stored"/> is the row as read in this turn (by <see cref="Security.InboundActivityGuard"/>), so the check
+    /// is as current as that read: a chat marked inactive by another instance is saved again as before.
+    /// </summary>
+    /// <returns>True when it was written.</returns>
+    public async Task<bool> SaveIfChangedAsync(StoredConversation conversation, StoredConversation? stored, CancellationToken cancellationToken)
+    {
+        if (stored is { IsActive: true } && stored.Key == conversation.Key && stored.TeamId == conversation.TeamId
+            && stored.Kind == conversation.Kind && stored.UserId == conversation.UserId && stored.Platform == conversation.Platform
+            && SameReference(stored.ReferenceJson, conversation.ReferenceJson))
+        {
+            return false;
+        }
+
+        await repository.SaveAsync(conversation, cancellationToken);
+        return true;
+    }
+
+    private static bool SameReference(string storedJson, string json)
+    {
+        try
+        {
+            var (before, now) = (JObject.Parse(storedJson), JObject.Parse(json));
+            before.Remove("activityId");
+            now.Remove("activityId");
+            return JToken.DeepEquals(before, now);
+        }
+        catch (JsonException)
+        {
+            return false; // unreadable stored reference: write the good one
+        }
+    }
 
     /// <summary>
     /// The conversation an activity belongs to, as the bot would post there later. In a channel that is the

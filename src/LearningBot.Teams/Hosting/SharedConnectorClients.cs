@@ -23,12 +23,26 @@ internal sealed class SharedConnectorClients(BotFrameworkAuthentication inner) :
 
     private readonly ConcurrentDictionary<string, Lazy<Task<IConnectorClient>>> _clients = new(StringComparer.Ordinal);
 
-    public override Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
-        inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken);
+    /// <summary>
+    /// CloudAdapter takes each turn's connector factory from this result, not from <see cref="CreateConnectorFactory"/>: it is
+    /// wrapped too, or every turn would still build its own client (it did until the profile in docs/performance.md showed it).
+    /// </summary>
+    public override async Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
+        Shared(await inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken));
 
-    public override Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader,
+    public override async Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader,
         CancellationToken cancellationToken) =>
-        inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken);
+        Shared(await inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken));
+
+    private AuthenticateRequestResult Shared(AuthenticateRequestResult result)
+    {
+        if (result.ConnectorFactory is { } factory and not Factory)
+        {
+            result.ConnectorFactory = new Factory(this, factory, AppIdOf(result.ClaimsIdentity));
+        }
+
+        return result;
+    }
 
     public override Task<ClaimsIdentity> AuthenticateChannelRequestAsync(string authHeader, CancellationToken cancellationToken) =>
         inner.AuthenticateChannelRequestAsync(authHeader, cancellationToken);
@@ -41,8 +55,8 @@ internal sealed class SharedConnectorClients(BotFrameworkAuthentication inner) :
         new Factory(this, inner.CreateConnectorFactory(claimsIdentity), AppIdOf(claimsIdentity));
 
     /// <summary>The bot's app id the turn's credentials are for: the token's audience, as Bot Framework reads it (empty when anonymous).</summary>
-    private static string AppIdOf(ClaimsIdentity identity) =>
-        identity.Claims.FirstOrDefault(c => c.Type == AuthenticationConstants.AudienceClaim)?.Value ?? string.Empty;
+    private static string AppIdOf(ClaimsIdentity? identity) =>
+        identity?.Claims.FirstOrDefault(c => c.Type == AuthenticationConstants.AudienceClaim)?.Value ?? string.Empty;
 
     public override Task<UserTokenClient> CreateUserTokenClientAsync(ClaimsIdentity claimsIdentity, CancellationToken cancellationToken) =>
         Task.FromResult<UserTokenClient>(new LazyUserTokenClient(() => inner.CreateUserTokenClientAsync(claimsIdentity, CancellationToken.None)));

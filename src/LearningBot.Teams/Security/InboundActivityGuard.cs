@@ -37,7 +37,9 @@ public sealed class InboundActivityGuard(IConversationRepository conversations, 
 
     /// <summary>Throws <see cref="ActivityRefusedException"/> unless the activity may act in the tenant it names.</summary>
     /// <param name="caller">The identity Bot Framework validated (anonymous in local mode, without claims).</param>
-    public async Task CheckAsync(IActivity activity, ClaimsIdentity? caller, CancellationToken cancellationToken)
+    /// <returns>The conversation as stored (null when the bot has not stored it), read for the check: the turn reuses it
+    /// (<see cref="Conversations.TeamsConversations.SaveIfChangedAsync"/>) instead of reading it again.</returns>
+    public async Task<StoredConversation?> CheckAsync(IActivity activity, ClaimsIdentity? caller, CancellationToken cancellationToken)
     {
         if (activity.ChannelId is not { Length: > 0 } channel || !_channels.Contains(channel))
         {
@@ -51,7 +53,7 @@ public sealed class InboundActivityGuard(IConversationRepository conversations, 
         var stored = await conversations.GetAsync(TeamsIds.ConversationKey(channelOrChat), cancellationToken);
         if (stored is null)
         {
-            return;
+            return null;
         }
 
         if (!string.Equals(stored.TeamId, teamId, StringComparison.Ordinal))
@@ -64,6 +66,8 @@ public sealed class InboundActivityGuard(IConversationRepository conversations, 
         {
             throw new ActivityRefusedException(403, "This 1:1 chat belongs to another person than the activity's sender.");
         }
+
+        return stored;
     }
 
     private static string? TokenTenant(ClaimsIdentity? caller) =>

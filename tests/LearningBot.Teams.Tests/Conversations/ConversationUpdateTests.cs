@@ -60,4 +60,46 @@ public sealed class ConversationUpdateTests : TeamsTestBase
 
         Assert.That(await Conversations.FindPersonalAsync("msteams:" + TenantId, Ann.AadObjectId, default), Is.Null);
     }
+
+    // Issue 18: a message from a 1:1 chat the bot already stored, unchanged, writes nothing (it was a write transaction of its
+    // own on every Teams message); anything that changed, or an inactive row, is written as before.
+
+    [Test]
+    public async Task A_known_personal_chat_is_not_rewritten_by_each_message()
+    {
+        await PostOkAsync(Teams.PersonalMessage("m:1", Ann, "learned the first thing"));
+        var first = await Conversations.GetAsync("msteams:" + Ann.PersonalConversationId, default);
+
+        await PostOkAsync(Teams.PersonalMessage("m:2", Ann, "learned the second thing"));
+
+        var second = await Conversations.GetAsync("msteams:" + Ann.PersonalConversationId, default);
+        Assert.That(second, Is.EqualTo(first), "the stored row, reference and time included, is the first message's");
+        Assert.That(second!.ReferenceJson, Does.Contain("\"activityId\":\"m:1\""));
+        Assert.That(Connector.SentActivities, Has.Count.EqualTo(2), "both answered");
+    }
+
+    [Test]
+    public async Task A_personal_chat_marked_inactive_elsewhere_is_stored_active_again_by_the_next_message()
+    {
+        await PostOkAsync(Teams.PersonalMessage("m:1", Ann, "learned the first thing"));
+        // What another instance's outbox does when Teams answers 403 for a DM (or an uninstall it handled).
+        await Conversations.MarkInactiveAsync("msteams:" + Ann.PersonalConversationId, DateTimeOffset.UtcNow, default);
+
+        await PostOkAsync(Teams.PersonalMessage("m:2", Ann, "learned the second thing"));
+
+        var stored = await Conversations.GetAsync("msteams:" + Ann.PersonalConversationId, default);
+        Assert.That(stored!.IsActive, Is.True);
+        Assert.That(await Conversations.FindPersonalAsync("msteams:" + TenantId, Ann.AadObjectId, default), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_changed_name_in_a_known_personal_chat_is_stored()
+    {
+        await PostOkAsync(Teams.PersonalMessage("m:1", Ann, "learned the first thing"));
+
+        await PostOkAsync(Teams.PersonalMessage("m:2", Ann with { Name = "Ann Lee-Okafor" }, "learned the second thing"));
+
+        var stored = await Conversations.GetAsync("msteams:" + Ann.PersonalConversationId, default);
+        Assert.That(stored!.ReferenceJson, Does.Contain("Ann Lee-Okafor").And.Contain("\"activityId\":\"m:2\""));
+    }
 }

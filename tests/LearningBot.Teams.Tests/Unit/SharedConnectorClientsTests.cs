@@ -40,6 +40,39 @@ public sealed class SharedConnectorClientsTests
         Assert.That(counting.ConnectorClientsMade, Is.EqualTo(2), "one per service URL, not one per turn");
     }
 
+    /// <summary>
+    /// The path a real turn takes: CloudAdapter authenticates the request and uses the connector factory of that result
+    /// (not <see cref="BotFrameworkAuthentication.CreateConnectorFactory"/>). Before the fix every turn built a client here.
+    /// </summary>
+    [Test]
+    public async Task Turns_through_cloud_adapter_share_one_connector_client_per_service_url()
+    {
+        var counting = new Counting(Anonymous());
+        var adapter = new TurnRunner(new SharedConnectorClients(counting));
+        var clients = new List<IConnectorClient>();
+
+        for (var turn = 0; turn < 3; turn++)
+        {
+            // A Teams 1:1 message as the Bot Connector posts it (anonymous: no Authorization header, as the Emulator and load test).
+            var activity = new Activity
+            {
+                Type = ActivityTypes.Message, Id = "1732870601" + turn, ChannelId = "msteams", ServiceUrl = "http://127.0.0.1:3978/teams/",
+                From = new ChannelAccount("29:1abc", "Ann"), Recipient = new ChannelAccount("28:bot", "LearningBot"),
+                Conversation = new ConversationAccount(id: "a:1personal", conversationType: "personal", tenantId: "tenant-1"),
+                Text = "learned turn " + turn,
+            };
+            await adapter.RunAsync(string.Empty, activity, (context, _) =>
+            {
+                clients.Add(context.TurnState.Get<IConnectorClient>());
+                return Task.CompletedTask;
+            });
+        }
+
+        Assert.That(clients, Has.Count.EqualTo(3));
+        Assert.That(clients.Distinct(), Has.Exactly(1).Items, "one client kept across the turns");
+        Assert.That(counting.ConnectorClientsMade, Is.EqualTo(1), "made once, not once per turn");
+    }
+
     [Test]
     public async Task The_user_token_client_is_not_made_for_a_turn_that_does_not_use_it()
     {
@@ -52,6 +85,12 @@ public sealed class SharedConnectorClientsTests
         }
 
         Assert.That(counting.UserTokenClientsMade, Is.Zero);
+    }
+
+    /// <summary>CloudAdapter's own turn (authenticate, make the connector client, run the bot), as <c>ProcessAsync</c> runs it for a POST.</summary>
+    private sealed class TurnRunner(BotFrameworkAuthentication auth) : CloudAdapter(auth)
+    {
+        public Task RunAsync(string authHeader, Activity activity, BotCallbackHandler bot) => ProcessActivityAsync(authHeader, activity, bot, default);
     }
 
     private static BotFrameworkAuthentication Anonymous() =>
@@ -67,8 +106,12 @@ public sealed class SharedConnectorClientsTests
 
         public int UserTokenClientsMade => _userTokenClients;
 
-        public override Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
-            inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken);
+        public override async Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken)
+        {
+            var result = await inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken);
+            result.ConnectorFactory = new CountingFactory(result.ConnectorFactory, () => Interlocked.Increment(ref _connectorClients));
+            return result;
+        }
 
         public override Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader,
             CancellationToken cancellationToken) => inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken);

@@ -10,15 +10,26 @@ public sealed class EmbeddingSignal
     private readonly SemaphoreSlim _pending = new(0, 1);
 
     /// <summary>Called by stores after committing a new or changed searchable document. Cheap and never blocks.</summary>
+    /// <remarks>
+    /// Already signalled (the usual case while the embedder is busy, and always with <c>Search:Embeddings:Provider=None</c>,
+    /// where nothing waits): one wake-up covers every write before it, so nothing is done. Checked first because releasing a
+    /// full semaphore throws, and an exception thrown and caught on every write was a measurable share of a chat request's
+    /// CPU (issue 18, docs/performance.md); the catch stays for two writers racing past the check.
+    /// </remarks>
     public void Notify()
     {
+        if (_pending.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _pending.Release();
         }
         catch (SemaphoreFullException)
         {
-            // already signalled: one wake-up covers every write before it
+            // another write signalled between the check and here: one wake-up covers both
         }
     }
 
