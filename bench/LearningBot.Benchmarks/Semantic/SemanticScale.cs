@@ -79,6 +79,7 @@ internal static class SemanticScale
 
         var stackfaq = VectorPool.ReadQueries(data).ToArray();
         new Random(3).Shuffle(stackfaq);
+        await ScanAndRecallAsync(embedder, cache, stackfaq.Take(calls).ToList(), kinds, candidates);
         var sets = new (string Name, string[] Questions)[]
         {
             ("stackfaq questions (real wording)", stackfaq),
@@ -113,6 +114,32 @@ internal static class SemanticScale
 
             Print($"ask: {name}, {calls} calls (load {Load()})", parts);
         }
+    }
+
+    /// <summary>
+    /// The vector scan alone, exact (every int8 vector) against the one search uses (sign-bit prefilter, then exact rescoring of its
+    /// candidates above <see cref="TeamVectors.PrefilterFrom"/> vectors), and the prefilter's recall of the exact top 10 and top 50
+    /// documents, over real questions' vectors.
+    /// </summary>
+    private static async Task ScanAndRecallAsync(IQueryEmbedder embedder, SqliteVectorCache cache, List<string> questions,
+        HashSet<SearchKind> kinds, int candidates)
+    {
+        var parts = new Dictionary<string, Timings> { ["exact int8 scan"] = new(questions.Count), ["search's scan"] = new(questions.Count) };
+        double found10 = 0, found50 = 0;
+        foreach (var question in questions)
+        {
+            var vector = (await embedder.EmbedAsync(question, default))!.Value;
+            var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, exact: true));
+            var used = Timings.Measure(parts["search's scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            var usedIds = used.Select(m => m.DocId).ToHashSet();
+            found10 += exact.Take(10).Count(m => usedIds.Contains(m.DocId)) / (double)Math.Min(10, exact.Count);
+            found50 += exact.Count(m => usedIds.Contains(m.DocId)) / (double)exact.Count;
+        }
+
+        Print($"vector scan over {cache.Count:N0} vectors, {candidates} nearest documents, {questions.Count} real questions (load {Load()}); " +
+              string.Create(CultureInfo.InvariantCulture,
+                  $"recall of the exact top 10: {found10 / questions.Count:P2}, top {candidates}: {found50 / questions.Count:P2} " +
+                  $"(prefilter keeps {TeamVectors.RescoredFor(candidates * 2):N0} candidates)"), parts);
     }
 
     private static async Task AcknowledgementsAsync(ServiceProvider services, string file, int calls)
