@@ -34,6 +34,16 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
         }
     }
 
+    /// <summary>
+    /// Reads every stored vector of <paramref name="model"/> into memory now (the host does this in the background right after
+    /// start-up, so the first <c>ask</c> does not wait for it: ~360,000 vectors take seconds to read). Returns how many are held.
+    /// </summary>
+    public async Task<int> LoadAsync(string model, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(model, cancellationToken);
+        return Count;
+    }
+
     /// <summary>Reads the vectors of <paramref name="model"/> stored since the last call (all of them on the first, or after a model change).</summary>
     internal async Task RefreshAsync(string model, CancellationToken cancellationToken)
     {
