@@ -16,7 +16,7 @@ namespace LearningBot.Benchmarks.Semantic;
 /// <c>-- --semantic [--calls 300] [--data folder]</c>: issue 14's speed at size with the model on. On the vector corpus
 /// (<see cref="SemanticCorpus"/>) and the REAL query model (all-MiniLM-L6-v2, one intra-op thread as the host runs it), for three
 /// question sets (real stackfaq questions, questions in the corpus's own words, the most common words) it times each part of
-/// <c>ask</c> on its own (query embedding, the lexical half with the fusion's candidate count, the vector scan, the fusion) and
+/// <c>ask</c> on its own (query embedding, a words-only search for the fusion's candidate count, the vector scan, the fusion) and
 /// then the hybrid search and the whole <c>ask</c> through the pipeline; then the acknowledgement of <c>learned</c> and
 /// <c>share</c> on that file and on an empty one. Single calls one after another: p50/p95/p99 of wall time, mean CPU per call.
 /// </summary>
@@ -96,7 +96,7 @@ internal static class SemanticScale
                 var question = questions[(i + questions.Length) % questions.Length];
                 var record = i >= 0;
                 var vector = await Timings.MeasureAsync(record ? Part("query embedding") : null, () => embedder.EmbedAsync(question, default));
-                var lexical = await Timings.MeasureAsync(record ? Part($"lexical half ({candidates} candidates)") : null, () =>
+                var lexical = await Timings.MeasureAsync(record ? Part($"words only, {candidates} results (ISearchIndex, no embedding)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, candidates), default));
                 var semantic = Timings.Measure(record ? Part($"vector scan ({candidates} nearest)") : null, () =>
                     cache.Nearest(CorpusDatabase.Team, kinds, vector!.Value.Span, candidates));
