@@ -67,7 +67,7 @@ public class AskCorpusBenchmarks
     private string NextQuestion() => _questions[_next++ % _questions.Length];
 
     /// <summary>Deterministic for a given corpus: a different seed from the corpus, plus paraphrases of stored questions.</summary>
-    private static async Task<string[]> QuestionsAsync(string database)
+    internal static async Task<string[]> QuestionsAsync(string database)
     {
         var text = new TextGenerator(CorpusDatabase.Seed + 1);
         var questions = new List<string>();

@@ -3,6 +3,7 @@ using LearningBot.Core.Commands;
 using LearningBot.Core.Insights;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Benchmarks;
@@ -14,10 +15,17 @@ namespace LearningBot.Benchmarks;
 /// </summary>
 public static class BotServices
 {
-    public static async Task<ServiceProvider> StartAsync(string databasePath)
+    /// <param name="model">The embedding model for search by meaning (the host's <c>Search:Embeddings:Provider</c>); null: words only.
+    /// The background embedder is not started: benchmarks that need vectors bring them in the file.</param>
+    public static async Task<ServiceProvider> StartAsync(string databasePath, IEmbeddingGenerator<string, Embedding<float>>? model = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        if (model is not null)
+        {
+            services.AddSingleton(model);
+        }
+
         services.AddLearningBotCore();
         services.AddSqliteStorage(databasePath);
         services.AddSingleton<IPrivateLinks, RelativeLinks>(); // the web host signs these; no benchmark follows a link

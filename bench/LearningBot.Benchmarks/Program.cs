@@ -9,11 +9,27 @@ using LearningBot.Benchmarks.Corpus;
 //   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*' --job short   (quicker, rougher)
 //   ... -- --probe       a quick stopwatch check of ask (median/P95), for profiling.
 //   ... -- --scheduled-prompts [--channels 10000] [--repeat 3] [--slack-latency-ms 0] [--config 8/500/15 ...]   issue 6's scheduler scenario
+//   ... -- --semantic [--calls 300]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
+//   ... -- --host-footprint [--asks 300]   issue 14: the real host on that file, start-up to ready and resident memory
 //   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
 if (args.Contains("--scheduled-prompts"))
 {
     // A one-shot throughput scenario through the real web host; needs no search corpus.
     await LearningBot.Benchmarks.ScheduledPrompts.ScheduledPromptsScenario.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--semantic"))
+{
+    // Issue 14's speed at size with the real model: builds (once) the corpus with vectors, then times ask's parts.
+    await LearningBot.Benchmarks.Semantic.SemanticScale.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--host-footprint"))
+{
+    // The real web host on the vector corpus: start-up to ready with and without the model, resident memory after asks.
+    await LearningBot.Benchmarks.Semantic.HostFootprint.RunAsync(args);
     return;
 }
 

@@ -16,7 +16,11 @@ namespace LearningBot.Benchmarks.Corpus;
 /// </summary>
 public static class CorpusDatabase
 {
-    public const string Team = "bench-team";
+    /// <summary>
+    /// The busy team. Named as the playground stores its teams (<c>playground:</c> + name), so the real web host started on a copy
+    /// of this file (<c>--host-footprint</c>) can be asked through <c>POST /api/playground</c> with <c>"team": "bench-team"</c>.
+    /// </summary>
+    public const string Team = "playground:bench-team";
     public const int Seed = 20261126;
     public const int KnowledgePosts = 100_000;
     public const int Learnings = 100_000;
@@ -30,7 +34,7 @@ public static class CorpusDatabase
     public const int ThroughRepositories = 1_000;
 
     // Bump when the generated data changes, so an old cached file is not reused.
-    private const int CorpusVersion = 2;
+    private const int CorpusVersion = 3;
 
     public static string MemberId(int index) => $"U{index:D4}";
 

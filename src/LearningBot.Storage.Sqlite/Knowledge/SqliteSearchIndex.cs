@@ -50,9 +50,12 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         return (await LexicalAsync(connection, query, words, cancellationToken)).Select(h => h.Hit).ToList();
     }
 
-    /// <summary>The lexical search as it always was: all words, then (if too few) any rarer word. Hits keep their index row.</summary>
+    /// <summary>
+    /// The lexical search as it always was: all words (up to <paramref name="query"/>.Limit, ranked), then, if fewer than
+    /// <paramref name="fillTo"/> (default: the limit) were found, any rarer word. Hits keep their index row.
+    /// </summary>
     private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? fillTo = null)
     {
         var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
@@ -66,7 +69,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
         }
 
-        if (hits.Count < query.Limit && words.Count > 1)
+        if (hits.Count < (fillTo ?? query.Limit) && words.Count > 1)
         {
             var seen = hits.Select(h => h.RowId).ToHashSet();
             var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
@@ -83,7 +86,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         var candidates = Math.Max(query.Limit, _fusion.Candidates);
         var words = SearchTerms.Words(query.Text);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var lexical = words.Count == 0 ? [] : await LexicalAsync(connection, query with { Limit = candidates }, words, cancellationToken);
+        // The all-words match ranks up to the fusion's candidate count; the "any word" fallback runs only when that found fewer than the
+        // reply shows, as in lexical-only search. Filling all 50 candidates from it made FTS5 score every row holding any of the words
+        // for nearly every question (BM25 has no top-k pruning), while the semantic half supplies the candidates those rows would
+        // have been (docs/performance.md, "Search by meaning at 100,000 + 100,000").
+        var lexical = words.Count == 0 ? [] : await LexicalAsync(connection, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
         await cache.RefreshAsync(model, cancellationToken);
         var kinds = query.Kinds.ToHashSet();
         var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);

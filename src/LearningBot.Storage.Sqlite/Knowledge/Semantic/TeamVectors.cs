@@ -1,0 +1,300 @@
+using System.Buffers;
+using System.Numerics;
+using LearningBot.Core.Knowledge;
+
+namespace LearningBot.Storage.Sqlite.Knowledge.Semantic;
+
+/// <summary>
+/// One team's int8 vectors for nearest-neighbour search, guarded by a reader-writer lock. Slots are keyed by
+/// <c>doc_id · 2 + part</c> and live in fixed blocks of <see cref="BlockSlots"/>: growing never copies the vectors or
+/// over-allocates (a doubling array held up to twice the vectors, and both copies while it grew: ~300 MB at peak for the
+/// 300,000 vectors of a 100,000 + 100,000 team, against 115 MB of vectors).
+/// <para>
+/// Each vector also keeps its sign bits (one bit per component, 48 bytes for 384 dimensions). Up to
+/// <see cref="PrefilterFrom"/> vectors every one is scored exactly (int8 dot product); above it, the Hamming distance of the sign
+/// bits picks the <see cref="RescoredFor"/> nearest candidates, which are then scored exactly, so results and their similarities
+/// are the exact int8 ones whenever a true neighbour is among the candidates (binary quantisation with rescoring; recall
+/// against the exact scan is measured in docs/performance.md). Scanning 48 bytes instead of 384 is what keeps the search under
+/// the memory bandwidth a full scan of a large team would need.
+/// </para>
+/// </summary>
+internal sealed class TeamVectors(int dimensions)
+{
+    /// <summary>Vectors per block (1.5 MB of int8 at 384 dimensions).</summary>
+    internal const int BlockSlots = 4096;
+
+    /// <summary>From this many vectors the sign-bit prefilter runs; below it a full exact scan is cheap (under ~1 ms).</summary>
+    internal const int PrefilterFrom = 20_000;
+
+    private readonly int _words = (dimensions + 63) / 64;
+    private readonly ReaderWriterLockSlim _lock = new();
+    private readonly Dictionary<long, int> _slots = [];
+    private readonly List<Block> _blocks = [];
+
+    public int Count { get; private set; }
+
+    /// <summary>How many candidates the prefilter keeps to rescore exactly when <paramref name="slots"/> are wanted: 20 per slot, at least 2,000.</summary>
+    internal static int RescoredFor(int slots) => Math.Max(2_000, slots * 20);
+
+    public void Put(long docId, int part, long seq, SearchKind kind, float scale, ReadOnlySpan<sbyte> vector)
+    {
+        if (vector.Length != dimensions)
+        {
+            return; // another model's length under the same name: never compared
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            var key = docId * 2 + part;
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                slot = Count++;
+                if (slot == _blocks.Count * BlockSlots)
+                {
+                    _blocks.Add(new Block(dimensions, _words));
+                }
+
+                _slots[key] = slot;
+            }
+
+            var (block, at) = Locate(slot);
+            vector.CopyTo(block.Vectors.AsSpan(at * dimensions, dimensions));
+            SignBits(vector, block.Bits.AsSpan(at * _words, _words));
+            block.Info[at] = new SlotInfo(key, seq, scale, kind);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Remove(long docId)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            for (var key = docId * 2; key <= docId * 2 + 1; key++)
+            {
+                if (!_slots.Remove(key, out var slot))
+                {
+                    continue;
+                }
+
+                // The last slot moves into the hole, so slots stay dense.
+                var last = --Count;
+                if (slot != last)
+                {
+                    var (to, at) = Locate(slot);
+                    var (from, lastAt) = Locate(last);
+                    from.Vectors.AsSpan(lastAt * dimensions, dimensions).CopyTo(to.Vectors.AsSpan(at * dimensions, dimensions));
+                    from.Bits.AsSpan(lastAt * _words, _words).CopyTo(to.Bits.AsSpan(at * _words, _words));
+                    to.Info[at] = from.Info[lastAt];
+                    _slots[to.Info[at].Key] = slot;
+                }
+
+                if (Count == (_blocks.Count - 1) * BlockSlots)
+                {
+                    _blocks.RemoveAt(_blocks.Count - 1); // an emptied last block is given back
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The <paramref name="count"/> nearest documents of the kinds, best first (a document counts once, with its better vector).</summary>
+    /// <param name="exact">Score every vector, never prefilter (the reference the prefilter's recall is measured against).</param>
+    public IReadOnlyList<VectorMatch> Nearest(IReadOnlySet<SearchKind> kinds, ReadOnlySpan<float> query, int count, bool exact = false)
+    {
+        if (query.Length != dimensions || count <= 0)
+        {
+            return [];
+        }
+
+        Span<sbyte> q = stackalloc sbyte[dimensions];
+        var queryScale = Int8Vectors.Quantize(query, q);
+        Span<ulong> queryBits = stackalloc ulong[_words];
+        SignBits(q, queryBits);
+        var kindMask = 0;
+        foreach (var kind in kinds)
+        {
+            kindMask |= 1 << (int)kind;
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            // Twice the slots: a document's two vectors may both be near the top, and each document counts once.
+            var slots = count * 2;
+            var top = new PriorityQueue<int, float>(slots + 1);
+            if (exact || Count < PrefilterFrom)
+            {
+                for (var slot = 0; slot < Count; slot++)
+                {
+                    Score(slot, kindMask, q, top, slots);
+                }
+            }
+            else
+            {
+                Prefiltered(kindMask, q, queryBits, top, slots);
+            }
+
+            var best = new List<VectorMatch>(top.Count);
+            while (top.TryDequeue(out var slot, out var score))
+            {
+                var (block, at) = Locate(slot);
+                best.Add(new VectorMatch(block.Info[at].Key / 2, block.Info[at].Seq, score * queryScale));
+            }
+
+            best.Reverse();
+            return best.DistinctBy(m => m.DocId).Take(count).ToList();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The similarity of one document (the better of its vectors), if one is held.</summary>
+    public VectorMatch? Find(long docId, ReadOnlySpan<float> query)
+    {
+        if (query.Length != dimensions)
+        {
+            return null;
+        }
+
+        Span<sbyte> q = stackalloc sbyte[dimensions];
+        var queryScale = Int8Vectors.Quantize(query, q);
+        _lock.EnterReadLock();
+        try
+        {
+            VectorMatch? best = null;
+            for (var key = docId * 2; key <= docId * 2 + 1; key++)
+            {
+                if (_slots.TryGetValue(key, out var slot))
+                {
+                    var (block, at) = Locate(slot);
+                    var similarity = Int8Vectors.Dot(q, block.Vectors.AsSpan(at * dimensions, dimensions)) * block.Info[at].Scale * queryScale;
+                    if (best is null || similarity > best.Value.Similarity)
+                    {
+                        best = new VectorMatch(docId, block.Info[at].Seq, similarity);
+                    }
+                }
+            }
+
+            return best;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Hamming distances of every slot's sign bits to the query's (a 0..dimensions histogram of them), then the exact score of the
+    /// slots within the distance that first covers <see cref="RescoredFor"/> candidates. Linear, no sort.
+    /// </summary>
+    private void Prefiltered(int kindMask, ReadOnlySpan<sbyte> q, ReadOnlySpan<ulong> queryBits, PriorityQueue<int, float> top, int slots)
+    {
+        var distances = ArrayPool<ushort>.Shared.Rent(Count);
+        Span<int> histogram = stackalloc int[dimensions + 1];
+        histogram.Clear();
+        try
+        {
+            for (var b = 0; b < _blocks.Count; b++)
+            {
+                var block = _blocks[b];
+                var inBlock = Math.Min(BlockSlots, Count - b * BlockSlots);
+                var bits = block.Bits;
+                for (var at = 0; at < inBlock; at++)
+                {
+                    ushort distance = ushort.MaxValue;
+                    if ((kindMask & (1 << (int)block.Info[at].Kind)) != 0)
+                    {
+                        var d = 0;
+                        var offset = at * _words;
+                        for (var w = 0; w < queryBits.Length; w++)
+                        {
+                            d += BitOperations.PopCount(bits[offset + w] ^ queryBits[w]);
+                        }
+
+                        distance = (ushort)d;
+                        histogram[d]++;
+                    }
+
+                    distances[b * BlockSlots + at] = distance;
+                }
+            }
+
+            var wanted = RescoredFor(slots);
+            var within = 0;
+            var covered = 0;
+            for (; within < histogram.Length - 1 && covered + histogram[within] < wanted; within++)
+            {
+                covered += histogram[within];
+            }
+
+            for (var slot = 0; slot < Count; slot++)
+            {
+                if (distances[slot] <= within)
+                {
+                    Score(slot, kindMask, q, top, slots);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(distances);
+        }
+    }
+
+    private void Score(int slot, int kindMask, ReadOnlySpan<sbyte> q, PriorityQueue<int, float> top, int slots)
+    {
+        var (block, at) = Locate(slot);
+        var info = block.Info[at];
+        if ((kindMask & (1 << (int)info.Kind)) == 0)
+        {
+            return;
+        }
+
+        var score = Int8Vectors.Dot(q, block.Vectors.AsSpan(at * dimensions, dimensions)) * info.Scale;
+        if (top.Count < slots)
+        {
+            top.Enqueue(slot, score);
+        }
+        else if (top.TryPeek(out _, out var worst) && score > worst)
+        {
+            top.DequeueEnqueue(slot, score);
+        }
+    }
+
+    private (Block Block, int At) Locate(int slot) => (_blocks[slot / BlockSlots], slot % BlockSlots);
+
+    /// <summary>Bit i of the result is set when component i is positive.</summary>
+    private static void SignBits(ReadOnlySpan<sbyte> vector, Span<ulong> into)
+    {
+        into.Clear();
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (vector[i] > 0)
+            {
+                into[i / 64] |= 1UL << (i % 64);
+            }
+        }
+    }
+
+    /// <param name="Key"><c>doc_id · 2 + part</c>.</param>
+    private readonly record struct SlotInfo(long Key, long Seq, float Scale, SearchKind Kind);
+
+    private sealed class Block(int dimensions, int words)
+    {
+        public sbyte[] Vectors { get; } = new sbyte[BlockSlots * dimensions];
+
+        public ulong[] Bits { get; } = new ulong[BlockSlots * words];
+
+        public SlotInfo[] Info { get; } = new SlotInfo[BlockSlots];
+    }
+}
