@@ -59,7 +59,17 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         var vectors = new float[texts.Length][];
         foreach (var group in LengthBatches.Group(texts))
         {
-            var encoded = _encoder.Encode([.. group.Select(i => texts[i])], cancellationToken);
+            float[][] encoded;
+            try
+            {
+                encoded = _encoder.Encode([.. group.Select(i => texts[i])], cancellationToken);
+            }
+            catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
+            {
+                // The package stops ONNX Runtime's run through RunOptions.Terminate, which fails the run instead of cancelling it.
+                throw new OperationCanceledException("Embedding was cancelled.", e, cancellationToken);
+            }
+
             for (var k = 0; k < group.Length; k++)
             {
                 vectors[group[k]] = encoded[k];
