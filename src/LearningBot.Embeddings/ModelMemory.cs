@@ -55,8 +55,9 @@ internal static partial class ModelMemory
         }
 
         // The package hands ONNX Runtime a byte[] of the whole model (~90 MB on the large object heap): collect it now rather
-        // than at the next gen-2 collection, then return what ORT freed after building the session.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // than at the next gen-2 collection, and decommit its memory (Aggressive: server GC otherwise keeps the freed region), then
+        // return what ORT freed after building the session.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         TrimNativeHeap();
         return advised;
     }
