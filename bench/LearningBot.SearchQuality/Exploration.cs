@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 namespace LearningBot.SearchQuality;
 
 /// <summary>
-/// Measurements behind the defaults (docs/search.md): float32 against int8 vectors, embedding the question alone, and a sweep
-/// of <see cref="HybridFusion"/>'s parameters over the rankings the real index produced.
+/// Measurements behind the defaults (docs/search.md): float32 against int8 vectors and embedding the question alone
+/// (<see cref="FusionSweep"/> sweeps the fusion).
 /// </summary>
 internal static class Exploration
 {
@@ -40,37 +40,6 @@ internal static class Exploration
         rows.Add(($"  explore: question-only vector ({model})", titleScores));
         rows.Add(($"  explore: max(question, full) ({model})", maxScores));
         rows.Add(($"  explore: hybrid over max(question, full)", hybridMax));
-    }
-
-    public static void Sweep(EvaluationSet set, IReadOnlyList<IReadOnlyList<string>> lexical,
-        IReadOnlyList<IReadOnlyList<(string Id, double Similarity)>> semantic, string model)
-    {
-        Console.WriteLine($"fusion sweep ({model}): k, lexical weight, semantic weight, min similarity -> first, top 3, MRR");
-        var results = new List<(HybridFusion Fusion, Scores Scores)>();
-        foreach (var k in new[] { 5, 10, 20, 40, 60, 100 })
-        {
-            foreach (var lexicalWeight in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
-            {
-                foreach (var minSimilarity in new[] { 0.0, 0.2, 0.3, 0.4 })
-                {
-                    var fusion = new HybridFusion(k, lexicalWeight, 1.0, minSimilarity, 50);
-                    var scores = new Scores();
-                    for (var q = 0; q < set.Queries.Count; q++)
-                    {
-                        scores.Add(fusion.Fuse(lexical[q], semantic[q]).Take(10).Select(m => m.Key).ToList(), set.Queries[q].Relevant);
-                    }
-
-                    results.Add((fusion, scores));
-                }
-            }
-        }
-
-        foreach (var (fusion, scores) in results.OrderByDescending(r => r.Scores.Mrr).Take(15))
-        {
-            Console.WriteLine($"  k={fusion.K,3} lex={fusion.LexicalWeight:F2} sem={fusion.SemanticWeight:F2} min={fusion.MinSimilarity:F2}  {scores}");
-        }
-
-        Console.WriteLine();
     }
 
     private static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<string> texts)

@@ -46,15 +46,14 @@ public sealed partial class CommandParser
             return Fail("That message was empty.", Help.HelpGrammar.Usage);
         }
 
-        if (trimmed.Length > MaxTextLength)
+        var (keyword, rest) = SplitFirstWord(trimmed);
+        ByKeyword.TryGetValue(keyword, out var grammar);
+        if ((grammar is null ? trimmed : rest).Length > MaxTextLength && TooLong(keyword, trimmed, grammar) is { } tooLong)
         {
-            return new ParseFailure(
-                $"That's {trimmed.Length:N0} characters; I can take up to {MaxTextLength:N0}. Could you shorten it?",
-                Learnings.LearnedGrammar.Usage.Usage, Learnings.LearnedGrammar.Usage.Example);
+            return tooLong;
         }
 
-        var (keyword, rest) = SplitFirstWord(trimmed);
-        if (!ByKeyword.TryGetValue(keyword, out var grammar))
+        if (grammar is null)
         {
             return UnknownCommand(keyword);
         }
@@ -77,10 +76,31 @@ public sealed partial class CommandParser
             return new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\" yet.", "help", "help");
         }
 
-        var usages = ByKeyword[suggestion].Usages;
-        var usage = usages.FirstOrDefault(u => u.Name.StartsWith(suggestion, StringComparison.Ordinal)) ?? usages[0];
+        var usage = UsageOf(suggestion, ByKeyword[suggestion]);
         return new ParseFailure($"I don't know the command \"{Shorten(keyword, 40)}\". Did you mean \"{suggestion}\"?", usage.Usage, usage.Example);
     }
+
+    /// <summary>
+    /// The limit is on what the person wrote after the command's name ("ask " or "who knows " + a 4,000-character question fits),
+    /// and the refusal shows the form of the command they typed; text that is no command is a learning (a Slack DM): learned's form.
+    /// </summary>
+    private static ParseFailure? TooLong(string keyword, string trimmed, ICommandGrammar? grammar)
+    {
+        var usage = grammar is null ? Learnings.LearnedGrammar.Usage : UsageOf(keyword, grammar);
+        var written = grammar is null ? trimmed
+            : trimmed.Length > usage.Name.Length && trimmed.StartsWith(usage.Name, StringComparison.OrdinalIgnoreCase)
+                                                  && char.IsWhiteSpace(trimmed[usage.Name.Length])
+                ? trimmed[usage.Name.Length..].Trim()
+                : SplitFirstWord(trimmed).Remainder;
+        return written.Length <= MaxTextLength
+            ? null
+            : new ParseFailure($"That's {written.Length:N0} characters; I can take up to {MaxTextLength:N0}. Could you shorten it?",
+                usage.Usage, usage.Example);
+    }
+
+    /// <summary>The usage of the command <paramref name="keyword"/> starts (<c>who</c>: "who knows"), else the grammar's first.</summary>
+    private static CommandUsage UsageOf(string keyword, ICommandGrammar grammar) =>
+        grammar.Usages.FirstOrDefault(u => u.Name.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) ?? grammar.Usages[0];
 
     private static bool IsUnknownOption(string word, ICommandGrammar grammar)
     {

@@ -19,6 +19,20 @@ public static partial class Grammar
 
     public static bool ContainsWordCharacter(string text) => text.Any(char.IsLetterOrDigit);
 
+    /// <summary>
+    /// Whether <paramref name="text"/> says something in words: a letter or digit outside user mentions (<c>&lt;@U123&gt;</c>) and
+    /// emoji shortcodes (<c>:tada:</c>, <c>:+1::skin-tone-2:</c>). Slack sends emoji in message and slash-command text as
+    /// shortcodes (https://api.slack.com/reference/surfaces/formatting#emoji), Teams as the characters themselves (never letters),
+    /// so without this ":tada: :rocket:" from Slack would count as words where "🎉🚀" from Teams does not.
+    /// </summary>
+    public static bool HasWords(string text) => ContainsWordCharacter(WithoutMarkup(text));
+
+    /// <summary><paramref name="text"/> with user mentions and emoji shortcodes replaced by a space (see <see cref="HasWords"/>).</summary>
+    public static string WithoutMarkup(string text) =>
+        text.Contains('<', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal)
+            ? EmojiShortcodeRegex().Replace(MentionRegex().Replace(text, " "), " ")
+            : text;
+
     /// <summary>Cuts <paramref name="text"/> to <paramref name="max"/> characters with an ellipsis, for echoing input in errors.</summary>
     public static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
@@ -31,6 +45,13 @@ public static partial class Grammar
     /// <summary>A normalised mention; the optional <c>|name</c> part is what Slack sends.</summary>
     [GeneratedRegex(@"<@(?<id>[^<>|\s]+)(?:\|[^<>]*)?>")]
     public static partial Regex MentionRegex();
+
+    /// <summary>
+    /// A Slack emoji shortcode: lower-case letters, digits, <c>_ - + '</c> between colons, optionally with a skin tone, not glued to
+    /// a word or number before it (so <c>10:30:45</c> and <c>a::b</c> are left alone).
+    /// </summary>
+    [GeneratedRegex(@"(?<![\p{L}\p{N}:]):[a-z0-9_+'\-]{1,100}:(?::skin-tone-[2-6]:)?")]
+    private static partial Regex EmojiShortcodeRegex();
 
     [GeneratedRegex(@"#(?<tag>[\p{L}\p{N}_\-]{1,40})(?![\p{L}\p{N}_\-])")]
     private static partial Regex TagRegex();

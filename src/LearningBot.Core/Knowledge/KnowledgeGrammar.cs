@@ -38,7 +38,7 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
     public ParseResult Parse(string keyword, string arguments) => keyword switch
     {
         "share" => ParseShare(arguments),
-        "ask" => ContainsWordCharacter(arguments)
+        "ask" => HasWords(arguments)
             ? new Parsed(new AskCommand(arguments))
             : Fail("What would you like to know?", AskUsage),
         "who" => ParseWho(arguments),
@@ -101,12 +101,12 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
             answer = answer[..trailing.Index].TrimEnd();
         }
 
-        if (!ContainsWordCharacter(question))
+        if (!HasWords(question))
         {
             return Fail("The question part is empty.", ShareUsage);
         }
 
-        if (!ContainsWordCharacter(answer))
+        if (!HasWords(answer))
         {
             return Fail("The answer part is empty.", ShareUsage);
         }
@@ -123,7 +123,7 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
         }
 
         topic = topic.TrimEnd('?', ' ');
-        return ContainsWordCharacter(topic)
+        return HasWords(topic)
             ? new Parsed(new WhoKnowsCommand(topic))
             : Fail("Which topic should I look for?", WhoKnowsUsage);
     }

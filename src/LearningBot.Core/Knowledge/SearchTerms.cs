@@ -19,7 +19,7 @@ public static partial class SearchTerms
     public static IReadOnlySet<string> Of(string text)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match word in WordRegex().Matches(text.ToLowerInvariant()))
+        foreach (Match word in WordRegex().Matches(Commands.Grammar.WithoutMarkup(text).ToLowerInvariant()))
         {
             if (word.Value.Length > 1 && !StopWords.Contains(word.Value))
             {
@@ -30,10 +30,13 @@ public static partial class SearchTerms
         return terms;
     }
 
-    /// <summary>The content words of a search, unstemmed and in order (stores stem them their own way); all words if every one is a stop word.</summary>
+    /// <summary>
+    /// The content words of a search, unstemmed and in order (stores stem them their own way); all words if every one is a stop word.
+    /// Mentions and emoji shortcodes are not words (<see cref="Commands.Grammar.WithoutMarkup"/>): a user id or "tada" matches nothing meant.
+    /// </summary>
     public static IReadOnlyList<string> Words(string text, int max = 12)
     {
-        var words = WordRegex().Matches(text.ToLowerInvariant()).Select(m => m.Value).Distinct().ToList();
+        var words = WordRegex().Matches(Commands.Grammar.WithoutMarkup(text).ToLowerInvariant()).Select(m => m.Value).Distinct().ToList();
         var content = words.Where(w => !StopWords.Contains(w)).ToList();
         return (content.Count > 0 ? content : words).Take(max).ToList();
     }

@@ -27,10 +27,17 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
 
         if (ranked.Count == 0)
         {
-            return Reply.Notice(ReplyKind.People,
+            var nobody = new List<ReplyBlock>
+            {
                 new HeadingBlock($"Who knows {Reply.Excerpt(command.Topic, 60)}?"),
                 new TextBlock("Nobody has written about that yet. Be the first to share what you know, or ask in the channel."),
-                new NoteBlock(RichText.Of("Try ", new CodeSpan("learned <what you found out> #" + TopicTag(command.Topic)))));
+            };
+            if (TopicTag(command.Topic) is { } tag)
+            {
+                nobody.Add(new NoteBlock(RichText.Of("Try ", new CodeSpan("learned <what you found out> #" + tag))));
+            }
+
+            return Reply.Notice(ReplyKind.People, nobody.ToArray());
         }
 
         var mention = await people.ResolveAsync(context, ranked.Select(p => p.PersonId), cancellationToken);
@@ -47,9 +54,13 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
             new NoteBlock("Based on what people shared, learned and were thanked for."));
     }
 
-    private static string TopicTag(string topic)
-    {
-        var tag = new string(topic.ToLowerInvariant().Where(char.IsLetterOrDigit).Take(30).ToArray());
-        return tag.Length > 0 ? tag : "topic";
-    }
+    /// <summary>
+    /// A tag to suggest: the topic's first content word ("who knows k8s networking" → <c>#k8s</c>), never a mention id or an emoji
+    /// name glued into one long word; null when no word would make a tag <see cref="Commands.Grammar.ExtractTags"/> reads back.
+    /// </summary>
+    private static string? TopicTag(string topic) =>
+        SearchTerms.Words(Commands.Grammar.WithoutMarkup(topic), max: 1) is [var word] && word.Length <= 40
+            && Commands.Grammar.ExtractTags("#" + word) is [var tag] && tag == word
+            ? word
+            : null;
 }

@@ -123,9 +123,9 @@ public sealed class LearnedGrammar : ICommandGrammar
             }
         }
 
-        if (!ContainsWordCharacter(text))
+        if (!HasWords(text))
         {
-            return Fail("Tell me what you learned, not only the tags.", Usage);
+            return Fail("Tell me what you learned in a few words, not only tags, emoji or mentions.", Usage);
         }
 
         return new Parsed(new LogLearningCommand(text, ExtractTags(rest), minutes) { IsPrivate = isPrivate });

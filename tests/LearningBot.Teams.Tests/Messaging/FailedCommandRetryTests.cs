@@ -1,8 +1,8 @@
 using System.Net;
 using LearningBot.Core.Learnings;
-using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
 using LearningBot.Storage.Sqlite.Learnings;
+using LearningBot.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static LearningBot.Teams.Tests.TeamsActivities;
 
@@ -21,10 +21,9 @@ public sealed class FailedCommandRetryTests
     {
         using var folder = new TempFolder();
         await using var connector = await BotConnectorStub.StartAsync();
-        var failOnce = new FailOnce();
         var databasePath = folder.File("bot.db");
         await using var host = new TeamsHost(connector, databasePath, services: services => services.AddSingleton<ILearningRepository>(sp =>
-            new FailsAfterWriting(new SqliteLearningRepository(sp.GetRequiredService<SqliteDatabase>()), failOnce)));
+            new LearningsFailingAfterWrite(new SqliteLearningRepository(sp.GetRequiredService<SqliteDatabase>()))));
         var teams = new TeamsActivities(connector.ServiceUrl);
         var activity = teams.PersonalMessage("1732600000701", Ann, "learned how retries meet idempotency keys #teams");
 
@@ -45,43 +44,5 @@ public sealed class FailedCommandRetryTests
         await host.PostActivityAsync(activity);
         Assert.That(connector.SentActivities, Has.Count.EqualTo(2), "a third delivery of it has no effect");
         Assert.That((await StoredRows.CountAsync(databasePath))["learnings"], Is.EqualTo(1));
-    }
-
-    private sealed class FailOnce
-    {
-        public int Calls;
-    }
-
-    /// <summary>The real repository, then (the first time) a failure after its write: a command that fails part-way.</summary>
-    private sealed class FailsAfterWriting(ILearningRepository inner, FailOnce once) : ILearningRepository
-    {
-        public async Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken)
-        {
-            var result = await inner.AddAsync(entry, cancellationToken);
-            if (Interlocked.Increment(ref once.Calls) == 1)
-            {
-                throw new IOException("disk went away after the write");
-            }
-
-            return result;
-        }
-
-        public Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken) =>
-            inner.ListAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.ListMarksAsync(teamId, userId, since, cancellationToken);
-
-        public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
-            inner.GetAsync(teamId, id, cancellationToken);
-
-        public Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken) =>
-            inner.FindBySourceAsync(teamId, sourceMessage, cancellationToken);
-
-        public Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken) =>
-            inner.UpdateAsync(entry, cancellationToken);
-
-        public Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken) =>
-            inner.DeleteAsync(teamId, id, cancellationToken);
     }
 }

@@ -183,7 +183,7 @@ public sealed class CommandParserTests
     [Test]
     public void Over_long_text_is_refused_with_the_limit()
     {
-        var failure = Fail("learned " + new string('x', CommandParser.MaxTextLength));
+        var failure = Fail("learned " + new string('x', CommandParser.MaxTextLength + 1));
 
         Assert.That(failure.Problem, Does.Contain("4,000"));
     }

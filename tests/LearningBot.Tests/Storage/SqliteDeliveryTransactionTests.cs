@@ -5,6 +5,7 @@ using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
 using LearningBot.Storage.Sqlite.Learnings;
 using LearningBot.Storage.Sqlite.Members;
+using LearningBot.TestSupport;
 using LearningBot.Tests.Pipeline;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,9 +56,8 @@ public sealed class SqliteDeliveryTransactionTests
     [Test]
     public async Task A_command_that_fails_part_way_keeps_none_of_its_writes_is_not_recorded_and_its_retry_stores_it_once()
     {
-        var failures = new FailingOnce();
         await using var bot = await PipelineHarness.StartAsync(services => services.AddSingleton<ILearningRepository>(sp =>
-            new FailsAfterWriting(new SqliteLearningRepository(sp.GetRequiredService<SqliteDatabase>()), failures)));
+            new LearningsFailingAfterWrite(new SqliteLearningRepository(sp.GetRequiredService<SqliteDatabase>()))));
 
         var failed = await RunAsync(bot, "command:trigger-2", "learned how half-done writes vanish", "slack:command:trigger-2");
 
@@ -141,45 +141,6 @@ public sealed class SqliteDeliveryTransactionTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private sealed class FailingOnce
-    {
-        public bool Failed { get; set; }
-    }
-
-    /// <summary>The real repository, then a failure after its write (the first time): a command that fails part-way.</summary>
-    private sealed class FailsAfterWriting(ILearningRepository inner, FailingOnce once) : ILearningRepository
-    {
-        public async Task<Core.Storage.WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken)
-        {
-            var result = await inner.AddAsync(entry, cancellationToken);
-            if (!once.Failed)
-            {
-                once.Failed = true;
-                throw new IOException("disk went away after the write");
-            }
-
-            return result;
-        }
-
-        public Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken) =>
-            inner.ListAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken) =>
-            inner.ListMarksAsync(teamId, userId, since, cancellationToken);
-
-        public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
-            inner.GetAsync(teamId, id, cancellationToken);
-
-        public Task<LearningEntry?> FindBySourceAsync(string teamId, string sourceMessage, CancellationToken cancellationToken) =>
-            inner.FindBySourceAsync(teamId, sourceMessage, cancellationToken);
-
-        public Task<LearningEntry?> UpdateAsync(LearningEntry entry, CancellationToken cancellationToken) =>
-            inner.UpdateAsync(entry, cancellationToken);
-
-        public Task<bool> DeleteAsync(string teamId, string id, CancellationToken cancellationToken) =>
-            inner.DeleteAsync(teamId, id, cancellationToken);
     }
 
     private sealed class CountingMembers(IMemberRepository inner, List<Member> upserts) : IMemberRepository

@@ -34,12 +34,14 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
 
     public async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken)
     {
-        if (_generator is null || string.IsNullOrWhiteSpace(text) || !text.Any(char.IsLetterOrDigit))
+        // Mentions and emoji shortcodes carry no meaning the model knows (a user id, "tada"): embed the words around them, if any.
+        if (_generator is null || string.IsNullOrWhiteSpace(text) || !Commands.Grammar.HasWords(text))
         {
             return null;
         }
 
-        var input = text.Length <= MaxQueryCharacters ? text : Cut(text);
+        var words = Commands.Grammar.WithoutMarkup(text).Trim();
+        var input = words.Length <= MaxQueryCharacters ? words : Cut(words);
         try
         {
             var embeddings = await _generator.GenerateAsync([input], cancellationToken: cancellationToken);
