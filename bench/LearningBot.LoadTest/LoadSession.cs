@@ -41,11 +41,11 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
                             ? $", stored once {a.StoredOnce}/{a.Acknowledged} (missing {a.Missing}, duplicated {a.Duplicated})"
                             : string.Empty;
                         progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{result.Label} @ {rate}/s: {result.Throughput:F0} req/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms, max {result.Max:F0} ms, CPU {result.CpuMsPerRequest:F2} ms/req, errors {result.Errors}, RSS peak {result.Memory.PeakRssMb:F0} MB, load {result.LoadAverage:F1}{audit}"));
+                            $"{result.Label} @ {rate}/s: {result.Throughput:F0} req/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms, max {result.Max:F0} ms, CPU {result.CpuMsPerRequest:F2} ms/req (chat path {result.Cpu.ChatMsPerRequest:F2}, embedder {result.Cpu.EmbedderMsPerRequest:F2}, {result.Cpu.Embedded} embedded), errors {result.Errors}, RSS peak {result.Memory.PeakRssMb:F0} MB, load {result.LoadAverage:F1}{audit}"));
                         foreach (var k in result.Kinds)
                         {
                             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                                $"  {k.Stream}: {k.Throughput:F0} req/s, p50 {k.P50:F1} ms, p99 {k.P99:F1} ms, CPU {k.CpuMsPerRequest:F2} ms/req, errors {k.Errors}"));
+                                $"  {k.Stream}: {k.Throughput:F0} req/s, p50 {k.P50:F1} ms, p99 {k.P99:F1} ms, CPU {k.CpuMsPerRequest:F2} ms/req (chat path {k.Cpu.ChatMsPerRequest:F2}, embedder {k.Cpu.EmbedderMsPerRequest:F2}, {k.Cpu.Embedded} embedded), errors {k.Errors}"));
                         }
 
                         results.Add(result);
@@ -115,14 +115,15 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             await WaitForRepliesAsync(target, warmup.Outcomes, cancellationToken);
         }
 
-        var (main, mainCpu) = await MeasureAsync(target, host, runner, Next("main", mainStream, TimeSpan.Zero, options.Duration), cancellationToken);
+        var vectors = target is Target.Sqlite or Target.Socket ? Path.Combine(stepDirectory, "learningbot.db") : null;
+        var (main, mainCpu) = await MeasureAsync(target, host, runner, Next("main", mainStream, TimeSpan.Zero, options.Duration), vectors, cancellationToken);
         outcomes.AddRange(main.Outcomes);
         var kinds = new List<KindResult>();
         if (byKind)
         {
             foreach (var stream in KindPhases)
             {
-                var (run, cpu) = await MeasureAsync(target, host, runner, Next(stream.ToString(), stream, KindLeadIn, options.KindDuration), cancellationToken);
+                var (run, cpu) = await MeasureAsync(target, host, runner, Next(stream.ToString(), stream, KindLeadIn, options.KindDuration), vectors, cancellationToken);
                 outcomes.AddRange(run.Outcomes);
                 kinds.Add(KindResult.From(stream, run, cpu));
             }
@@ -155,17 +156,27 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
     /// <summary>
     /// Runs a phase and counts the server's CPU from its first measured request until the replies of everything it
     /// acknowledged have arrived (Slack work continues after the ack), so neither the lead-in nor start-up is counted and
-    /// the work behind each request is.
+    /// the work behind each request is. The background embedder's thread and the vectors written in the same window are
+    /// counted apart (<see cref="EmbedderProbe"/>; <paramref name="vectors"/>: the host's SQLite file, when it has one).
     /// </summary>
     private async Task<(StepRun Run, CpuReading Cpu)> MeasureAsync(Target target, HostProcess host, LoadRunner runner, Phase phase,
-        CancellationToken cancellationToken)
+        string? vectors, CancellationToken cancellationToken)
     {
         var cpuAtStart = TimeSpan.Zero;
-        var run = await runner.RunAsync(phase, () => cpuAtStart = host.CpuTime());
+        var embedderAtStart = TimeSpan.Zero;
+        long embeddedAtStart = 0;
+        var run = await runner.RunAsync(phase, () =>
+        {
+            cpuAtStart = host.CpuTime();
+            embedderAtStart = EmbedderProbe.Cpu(host.Pid);
+            embeddedAtStart = EmbedderProbe.Embedded(vectors);
+        });
         await WaitForRepliesAsync(target, run.Outcomes, cancellationToken);
         var cpu = host.CpuTime() - cpuAtStart;
+        var embedder = EmbedderProbe.Cpu(host.Pid) - embedderAtStart;
+        var embedded = EmbedderProbe.Embedded(vectors) - embeddedAtStart;
         var wall = Stopwatch.GetElapsedTime(run.MeasuredStarted);
-        return (run, new CpuReading(cpu, wall, run.Outcomes.Count(o => o.Measured)));
+        return (run, new CpuReading(cpu, wall, run.Outcomes.Count(o => o.Measured)) { EmbedderCpu = embedder, Embedded = embedded });
     }
 
     /// <summary>Waits (at most 30 s) until every acknowledged request of a phase got its reply at the fakes; the bare endpoint sends none.</summary>

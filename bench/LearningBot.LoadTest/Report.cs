@@ -39,11 +39,26 @@ public sealed record StorageAudit(int Acknowledged, int StoredOnce, int Missing,
 }
 
 /// <summary>The server's CPU time over a phase's measured window (first measured request → last reply), and how many requests it served.</summary>
+/// <remarks>
+/// <see cref="EmbedderCpu"/>: the part spent on the host's background embedding thread, <see cref="Embedded"/>: the vectors it
+/// wrote meanwhile (SQLite only); the rest is the chat path (requests, replies, GC, everything else the host does).
+/// </remarks>
 public sealed record CpuReading(TimeSpan Cpu, TimeSpan Wall, int Requests)
 {
+    public TimeSpan EmbedderCpu { get; init; }
+
+    public long Embedded { get; init; }
+
     public double Cores => Wall > TimeSpan.Zero ? Cpu / Wall : 0;
 
     public double MsPerRequest => Requests > 0 ? Cpu.TotalMilliseconds / Requests : 0;
+
+    public double EmbedderMsPerRequest => Requests > 0 ? EmbedderCpu.TotalMilliseconds / Requests : 0;
+
+    public double ChatMsPerRequest => MsPerRequest - EmbedderMsPerRequest;
+
+    /// <summary>Documents embedded per CPU-second of the embedding thread (0 when it did nothing).</summary>
+    public double DocumentsPerCpuSecond => EmbedderCpu > TimeSpan.Zero ? Embedded / EmbedderCpu.TotalSeconds : 0;
 }
 
 /// <summary>One kind alone (after the main phase, same server, same rate): its latency and CPU per request.</summary>
@@ -76,6 +91,9 @@ public sealed record StepResult(Target Target, int Rate, int Sent, int Acknowled
 
     public double CpuMsPerRequest { get; init; }
 
+    /// <summary>The main phase's CPU reading, with the background embedder's share.</summary>
+    public CpuReading Cpu { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, 0);
+
     public double LoadAverage { get; init; }
 
     public IReadOnlyList<KindResult> Kinds { get; init; } = [];
@@ -84,7 +102,7 @@ public sealed record StepResult(Target Target, int Rate, int Sent, int Acknowled
         IReadOnlyList<KindResult> kinds, double loadAverage) =>
         From(target, run, memory, cpu.Cores, audit) with
         {
-            Label = label, Round = round, CpuMsPerRequest = cpu.MsPerRequest, Kinds = kinds, LoadAverage = loadAverage,
+            Label = label, Round = round, CpuMsPerRequest = cpu.MsPerRequest, Cpu = cpu, Kinds = kinds, LoadAverage = loadAverage,
         };
 
     public static StepResult From(Target target, StepRun run, MemoryReading memory, double hostCpuCores, StorageAudit? audit)
@@ -148,6 +166,8 @@ public static class Report
                 }
             }
         }
+
+        text.Append(EmbedderSplit.Markdown(results, rounds ? r => Invariant($"{r.Label} (run {r.Round})") : r => r.Label));
 
         var audited = results.Where(r => r.Audit is not null).ToList();
         if (audited.Count > 0)

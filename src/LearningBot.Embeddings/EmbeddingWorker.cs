@@ -11,6 +11,8 @@ namespace LearningBot.Embeddings;
 /// Embeds documents off the acknowledgement path: new and edited answers and learnings, the backfill after an upgrade and the
 /// re-embedding after a model change are all "pending" in <see cref="IEmbeddingStore"/>, drained in batches here. Until a document
 /// is embedded it is found lexically. Progress of a large backlog is logged; a failing batch is retried after the poll interval.
+/// The model runs on one dedicated thread, <see cref="ThreadName"/>, at the lowest OS priority (<see cref="LowPriorityThread"/>), so
+/// the chat path's threads win the CPU whenever both want it; <see cref="EmbeddingOptions.MaxCpuShare"/> caps it as well.
 /// </summary>
 public sealed partial class EmbeddingWorker(
     IEmbeddingStore store,
@@ -20,6 +22,15 @@ public sealed partial class EmbeddingWorker(
     IOptions<EmbeddingOptions> options,
     ILogger<EmbeddingWorker> logger) : BackgroundService
 {
+    /// <summary>The embedding thread's name, as <c>/proc/PID/task/TID/comm</c> shows it (the load test splits CPU by it).</summary>
+    public const string ThreadName = "lb-embedder";
+
+    /// <summary>How often a long drain gives ONNX Runtime's freed buffers back to the OS (it always does when the queue is empty).</summary>
+    private static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(30);
+
+    private readonly LowPriorityThread _thread = new(ThreadName);
+    private int _loggedPriority;
+
     /// <summary>
     /// Embeds pending documents until none is left (or <paramref name="maxDocuments"/> were done); returns how many were embedded.
     /// The worker's loop calls it; tests and the evaluation tool call it directly to drain the queue.
@@ -31,6 +42,12 @@ public sealed partial class EmbeddingWorker(
         var total = 0;
         long? backlog = null;
         var clock = Stopwatch.StartNew();
+        var lastTrim = Stopwatch.GetTimestamp();
+        if (Interlocked.Exchange(ref _loggedPriority, 1) == 0)
+        {
+            LogThread(logger, ThreadName, await _thread.Nice is { } nice ? $"nice {nice}" : "normal priority (not Linux)");
+        }
+
         while (total < maxDocuments)
         {
             var work = await store.ListPendingAsync(modelId, Math.Min(options.Value.BatchSize, maxDocuments - total), cancellationToken);
@@ -49,7 +66,10 @@ public sealed partial class EmbeddingWorker(
             }
 
             var batchStarted = Stopwatch.GetTimestamp();
-            var vectors = await generator.GenerateAsync(work.Select(w => w.Text), cancellationToken: cancellationToken);
+            var texts = work.Select(w => w.Text).ToArray();
+            // Synchronous on that thread: the packaged model computes on its caller; a remote generator only waits there.
+            var vectors = await _thread.RunAsync(() => generator.GenerateAsync(texts, cancellationToken: cancellationToken).GetAwaiter().GetResult(),
+                cancellationToken);
             await store.SaveAsync(modelId, work.Select((w, i) => new ComputedEmbedding(w, vectors[i].Vector)).ToList(), cancellationToken);
             var before = total;
             total += work.Count;
@@ -62,6 +82,17 @@ public sealed partial class EmbeddingWorker(
             {
                 LogProgress(logger, total, backlog.Value, total / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
             }
+
+            if (Stopwatch.GetElapsedTime(lastTrim) > TrimEvery)
+            {
+                await _thread.RunAsync(ModelMemory.TrimNativeHeap, cancellationToken);
+                lastTrim = Stopwatch.GetTimestamp();
+            }
+        }
+
+        if (total > 0)
+        {
+            await _thread.RunAsync(ModelMemory.TrimNativeHeap, cancellationToken);
         }
 
         if (backlog > 100)
@@ -96,6 +127,15 @@ public sealed partial class EmbeddingWorker(
             }
         }
     }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _thread.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Background embedder runs on its own thread {Thread} at {Priority}")]
+    private static partial void LogThread(ILogger logger, string thread, string priority);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedding {Count} documents with {ModelId} in the background; they are searchable lexically meanwhile")]
     private static partial void LogBacklog(ILogger logger, long count, string modelId);

