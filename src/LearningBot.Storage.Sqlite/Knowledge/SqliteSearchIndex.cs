@@ -47,22 +47,36 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await LexicalAsync(connection, query, words, cancellationToken)).Select(h => h.Hit).ToList();
+        return (await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken)).Select(h => h.Hit).ToList();
     }
 
     /// <summary>
     /// The lexical search as it always was: all words (up to <paramref name="query"/>.Limit, ranked), then, if fewer than
     /// <paramref name="fillTo"/> (default: the limit) were found, any rarer word. Hits keep their index row.
     /// </summary>
-    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        CancellationToken cancellationToken, int? fillTo = null)
+    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchVocabulary vocabulary, SearchQuery query,
+        IReadOnlyList<string> words, CancellationToken cancellationToken, int? fillTo = null)
     {
         var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
+        // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current).
+        SearchVocabulary.Snapshot? snapshot = null;
+        var snapshotRead = false;
+        async Task<SearchVocabulary.Snapshot?> Snapshot()
+        {
+            if (!snapshotRead)
+            {
+                snapshot = await vocabulary.GetAsync(connection, cancellationToken);
+                snapshotRead = true;
+            }
+
+            return snapshot;
+        }
+
         if (hits.Count == 0)
         {
             // Some word finds nothing (else every word would): look for typos, on this slower path only.
-            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, cancellationToken);
+            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, await Snapshot(), cancellationToken);
             if (alternatives.Count > 0)
             {
                 hits = await RunAsync(connection, query, words, alternatives, "AND", cancellationToken);
@@ -72,7 +86,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         if (hits.Count < (fillTo ?? query.Limit) && words.Count > 1)
         {
             var seen = hits.Select(h => h.RowId).ToHashSet();
-            var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
+            var anyWords = await WithoutVeryCommonWordsAsync(connection, words, Snapshot, cancellationToken);
             var more = await RunAsync(connection, query, anyWords, alternatives, "OR", cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
         }
@@ -90,7 +104,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         // reply shows, as in lexical-only search. Filling all 50 candidates from it made FTS5 score every row holding any of the words
         // for nearly every question (BM25 has no top-k pruning), while the semantic half supplies the candidates those rows would
         // have been (docs/performance.md, "Search by meaning at 100,000 + 100,000").
-        var lexical = words.Count == 0 ? [] : await LexicalAsync(connection, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
+        var lexical = words.Count == 0 ? []
+            : await LexicalAsync(connection, database.SearchVocabulary, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
         await cache.RefreshAsync(model, cancellationToken);
         var kinds = query.Kinds.ToHashSet();
         var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);
@@ -189,10 +204,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
     /// Lucene's common-terms query, very common words are left out of that fallback when the question has rarer
     /// ones; the all-words search before it still uses every word. Frequencies come from the index's own
-    /// vocabulary, with each word stemmed by the same tokenizer (through a small temp table).
+    /// vocabulary (the in-memory <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>), with each word stemmed by
+    /// the same tokenizer (through a small temp table).
     /// </summary>
     private static async Task<IReadOnlyList<string>> WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
-        CancellationToken cancellationToken)
+        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, CancellationToken cancellationToken)
     {
         var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
         if (documents < 1000)
@@ -215,6 +231,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         var stems = (await connection.QueryAsync("SELECT doc, term FROM temp.query_terms_vocab", null,
                 r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
             .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
+        var snapshot = await vocabulary();
         var rare = new List<string>();
         var rarest = (Word: words[0], Frequency: double.MaxValue);
         for (var i = 0; i < words.Count; i++)
@@ -225,11 +242,13 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
 
             // Long words match as prefixes, so count every term the prefix covers (an upper bound on documents).
-            var frequency = Convert.ToDouble(await connection.ScalarAsync(
-                words[i].Length >= 4
-                    ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
-                    : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
-                null, cancellationToken, ("$stem", stem)));
+            var frequency = snapshot is not null
+                ? words[i].Length >= 4 ? snapshot.DocumentsWithPrefix(stem) : snapshot.DocumentsOf(stem)
+                : Convert.ToDouble(await connection.ScalarAsync(
+                    words[i].Length >= 4
+                        ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
+                        : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
+                    null, cancellationToken, ("$stem", stem)));
             if (frequency <= documents * VeryCommonShare)
             {
                 rare.Add(words[i]);
