@@ -39,6 +39,11 @@ internal sealed class SearchVocabulary(SqliteDatabase database, TimeProvider? ti
     /// <summary>How many times the whole vocabulary has been read (tests and the benchmark).</summary>
     public int Reads { get; private set; }
 
+    /// <summary>How many searches were given a snapshot (tests).</summary>
+    public int Served => Volatile.Read(ref _served);
+
+    private int _served;
+
     /// <summary>
     /// The snapshot to use for this search on <paramref name="connection"/>, or null (use the SQL ranges). Starts a background
     /// read when there is none yet or the index has changed since the last one.
@@ -54,16 +59,28 @@ internal sealed class SearchVocabulary(SqliteDatabase database, TimeProvider? ti
         var current = Volatile.Read(ref _current);
         if (current is not null && current.Stamp.AsSpan().SequenceEqual(stamp))
         {
+            Interlocked.Increment(ref _served);
             return current;
         }
 
         StartRefresh();
-        return current is not null && current.Documents >= UseStaleFrom ? current : null;
+        if (current is not null && current.Documents >= UseStaleFrom)
+        {
+            Interlocked.Increment(ref _served);
+            return current;
+        }
+
+        return null;
     }
 
     /// <summary>Reads the vocabulary now (waits for a read already running); for tests and start-up.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            _lastStarted = _time.GetTimestamp();
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         await ReadAsync(connection, cancellationToken);
     }
@@ -79,7 +96,6 @@ internal sealed class SearchVocabulary(SqliteDatabase database, TimeProvider? ti
                 return;
             }
 
-            _lastStarted = now;
             _refreshing = Task.Run(async () =>
             {
                 try

@@ -148,6 +148,87 @@ public sealed class SqliteTypoToleranceTests
         Assert.That(inB.Select(h => h.Id), Has.None.EqualTo(own));
     }
 
+    [TestCase("passowrd")]
+    [TestCase("pasword")]
+    [TestCase("passsword")]
+    [TestCase("kubrenets")]
+    [TestCase("kuberentis")]
+    [TestCase("rotaton")]
+    [TestCase("deplyo")]
+    public async Task A_typo_finds_the_word_through_the_in_memory_vocabulary(string typo)
+    {
+        var expected = await ShareAsync("acme", "Kubernetes password rotation", "We deploy the new secret with a rolling restart.");
+        await ShareAsync("acme", "Lunch on Friday", "Pizza in the kitchen.");
+        await LearnAsync("other", "passwords kubernetes rotations deployments everywhere");
+        await _database.SearchVocabulary.RefreshAsync(default);
+
+        var hits = await AskAsync("acme", typo);
+
+        Assert.That(hits.Select(h => h.Id), Is.EqualTo(new[] { expected }));
+        Assert.That(_database.SearchVocabulary.Served, Is.EqualTo(1), "the current snapshot served the correction");
+    }
+
+    [Test]
+    public async Task At_most_three_unknown_words_are_corrected_the_longest_first()
+    {
+        await ShareAsync("acme", "How do I rotate the staging database password?", "Run make rotate-db; the kubernetes secret follows.");
+        await using var connection = await _database.OpenAsync(default);
+
+        var corrections = await TypoAlternatives.FindAsync(connection, "acme",
+            ["stagng", "databse", "kubrenetes", "pasword", "rotaton"], null, default);
+
+        // 10, 7, 7 letters; "pasword" and "rotaton" (7) tie with "databse": the question's order breaks the tie; "stagng" (6) is last.
+        Assert.That(corrections.Keys, Is.EquivalentTo(new[] { "kubrenetes", "databse", "pasword" }));
+        Assert.That(corrections["kubrenetes"], Does.Contain("kubernetes"));
+    }
+
+    [Test]
+    public async Task A_word_written_after_the_vocabulary_was_read_is_corrected_at_once_in_a_small_index()
+    {
+        await ShareAsync("acme", "Lunch on Friday", "Pizza in the kitchen.");
+        await _database.SearchVocabulary.RefreshAsync(default);
+        var written = await ShareAsync("acme", "How do we roll out terraform modules?", "Plan, review, apply.");
+        var edited = await ShareAsync("acme", "Where is the runbook?", "In the wiki.");
+        await _database.SearchVocabulary.RefreshAsync(default);
+        // An edit rewrites the document in place (delete + insert): the index's structure record changes with it too.
+        await new SqliteKnowledgeRepository(_database).UpdateAsync(
+            new KnowledgePost(edited, "acme", "ann", "Where is the grafana dashboard?", "Under observability.", [], At, edited), default);
+
+        Assert.That((await AskAsync("acme", "terrafrom")).Select(h => h.Id), Is.EqualTo(new[] { written }));
+        Assert.That((await AskAsync("acme", "grafanna")).Select(h => h.Id), Is.EqualTo(new[] { edited }));
+    }
+
+    [Test]
+    public async Task A_stale_vocabulary_of_a_large_index_misses_only_new_words_and_never_offers_another_teams()
+    {
+        var vocabulary = _database.SearchVocabulary;
+        vocabulary.UseStaleFrom = 0; // treat this file as large: a stale snapshot is used, as at 100,000 + documents
+        vocabulary.RefreshInterval = TimeSpan.FromDays(1); // and not read again during the test
+        // Team B wrote words one edit from "pasword", the spelling itself and "kubernetes"; team A wrote "password".
+        for (var i = 0; i < 4; i++)
+        {
+            await LearnAsync("team-b", $"pasword pasmord paswerd pasworn kubernetes entry {i}");
+        }
+
+        var own = await ShareAsync("team-a", "How do I rotate the staging database password?", "Run make rotate-db.");
+        await vocabulary.RefreshAsync(default);
+        var later = await ShareAsync("team-a", "Who owns the terraform modules?", "Platform team.");
+        var laterSameWord = await ShareAsync("team-a", "Kubernetes upgrades", "Every quarter.");
+
+        var password = await AskAsync("team-a", "pasword");
+        var terraform = await AskAsync("team-a", "terrafrom");
+        var kubernetes = await AskAsync("team-a", "kuberentes");
+
+        Assert.That(password.Select(h => h.Id), Is.EqualTo(new[] { own }), "team B's neighbours are checked against team A and dropped");
+        Assert.That(terraform, Is.Empty, "written after the read: not in the stale snapshot (the documented minute)");
+        Assert.That(kubernetes.Select(h => h.Id), Is.EqualTo(new[] { laterSameWord }),
+            "the snapshot had the word from team B; team A's new document holds it now, so the team check keeps it");
+        Assert.That(vocabulary.Served, Is.EqualTo(3));
+
+        await vocabulary.RefreshAsync(default);
+        Assert.That((await AskAsync("team-a", "terrafrom")).Select(h => h.Id), Is.EqualTo(new[] { later }), "after the next read");
+    }
+
     [TestCase("password", "passowrd", 1)]
     [TestCase("password", "pasword", 1)]
     [TestCase("password", "passsword", 1)]
