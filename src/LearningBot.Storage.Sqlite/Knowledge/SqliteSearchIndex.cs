@@ -86,8 +86,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         if (hits.Count < (fillTo ?? query.Limit) && words.Count > 1)
         {
             var seen = hits.Select(h => h.RowId).ToHashSet();
-            var anyWords = await WithoutVeryCommonWordsAsync(connection, words, Snapshot, cancellationToken);
-            var more = await RunAsync(connection, query, anyWords, alternatives, "OR", cancellationToken);
+            var (anyWords, anyAlternatives) = await WithoutVeryCommonWordsAsync(connection, words, alternatives, Snapshot, cancellationToken);
+            var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
         }
 
@@ -203,19 +203,62 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
     /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
     /// Lucene's common-terms query, very common words are left out of that fallback when the question has rarer
-    /// ones; the all-words search before it still uses every word. Frequencies come from the index's own
-    /// vocabulary (the in-memory <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>), with each word stemmed by
-    /// the same tokenizer (through a small temp table).
+    /// ones; the all-words search before it still uses every word. The same holds for a typo's corrections
+    /// (<paramref name="alternatives"/>): a very common correction is left out of the fallback (the all-words search with
+    /// corrections before it used them all). Frequencies come from the index's own vocabulary (the in-memory
+    /// <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>), with each word stemmed by the same tokenizer
+    /// (through a small temp table).
     /// </summary>
-    private static async Task<IReadOnlyList<string>> WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
-        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<string> Words, IReadOnlyDictionary<string, IReadOnlyList<string>>? Alternatives)>
+        WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
+            IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, Func<Task<SearchVocabulary.Snapshot?>> vocabulary,
+            CancellationToken cancellationToken)
     {
         var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
         if (documents < 1000)
         {
-            return words; // a small index: the full fallback is cheap
+            return (words, alternatives); // a small index: the full fallback is cheap
         }
 
+        var corrections = alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var frequencies = await FrequenciesAsync(connection, [.. words, .. corrections], await vocabulary(), cancellationToken);
+        var common = documents * VeryCommonShare;
+        var rare = new List<string>();
+        var rarest = (Word: words[0], Frequency: double.MaxValue);
+        foreach (var word in words)
+        {
+            if (!frequencies.TryGetValue(word, out var frequency))
+            {
+                continue;
+            }
+
+            if (frequency <= common)
+            {
+                rare.Add(word);
+            }
+
+            if (frequency < rarest.Frequency)
+            {
+                rarest = (word, frequency);
+            }
+        }
+
+        var rareAlternatives = alternatives?
+            .Select(a => (a.Key, Rare: (IReadOnlyList<string>)a.Value.Where(c => frequencies.GetValueOrDefault(c) <= common).ToList()))
+            .Where(a => a.Rare.Count > 0)
+            .ToDictionary(a => a.Key, a => a.Rare, StringComparer.Ordinal);
+
+        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
+        return (rare.Count > 0 ? rare : [rarest.Word], rareAlternatives);
+    }
+
+    /// <summary>
+    /// Documents per word, as the search matches it (stemmed; a prefix from 4 letters, so every term the prefix covers is counted:
+    /// an upper bound). Words the tokenizer drops entirely are absent.
+    /// </summary>
+    private static async Task<Dictionary<string, double>> FrequenciesAsync(SqliteConnection connection, IReadOnlyList<string> words,
+        SearchVocabulary.Snapshot? snapshot, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(
             """
             CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms USING fts5 (word, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -231,37 +274,24 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         var stems = (await connection.QueryAsync("SELECT doc, term FROM temp.query_terms_vocab", null,
                 r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
             .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
-        var snapshot = await vocabulary();
-        var rare = new List<string>();
-        var rarest = (Word: words[0], Frequency: double.MaxValue);
+        var frequencies = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
-            if (!stems.TryGetValue(i, out var stem))
+            if (!stems.TryGetValue(i, out var stem) || frequencies.ContainsKey(words[i]))
             {
                 continue;
             }
 
-            // Long words match as prefixes, so count every term the prefix covers (an upper bound on documents).
-            var frequency = snapshot is not null
+            frequencies[words[i]] = snapshot is not null
                 ? words[i].Length >= 4 ? snapshot.DocumentsWithPrefix(stem) : snapshot.DocumentsOf(stem)
                 : Convert.ToDouble(await connection.ScalarAsync(
                     words[i].Length >= 4
                         ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
                         : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
                     null, cancellationToken, ("$stem", stem)));
-            if (frequency <= documents * VeryCommonShare)
-            {
-                rare.Add(words[i]);
-            }
-
-            if (frequency < rarest.Frequency)
-            {
-                rarest = (words[i], frequency);
-            }
         }
 
-        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
-        return rare.Count > 0 ? rare : [rarest.Word];
+        return frequencies;
     }
 
     /// <summary>

@@ -33,6 +33,41 @@ public sealed class SqliteSearchTests
         Assert.That(mixed.Select(h => h.Id), Is.EquivalentTo(new[] { "z1", "z2" }));
         Assert.That(commonOnly, Has.Count.EqualTo(3), "a question of common words alone still finds them");
     }
+
+    [TestCase(false, TestName = "The any-word fallback of a large index leaves out a typo's very common correction (vocabulary from search_vocab)")]
+    [TestCase(true, TestName = "The any-word fallback of a large index leaves out a typo's very common correction (vocabulary in memory)")]
+    public async Task The_any_word_fallback_leaves_out_very_common_corrections(bool vocabularyRead)
+    {
+        using var directory = new TempDirectory();
+        var database = new SqliteDatabase(directory.File("search.db"));
+        await database.InitializeAsync(default);
+        var learnings = new SqliteLearningRepository(database);
+        var at = DateTimeOffset.UnixEpoch;
+        for (var i = 0; i < 1200; i++)
+        {
+            await learnings.AddAsync(new LearningEntry($"c{i}", "acme", "ann", $"deployment note number {i}", [], null, at, $"c{i}"), default);
+        }
+
+        await learnings.AddAsync(new LearningEntry("z1", "acme", "bo", "zebra crossings in the office map", [], null, at, "z1"), default);
+        await learnings.AddAsync(new LearningEntry("z2", "acme", "cy", "a zebra sticker on the build light", [], null, at, "z2"), default);
+        if (vocabularyRead)
+        {
+            await database.SearchVocabulary.RefreshAsync(default);
+        }
+        else
+        {
+            database.SearchVocabulary.Enabled = false;
+        }
+
+        // "deploymnet" is corrected to "deployment"; no document has it and "zebra", so the any-word fallback runs, where the
+        // correction (in 1,200 of 1,202 documents) would rank every deployment note: only the rare word's documents remain.
+        var hits = await new SqliteSearchIndex(database).SearchAsync(new SearchQuery("acme", "deploymnet zebra", [SearchKind.Learning], 3), default);
+        var typoOnly = await new SqliteSearchIndex(database).SearchAsync(new SearchQuery("acme", "deploymnet", [SearchKind.Learning], 3), default);
+
+        Assert.That(hits.Select(h => h.Id), Is.EquivalentTo(new[] { "z1", "z2" }));
+        Assert.That(typoOnly, Has.Count.EqualTo(3), "alone, the typo is still corrected (the all-words search uses every correction)");
+        Assert.That(database.SearchVocabulary.Served, vocabularyRead ? Is.GreaterThan(0) : Is.Zero);
+    }
 }
 
 /// <summary>
