@@ -64,8 +64,9 @@ internal static class SemanticScale
 
     /// <param name="compareVocabulary">
     /// Each question set twice in this run: first as before issue 14's lexical change (typo ranges read from <c>search_vocab</c>,
-    /// every unknown word corrected), then as now (the in-memory <see cref="SearchVocabulary"/>, read before the round, and at most
-    /// <see cref="TypoAlternatives.MaxCorrectedWords"/> words corrected).
+    /// every unknown word corrected, every correction in the any-word fallback), then as now (the in-memory
+    /// <see cref="SearchVocabulary"/>, read before the round, at most <see cref="TypoAlternatives.MaxCorrectedWords"/> words
+    /// corrected, very common corrections left out of the any-word fallback).
     /// </param>
     private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary)
     {
@@ -101,13 +102,14 @@ internal static class SemanticScale
         {
             vocabulary.Enabled = inMemory;
             TypoAlternatives.CorrectedWordsCap = inMemory ? TypoAlternatives.MaxCorrectedWords : int.MaxValue;
+            SqliteSearchIndex.LeaveOutCommonCorrections = inMemory;
             if (inMemory)
             {
                 await vocabulary.RefreshAsync(default);
             }
 
             var variant = !compareVocabulary ? "" : inMemory
-                ? $", vocabulary in memory ({vocabulary.Reads} reads so far), {TypoAlternatives.MaxCorrectedWords} words corrected"
+                ? $", vocabulary in memory ({vocabulary.Reads} reads so far), {TypoAlternatives.MaxCorrectedWords} words corrected, common corrections out of the any-word fallback"
                 : ", BEFORE: vocabulary from search_vocab, every unknown word corrected";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);

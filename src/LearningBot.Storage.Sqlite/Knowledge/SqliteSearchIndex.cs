@@ -199,6 +199,9 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// </summary>
     internal const double VeryCommonShare = 0.005;
 
+    /// <summary>False: the any-word fallback keeps every typo correction, as before; the benchmark's before/after only.</summary>
+    internal static bool LeaveOutCommonCorrections { get; set; } = true;
+
     /// <summary>
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
     /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
@@ -220,7 +223,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return (words, alternatives); // a small index: the full fallback is cheap
         }
 
-        var corrections = alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var corrections = !LeaveOutCommonCorrections ? [] : alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
         var frequencies = await FrequenciesAsync(connection, [.. words, .. corrections], await vocabulary(), cancellationToken);
         var common = documents * VeryCommonShare;
         var rare = new List<string>();
@@ -243,7 +246,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
         }
 
-        var rareAlternatives = alternatives?
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? rareAlternatives = !LeaveOutCommonCorrections ? alternatives : alternatives?
             .Select(a => (a.Key, Rare: (IReadOnlyList<string>)a.Value.Where(c => frequencies.GetValueOrDefault(c) <= common).ToList()))
             .Where(a => a.Rare.Count > 0)
             .ToDictionary(a => a.Key, a => a.Rare, StringComparer.Ordinal);
