@@ -96,6 +96,9 @@ internal sealed class SearchVocabulary(SqliteDatabase database, TimeProvider? ti
                 return;
             }
 
+            // Not in the caller's flow: inside a unit of work (SqliteDatabase.InOneTransactionAsync) OpenAsync would hand the read
+            // the unit's own connection, in use by the request.
+            using var _ = ExecutionContext.SuppressFlow();
             _refreshing = Task.Run(async () =>
             {
                 try
