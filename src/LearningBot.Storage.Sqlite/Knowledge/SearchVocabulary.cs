@@ -15,7 +15,8 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// the index; sqlite.org/src/file/ext/fts5/fts5_index.c).</para>
 /// <para>A snapshot that is current is exact. A stale one is used only for a large index (from <see cref="UseStaleFrom"/>
 /// documents, where the SQL ranges cost milliseconds): then a correction can miss a word written since the last read (at most
-/// a minute ago, while the index keeps changing), and a frequency is off by that much. It never adds another team's words: the
+/// a minute old while searches keep coming; after a quiet spell, the first search after it still gets the old read while the
+/// new one runs), and a frequency is off by that much. It never adds another team's words: the
 /// vocabulary only proposes candidates, and each is still checked against the team's own documents. Below that size, and until
 /// the first read is done, callers get null and use the SQL ranges.</para>
 /// </remarks>
