@@ -65,11 +65,15 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
             DefaultTimeout = BusyPolicy.LockWaitSeconds, // Microsoft.Data.Sqlite's own busy wait, per attempt
         }.ToString();
         Pools[this] = 0;
+        SearchVocabulary = new Knowledge.SearchVocabulary(this);
     }
 
     public string Path { get; }
 
     public SqliteBusyPolicy BusyPolicy { get; }
+
+    /// <summary>The search index's vocabulary in memory (typo corrections and word frequencies of the search), one per database.</summary>
+    internal Knowledge.SearchVocabulary SearchVocabulary { get; }
 
     /// <summary>Set by the DI registration; null (hand-built in tests): nothing is measured.</summary>
     public LearningBotMetrics? Metrics { get; set; }

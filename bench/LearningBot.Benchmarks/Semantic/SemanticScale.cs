@@ -6,6 +6,8 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Replies;
 using LearningBot.Embeddings;
+using LearningBot.Storage.Sqlite;
+using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Storage.Sqlite.Knowledge.Semantic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +39,7 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls);
+            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"));
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -60,8 +62,15 @@ internal static class SemanticScale
         Console.WriteLine($"load at the end {Load()}");
     }
 
-    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls)
+    /// <param name="compareVocabulary">
+    /// Each question set twice in this run: first as before issue 14's lexical change (typo ranges read from <c>search_vocab</c>,
+    /// every unknown word corrected, every correction in the any-word fallback), then as now (the in-memory
+    /// <see cref="SearchVocabulary"/>, read before the round, at most <see cref="TypoAlternatives.MaxCorrectedWords"/> words
+    /// corrected, very common corrections left out of the any-word fallback).
+    /// </param>
+    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary)
     {
+        var vocabulary = services.GetRequiredService<SqliteDatabase>().SearchVocabulary;
         var pipeline = services.GetRequiredService<CommandPipeline>();
         var search = services.GetRequiredService<ISearchIndex>();
         var embedder = services.GetRequiredService<IQueryEmbedder>();
@@ -87,8 +96,21 @@ internal static class SemanticScale
             ("most common words (worst case)", CommonWordQuestions()),
         };
 
+        var variants = compareVocabulary ? new[] { false, true } : [true];
         foreach (var (name, questions) in sets)
+        foreach (var inMemory in variants)
         {
+            vocabulary.Enabled = inMemory;
+            TypoAlternatives.CorrectedWordsCap = inMemory ? TypoAlternatives.MaxCorrectedWords : int.MaxValue;
+            SqliteSearchIndex.LeaveOutCommonCorrections = inMemory;
+            if (inMemory)
+            {
+                await vocabulary.RefreshAsync(default);
+            }
+
+            var variant = !compareVocabulary ? "" : inMemory
+                ? $", vocabulary in memory ({vocabulary.Reads} reads so far), {TypoAlternatives.MaxCorrectedWords} words corrected, common corrections out of the any-word fallback"
+                : ", BEFORE: vocabulary from search_vocab, every unknown word corrected";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);
             for (var i = -Math.Min(30, calls / 10); i < calls; i++)
@@ -112,7 +134,7 @@ internal static class SemanticScale
                 }
             }
 
-            Print($"ask: {name}, {calls} calls (load {Load()})", parts);
+            Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
         }
     }
 

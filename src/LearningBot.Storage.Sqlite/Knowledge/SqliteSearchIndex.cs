@@ -47,22 +47,36 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await LexicalAsync(connection, query, words, cancellationToken)).Select(h => h.Hit).ToList();
+        return (await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken)).Select(h => h.Hit).ToList();
     }
 
     /// <summary>
     /// The lexical search as it always was: all words (up to <paramref name="query"/>.Limit, ranked), then, if fewer than
     /// <paramref name="fillTo"/> (default: the limit) were found, any rarer word. Hits keep their index row.
     /// </summary>
-    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        CancellationToken cancellationToken, int? fillTo = null)
+    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchVocabulary vocabulary, SearchQuery query,
+        IReadOnlyList<string> words, CancellationToken cancellationToken, int? fillTo = null)
     {
         var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
+        // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current).
+        SearchVocabulary.Snapshot? snapshot = null;
+        var snapshotRead = false;
+        async Task<SearchVocabulary.Snapshot?> Snapshot()
+        {
+            if (!snapshotRead)
+            {
+                snapshot = await vocabulary.GetAsync(connection, cancellationToken);
+                snapshotRead = true;
+            }
+
+            return snapshot;
+        }
+
         if (hits.Count == 0)
         {
             // Some word finds nothing (else every word would): look for typos, on this slower path only.
-            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, cancellationToken);
+            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, await Snapshot(), cancellationToken);
             if (alternatives.Count > 0)
             {
                 hits = await RunAsync(connection, query, words, alternatives, "AND", cancellationToken);
@@ -72,8 +86,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         if (hits.Count < (fillTo ?? query.Limit) && words.Count > 1)
         {
             var seen = hits.Select(h => h.RowId).ToHashSet();
-            var anyWords = await WithoutVeryCommonWordsAsync(connection, words, cancellationToken);
-            var more = await RunAsync(connection, query, anyWords, alternatives, "OR", cancellationToken);
+            var (anyWords, anyAlternatives) = await WithoutVeryCommonWordsAsync(connection, words, alternatives, Snapshot, cancellationToken);
+            var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
         }
 
@@ -90,7 +104,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         // reply shows, as in lexical-only search. Filling all 50 candidates from it made FTS5 score every row holding any of the words
         // for nearly every question (BM25 has no top-k pruning), while the semantic half supplies the candidates those rows would
         // have been (docs/performance.md, "Search by meaning at 100,000 + 100,000").
-        var lexical = words.Count == 0 ? [] : await LexicalAsync(connection, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
+        var lexical = words.Count == 0 ? []
+            : await LexicalAsync(connection, database.SearchVocabulary, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
         await cache.RefreshAsync(model, cancellationToken);
         var kinds = query.Kinds.ToHashSet();
         var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);
@@ -184,22 +199,69 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// </summary>
     internal const double VeryCommonShare = 0.005;
 
+    /// <summary>False: the any-word fallback keeps every typo correction, as before; the benchmark's before/after only.</summary>
+    internal static bool LeaveOutCommonCorrections { get; set; } = true;
+
     /// <summary>
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
     /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
     /// Lucene's common-terms query, very common words are left out of that fallback when the question has rarer
-    /// ones; the all-words search before it still uses every word. Frequencies come from the index's own
-    /// vocabulary, with each word stemmed by the same tokenizer (through a small temp table).
+    /// ones; the all-words search before it still uses every word. The same holds for a typo's corrections
+    /// (<paramref name="alternatives"/>): a very common correction is left out of the fallback (the all-words search with
+    /// corrections before it used them all). Frequencies come from the index's own vocabulary (the in-memory
+    /// <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>), with each word stemmed by the same tokenizer
+    /// (through a small temp table).
     /// </summary>
-    private static async Task<IReadOnlyList<string>> WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
-        CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<string> Words, IReadOnlyDictionary<string, IReadOnlyList<string>>? Alternatives)>
+        WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
+            IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, Func<Task<SearchVocabulary.Snapshot?>> vocabulary,
+            CancellationToken cancellationToken)
     {
         var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
         if (documents < 1000)
         {
-            return words; // a small index: the full fallback is cheap
+            return (words, alternatives); // a small index: the full fallback is cheap
         }
 
+        var corrections = !LeaveOutCommonCorrections ? [] : alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var frequencies = await FrequenciesAsync(connection, [.. words, .. corrections], await vocabulary(), cancellationToken);
+        var common = documents * VeryCommonShare;
+        var rare = new List<string>();
+        var rarest = (Word: words[0], Frequency: double.MaxValue);
+        foreach (var word in words)
+        {
+            if (!frequencies.TryGetValue(word, out var frequency))
+            {
+                continue;
+            }
+
+            if (frequency <= common)
+            {
+                rare.Add(word);
+            }
+
+            if (frequency < rarest.Frequency)
+            {
+                rarest = (word, frequency);
+            }
+        }
+
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? rareAlternatives = !LeaveOutCommonCorrections ? alternatives : alternatives?
+            .Select(a => (a.Key, Rare: (IReadOnlyList<string>)a.Value.Where(c => frequencies.GetValueOrDefault(c) <= common).ToList()))
+            .Where(a => a.Rare.Count > 0)
+            .ToDictionary(a => a.Key, a => a.Rare, StringComparer.Ordinal);
+
+        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
+        return (rare.Count > 0 ? rare : [rarest.Word], rareAlternatives);
+    }
+
+    /// <summary>
+    /// Documents per word, as the search matches it (stemmed; a prefix from 4 letters, so every term the prefix covers is counted:
+    /// an upper bound). Words the tokenizer drops entirely are absent.
+    /// </summary>
+    private static async Task<Dictionary<string, double>> FrequenciesAsync(SqliteConnection connection, IReadOnlyList<string> words,
+        SearchVocabulary.Snapshot? snapshot, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(
             """
             CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms USING fts5 (word, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -215,34 +277,24 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         var stems = (await connection.QueryAsync("SELECT doc, term FROM temp.query_terms_vocab", null,
                 r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
             .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
-        var rare = new List<string>();
-        var rarest = (Word: words[0], Frequency: double.MaxValue);
+        var frequencies = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
-            if (!stems.TryGetValue(i, out var stem))
+            if (!stems.TryGetValue(i, out var stem) || frequencies.ContainsKey(words[i]))
             {
                 continue;
             }
 
-            // Long words match as prefixes, so count every term the prefix covers (an upper bound on documents).
-            var frequency = Convert.ToDouble(await connection.ScalarAsync(
-                words[i].Length >= 4
-                    ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
-                    : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
-                null, cancellationToken, ("$stem", stem)));
-            if (frequency <= documents * VeryCommonShare)
-            {
-                rare.Add(words[i]);
-            }
-
-            if (frequency < rarest.Frequency)
-            {
-                rarest = (words[i], frequency);
-            }
+            frequencies[words[i]] = snapshot is not null
+                ? words[i].Length >= 4 ? snapshot.DocumentsWithPrefix(stem) : snapshot.DocumentsOf(stem)
+                : Convert.ToDouble(await connection.ScalarAsync(
+                    words[i].Length >= 4
+                        ? "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term >= $stem AND term < $stem || char(1114111)"
+                        : "SELECT coalesce(sum(doc), 0) FROM search_vocab WHERE term = $stem",
+                    null, cancellationToken, ("$stem", stem)));
         }
 
-        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
-        return rare.Count > 0 ? rare : [rarest.Word];
+        return frequencies;
     }
 
     /// <summary>

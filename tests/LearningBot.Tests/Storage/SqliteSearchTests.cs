@@ -33,6 +33,41 @@ public sealed class SqliteSearchTests
         Assert.That(mixed.Select(h => h.Id), Is.EquivalentTo(new[] { "z1", "z2" }));
         Assert.That(commonOnly, Has.Count.EqualTo(3), "a question of common words alone still finds them");
     }
+
+    [TestCase(false, TestName = "The any-word fallback of a large index leaves out a typo's very common correction (vocabulary from search_vocab)")]
+    [TestCase(true, TestName = "The any-word fallback of a large index leaves out a typo's very common correction (vocabulary in memory)")]
+    public async Task The_any_word_fallback_leaves_out_very_common_corrections(bool vocabularyRead)
+    {
+        using var directory = new TempDirectory();
+        var database = new SqliteDatabase(directory.File("search.db"));
+        await database.InitializeAsync(default);
+        var learnings = new SqliteLearningRepository(database);
+        var at = DateTimeOffset.UnixEpoch;
+        for (var i = 0; i < 1200; i++)
+        {
+            await learnings.AddAsync(new LearningEntry($"c{i}", "acme", "ann", $"deployment note number {i}", [], null, at, $"c{i}"), default);
+        }
+
+        await learnings.AddAsync(new LearningEntry("z1", "acme", "bo", "zebra crossings in the office map", [], null, at, "z1"), default);
+        await learnings.AddAsync(new LearningEntry("z2", "acme", "cy", "a zebra sticker on the build light", [], null, at, "z2"), default);
+        if (vocabularyRead)
+        {
+            await database.SearchVocabulary.RefreshAsync(default);
+        }
+        else
+        {
+            database.SearchVocabulary.Enabled = false;
+        }
+
+        // "deploymnet" is corrected to "deployment"; no document has it and "zebra", so the any-word fallback runs, where the
+        // correction (in 1,200 of 1,202 documents) would rank every deployment note: only the rare word's documents remain.
+        var hits = await new SqliteSearchIndex(database).SearchAsync(new SearchQuery("acme", "deploymnet zebra", [SearchKind.Learning], 3), default);
+        var typoOnly = await new SqliteSearchIndex(database).SearchAsync(new SearchQuery("acme", "deploymnet", [SearchKind.Learning], 3), default);
+
+        Assert.That(hits.Select(h => h.Id), Is.EquivalentTo(new[] { "z1", "z2" }));
+        Assert.That(typoOnly, Has.Count.EqualTo(3), "alone, the typo is still corrected (the all-words search uses every correction)");
+        Assert.That(database.SearchVocabulary.Served, vocabularyRead ? Is.GreaterThan(0) : Is.Zero);
+    }
 }
 
 /// <summary>
@@ -146,6 +181,87 @@ public sealed class SqliteTypoToleranceTests
         Assert.That(inA.Select(h => h.Id), Is.EqualTo(new[] { own }));
         Assert.That(inB, Has.Count.EqualTo(3), "in team B the word is spelled that way: found as written");
         Assert.That(inB.Select(h => h.Id), Has.None.EqualTo(own));
+    }
+
+    [TestCase("passowrd")]
+    [TestCase("pasword")]
+    [TestCase("passsword")]
+    [TestCase("kubrenets")]
+    [TestCase("kuberentis")]
+    [TestCase("rotaton")]
+    [TestCase("deplyo")]
+    public async Task A_typo_finds_the_word_through_the_in_memory_vocabulary(string typo)
+    {
+        var expected = await ShareAsync("acme", "Kubernetes password rotation", "We deploy the new secret with a rolling restart.");
+        await ShareAsync("acme", "Lunch on Friday", "Pizza in the kitchen.");
+        await LearnAsync("other", "passwords kubernetes rotations deployments everywhere");
+        await _database.SearchVocabulary.RefreshAsync(default);
+
+        var hits = await AskAsync("acme", typo);
+
+        Assert.That(hits.Select(h => h.Id), Is.EqualTo(new[] { expected }));
+        Assert.That(_database.SearchVocabulary.Served, Is.EqualTo(1), "the current snapshot served the correction");
+    }
+
+    [Test]
+    public async Task At_most_three_unknown_words_are_corrected_the_longest_first()
+    {
+        await ShareAsync("acme", "How do I rotate the staging database password?", "Run make rotate-db; the kubernetes secret follows.");
+        await using var connection = await _database.OpenAsync(default);
+
+        var corrections = await TypoAlternatives.FindAsync(connection, "acme",
+            ["stagng", "databse", "kubrenetes", "pasword", "rotaton"], null, default);
+
+        // 10, 7, 7 letters; "pasword" and "rotaton" (7) tie with "databse": the question's order breaks the tie; "stagng" (6) is last.
+        Assert.That(corrections.Keys, Is.EquivalentTo(new[] { "kubrenetes", "databse", "pasword" }));
+        Assert.That(corrections["kubrenetes"], Does.Contain("kubernetes"));
+    }
+
+    [Test]
+    public async Task A_word_written_after_the_vocabulary_was_read_is_corrected_at_once_in_a_small_index()
+    {
+        await ShareAsync("acme", "Lunch on Friday", "Pizza in the kitchen.");
+        await _database.SearchVocabulary.RefreshAsync(default);
+        var written = await ShareAsync("acme", "How do we roll out terraform modules?", "Plan, review, apply.");
+        var edited = await ShareAsync("acme", "Where is the runbook?", "In the wiki.");
+        await _database.SearchVocabulary.RefreshAsync(default);
+        // An edit rewrites the document in place (delete + insert): the index's structure record changes with it too.
+        await new SqliteKnowledgeRepository(_database).UpdateAsync(
+            new KnowledgePost(edited, "acme", "ann", "Where is the grafana dashboard?", "Under observability.", [], At, edited), default);
+
+        Assert.That((await AskAsync("acme", "terrafrom")).Select(h => h.Id), Is.EqualTo(new[] { written }));
+        Assert.That((await AskAsync("acme", "grafanna")).Select(h => h.Id), Is.EqualTo(new[] { edited }));
+    }
+
+    [Test]
+    public async Task A_stale_vocabulary_of_a_large_index_misses_only_new_words_and_never_offers_another_teams()
+    {
+        var vocabulary = _database.SearchVocabulary;
+        vocabulary.UseStaleFrom = 0; // treat this file as large: a stale snapshot is used, as at 100,000 + documents
+        vocabulary.RefreshInterval = TimeSpan.FromDays(1); // and not read again during the test
+        // Team B wrote words one edit from "pasword", the spelling itself and "kubernetes"; team A wrote "password".
+        for (var i = 0; i < 4; i++)
+        {
+            await LearnAsync("team-b", $"pasword pasmord paswerd pasworn kubernetes entry {i}");
+        }
+
+        var own = await ShareAsync("team-a", "How do I rotate the staging database password?", "Run make rotate-db.");
+        await vocabulary.RefreshAsync(default);
+        var later = await ShareAsync("team-a", "Who owns the terraform modules?", "Platform team.");
+        var laterSameWord = await ShareAsync("team-a", "Kubernetes upgrades", "Every quarter.");
+
+        var password = await AskAsync("team-a", "pasword");
+        var terraform = await AskAsync("team-a", "terrafrom");
+        var kubernetes = await AskAsync("team-a", "kuberentes");
+
+        Assert.That(password.Select(h => h.Id), Is.EqualTo(new[] { own }), "team B's neighbours are checked against team A and dropped");
+        Assert.That(terraform, Is.Empty, "written after the read: not in the stale snapshot (the documented minute)");
+        Assert.That(kubernetes.Select(h => h.Id), Is.EqualTo(new[] { laterSameWord }),
+            "the snapshot had the word from team B; team A's new document holds it now, so the team check keeps it");
+        Assert.That(vocabulary.Served, Is.EqualTo(3));
+
+        await vocabulary.RefreshAsync(default);
+        Assert.That((await AskAsync("team-a", "terrafrom")).Select(h => h.Id), Is.EqualTo(new[] { later }), "after the next read");
     }
 
     [TestCase("password", "passowrd", 1)]
