@@ -13,17 +13,7 @@ public sealed class SqliteSearchTests
     public async Task The_any_word_fallback_of_a_large_index_leaves_out_very_common_words()
     {
         using var directory = new TempDirectory();
-        var database = new SqliteDatabase(directory.File("search.db"));
-        await database.InitializeAsync(default);
-        var learnings = new SqliteLearningRepository(database);
-        var at = DateTimeOffset.UnixEpoch;
-        for (var i = 0; i < 1200; i++)
-        {
-            await learnings.AddAsync(new LearningEntry($"c{i}", "acme", "ann", $"deployment note number {i}", [], null, at, $"c{i}"), default);
-        }
-
-        await learnings.AddAsync(new LearningEntry("z1", "acme", "bo", "zebra crossings in the office map", [], null, at, "z1"), default);
-        await learnings.AddAsync(new LearningEntry("z2", "acme", "cy", "a zebra sticker on the build light", [], null, at, "z2"), default);
+        var database = await DeploymentNotesAndTwoZebrasAsync(directory);
         var search = new SqliteSearchIndex(database);
 
         // No document has both words, so the "any word" fallback runs; "deployment" is in almost every document.
@@ -39,17 +29,7 @@ public sealed class SqliteSearchTests
     public async Task The_any_word_fallback_leaves_out_very_common_corrections(bool vocabularyRead)
     {
         using var directory = new TempDirectory();
-        var database = new SqliteDatabase(directory.File("search.db"));
-        await database.InitializeAsync(default);
-        var learnings = new SqliteLearningRepository(database);
-        var at = DateTimeOffset.UnixEpoch;
-        for (var i = 0; i < 1200; i++)
-        {
-            await learnings.AddAsync(new LearningEntry($"c{i}", "acme", "ann", $"deployment note number {i}", [], null, at, $"c{i}"), default);
-        }
-
-        await learnings.AddAsync(new LearningEntry("z1", "acme", "bo", "zebra crossings in the office map", [], null, at, "z1"), default);
-        await learnings.AddAsync(new LearningEntry("z2", "acme", "cy", "a zebra sticker on the build light", [], null, at, "z2"), default);
+        var database = await DeploymentNotesAndTwoZebrasAsync(directory);
         if (vocabularyRead)
         {
             await database.SearchVocabulary.RefreshAsync(default);
@@ -67,6 +47,23 @@ public sealed class SqliteSearchTests
         Assert.That(hits.Select(h => h.Id), Is.EquivalentTo(new[] { "z1", "z2" }));
         Assert.That(typoOnly, Has.Count.EqualTo(3), "alone, the typo is still corrected (the all-words search uses every correction)");
         Assert.That(database.SearchVocabulary.Served, vocabularyRead ? Is.GreaterThan(0) : Is.Zero);
+    }
+
+    /// <summary>A large index (1,200 "deployment note" learnings, so "deployment" is in almost every document) and two zebra learnings.</summary>
+    private static async Task<SqliteDatabase> DeploymentNotesAndTwoZebrasAsync(TempDirectory directory)
+    {
+        var database = new SqliteDatabase(directory.File("search.db"));
+        await database.InitializeAsync(default);
+        var learnings = new SqliteLearningRepository(database);
+        var at = DateTimeOffset.UnixEpoch;
+        for (var i = 0; i < 1200; i++)
+        {
+            await learnings.AddAsync(new LearningEntry($"c{i}", "acme", "ann", $"deployment note number {i}", [], null, at, $"c{i}"), default);
+        }
+
+        await learnings.AddAsync(new LearningEntry("z1", "acme", "bo", "zebra crossings in the office map", [], null, at, "z1"), default);
+        await learnings.AddAsync(new LearningEntry("z2", "acme", "cy", "a zebra sticker on the build light", [], null, at, "z2"), default);
+        return database;
     }
 }
 
