@@ -72,6 +72,14 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
 
     public SqliteBusyPolicy BusyPolicy { get; }
 
+    /// <summary>
+    /// Reads the search index's vocabulary into memory now (the typo corrections' candidates and the any-word fallback's word
+    /// frequencies), so the first searches on a large index do not take the slower <c>search_vocab</c> ranges; the host calls it
+    /// once after start-up. Throws what SQLite throws (e.g. <see cref="SqliteException"/>) and
+    /// <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    public Task WarmSearchVocabularyAsync(CancellationToken cancellationToken) => SearchVocabulary.RefreshAsync(cancellationToken);
+
     /// <summary>The search index's vocabulary in memory (typo corrections and word frequencies of the search), one per database.</summary>
     internal Knowledge.SearchVocabulary SearchVocabulary { get; }
 

@@ -49,5 +49,6 @@ public static class StorageRegistration
             : Path.GetFullPath(options.Sqlite.Path, builder.Environment.ContentRootPath);
         builder.Services.AddSqliteStorage(path);
         builder.Services.AddHostedService<VectorCacheWarmup>();
+        builder.Services.AddHostedService<SearchVocabularyWarmup>();
     }
 }
