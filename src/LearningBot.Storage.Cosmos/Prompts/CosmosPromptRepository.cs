@@ -156,15 +156,29 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
                 ? (d with { State = nameof(OccurrenceState.Posted), PostedMessageId = messageId }).WithDueAt()
                 : null, token), cancellationToken);
 
-    public Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToCloseAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    // dueAt is set on posted occurrences (their reminder time until the reminder is taken, then their close time) and on
+    // ones with writes left over from a crashed claim or close (their scheduled time): both sweeps finish those as they go.
+    public Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToCloseAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        ListDueOccurrencesAsync(now, limit, (document, nowMs) => document.State == nameof(OccurrenceState.Posted) && document.CloseAt <= nowMs,
+            cancellationToken);
+
+    public Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToRemindAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        ListDueOccurrencesAsync(now, limit,
+            (document, nowMs) => document is { State: nameof(OccurrenceState.Posted), RemindAt: { } remindAt } && remindAt <= nowMs,
+            cancellationToken);
+
+    /// <summary>
+    /// The occurrences whose <c>dueAt</c> has come (oldest first, at most <paramref name="limit"/>), finishing any left-over writes
+    /// of each, and returning those <paramref name="wanted"/> keeps (given the document and now in Unix milliseconds).
+    /// </summary>
+    private Task<IReadOnlyList<PromptOccurrence>> ListDueOccurrencesAsync(DateTimeOffset now, int limit,
+        Func<OccurrenceDocument, long, bool> wanted, CancellationToken cancellationToken)
     {
-        // dueAt is set on posted occurrences (their close time) and on ones with writes left over from a
-        // crashed claim or close (their scheduled time): this sweep finishes those and returns the posted ones.
+        var nowMs = now.ToUnixTimeMilliseconds();
         var query = new QueryDefinition(
                 $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.pk = @pk AND c.type = 'occurrence' AND c.dueAt <= @now ORDER BY c.dueAt")
             .WithParameter("@pk", OccurrenceDocument.Partition)
-            .WithParameter("@now", now.ToUnixTimeMilliseconds());
-        var nowMs = now.ToUnixTimeMilliseconds();
+            .WithParameter("@now", nowMs);
         return store.RunAsync<IReadOnlyList<PromptOccurrence>>(async token =>
         {
             var result = new List<PromptOccurrence>();
@@ -176,36 +190,7 @@ public sealed class CosmosPromptRepository(CosmosStore store) : IPromptRepositor
                     await FinishAsync(document, token);
                 }
 
-                if (document.State == nameof(OccurrenceState.Posted) && document.CloseAt <= nowMs)
-                {
-                    result.Add(document.ToOccurrence());
-                }
-            }
-
-            return result;
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<PromptOccurrence>> ListOccurrencesToRemindAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-    {
-        // The same dueAt range as the close sweep (a posted occurrence's dueAt is its reminder time until the reminder is taken).
-        var query = new QueryDefinition(
-                $"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.pk = @pk AND c.type = 'occurrence' AND c.dueAt <= @now ORDER BY c.dueAt")
-            .WithParameter("@pk", OccurrenceDocument.Partition)
-            .WithParameter("@now", now.ToUnixTimeMilliseconds());
-        var nowMs = now.ToUnixTimeMilliseconds();
-        return store.RunAsync<IReadOnlyList<PromptOccurrence>>(async token =>
-        {
-            var result = new List<PromptOccurrence>();
-            foreach (var document in await CosmosStore.QueryPartitionAsync<OccurrenceDocument>(store.Proactive, OccurrenceDocument.Partition,
-                         query, token))
-            {
-                if (document.HasPendingWork)
-                {
-                    await FinishAsync(document, token);
-                }
-
-                if (document is { State: nameof(OccurrenceState.Posted), RemindAt: { } remindAt } && remindAt <= nowMs)
+                if (wanted(document, nowMs))
                 {
                     result.Add(document.ToOccurrence());
                 }
