@@ -48,7 +48,6 @@ public static class StorageRegistration
             ? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "learningbot.db")
             : Path.GetFullPath(options.Sqlite.Path, builder.Environment.ContentRootPath);
         builder.Services.AddSqliteStorage(path);
-        builder.Services.AddHostedService<VectorCacheWarmup>();
-        builder.Services.AddHostedService<SearchVocabularyWarmup>();
+        builder.Services.AddHostedService<SearchWarmup>();
     }
 }

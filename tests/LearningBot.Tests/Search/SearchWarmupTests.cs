@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LearningBot.Tests.Search;
 
 /// <summary>The host reads the search vocabulary into memory after start-up, before any question (real host, real SQLite file).</summary>
-public sealed class SearchVocabularyWarmupTests
+public sealed class SearchWarmupTests
 {
     [Test]
     [CancelAfter(60_000)]
