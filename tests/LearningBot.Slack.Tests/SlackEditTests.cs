@@ -128,6 +128,7 @@ public sealed class SlackEditTests
         await _host.CommandAsync("/learnbot", "prompt now", _host.ResponseUrl(Name()), team: team, user: "UBOSS", userName: "boss", channel: channel);
         await _host.WaitForCallsAsync("/api/chat.postMessage",
             where: c => SlackHost.Json(c)["channel"]?.GetValue<string>() == channel && SlackHost.Strings(SlackHost.Json(c)).Contains("What did you learn"));
+        await _host.WaitForPromptPostAsync(team, channel, promptTs);
 
         JsonObject Reply(string ts, string text) => new()
         {

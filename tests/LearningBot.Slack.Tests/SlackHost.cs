@@ -194,6 +194,27 @@ public sealed class SlackHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the prompt posted as <paramref name="ts"/> in <paramref name="channel"/> is stored as its occurrence's post:
+    /// the fake Web API answering chat.postMessage comes a moment before the bot records the ts, and a thread reply sent in
+    /// between is (rightly) not an answer. A person cannot reply that fast; a test can.
+    /// </summary>
+    public async Task WaitForPromptPostAsync(string team, string channel, string ts)
+    {
+        var prompts = Factory.Services.GetRequiredService<LearningBot.Core.Prompts.IPromptRepository>();
+        var key = LearningBot.Slack.Adapter.SlackConversations.ChannelKey(team, channel);
+        var watch = Stopwatch.StartNew();
+        while (await prompts.FindOccurrenceByPostAsync(key, ts, default) is null)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                Assert.Fail($"The prompt post {ts} in {channel} was not recorded after 10 s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>For "nothing else happened" checks: waits until all acknowledged work has finished.</summary>
     public async Task DrainAsync()
     {

@@ -27,6 +27,7 @@ public sealed class SlackPromptTests
         await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
         var posts = await host.WaitForCallsAsync("/api/chat.postMessage",
             where: c => SlackHost.Strings(SlackHost.Json(c)).Contains("What did you learn this week?"));
+        await host.WaitForPromptPostAsync("T0001", "C0001", PromptTs);
 
         Assert.That(SlackHost.Json(set[0])["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"));
         var post = SlackHost.Json(posts[0]);
