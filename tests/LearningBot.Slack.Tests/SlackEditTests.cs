@@ -154,7 +154,7 @@ public sealed class SlackEditTests
         var team = Team();
         var responseUrl = _host.ResponseUrl(Name());
         await _host.CommandAsync("/learned", "how feature flags decouple deploys #flags 30m", responseUrl, team: team);
-        var confirmation = SlackHost.Json((await _host.WaitForCallsAsync(new Uri(responseUrl).AbsolutePath)).Single());
+        var confirmation = (await _host.WaitForRepliesAsync(new Uri(responseUrl).AbsolutePath)).Single();
         var buttons = confirmation["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
         var edit = buttons.Single(b => b!["text"]!["text"]!.GetValue<string>() == "Edit")!.AsObject();
         var delete = buttons.Single(b => b!["text"]!["text"]!.GetValue<string>() == "Delete")!.AsObject();
