@@ -37,7 +37,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-            sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>()));
+            sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+            sp.GetService<Microsoft.Extensions.Options.IOptions<SimilarityOptions>>()?.Value));
         services.AddSingleton<AnswerConfidence>();
         services.AddSingleton<QuestionMatcher>();
         services.AddSingleton<ChannelAnswers>();
