@@ -109,15 +109,17 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return await SearchAsync(query with { Embedding = await embedding }, cancellationToken);
         }
 
+        // The vector scan follows the embedding on the thread that computed it, while this one still ranks the words.
+        var nearest = NearestAsync(query, embedding, model, vectors, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
-        if (await embedding is not { } vector)
+        if (await nearest is not { } semantic)
         {
             // The lexical-only search fills up to the limit where the hybrid's lexical half filled up to what is shown.
             return await SearchAsync(query with { Embedding = null }, cancellationToken);
         }
 
-        return await FuseAsync(connection, query with { Embedding = vector }, lexical, vector, model, vectors, cancellationToken);
+        return await FuseAsync(connection, query with { Embedding = semantic.Vector }, lexical, semantic.Matches, vectors, cancellationToken);
     }
 
     private async Task<IReadOnlyList<SearchHit>> HybridAsync(SearchQuery query, ReadOnlyMemory<float> embedding, string model,
@@ -125,7 +127,21 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
-        return await FuseAsync(connection, query, lexical, embedding, model, cache, cancellationToken);
+        var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), model, cache, cancellationToken);
+        return await FuseAsync(connection, query, lexical, semantic!.Value.Matches, cache, cancellationToken);
+    }
+
+    /// <summary>The semantic half: the team's nearest documents of the asked kinds to the query's vector (null: no vector).</summary>
+    private async Task<(ReadOnlyMemory<float> Vector, IReadOnlyList<VectorMatch> Matches)?> NearestAsync(SearchQuery query,
+        Task<ReadOnlyMemory<float>?> embedding, string model, SqliteVectorCache cache, CancellationToken cancellationToken)
+    {
+        if (await embedding is not { } vector)
+        {
+            return null;
+        }
+
+        await cache.RefreshAsync(model, cancellationToken);
+        return (vector, cache.Nearest(query.TeamId, query.Kinds.ToHashSet(), vector.Span, Math.Max(query.Limit, _fusion.Candidates)));
     }
 
     /// <summary>The hybrid's lexical half: BM25's best <see cref="HybridFusion.Candidates"/> (or the limit, if larger).</summary>
@@ -142,14 +158,12 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 fillTo: Math.Min(query.Shown ?? query.Limit, query.Limit));
     }
 
-    /// <summary>The semantic half (the team's nearest vectors) fused with <paramref name="lexical"/>, as hits of the query's team and kinds.</summary>
+    /// <summary>The semantic half's matches fused with <paramref name="lexical"/>, as hits of the query's team and kinds.</summary>
     private async Task<IReadOnlyList<SearchHit>> FuseAsync(SqliteConnection connection, SearchQuery query, List<IndexedHit> lexical,
-        ReadOnlyMemory<float> embedding, string model, SqliteVectorCache cache, CancellationToken cancellationToken)
+        IReadOnlyList<VectorMatch> semantic, SqliteVectorCache cache, CancellationToken cancellationToken)
     {
-        var candidates = Math.Max(query.Limit, _fusion.Candidates);
-        await cache.RefreshAsync(model, cancellationToken);
+        var embedding = query.Embedding!.Value;
         var kinds = query.Kinds.ToHashSet();
-        var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);
         var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
 
         var lexicalHits = lexical.ToDictionary(h => h.RowId, h => h.Hit);
