@@ -102,6 +102,11 @@ internal static class SemanticScale
             ("most common words (worst case)", CommonWordQuestions()),
         };
 
+        if (comparePruning)
+        {
+            await PruningAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
+        }
+
         var variants = compareVocabulary ? new[] { false, true } : [true];
         var pruning = comparePruning ? new[] { false, true } : [true];
         foreach (var (name, questions) in sets)
@@ -152,6 +157,43 @@ internal static class SemanticScale
             }
 
             Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="MatchPlan"/>'s df rules change in the results at this size (stackfaq is too small to show it all): for each
+    /// question, the top 10 with the rules off and on, hybrid (with the question's vector) and words only; mean share of the top 10
+    /// found by both, and how often the first hit is the same.
+    /// </summary>
+    private static async Task PruningAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### top 10 with the df rules off and on, up to {count} questions per set");
+        Console.WriteLine("| set | search | top-10 overlap | same first hit | hits off / on |");
+        Console.WriteLine("|---|---|--:|--:|--:|");
+        foreach (var (name, questions) in sets)
+        foreach (var hybrid in new[] { true, false })
+        {
+            double overlap = 0, sameFirst = 0, off = 0, on = 0;
+            var asked = questions.Take(count).ToList();
+            foreach (var question in asked)
+            {
+                var query = new SearchQuery(CorpusDatabase.Team, question, AskKinds, 10)
+                {
+                    Embedding = hybrid ? await embedder.EmbedAsync(question, default) : null,
+                };
+                MatchPlan.Enabled = false;
+                var before = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
+                MatchPlan.Enabled = true;
+                var after = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
+                overlap += before.Count == 0 && after.Count == 0 ? 1 : before.Intersect(after).Count() / (double)Math.Max(before.Count, after.Count);
+                sameFirst += before.FirstOrDefault() == after.FirstOrDefault() ? 1 : 0;
+                (off, on) = (off + before.Count, on + after.Count);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} ({asked.Count}) | {(hybrid ? "hybrid" : "words only")} | {overlap / asked.Count:P1} | {sameFirst / asked.Count:P1} | " +
+                $"{off / asked.Count:F1} / {on / asked.Count:F1} |"));
         }
     }
 
