@@ -109,8 +109,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return await SearchAsync(query with { Embedding = await embedding }, cancellationToken);
         }
 
-        // The vector scan follows the embedding on the thread that computed it, while this one still ranks the words.
-        var nearest = NearestAsync(query, embedding, model, vectors, cancellationToken);
+        // New vectors are read here, on the request's flow: inside a unit of work (SqliteDatabase.InOneTransactionAsync) OpenAsync
+        // hands out the unit's one connection, which another thread must never use. The scan itself is memory only, so it follows
+        // the embedding on the thread that computed it while this one still ranks the words.
+        await vectors.RefreshAsync(model, cancellationToken);
+        var nearest = NearestAsync(query, embedding, vectors);
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
         if (await nearest is not { } semantic)
@@ -127,20 +130,23 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
-        var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), model, cache, cancellationToken);
+        await cache.RefreshAsync(model, cancellationToken);
+        var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), cache);
         return await FuseAsync(connection, query, lexical, semantic!.Value.Matches, cache, cancellationToken);
     }
 
-    /// <summary>The semantic half: the team's nearest documents of the asked kinds to the query's vector (null: no vector).</summary>
+    /// <summary>
+    /// The semantic half: the team's nearest documents of the asked kinds to the query's vector (null: no vector), from the vectors
+    /// in memory (the caller refreshed them). No database access: it may run on the thread that finished the embedding.
+    /// </summary>
     private async Task<(ReadOnlyMemory<float> Vector, IReadOnlyList<VectorMatch> Matches)?> NearestAsync(SearchQuery query,
-        Task<ReadOnlyMemory<float>?> embedding, string model, SqliteVectorCache cache, CancellationToken cancellationToken)
+        Task<ReadOnlyMemory<float>?> embedding, SqliteVectorCache cache)
     {
         if (await embedding is not { } vector)
         {
             return null;
         }
 
-        await cache.RefreshAsync(model, cancellationToken);
         return (vector, cache.Nearest(query.TeamId, query.Kinds.ToHashSet(), vector.Span, Math.Max(query.Limit, _fusion.Candidates)));
     }
 
