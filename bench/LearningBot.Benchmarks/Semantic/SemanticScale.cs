@@ -39,7 +39,7 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"));
+            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"));
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -68,7 +68,13 @@ internal static class SemanticScale
     /// <see cref="SearchVocabulary"/>, read before the round, at most <see cref="TypoAlternatives.MaxCorrectedWords"/> words
     /// corrected, very common corrections left out of the any-word fallback).
     /// </param>
-    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary)
+    /// <param name="comparePruning">
+    /// Each question set twice in this run: first as before the <c>ask</c> speed change (every 4+ letter word a prefix, ranked within
+    /// the team token, the lexical half after the query embedding), then as now (<see cref="MatchPlan"/>'s df rules, the lexical half
+    /// while the query is embedded).
+    /// </param>
+    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary,
+        bool comparePruning)
     {
         var vocabulary = services.GetRequiredService<SqliteDatabase>().SearchVocabulary;
         var pipeline = services.GetRequiredService<CommandPipeline>();
@@ -96,10 +102,19 @@ internal static class SemanticScale
             ("most common words (worst case)", CommonWordQuestions()),
         };
 
+        if (comparePruning)
+        {
+            await PruningAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
+        }
+
         var variants = compareVocabulary ? new[] { false, true } : [true];
+        var pruning = comparePruning ? new[] { false, true } : [true];
         foreach (var (name, questions) in sets)
         foreach (var inMemory in variants)
+        foreach (var pruned in pruning)
         {
+            MatchPlan.Enabled = pruned;
+            SqliteSearchIndex.OverlapEmbedding = pruned;
             vocabulary.Enabled = inMemory;
             TypoAlternatives.CorrectedWordsCap = inMemory ? TypoAlternatives.MaxCorrectedWords : int.MaxValue;
             SqliteSearchIndex.LeaveOutCommonCorrections = inMemory;
@@ -111,6 +126,9 @@ internal static class SemanticScale
             var variant = !compareVocabulary ? "" : inMemory
                 ? $", vocabulary in memory ({vocabulary.Reads} reads so far), {TypoAlternatives.MaxCorrectedWords} words corrected, common corrections out of the any-word fallback"
                 : ", BEFORE: vocabulary from search_vocab, every unknown word corrected";
+            variant += !comparePruning ? "" : pruned
+                ? ", df rules (MatchPlan) on, lexical half while the query is embedded"
+                : ", BEFORE: every word a prefix, ranked within the team token, lexical half after the embedding";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);
             for (var i = -Math.Min(30, calls / 10); i < calls; i++)
@@ -126,6 +144,10 @@ internal static class SemanticScale
                     HybridFusion.Default.Fuse(lexical.Select(h => h.Id).ToList(), semantic.Select(m => (m.DocId.ToString(CultureInfo.InvariantCulture), m.Similarity)).ToList()));
                 await Timings.MeasureAsync(record ? Part("hybrid search (ISearchIndex, top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount) { Embedding = vector }, default));
+                // What ask's QuestionMatcher does: the model on a pool thread, the lexical half meanwhile (sequential when BEFORE).
+                await Timings.MeasureAsync(record ? Part("embedding + hybrid search, as ask runs them (top 3)") : null, () =>
+                    search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
+                        Task.Run(() => embedder.EmbedAsync(question, default)), default));
                 var reply = await Timings.MeasureAsync(record ? Part("ask, whole (pipeline: embedding + search + question groups + write)") : null,
                     () => pipeline.HandleAsync(messages.From("ask " + question), default));
                 if (reply.Kind is not (ReplyKind.SearchResults))
@@ -135,6 +157,43 @@ internal static class SemanticScale
             }
 
             Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="MatchPlan"/>'s df rules change in the results at this size (stackfaq is too small to show it all): for each
+    /// question, the top 10 with the rules off and on, hybrid (with the question's vector) and words only; mean share of the top 10
+    /// found by both, and how often the first hit is the same.
+    /// </summary>
+    private static async Task PruningAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### top 10 with the df rules off and on, up to {count} questions per set");
+        Console.WriteLine("| set | search | top-10 overlap | same first hit | hits off / on |");
+        Console.WriteLine("|---|---|--:|--:|--:|");
+        foreach (var (name, questions) in sets)
+        foreach (var hybrid in new[] { true, false })
+        {
+            double overlap = 0, sameFirst = 0, off = 0, on = 0;
+            var asked = questions.Take(count).ToList();
+            foreach (var question in asked)
+            {
+                var query = new SearchQuery(CorpusDatabase.Team, question, AskKinds, 10)
+                {
+                    Embedding = hybrid ? await embedder.EmbedAsync(question, default) : null,
+                };
+                MatchPlan.Enabled = false;
+                var before = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
+                MatchPlan.Enabled = true;
+                var after = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
+                overlap += before.Count == 0 && after.Count == 0 ? 1 : before.Intersect(after).Count() / (double)Math.Max(before.Count, after.Count);
+                sameFirst += before.FirstOrDefault() == after.FirstOrDefault() ? 1 : 0;
+                (off, on) = (off + before.Count, on + after.Count);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} ({asked.Count}) | {(hybrid ? "hybrid" : "words only")} | {overlap / asked.Count:P1} | {sameFirst / asked.Count:P1} | " +
+                $"{off / asked.Count:F1} / {on / asked.Count:F1} |"));
         }
     }
 

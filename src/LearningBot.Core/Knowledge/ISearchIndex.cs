@@ -10,6 +10,14 @@ public sealed record SearchQuery(string TeamId, string Text, IReadOnlyList<Searc
     /// (semantic search off, or the model failed). Indexes compare it only with vectors of the same model.
     /// </summary>
     public ReadOnlyMemory<float>? Embedding { get; init; }
+
+    /// <summary>
+    /// How many of the hits the caller shows (at most <see cref="Limit"/>; null: all of them). A caller that asks for extra hits
+    /// only to drop some (answers a question's group rejected with "Not it") sets it to what it shows, so a hybrid index widens
+    /// its lexical half to looser matches (the any-word fallback) only while that half has fewer than this; the semantic half
+    /// supplies the rest. A lexical-only search fills up to <see cref="Limit"/> as before.
+    /// </summary>
+    public int? Shown { get; init; }
 }
 
 /// <param name="PersonId">The author (knowledge, learning) or the receiver (kudos).</param>
@@ -40,4 +48,14 @@ public sealed record SearchHit(
 public interface ISearchIndex
 {
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same search while the query's vector is still being computed (<paramref name="embedding"/>: the
+    /// <see cref="Semantic.IQueryEmbedder.EmbedAsync"/> task, running elsewhere; null result: lexical only). The results equal
+    /// <see cref="SearchAsync(SearchQuery, CancellationToken)"/> with <see cref="SearchQuery.Embedding"/> set to that vector. An index
+    /// whose lexical half needs no vector runs it meanwhile, so an <c>ask</c> costs max(embedding, lexical) instead of their sum;
+    /// this default waits for the vector first.
+    /// </summary>
+    async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, Task<ReadOnlyMemory<float>?> embedding, CancellationToken cancellationToken) =>
+        await SearchAsync(query with { Embedding = await embedding }, cancellationToken);
 }

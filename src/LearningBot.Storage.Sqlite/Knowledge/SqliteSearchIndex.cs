@@ -57,9 +57,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchVocabulary vocabulary, SearchQuery query,
         IReadOnlyList<string> words, CancellationToken cancellationToken, int? fillTo = null)
     {
-        var hits = await RunAsync(connection, query, words, null, "AND", cancellationToken);
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
-        // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current).
+        // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current), and the plan when
+        // a pruning rule can apply.
         SearchVocabulary.Snapshot? snapshot = null;
         var snapshotRead = false;
         async Task<SearchVocabulary.Snapshot?> Snapshot()
@@ -73,13 +72,16 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return snapshot;
         }
 
+        var plan = await MatchPlan.ForAsync(connection, query.TeamId, words, Snapshot, cancellationToken);
+        var hits = await RunAsync(connection, query, words, null, "AND", plan, cancellationToken);
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
         if (hits.Count == 0)
         {
             // Some word finds nothing (else every word would): look for typos, on this slower path only.
             alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, await Snapshot(), cancellationToken);
             if (alternatives.Count > 0)
             {
-                hits = await RunAsync(connection, query, words, alternatives, "AND", cancellationToken);
+                hits = await RunAsync(connection, query, words, alternatives, "AND", plan, cancellationToken);
             }
         }
 
@@ -87,28 +89,87 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         {
             var seen = hits.Select(h => h.RowId).ToHashSet();
             var (anyWords, anyAlternatives) = await WithoutVeryCommonWordsAsync(connection, words, alternatives, Snapshot, cancellationToken);
-            var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", cancellationToken);
+            var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", plan, cancellationToken);
             hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
         }
 
         return hits;
     }
 
+    /// <summary>
+    /// The lexical half runs on the calling thread while <paramref name="embedding"/> is computed elsewhere (the caller started it),
+    /// then the semantic half and the fusion: the same results as <see cref="SearchAsync(SearchQuery, CancellationToken)"/> with the
+    /// finished vector. Without a model, or when the vector comes back null (nothing to embed, model error), it is the lexical search.
+    /// </summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, Task<ReadOnlyMemory<float>?> embedding,
+        CancellationToken cancellationToken)
+    {
+        if (query.Kinds.Count == 0 || query.Limit <= 0 || vectors is null || embedder?.ModelId is not { } model || !OverlapEmbedding)
+        {
+            return await SearchAsync(query with { Embedding = await embedding }, cancellationToken);
+        }
+
+        // New vectors are read here, on the request's flow: inside a unit of work (SqliteDatabase.InOneTransactionAsync) OpenAsync
+        // hands out the unit's one connection, which another thread must never use. The scan itself is memory only, so it follows
+        // the embedding on the thread that computed it while this one still ranks the words.
+        await vectors.RefreshAsync(model, cancellationToken);
+        var nearest = NearestAsync(query, embedding, vectors);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
+        if (await nearest is not { } semantic)
+        {
+            // The lexical-only search fills up to the limit where the hybrid's lexical half filled up to what is shown.
+            return await SearchAsync(query with { Embedding = null }, cancellationToken);
+        }
+
+        return await FuseAsync(connection, query with { Embedding = semantic.Vector }, lexical, semantic.Matches, vectors, cancellationToken);
+    }
+
     private async Task<IReadOnlyList<SearchHit>> HybridAsync(SearchQuery query, ReadOnlyMemory<float> embedding, string model,
         SqliteVectorCache cache, CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
+        await cache.RefreshAsync(model, cancellationToken);
+        var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), cache);
+        return await FuseAsync(connection, query, lexical, semantic!.Value.Matches, cache, cancellationToken);
+    }
+
+    /// <summary>
+    /// The semantic half: the team's nearest documents of the asked kinds to the query's vector (null: no vector), from the vectors
+    /// in memory (the caller refreshed them). No database access: it may run on the thread that finished the embedding.
+    /// </summary>
+    private async Task<(ReadOnlyMemory<float> Vector, IReadOnlyList<VectorMatch> Matches)?> NearestAsync(SearchQuery query,
+        Task<ReadOnlyMemory<float>?> embedding, SqliteVectorCache cache)
+    {
+        if (await embedding is not { } vector)
+        {
+            return null;
+        }
+
+        return (vector, cache.Nearest(query.TeamId, query.Kinds.ToHashSet(), vector.Span, Math.Max(query.Limit, _fusion.Candidates)));
+    }
+
+    /// <summary>The hybrid's lexical half: BM25's best <see cref="HybridFusion.Candidates"/> (or the limit, if larger).</summary>
+    private async Task<List<IndexedHit>> LexicalCandidatesAsync(SqliteConnection connection, SearchQuery query, CancellationToken cancellationToken)
+    {
         var candidates = Math.Max(query.Limit, _fusion.Candidates);
         var words = SearchTerms.Words(query.Text);
-        await using var connection = await database.OpenAsync(cancellationToken);
         // The all-words match ranks up to the fusion's candidate count; the "any word" fallback runs only when that found fewer than the
         // reply shows, as in lexical-only search. Filling all 50 candidates from it made FTS5 score every row holding any of the words
         // for nearly every question (BM25 has no top-k pruning), while the semantic half supplies the candidates those rows would
         // have been (docs/performance.md, "Search by meaning at 100,000 + 100,000").
-        var lexical = words.Count == 0 ? []
-            : await LexicalAsync(connection, database.SearchVocabulary, query with { Limit = candidates }, words, cancellationToken, fillTo: query.Limit);
-        await cache.RefreshAsync(model, cancellationToken);
+        return words.Count == 0 ? []
+            : await LexicalAsync(connection, database.SearchVocabulary, query with { Limit = candidates }, words, cancellationToken,
+                fillTo: Math.Min(query.Shown ?? query.Limit, query.Limit));
+    }
+
+    /// <summary>The semantic half's matches fused with <paramref name="lexical"/>, as hits of the query's team and kinds.</summary>
+    private async Task<IReadOnlyList<SearchHit>> FuseAsync(SqliteConnection connection, SearchQuery query, List<IndexedHit> lexical,
+        IReadOnlyList<VectorMatch> semantic, SqliteVectorCache cache, CancellationToken cancellationToken)
+    {
+        var embedding = query.Embedding!.Value;
         var kinds = query.Kinds.ToHashSet();
-        var semantic = cache.Nearest(query.TeamId, kinds, embedding.Span, candidates);
         var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
 
         var lexicalHits = lexical.ToDictionary(h => h.RowId, h => h.Hit);
@@ -199,6 +260,9 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// </summary>
     internal const double VeryCommonShare = 0.005;
 
+    /// <summary>False: the overlapping search waits for the vector before its lexical half; the benchmark's before/after only.</summary>
+    internal static bool OverlapEmbedding { get; set; } = true;
+
     /// <summary>False: the any-word fallback keeps every typo correction, as before; the benchmark's before/after only.</summary>
     internal static bool LeaveOutCommonCorrections { get; set; } = true;
 
@@ -262,25 +326,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     private static async Task<Dictionary<string, double>> FrequenciesAsync(SqliteConnection connection, IReadOnlyList<string> words,
         SearchVocabulary.Snapshot? snapshot, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(
-            """
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms USING fts5 (word, tokenize = 'porter unicode61 remove_diacritics 2');
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms_vocab USING fts5vocab(temp, query_terms, 'instance');
-            DELETE FROM temp.query_terms;
-            """, null, cancellationToken);
-        for (var i = 0; i < words.Count; i++)
-        {
-            await connection.ExecuteAsync("INSERT INTO temp.query_terms (rowid, word) VALUES ($i, $word)", null, cancellationToken,
-                ("$i", i), ("$word", words[i]));
-        }
-
-        var stems = (await connection.QueryAsync("SELECT doc, term FROM temp.query_terms_vocab", null,
-                r => (Index: r.GetInt32(0), Stem: r.GetString(1)), cancellationToken))
-            .GroupBy(t => t.Index).ToDictionary(g => g.Key, g => g.First().Stem);
+        var stemOf = await MatchPlan.StemsAsync(connection, words, cancellationToken);
         var frequencies = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
-            if (!stems.TryGetValue(i, out var stem) || frequencies.ContainsKey(words[i]))
+            if (!stemOf.TryGetValue(words[i], out var stem) || frequencies.ContainsKey(words[i]))
             {
                 continue;
             }
@@ -305,15 +355,19 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// remain, a longer list is ranked, so the result is the same as filtering first.
     /// </summary>
     private static async Task<List<IndexedHit>> RunAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, MatchPlan plan, CancellationToken cancellationToken)
     {
-        var teamMatch = MatchExpression(query.TeamId, words, joiner, alternatives);
-        var wordsMatch = WordsExpression(words, joiner, alternatives);
+        var teamMatch = MatchExpression(query.TeamId, words, joiner, alternatives, plan);
+        var wordsMatch = WordsExpression(words, joiner, alternatives, plan);
         // bm25() first counts, for every phrase, the rows that contain it; for the team token that is every row of the
         // team. An AND match is small, so it is cheaper to narrow to the team in a sub-select and rank on the words
         // alone. The scores are identical: the team_key column has weight 0. An OR match is large, and there the
         // sub-select costs more than it saves.
-        var rankSql = joiner == "AND"
+        // A team that holds most of the index gains nothing from the team token (most matches are its own) and pays for intersecting
+        // its long doclist: there the words alone are ranked and the loop below skips other teams' rows (MatchPlan).
+        var rankSql = plan.RankOnWordsAlone
+            ? $"SELECT rowid, {Rank} AS rank FROM search_fts WHERE search_fts MATCH $words ORDER BY rank LIMIT $limit"
+            : joiner == "AND"
             ? $"""
                SELECT rowid, {Rank} AS rank FROM search_fts
                WHERE search_fts MATCH $words AND +rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $match)
@@ -371,18 +425,21 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// also match as a prefix, and the team token narrows the search inside the index. A word with typo
     /// <paramref name="alternatives"/> (<see cref="TypoAlternatives"/>) matches any of them too.
     /// </summary>
+    /// <param name="plan">Which words match as prefixes; null: every word of 4+ letters (<see cref="MatchPlan.Unpruned"/>).</param>
     internal static string MatchExpression(string teamId, IReadOnlyList<string> words, string joiner,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null) =>
-        $"team_key : {SearchDocuments.TeamKey(teamId)} AND {WordsExpression(words, joiner, alternatives)}";
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null, MatchPlan? plan = null) =>
+        $"team_key : {SearchDocuments.TeamKey(teamId)} AND {WordsExpression(words, joiner, alternatives, plan ?? MatchPlan.Unpruned)}";
 
-    private static string WordsExpression(IReadOnlyList<string> words, string joiner, IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives)
+    private static string WordsExpression(IReadOnlyList<string> words, string joiner, IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives,
+        MatchPlan plan)
     {
+        // Typo corrections are the index's own words, rare in the team by construction: they keep their prefix.
         var terms = words.Select(w => alternatives is not null && alternatives.TryGetValue(w, out var others)
-            ? $"({string.Join(" OR ", others.Prepend(w).Select(Term))})"
-            : Term(w));
+            ? $"({string.Join(" OR ", others.Prepend(w).Select(o => Term(o, true)))})"
+            : Term(w, plan.IsPrefix(w)));
         return $"({string.Join($" {joiner} ", terms)})";
     }
 
-    private static string Term(string word) =>
-        "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (word.Length >= 4 ? "*" : string.Empty);
+    private static string Term(string word, bool prefix) =>
+        "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (prefix && word.Length >= 4 ? "*" : string.Empty);
 }
