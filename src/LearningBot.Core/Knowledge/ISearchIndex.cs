@@ -39,6 +39,12 @@ public sealed record SearchHit(
     /// Unlike <see cref="Score"/> it is comparable across queries, so confidence ("is this the answer?") is decided on it.
     /// </summary>
     public double? Similarity { get; init; }
+
+    /// <summary>
+    /// Whether the document was found by its words (the lexical half: BM25, typo alternatives, the any-word fallback), not only
+    /// by meaning. <c>who knows</c> keeps such a hit whatever its <see cref="Similarity"/>, as <c>ask</c> shows it.
+    /// </summary>
+    public bool MatchedWords { get; init; }
 }
 
 /// <summary>

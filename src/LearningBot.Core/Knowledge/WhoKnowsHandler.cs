@@ -8,7 +8,7 @@ namespace LearningBot.Core.Knowledge;
 /// <summary>
 /// Finds people from what they shared, learned and were thanked for: the peer-learning map. The same matching as <c>ask</c>: the
 /// topic's vector goes with the search (so "k8s networking" finds "Kubernetes network policies" where the index is semantic), and hits
-/// whose similarity is known to be below the model's <see cref="SimilarityThresholds.Relevant"/> are not about the topic (a semantic index
+/// found by meaning alone whose similarity is below the model's <see cref="SimilarityThresholds.Relevant"/> are not about the topic (a semantic index
 /// always has nearest neighbours). Private learnings are not in the search index, so they never name their author here.
 /// </summary>
 public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQueryEmbedder? embedder = null) : CommandHandler<WhoKnowsCommand>

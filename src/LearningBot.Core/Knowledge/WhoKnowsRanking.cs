@@ -24,7 +24,7 @@ public static class WhoKnowsRanking
 
     /// <summary>
     /// The hits "who knows" ranks: hybrid search with the topic's vector (so "k8s networking" finds "Kubernetes network policies"),
-    /// without hits whose similarity is known to be below <paramref name="relevant"/> (a semantic index always
+    /// without hits found by meaning alone whose similarity is below <paramref name="relevant"/> (a semantic index always
     /// has nearest neighbours, related or not). Private learnings are not in the index, so they never name their author.
     /// </summary>
     /// <param name="embedding">The topic's vector (<see cref="Semantic.IQueryEmbedder"/>), or null for words only.</param>
@@ -38,6 +38,6 @@ public static class WhoKnowsRanking
                 Embedding = embedding,
             },
             cancellationToken);
-        return hits.Where(h => h.Similarity is not { } similarity || similarity >= relevant).ToList();
+        return hits.Where(h => h.Similarity is not { } similarity || similarity >= relevant || h.MatchedWords).ToList();
     }
 }

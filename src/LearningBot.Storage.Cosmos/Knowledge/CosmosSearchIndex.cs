@@ -254,8 +254,11 @@ public sealed class CosmosSearchIndex(CosmosStore store, IQueryEmbedder? embedde
     {
         var kind = Enum.Parse<SearchKind>(row.SearchKind);
         var excerpt = Excerpt(row.SearchBody, words);
+        // The service's hybrid rank does not say which half found a row: a row holding one of the (stemmed) words was found by them.
+        var matchedWords = words.Any(w => row.SearchTitle.Contains(w, StringComparison.OrdinalIgnoreCase)
+                                          || row.SearchBody.Contains(w, StringComparison.OrdinalIgnoreCase));
         return row.SearchPeople.Select(person => new SearchHit(kind, row.RecordId, person, row.SearchTitle, excerpt,
-            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), score) { Similarity = similarity });
+            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), score) { Similarity = similarity, MatchedWords = matchedWords });
     }
 
     /// <summary>About <see cref="ExcerptLength"/> characters of the body around the first matched word.</summary>

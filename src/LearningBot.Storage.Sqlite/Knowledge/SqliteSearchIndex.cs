@@ -405,7 +405,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 if (details.TryGetValue(rowId, out var d) && d.TeamId == query.TeamId && kinds.Contains(d.Kind))
                 {
                     hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt,
-                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank)));
+                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }));
                     if (hits.Count == query.Limit)
                     {
                         return hits;

@@ -205,6 +205,25 @@ public sealed class HybridSearchHostTests
     }
 
     [Test]
+    public async Task Who_knows_names_whoever_ask_shows_for_the_topics_word_but_not_nearest_neighbours_by_meaning_alone()
+    {
+        using var host = Host("MiniLM");
+        var client = host.CreateClient();
+        // all-MiniLM-L6-v2 puts "helm" at cosine 0.35 from this learning (under its 0.40 "relevant"), though the word is in it.
+        await SendAsync(client, "cy", "learned Took over the onboarding checklist for new hires, updated the laptop setup, the HR forms " +
+                                      "and the welcome lunch; helm is on the list too");
+        await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 1, "the learning embedded");
+
+        var ask = await SendAsync(client, "ann", "ask helm");
+        var whoKnowsHelm = await SendAsync(client, "ann", "who knows helm");
+        var whoKnowsRedis = await SendAsync(client, "ann", "who knows redis"); // no shared word, cosine 0.06: a neighbour, not an expert
+
+        Assert.That(ask, Does.Contain("onboarding checklist"));
+        Assert.That(whoKnowsHelm, Does.Contain("@cy"), "who knows uses the same matching as ask");
+        Assert.That(whoKnowsRedis, Does.Not.Contain("@cy"));
+    }
+
+    [Test]
     public void A_model_that_cannot_load_stops_start_up_naming_the_way_out()
     {
         using var host = new LearningBotWebFactory(new Dictionary<string, string?>
