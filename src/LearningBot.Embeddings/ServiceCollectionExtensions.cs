@@ -21,6 +21,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EmbeddingSignal>();
+        services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? "MiniLM";
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
         if (!hasOwnGenerator && provider != "None")
