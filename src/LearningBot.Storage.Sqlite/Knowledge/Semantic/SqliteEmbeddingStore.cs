@@ -49,17 +49,18 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database, TimeProvider? 
     public async Task<IReadOnlyList<EmbeddingWork>> ListPendingAsync(string modelId, int max, CancellationToken cancellationToken)
     {
         long after;
-        bool fullPassDue;
+        bool known, fullPassDue;
         lock (_lock)
         {
-            after = _watermarkModel == modelId ? _watermark : 0;
-            fullPassDue = after == 0 || _time.GetElapsedTime(_lastFullPass) >= FullPassEvery;
+            known = _watermarkModel == modelId;
+            after = known ? _watermark : 0;
+            fullPassDue = _time.GetElapsedTime(_lastFullPass) >= FullPassEvery;
         }
 
         // Read before listing: a row written after this has a higher rowid, so it is above any watermark set from it.
         var newest = await NewestRowIdAsync(cancellationToken);
         var work = await ListAfterAsync(modelId, after, max, cancellationToken);
-        var full = after == 0;
+        var full = !known;
         if (work.Count == 0 && after > 0 && fullPassDue)
         {
             work = await ListAfterAsync(modelId, 0, max, cancellationToken);
