@@ -6,8 +6,8 @@
 #   scripts/search-quality.sh --data /path/to/folder          # a folder with corpus.jsonl and queries.jsonl
 #   scripts/search-quality.sh --models MiniLM --sweep         # + the fusion grid (RRF K x BM25 weight, convex); seconds once cached
 #   scripts/search-quality.sh --models MiniLM --sweep --explore  # + the float32 / question-only variants
-# Embeddings are cached per model in $TMPDIR/learningbot-search-quality/embeddings-<model>.db (--no-cache: off); ArcticXs is also
-# measured with its query prefix. Cost numbers (load, latency, docs per CPU-second, memory) always come from the bare model.
+# Embeddings are cached per model in $TMPDIR/learningbot-search-quality/embeddings-<model>.db (--no-cache: off); queries get the
+# model's query prefix as in the product (ModelProfile: ArcticXs's). Cost numbers (load, latency, docs per CPU-second, memory) always come from the bare model.
 # See docs/search.md for what the rows mean and the numbers measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -48,6 +48,12 @@ public sealed class FakePlatforms : IAsyncDisposable
 
     public IReadOnlyDictionary<string, int> SlackApiCalls => _slackApiCalls;
 
+    /// <summary>
+    /// A slash command answered in its acknowledgement (an HTTP 200 body or a Socket Mode ack payload with
+    /// <c>response_type</c>, issue 18): counted as its reply, beside any later post to its response_url.
+    /// </summary>
+    public void AckReply(long seq) => _slackResponses.AddOrUpdate(seq, 1, (_, n) => n + 1);
+
     /// <summary>Whether the reply to <paramref name="seq"/> of <paramref name="kind"/> arrived (a playground answer is its HTTP response).</summary>
     public bool Replied(long seq, CommandKind kind) => kind switch
     {
@@ -223,8 +229,15 @@ public sealed class FakePlatforms : IAsyncDisposable
                     continue;
                 }
 
-                var ack = JsonNode.Parse(message.ToArray())?["envelope_id"]?.GetValue<string>();
+                var acked = JsonNode.Parse(message.ToArray());
+                var ack = acked?["envelope_id"]?.GetValue<string>();
                 message.SetLength(0);
+                if (acked?["payload"]?["response_type"] is not null && ack is not null
+                    && long.TryParse(ack[(ack.LastIndexOf('-') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var ackSeq))
+                {
+                    AckReply(ackSeq); // envelope ids are "{run}-{seq}" (CommandMix.SlackEnvelope)
+                }
+
                 if (ack is not null && _pendingAcks.TryGetValue(ack, out var pending))
                 {
                     pending.TrySetResult();

@@ -34,13 +34,22 @@ public sealed record Phase(string Name, Stream Stream, int Rate, TimeSpan LeadIn
 public sealed class LoadRunner(Func<long, CommandKind, Task<int>> send)
 {
     /// <summary>Requests over HTTP: the status is the response's.</summary>
-    public static LoadRunner Http(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build) =>
-        new((seq, kind) => SendHttpAsync(client, build, seq, kind));
+    /// <param name="ackReply">Called with a slash command's seq when its 200 acknowledgement carries the reply (a JSON message).</param>
+    public static LoadRunner Http(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build, Action<long>? ackReply = null) =>
+        new((seq, kind) => SendHttpAsync(client, build, seq, kind, ackReply));
 
-    public static async Task<int> SendHttpAsync(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build, long seq, CommandKind kind)
+    public static async Task<int> SendHttpAsync(HttpClient client, Func<long, CommandKind, HttpRequestMessage> build, long seq, CommandKind kind,
+        Action<long>? ackReply = null)
     {
         using var request = build(seq, kind);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        if (ackReply is not null && kind is CommandKind.SlackLearned or CommandKind.SlackKudos && response.IsSuccessStatusCode
+            && response.Content.Headers.ContentType?.MediaType == "application/json"
+            && (await response.Content.ReadAsStringAsync()).Contains("\"response_type\"", StringComparison.Ordinal))
+        {
+            ackReply(seq);
+        }
+
         return (int)response.StatusCode;
     }
 

@@ -87,14 +87,14 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
             Timeout = TimeSpan.FromSeconds(30),
         };
         var mix = new CommandMix(SigningSecret, fakes.BaseUrl, runId);
-        var runner = LoadRunner.Http(client, mix.Build);
+        var runner = LoadRunner.Http(client, mix.Build, fakes.AckReply);
         if (target == Target.Socket)
         {
             await WaitForSocketsAsync(cancellationToken);
             // Slack commands as Socket Mode envelopes (latency until the ack), everything else over HTTP as before.
             runner = new LoadRunner((seq, kind) => mix.SlackEnvelope(seq, kind) is { } envelope
                 ? fakes.SendEnvelopeAsync(envelope, client.Timeout)
-                : LoadRunner.SendHttpAsync(client, mix.Build, seq, kind));
+                : LoadRunner.SendHttpAsync(client, mix.Build, seq, kind, fakes.AckReply));
         }
 
         // The Bolt peer serves slash commands only; the bare endpoint and the host on SQLite are also measured kind by kind.

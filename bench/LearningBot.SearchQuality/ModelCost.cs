@@ -14,9 +14,6 @@ namespace LearningBot.SearchQuality;
 internal sealed record ModelCost(IEmbeddingGenerator<string, Embedding<float>> Generator, string Model, double LoadMs,
     double QueryP50Ms, double QueryP95Ms, double DocumentsPerCpuSecond, double WorkingSetMb, double PackageMb, int Queries, int Documents)
 {
-    /// <summary>The query prefix arctic-embed was trained with (https://huggingface.co/Snowflake/snowflake-arctic-embed-xs).</summary>
-    public const string ArcticQueryPrefix = "Represent this sentence for searching relevant passages: ";
-
     public const string Header = "model                       load ms   q p50   q p95  docs/cpu-s   +WS MB  nupkg MB  licence";
 
     public static async Task<ModelCost> MeasureAsync(string model, EvaluationSet set, int queries, int documents)

@@ -71,54 +71,50 @@ foreach (var model in models)
     var embeddingOnly = new SqliteSearchIndex(services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<SqliteVectorCache>(),
         embedder, new HybridFusion(60, 0, 1, -1, 50));
     var modelId = embedder.ModelId!;
-    // arctic-embed is trained with this prefix on queries (not on documents); the product does not add it, so measure both.
-    var prefixes = model == "ArcticXs" ? new[] { "", ModelCost.ArcticQueryPrefix } : [""];
-    foreach (var prefix in prefixes)
+    // The product's query embedder puts the model's query prefix (ModelProfile.QueryPrefix: arctic-embed's) before each query.
+    var label = modelId;
+    var hybrid = new Scores();
+    var lexical = new Scores();
+    var semantic = new Scores();
+    var lists = new List<RankedLists>();
+    foreach (var query in set.Queries)
     {
-        var label = prefix.Length == 0 ? modelId : $"{modelId} + query prefix";
-        var hybrid = new Scores();
-        var lexical = new Scores();
-        var semantic = new Scores();
-        var lists = new List<RankedLists>();
+        var vector = await embedder.EmbedAsync(query.Text, default);
+        // As AskHandler asks (knowledge and learnings, the query's embedding), with a longer list for MRR.
+        var asked = new SearchQuery(Team, query.Text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
+        hybrid.Add((await index.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
+        var semanticHits = await embeddingOnly.SearchAsync(asked with { Limit = 50 }, default);
+        semantic.Add(semanticHits.Take(10).Select(h => h.Id).ToList(), query.Relevant);
+        var lexicalHits = await index.SearchAsync(asked with { Embedding = null, Limit = 50 }, default);
+        lexical.Add(lexicalHits.Take(10).Select(h => h.Id).ToList(), query.Relevant);
+        lists.Add(new RankedLists(vector, lexicalHits.Select(h => (h.Id, h.Score)).ToList(),
+            semanticHits.Where(h => h.Similarity is not null).Select(h => (h.Id, h.Similarity!.Value)).ToList()));
+    }
+
+    rows.Add(($"ask: hybrid ({label})", hybrid));
+    if (!lexicalDone)
+    {
+        rows.Add(("lexical only (FTS5 BM25: the old ask)", lexical));
+        using var lucene = new LuceneBaseline(set.Corpus);
+        var peer = new Scores();
         foreach (var query in set.Queries)
         {
-            var vector = await embedder.EmbedAsync(prefix + query.Text, default);
-            // As AskHandler asks (knowledge and learnings, the query's embedding), with a longer list for MRR.
-            var asked = new SearchQuery(Team, query.Text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
-            hybrid.Add((await index.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
-            var semanticHits = await embeddingOnly.SearchAsync(asked with { Limit = 50 }, default);
-            semantic.Add(semanticHits.Take(10).Select(h => h.Id).ToList(), query.Relevant);
-            var lexicalHits = await index.SearchAsync(asked with { Embedding = null, Limit = 50 }, default);
-            lexical.Add(lexicalHits.Take(10).Select(h => h.Id).ToList(), query.Relevant);
-            lists.Add(new RankedLists(vector, lexicalHits.Select(h => (h.Id, h.Score)).ToList(),
-                semanticHits.Where(h => h.Similarity is not null).Select(h => (h.Id, h.Similarity!.Value)).ToList()));
+            peer.Add(lucene.Search(query.Text, 10), query.Relevant);
         }
 
-        rows.Add(($"ask: hybrid ({label})", hybrid));
-        if (!lexicalDone)
-        {
-            rows.Add(("lexical only (FTS5 BM25: the old ask)", lexical));
-            using var lucene = new LuceneBaseline(set.Corpus);
-            var peer = new Scores();
-            foreach (var query in set.Queries)
-            {
-                peer.Add(lucene.Search(query.Text, 10), query.Relevant);
-            }
+        rows.Add(("Lucene.Net 4.8 BM25, EnglishAnalyzer", peer));
+        lexicalDone = true;
+    }
 
-            rows.Add(("Lucene.Net 4.8 BM25, EnglishAnalyzer", peer));
-            lexicalDone = true;
-        }
+    rows.Add(($"embedding only ({label}, int8)", semantic));
+    if (options.ContainsKey("explore"))
+    {
+        await Exploration.RunAsync(set, generator, lists.Select(l => l.Query).ToList(), lists.Select(l => l.LexicalIds).ToList(), rows, label);
+    }
 
-        rows.Add(($"embedding only ({label}, int8)", semantic));
-        if (options.ContainsKey("explore"))
-        {
-            await Exploration.RunAsync(set, generator, lists.Select(l => l.Query).ToList(), lists.Select(l => l.LexicalIds).ToList(), rows, label);
-        }
-
-        if (options.ContainsKey("sweep"))
-        {
-            FusionSweep.Print(set, lists, label);
-        }
+    if (options.ContainsKey("sweep"))
+    {
+        FusionSweep.Print(set, lists, label);
     }
 
     if (cache is not null)

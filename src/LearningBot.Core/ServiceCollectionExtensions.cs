@@ -38,7 +38,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-            sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>()));
+            sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+            sp.GetService<Microsoft.Extensions.Options.IOptions<SimilarityOptions>>()?.Value));
         services.AddSingleton<AnswerConfidence>();
         services.AddSingleton<QuestionMatcher>();
         services.AddSingleton<ChannelAnswers>();

@@ -28,7 +28,9 @@ public sealed partial class SemanticSearchStatus : IHostedService, IReadinessChe
         {
             embedder = (IQueryEmbedder)services.GetService(typeof(IQueryEmbedder))!;
         }
-        catch (Exception e) when (e is not InvalidOperationException || !e.Message.Contains("Search__Embeddings__Provider=None", StringComparison.Ordinal))
+        catch (Exception e) when (e is not InvalidOperationException
+                                  || !(e.Message.Contains("Search__Embeddings__Provider=None", StringComparison.Ordinal)
+                                       || e.Message.StartsWith(SimilarityOptions.Section, StringComparison.Ordinal)))
         {
             throw new InvalidOperationException(
                 $"The embedding model could not be loaded ({e.GetType().Name}: {e.Message}). " +

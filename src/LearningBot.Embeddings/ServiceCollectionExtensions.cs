@@ -15,11 +15,14 @@ public static class ServiceCollectionExtensions
     /// (only when the store registered an <see cref="IEmbeddingStore"/>). Model: an <c>IEmbeddingGenerator</c> registered before this
     /// call wins; else <see cref="EmbeddingOptions.Provider"/> (<c>Search:Embeddings:Provider</c>): the packaged model, loaded once
     /// while the host starts (<see cref="SemanticSearchStatus"/>: a model that cannot load stops start-up with its reason), or none
-    /// (<c>None</c>: lexical search only). Options are validated at start-up. <c>/health</c> names the search that runs.
+    /// (<c>None</c>: lexical search only). The model's query prefix and thresholds: its <see cref="ModelProfile"/>, with
+    /// <c>Search:Similarity</c> (<see cref="SimilarityOptions"/>) applied. Options are validated at start-up. <c>/health</c> names the search that runs.
     /// </summary>
     public static IServiceCollection AddLearningBotEmbeddings(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
+        services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? "MiniLM";
@@ -40,7 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SemanticSearchStatus>());
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-            semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null));
+            semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null,
+            sp.GetRequiredService<IOptions<SimilarityOptions>>().Value));
         // The worker needs the store's queue: register storage first (AddConfiguredStorage), then this.
         if (semantic && services.Any(d => d.ServiceType == typeof(IEmbeddingStore)))
         {

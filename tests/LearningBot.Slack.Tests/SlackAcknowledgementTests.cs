@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using LearningBot.Core.Learnings;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,25 +18,78 @@ public sealed class SlackAcknowledgementTests
     private static Task<IReadOnlyList<LearningEntry>> LearningsAsync(SlackHost host, string team) =>
         host.Factory.Services.GetRequiredService<ILearningRepository>().ListAsync(new LearningQuery(team, "UANN", null, 10), default);
 
+    /// <summary>
+    /// A fresh host's first command compiles and opens everything (seconds on a busy machine, past AckWait): the tests that
+    /// expect the reply in the ack send one first, so they measure the steady path.
+    /// </summary>
+    private static async Task WarmUpAsync(SlackHost host)
+    {
+        using var warm = await host.CommandAsync("/learned", "warming up", host.ResponseUrl("warm-up"), team: "TWARM");
+        await host.WaitForRepliesAsync("/response/warm-up", timeout: TimeSpan.FromSeconds(30));
+        await host.DrainAsync();
+    }
+
     [Test]
-    public async Task An_acknowledged_command_is_already_stored_when_slack_gets_the_ack()
+    public async Task An_acknowledged_command_is_already_stored_when_slack_gets_the_ack_and_its_reply_is_the_ack_body()
     {
         await using var host = new SlackHost();
-        // A slow users.info (before the pipeline) and a slow response_url (after it): the ack waits for the first only.
+        await WarmUpAsync(host);
+        // A slow users.info (before the pipeline): the ack waits for it and for the write, then carries the reply.
         host.Slack.Given(Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithDelay(TimeSpan.FromMilliseconds(300)).WithStatusCode(200)
                 .WithBody("""{"ok":true,"user":{"id":"UANN","name":"ann","profile":{"display_name":"Ann"}}}"""));
-        host.Slack.Given(Request.Create().WithPath("/response/*").UsingPost()).AtPriority(1)
-            .RespondWith(Response.Create().WithDelay(TimeSpan.FromSeconds(1)).WithStatusCode(200).WithBody("ok"));
 
         using var ack = await host.CommandAsync("/learned", "acks wait for the write #durability", host.ResponseUrl("durable"), team: "TACK1");
         var storedAtAck = await LearningsAsync(host, "TACK1");
-        var repliedAtAck = host.Calls("/response/durable").Count;
+        var body = JsonNode.Parse(await ack.Content.ReadAsStringAsync())!.AsObject();
+        await host.DrainAsync();
 
         Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(storedAtAck.Select(l => l.Text), Is.EqualTo(new[] { "acks wait for the write" }), "stored before the ack");
-        Assert.That(repliedAtAck, Is.Zero, "the reply is posted after the ack, not before it");
-        await host.WaitForCallsAsync("/response/durable");
+        Assert.That(body["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"), "the private confirmation is the ack's body");
+        Assert.That(SlackHost.Strings(body["blocks"]), Does.Contain("acks wait for the write"));
+        Assert.That(host.Calls("/response/durable"), Is.Empty, "no second request to response_url");
+        Assert.That(host.Replies("/response/durable").Select(r => r.InAck), Is.EqualTo(new[] { true }));
+    }
+
+    [Test]
+    public async Task A_public_kudos_reply_is_the_ack_body_in_channel_and_the_receivers_dms_still_go_out_after_it()
+    {
+        await using var host = new SlackHost();
+        await WarmUpAsync(host);
+        host.StubUser("UANN", "Ann");
+        host.StubUser("UBO", "Bo");
+
+        using var ack = await host.CommandAsync("/kudos", "<@UBO|bo> for the calm incident review #ownership", host.ResponseUrl("kudos"),
+            team: "TACK5");
+        var body = JsonNode.Parse(await ack.Content.ReadAsStringAsync())!.AsObject();
+        var dm = await host.WaitForCallsAsync("/api/chat.postMessage", where: c => SlackHost.Json(c)["channel"]?.GetValue<string>() == "DUBO");
+        await host.DrainAsync();
+
+        Assert.That(body["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"), "kudos are public: Slack posts the ack's message in the channel");
+        Assert.That(SlackHost.Strings(body), Does.Contain("calm incident review"));
+        Assert.That(SlackHost.Strings(SlackHost.Json(dm.Single())), Does.Contain("calm incident review"), "the receiver's DM, after the ack");
+        Assert.That(host.Calls("/response/kudos"), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_retried_command_is_stored_once_and_answered_once_its_retry_gets_a_plain_ack()
+    {
+        await using var host = new SlackHost();
+        await WarmUpAsync(host);
+        host.StubUser("UANN", "Ann");
+        const string trigger = "13345224609.retried-by-a-proxy";
+
+        using var first = await host.CommandAsync("/learned", "idempotency keys travel with the command", host.ResponseUrl("once"), team: "TACK6",
+            triggerId: trigger);
+        using var retry = await host.CommandAsync("/learned", "idempotency keys travel with the command", host.ResponseUrl("once"), team: "TACK6",
+            triggerId: trigger);
+        await host.DrainAsync();
+
+        Assert.That((first.StatusCode, retry.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That(await retry.Content.ReadAsStringAsync(), Is.Empty, "the retry's ack carries no second reply");
+        Assert.That(host.Replies("/response/once").Select(r => r.InAck), Is.EqualTo(new[] { true }), "answered once, in the first ack");
+        Assert.That((await LearningsAsync(host, "TACK6")).Count, Is.EqualTo(1), "stored once");
     }
 
     [Test]
@@ -92,9 +146,13 @@ public sealed class SlackAcknowledgementTests
             await end.ExecuteNonQueryAsync();
         }
 
-        var reply = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/slow", timeout: TimeSpan.FromSeconds(30))).Single()));
+        var reply = SlackHost.Strings((await host.WaitForRepliesAsync("/response/slow", timeout: TimeSpan.FromSeconds(30))).Single());
+        await host.DrainAsync();
 
         Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ack.Content.ReadAsStringAsync(), Is.Empty, "the ack went before the reply was ready: no body");
+        Assert.That(host.Replies("/response/slow").Select(r => r.InAck), Is.EqualTo(new[] { false }),
+            "the late reply goes once, to response_url");
         Assert.That(ackTime, Is.LessThan(TimeSpan.FromSeconds(2)), "acknowledged after AckWait, not after the lock");
         Assert.That(storedAtAck, Is.EqualTo(1), "only the warm-up was stored when Slack got the ack");
         Assert.That(reply, Does.Contain("slow disks happen"));
@@ -114,7 +172,7 @@ public sealed class SlackAcknowledgementTests
 
         using var retry = await host.CommandAsync("/learned", "written before the crash", host.ResponseUrl("retry"), team: "TACK3",
             triggerId: trigger);
-        var reply = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/retry")).Single()));
+        var reply = SlackHost.Strings((await host.WaitForRepliesAsync("/response/retry")).Single());
         using var again = await host.CommandAsync("/learned", "written before the crash", host.ResponseUrl("again"), team: "TACK3",
             triggerId: trigger);
         await host.DrainAsync();
@@ -123,6 +181,6 @@ public sealed class SlackAcknowledgementTests
         Assert.That(reply, Does.Contain("written before the crash"), "the retry is answered, not silently dropped");
         Assert.That((await LearningsAsync(host, "TACK3")).Count, Is.EqualTo(1), "and stored once");
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(host.Calls("/response/again"), Is.Empty, "once recorded, a further retry has no effect at all");
+        Assert.That(host.Replies("/response/again"), Is.Empty, "once recorded, a further retry has no effect at all");
     }
 }

@@ -24,7 +24,7 @@ public sealed class SlackAnswerReviewTests
         await host.PostSignedAsync("/slack/commands",
             SlackHost.CommandBody("/learnbot", "share How do we rotate the staging keys? :: make rotate-keys in the ops repo #ops", host.ResponseUrl("share")),
             "application/x-www-form-urlencoded", Now());
-        await host.WaitForCallsAsync("/response/share");
+        await host.WaitForRepliesAsync("/response/share");
 
         clock.Advance(TimeSpan.FromDays(181));
         var scheduler = host.Factory.Services.GetRequiredService<PromptScheduler>();
@@ -61,7 +61,7 @@ public sealed class SlackAnswerReviewTests
             "application/x-www-form-urlencoded", Now());
 
         Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var confirmed = SlackHost.Json((await host.WaitForCallsAsync("/response/pressed")).Single());
+        var confirmed = (await host.WaitForRepliesAsync("/response/pressed")).Single();
         Assert.That(SlackHost.Strings(confirmed), Does.Contain("confirmed as still right"));
         clock.Advance(TimeSpan.FromDays(1));
         await scheduler.RunOnceAsync(default);

@@ -19,12 +19,12 @@ public sealed class SlackChannelAnswerTests
         host.StubUser("UBOSS", "Boss", isAdmin: true);
         await host.CommandAsync("/learnbot", "share How do I rotate the staging keys? :: Run make rotate-keys from the ops repo #ops",
             host.ResponseUrl("share"), user: "UBOSS", userName: "boss");
-        await host.WaitForCallsAsync("/response/share");
+        await host.WaitForRepliesAsync("/response/share");
         if (answersOn)
         {
             await host.CommandAsync("/learnbot", "settings answers on", host.ResponseUrl("on"), user: "UBOSS", userName: "boss");
-            var on = await host.WaitForCallsAsync("/response/on");
-            Assert.That(SlackHost.Strings(SlackHost.Json(on[0])), Does.Contain("Answers on in this channel"));
+            var on = await host.WaitForRepliesAsync("/response/on");
+            Assert.That(SlackHost.Strings(on[0]), Does.Contain("Answers on in this channel"));
         }
 
         return host;
@@ -90,8 +90,8 @@ public sealed class SlackChannelAnswerTests
                 ["action_id"] = actionId, ["block_id"] = "b1", ["value"] = notIt, ["type"] = "button", ["action_ts"] = "1700000001.000001",
             }),
         });
-        var answered = await host.WaitForCallsAsync("/response/notit");
-        Assert.That(SlackHost.Strings(SlackHost.Json(answered[0])), Does.Contain("won't show that answer first"));
+        var answered = await host.WaitForRepliesAsync("/response/notit");
+        Assert.That(SlackHost.Strings(answered[0]), Does.Contain("won't show that answer first"));
         Assert.That((await questions.GetAsync("T0001", asked.Id, default))!.Verdict, Is.EqualTo(AnswerVerdict.NotIt));
 
         // The same question again in a new thread: that answer is not offered again for it.
@@ -128,8 +128,8 @@ public sealed class SlackChannelAnswerTests
     {
         await using var host = await StartAsync(answersOn: false);
         await host.CommandAsync("/learnbot", "settings answers on", host.ResponseUrl("not-admin"), user: "UANN", userName: "ann");
-        var refused = await host.WaitForCallsAsync("/response/not-admin");
-        Assert.That(SlackHost.Strings(SlackHost.Json(refused[0])), Does.Contain("Only team admins"));
+        var refused = await host.WaitForRepliesAsync("/response/not-admin");
+        Assert.That(SlackHost.Strings(refused[0]), Does.Contain("Only team admins"));
 
         await host.EventAsync("T0001", Message("how do I rotate the staging keys?", "1700000020.000100"));
         await host.DrainAsync();

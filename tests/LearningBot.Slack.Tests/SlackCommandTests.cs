@@ -32,8 +32,7 @@ public sealed class SlackCommandTests
 
         Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ackTime, Is.LessThan(TimeSpan.FromSeconds(3)), "Slack's acknowledgement limit");
-        var call = (await _host.WaitForCallsAsync("/response/" + reply)).Single();
-        var message = SlackHost.Json(call);
+        var message = (await _host.WaitForRepliesAsync("/response/" + reply)).Single();
         Assert.That(message["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(message["blocks"]![0]!["type"]!.GetValue<string>(), Is.EqualTo("header"));
         Assert.That(message["blocks"]![0]!["text"]!["text"]!.GetValue<string>(), Is.EqualTo("Logged — nice one, Ann!"));
@@ -51,7 +50,7 @@ public sealed class SlackCommandTests
         using var ack = await _host.CommandAsync("/kudos", "<@UBO|bo> <@UCY|cy> for walking me through the incident review #mentoring",
             _host.ResponseUrl(reply), team: team, triggerId: trigger);
 
-        var message = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + reply)).Single());
+        var message = (await _host.WaitForRepliesAsync("/response/" + reply)).Single();
         Assert.That(message["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"));
         Assert.That(AllText(message), Does.Contain("<@UBO>").And.Contain("<@UCY>").And.Contain("<@UANN>"));
         Assert.That(AllText(message), Does.Not.Contain("|bo"));
@@ -68,7 +67,7 @@ public sealed class SlackCommandTests
             _host.ResponseUrl(reply), team: team, triggerId: trigger);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await _host.DrainAsync();
-        Assert.That(_host.Calls("/response/" + reply), Has.Count.EqualTo(1));
+        Assert.That(_host.Replies("/response/" + reply), Has.Count.EqualTo(1));
         Assert.That(_host.Calls("/api/chat.postMessage").Count(c => SlackHost.Json(c)["channel"]!.GetValue<string>() == "DUBO"),
             Is.EqualTo(dms.Count(c => SlackHost.Json(c)["channel"]!.GetValue<string>() == "DUBO")));
     }
@@ -84,7 +83,7 @@ public sealed class SlackCommandTests
             using var ack = await _host.CommandAsync("/kudos", $"<@{receiver}|rx> for the careful review #craft", _host.ResponseUrl(reply),
                 team: team, user: giver, userName: giver.ToLowerInvariant());
             Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            await _host.WaitForCallsAsync("/response/" + reply);
+            await _host.WaitForRepliesAsync("/response/" + reply);
         }
 
         var dms = await _host.WaitForCallsAsync("/api/chat.postMessage", 2, c => SlackHost.Json(c)["channel"]!.GetValue<string>() == "D" + receiver);
@@ -100,12 +99,12 @@ public sealed class SlackCommandTests
         var shared = Name();
         await _host.CommandAsync("/learnbot", "share How do I rotate the staging keys? :: Run make rotate-keys from the ops repo #ops",
             _host.ResponseUrl(shared), team: team);
-        var shareReply = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + shared)).Single());
+        var shareReply = (await _host.WaitForRepliesAsync("/response/" + shared)).Single();
         Assert.That(shareReply["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"), "a shared answer is announced to the channel");
 
         var asked = Name();
         await _host.CommandAsync("/ask", "how do we rotate staging keys", _host.ResponseUrl(asked), team: team, user: "UBO", userName: "bo");
-        var results = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + asked)).Single());
+        var results = (await _host.WaitForRepliesAsync("/response/" + asked)).Single();
         Assert.That(results["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(AllText(results), Does.Contain("rotate the staging keys"));
         var buttons = results["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
@@ -134,7 +133,7 @@ public sealed class SlackCommandTests
         });
 
         Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var thanks = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + clicked)).Single());
+        var thanks = (await _host.WaitForRepliesAsync("/response/" + clicked)).Single();
         Assert.That(thanks["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(AllText(thanks), Does.Contain("Glad it helped").And.Contain("1 person"));
     }
@@ -144,11 +143,11 @@ public sealed class SlackCommandTests
     {
         var help = Name();
         await _host.CommandAsync("/learnbot", "", _host.ResponseUrl(help), team: Team());
-        Assert.That(AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + help)).Single())), Does.Contain("who knows"));
+        Assert.That(AllText((await _host.WaitForRepliesAsync("/response/" + help)).Single()), Does.Contain("who knows"));
 
         var who = Name();
         await _host.CommandAsync("/learnbot", "who knows kubernetes", _host.ResponseUrl(who), team: Team());
-        Assert.That(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + who)).Single())["response_type"]!.GetValue<string>(),
+        Assert.That((await _host.WaitForRepliesAsync("/response/" + who)).Single()["response_type"]!.GetValue<string>(),
             Is.EqualTo("ephemeral"));
 
         var team = Team();
@@ -156,16 +155,16 @@ public sealed class SlackCommandTests
         await _host.DrainAsync();
         var top = Name();
         await _host.CommandAsync("/learnbot", "kudos top week", _host.ResponseUrl(top), team: team);
-        var board = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + top)).Single());
+        var board = (await _host.WaitForRepliesAsync("/response/" + top)).Single();
         Assert.That(AllText(board), Does.Contain("<@UBO>").And.Contain("1 kudos"));
 
         var digest = Name();
         await _host.CommandAsync("/learnbot", "digest", _host.ResponseUrl(digest), team: team);
-        Assert.That(AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + digest)).Single())), Does.Contain("reviewing my first PR"));
+        Assert.That(AllText((await _host.WaitForRepliesAsync("/response/" + digest)).Single()), Does.Contain("reviewing my first PR"));
 
         var wrong = Name();
         await _host.CommandAsync("/learnbot", "share no separator here", _host.ResponseUrl(wrong), team: Team());
-        var error = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + wrong)).Single());
+        var error = (await _host.WaitForRepliesAsync("/response/" + wrong)).Single();
         Assert.That(error["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(AllText(error), Does.Contain("::").And.Contain("For example"));
     }
@@ -180,8 +179,8 @@ public sealed class SlackCommandTests
         var allowed = Name();
         await _host.CommandAsync("/learnbot", "settings budget 8", _host.ResponseUrl(allowed), team: team, user: "UADMIN");
 
-        var deniedText = AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + denied)).Single()));
-        var allowedText = AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + allowed)).Single()));
+        var deniedText = AllText((await _host.WaitForRepliesAsync("/response/" + denied)).Single());
+        var allowedText = AllText((await _host.WaitForRepliesAsync("/response/" + allowed)).Single());
         Assert.That(deniedText, Does.Contain("admin"));
         Assert.That(allowedText, Does.Contain("8"));
         Assert.That(allowedText, Is.Not.EqualTo(deniedText));
@@ -207,8 +206,8 @@ public sealed class SlackCommandTests
         // Proof that nothing was stored: the person's list is still empty.
         var list = Name();
         await _host.CommandAsync("/learned", "", _host.ResponseUrl(list), team: team);
-        Assert.That(AllText(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + list)).Single())), Does.Not.Contain("secret learning"));
-        Assert.That(_host.Calls("/response/" + reply), Is.Empty);
+        Assert.That(AllText((await _host.WaitForRepliesAsync("/response/" + list)).Single()), Does.Not.Contain("secret learning"));
+        Assert.That(_host.Replies("/response/" + reply), Is.Empty);
     }
 
     [Test]
@@ -222,7 +221,7 @@ public sealed class SlackCommandTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("window"));
         await _host.DrainAsync();
-        Assert.That(_host.Calls("/response/" + reply), Is.Empty);
+        Assert.That(_host.Replies("/response/" + reply), Is.Empty);
     }
 
     [Test]

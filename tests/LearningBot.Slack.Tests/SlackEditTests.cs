@@ -124,7 +124,7 @@ public sealed class SlackEditTests
         var set = Name();
         await _host.CommandAsync("/learnbot", "prompt set mon,thu 09:30 \"What did you learn this week?\"", _host.ResponseUrl(set),
             team: team, user: "UBOSS", userName: "boss", channel: channel);
-        await _host.WaitForCallsAsync("/response/" + set);
+        await _host.WaitForRepliesAsync("/response/" + set);
         await _host.CommandAsync("/learnbot", "prompt now", _host.ResponseUrl(Name()), team: team, user: "UBOSS", userName: "boss", channel: channel);
         await _host.WaitForCallsAsync("/api/chat.postMessage",
             where: c => SlackHost.Json(c)["channel"]?.GetValue<string>() == channel && SlackHost.Strings(SlackHost.Json(c)).Contains("What did you learn"));
@@ -154,7 +154,7 @@ public sealed class SlackEditTests
         var team = Team();
         var responseUrl = _host.ResponseUrl(Name());
         await _host.CommandAsync("/learned", "how feature flags decouple deploys #flags 30m", responseUrl, team: team);
-        var confirmation = SlackHost.Json((await _host.WaitForCallsAsync(new Uri(responseUrl).AbsolutePath)).Single());
+        var confirmation = (await _host.WaitForRepliesAsync(new Uri(responseUrl).AbsolutePath)).Single();
         var buttons = confirmation["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray();
         var edit = buttons.Single(b => b!["text"]!["text"]!.GetValue<string>() == "Edit")!.AsObject();
         var delete = buttons.Single(b => b!["text"]!["text"]!.GetValue<string>() == "Delete")!.AsObject();
@@ -212,13 +212,13 @@ public sealed class SlackEditTests
         // Bo clicks Delete on Ann's confirmation: refused; Ann's click deletes.
         var boTrigger = "bo" + Name();
         await _host.InteractionAsync(Click(delete, "UBO", boTrigger));
-        var refusal = await _host.WaitForCallsAsync("/response/" + boTrigger);
-        Assert.That(SlackHost.Strings(SlackHost.Json(refusal.Single())), Does.Contain("Only the person who logged a learning can delete it"));
+        var refusal = await _host.WaitForRepliesAsync("/response/" + boTrigger);
+        Assert.That(SlackHost.Strings(refusal.Single()), Does.Contain("Only the person who logged a learning can delete it"));
         Assert.That(await LearningsAsync(team, "UANN"), Has.Count.EqualTo(1));
 
         var annTrigger = "an" + Name();
         await _host.InteractionAsync(Click(delete, "UANN", annTrigger));
-        await _host.WaitForCallsAsync("/response/" + annTrigger);
+        await _host.WaitForRepliesAsync("/response/" + annTrigger);
         Assert.That(await LearningsAsync(team, "UANN"), Is.Empty);
     }
 }

@@ -269,7 +269,7 @@ public sealed class SlackEventAndInteractionTests
 
         var asked = Name();
         await _host.CommandAsync("/ask", "how to roll back a deploy", _host.ResponseUrl(asked), team: team, user: "UBO");
-        var results = SlackHost.Strings(SlackHost.Json((await _host.WaitForCallsAsync("/response/" + asked)).Single())["blocks"]);
+        var results = SlackHost.Strings((await _host.WaitForRepliesAsync("/response/" + asked)).Single()["blocks"]);
         Assert.That(results, Does.Contain("How do I roll back a bad deploy?"));
     }
 
@@ -404,7 +404,7 @@ public sealed class SlackEventAndInteractionTests
 
         using var ack = await _host.CommandAsync("/kudos", "", _host.ResponseUrl(reply), team: Team(), triggerId: trigger);
 
-        var message = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + reply)).Single());
+        var message = (await _host.WaitForRepliesAsync("/response/" + reply)).Single();
         Assert.That(message["response_type"]!.GetValue<string>(), Is.EqualTo("ephemeral"));
         Assert.That(message["text"]!.GetValue<string>(), Does.Contain("expired_trigger_id").And.Contain("/kudos @name"));
     }

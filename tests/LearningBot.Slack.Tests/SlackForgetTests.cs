@@ -32,7 +32,7 @@ public sealed class SlackForgetTests
             team: first);
         var asked = Name();
         await _host.CommandAsync("/ask", "how do we rotate staging keys", _host.ResponseUrl(asked), team: first, user: "UBO", userName: "bo");
-        var results = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + asked)).Single());
+        var results = (await _host.WaitForRepliesAsync("/response/" + asked)).Single();
         var button = results["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions")!["elements"]!.AsArray()
             .Single(b => b!["value"]!.GetValue<string>().StartsWith("helped ", StringComparison.Ordinal))!;
         var clicked = Name();
@@ -60,18 +60,18 @@ public sealed class SlackForgetTests
             Assert.That(ack.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
-        await _host.WaitForCallsAsync("/response/" + clicked);
+        await _host.WaitForRepliesAsync("/response/" + clicked);
 
         // The same user id in another workspace forgets themselves; then Slack (or a proxy) resends the first click.
         var forgot = Name();
         await _host.CommandAsync("/learnbot", "forget me keep-answers", _host.ResponseUrl(forgot), team: second, user: "UBO", userName: "bo");
-        await _host.WaitForCallsAsync("/response/" + forgot);
+        await _host.WaitForRepliesAsync("/response/" + forgot);
         using (var resent = await _host.InteractionAsync(Click()))
         {
             Assert.That(resent.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
         await _host.DrainAsync();
-        Assert.That(_host.Calls("/response/" + clicked), Has.Count.EqualTo(1), "the resent click is a redelivery in the first workspace");
+        Assert.That(_host.Replies("/response/" + clicked), Has.Count.EqualTo(1), "the resent click is a redelivery in the first workspace");
     }
 }

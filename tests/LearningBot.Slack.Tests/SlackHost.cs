@@ -129,7 +129,14 @@ public sealed class SlackHost : IAsyncDisposable
             request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
         }
 
-        return await Client.SendAsync(request);
+        var response = await Client.SendAsync(request);
+        if (path == "/slack/commands" && Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body).TryGetValue("response_url", out var responseUrl)
+            && Uri.TryCreate(responseUrl.ToString(), UriKind.Absolute, out _))
+        {
+            await KeepAckReplyAsync(responseUrl.ToString(), response);
+        }
+
+        return response;
     }
 
     /// <summary>A slash command body with every field Slack sends, in Slack's order.</summary>
@@ -140,10 +147,73 @@ public sealed class SlackHost : IAsyncDisposable
             ("api_app_id", "A123456"), ("is_enterprise_install", "false"), ("response_url", responseUrl),
             ("trigger_id", triggerId ?? "13345224609." + Guid.NewGuid().ToString("N")));
 
+    /// <summary>
+    /// Posts a signed slash command (<see cref="PostSignedAsync"/>). A reply in the acknowledgement's body (issue 18: a reply ready before the ack rides on it)
+    /// is kept under its response_url's path, where <see cref="Replies"/> and <see cref="WaitForRepliesAsync"/> find it beside
+    /// the replies posted to that response_url later.
+    /// </summary>
     public Task<HttpResponseMessage> CommandAsync(string command, string text, string responseUrl, string team = "T0001",
-        string user = "UANN", string userName = "ann", string channel = "C0001", string? triggerId = null) =>
-        PostSignedAsync("/slack/commands", CommandBody(command, text, responseUrl, team, user, userName, channel, triggerId),
+        string user = "UANN", string userName = "ann", string channel = "C0001", string? triggerId = null) => PostSignedAsync("/slack/commands", CommandBody(command, text, responseUrl, team, user, userName, channel, triggerId),
             "application/x-www-form-urlencoded");
+
+    // ---- replies to a slash command: in the acknowledgement, or posted to its response_url ----
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<JsonObject>> _ackReplies = new(StringComparer.Ordinal);
+
+    /// <summary>A slash command's reply, and where it went: the HTTP / Socket Mode acknowledgement, or its response_url.</summary>
+    public sealed record CommandReply(JsonObject Body, bool InAck);
+
+    /// <summary>Keeps the message of a 200 acknowledgement (its body, buffered so the test can still read it).</summary>
+    public async Task KeepAckReplyAsync(string responseUrl, HttpResponseMessage response)
+    {
+        if (response.StatusCode != System.Net.HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "application/json")
+        {
+            return;
+        }
+
+        await response.Content.LoadIntoBufferAsync();
+        if (JsonNode.Parse(await response.Content.ReadAsStringAsync()) is JsonObject body && body.ContainsKey("response_type"))
+        {
+            KeepAckReply(responseUrl, body);
+        }
+    }
+
+    /// <summary>Keeps a reply that came in an acknowledgement (a Socket Mode ack's payload, an HTTP ack's body).</summary>
+    public void KeepAckReply(string responseUrl, JsonObject body) =>
+        _ackReplies.GetOrAdd(new Uri(responseUrl).AbsolutePath, _ => []).Add(body);
+
+    private Func<IEnumerable<(string ResponseUrl, JsonObject Body)>>? _socketAcks;
+
+    /// <summary>Slash commands sent over Socket Mode: their replies in the acks' payloads count as replies too.</summary>
+    public void ReadAckRepliesFrom(SocketMode.FakeSocketModeServer socket) => _socketAcks = socket.CommandReplies;
+
+    /// <summary>The replies to the slash command whose response_url has this path (<c>/response/name</c>), wherever each went: ack first.</summary>
+    public IReadOnlyList<CommandReply> Replies(string responsePath) =>
+        [.. (_ackReplies.TryGetValue(responsePath, out var acked) ? acked.ToList() : []).Select(b => new CommandReply(b, InAck: true)),
+            .. (_socketAcks?.Invoke() ?? []).Where(r => new Uri(r.ResponseUrl).AbsolutePath == responsePath).Select(r => new CommandReply(r.Body, InAck: true)),
+            .. Calls(responsePath).Select(c => new CommandReply(Json(c), InAck: false))];
+
+    /// <summary>Background work may answer after the ack: waits until the command has <paramref name="count"/> replies (ack or response_url).</summary>
+    public async Task<IReadOnlyList<JsonObject>> WaitForRepliesAsync(string responsePath, int count = 1, TimeSpan? timeout = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var replies = Replies(responsePath);
+            if (replies.Count >= count)
+            {
+                return replies.Select(r => r.Body).ToList();
+            }
+
+            if (watch.Elapsed > (timeout ?? TimeSpan.FromSeconds(10)))
+            {
+                Assert.Fail($"Expected {count} repl(ies) to the command answered at {responsePath}, got {replies.Count}. All calls: " +
+                            string.Join(", ", Slack.LogEntries.Select(e => e.RequestMessage.Path)));
+            }
+
+            await Task.Delay(20);
+        }
+    }
 
     public Task<HttpResponseMessage> EventAsync(string team, JsonObject evt, string? eventId = null, int? retryNum = null)
     {

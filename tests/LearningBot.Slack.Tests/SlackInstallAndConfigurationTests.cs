@@ -91,8 +91,8 @@ public sealed class SlackInstallAndConfigurationTests
         await host.CommandAsync("/learnbot", "settings budget 7", host.ResponseUrl("member"), team: "TINST", user: "UMEMBER", userName: "mo");
         await host.CommandAsync("/learnbot", "settings budget 7", host.ResponseUrl("installer"), team: "TINST", user: "UINSTALLER", userName: "ines");
 
-        var member = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/member")).Single()));
-        var installer = SlackHost.Strings(SlackHost.Json((await host.WaitForCallsAsync("/response/installer")).Single()));
+        var member = SlackHost.Strings((await host.WaitForRepliesAsync("/response/member")).Single());
+        var installer = SlackHost.Strings((await host.WaitForRepliesAsync("/response/installer")).Single());
         Assert.That(member, Does.Contain("Only team admins can change settings"));
         Assert.That(installer, Does.Contain("Settings updated").And.Contain("7 per person per week"));
     }
@@ -134,7 +134,7 @@ public sealed class SlackInstallAndConfigurationTests
 
         Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no OAuth install without a client id");
         Assert.That(help.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await host.WaitForCallsAsync("/response/single");
+        await host.WaitForRepliesAsync("/response/single");
     }
 
     [Test]

@@ -26,7 +26,7 @@ public sealed partial class SlackPrivateLinkTests
         var team = "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         using var ack = await _host.CommandAsync("/learnbot", command, _host.ResponseUrl(reply), team: team);
 
-        var message = SlackHost.Json((await _host.WaitForCallsAsync("/response/" + reply)).Single());
+        var message = (await _host.WaitForRepliesAsync("/response/" + reply)).Single();
         var blocks = SlackHost.Strings(message["blocks"]);
         var link = LinkRegex().Match(blocks);
         Assert.That(link.Success, Is.True, blocks);

@@ -23,13 +23,13 @@ public sealed class SlackPromptTests
 
         await host.CommandAsync("/learnbot", "prompt set mon,thu 09:30 Europe/Berlin \"What did you learn this week?\"", host.ResponseUrl("set"),
             user: "UBOSS", userName: "boss");
-        var set = await host.WaitForCallsAsync("/response/set");
+        var set = await host.WaitForRepliesAsync("/response/set");
         await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
         var posts = await host.WaitForCallsAsync("/api/chat.postMessage",
             where: c => SlackHost.Strings(SlackHost.Json(c)).Contains("What did you learn this week?"));
         await host.WaitForPromptPostAsync("T0001", "C0001", PromptTs);
 
-        Assert.That(SlackHost.Json(set[0])["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"));
+        Assert.That(set[0]["response_type"]!.GetValue<string>(), Is.EqualTo("in_channel"));
         var post = SlackHost.Json(posts[0]);
         Assert.That(post["channel"]!.GetValue<string>(), Is.EqualTo("C0001"));
         Assert.That(post["thread_ts"], Is.Null);
@@ -78,7 +78,7 @@ public sealed class SlackPromptTests
         host.StubUser("UBOSS", "Boss", isAdmin: true);
         await host.CommandAsync("/learnbot", "prompt set thu 09:30 \"What did you learn during the outage?\"", host.ResponseUrl("set"),
             user: "UBOSS", userName: "boss");
-        await host.WaitForCallsAsync("/response/set"); // the boss is known to be an admin (users.info is cached)
+        await host.WaitForRepliesAsync("/response/set"); // the boss is known to be an admin (users.info is cached)
 
         host.StopSlack();
         using var ack = await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
@@ -109,7 +109,7 @@ public sealed class SlackPromptTests
             .RespondWith(SlackHost.OkJson(new JsonObject { ["ok"] = false, ["error"] = "channel_not_found" }));
 
         await host.CommandAsync("/learnbot", "prompt set thu 09:30", host.ResponseUrl("set"), user: "UBOSS", userName: "boss");
-        await host.WaitForCallsAsync("/response/set");
+        await host.WaitForRepliesAsync("/response/set");
         await host.CommandAsync("/learnbot", "prompt now", host.ResponseUrl("now"), user: "UBOSS", userName: "boss");
         await host.WaitForCallsAsync("/api/chat.postMessage");
 

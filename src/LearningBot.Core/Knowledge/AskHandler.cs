@@ -20,7 +20,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
     {
         var draft = new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question, false, context.Now,
             context.Message.IdempotencyKey);
-        var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, AnswerConfidence.AnsweredSimilarity,
+        var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, matcher.Thresholds.Answered,
             cancellationToken);
         var recorded = await questions.AddAsync(match.Question, cancellationToken);
         var questionId = recorded.Value.Id;

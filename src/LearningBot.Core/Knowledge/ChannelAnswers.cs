@@ -16,7 +16,7 @@ public interface IAnswerChannelRepository
 /// <summary>
 /// Answers offered where questions are asked: a message in a channel that has opted in (<see cref="IAnswerChannelRepository"/>),
 /// that reads as a question (<see cref="QuestionDetector"/>), and whose best shared answer matches with high confidence
-/// (<see cref="AnswerConfidence.OfferSimilarity"/>, never without vectors) gets one reply in its thread with that answer, "This helped"
+/// (<see cref="SimilarityThresholds.Offer"/> of the model, never without vectors) gets one reply in its thread with that answer, "This helped"
 /// and "Not it". Once per thread: the question is recorded under a key of the thread, and only its first recording replies.
 /// Adapters call it only for people's messages in channels (never DMs, never bots); redeliveries are stopped by their delivery log
 /// and, failing that, by the same key.
@@ -38,9 +38,9 @@ public sealed class ChannelAnswers(IAnswerChannelRepository channels, QuestionMa
         var now = time.GetUtcNow();
         var draft = new AskedQuestion(Guid.CreateVersion7(now).ToString("N"), message.TeamId, message.UserId, message.Text.Trim(), false, now,
             $"thread:{channelId}:{threadId}") { Origin = QuestionOrigin.Channel };
-        var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge], 1, AnswerConfidence.OfferSimilarity, cancellationToken);
+        var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge], 1, matcher.Thresholds.Offer, cancellationToken);
         if (match.TopAnswer is not { } top || match.Hits[0] != top || match.TopSimilarity is not { } similarity
-            || similarity < AnswerConfidence.OfferSimilarity)
+            || similarity < matcher.Thresholds.Offer)
         {
             return null; // quiet when unsure
         }

@@ -4,18 +4,12 @@ namespace LearningBot.Core.Knowledge;
 
 /// <summary>
 /// Which earlier question a new one is a rewording of. By meaning when both have vectors of the same model: cosine similarity
-/// ≥ <see cref="SameQuestionSimilarity"/>; otherwise (semantic search off, failed, or another model) by words: Jaccard similarity
+/// ≥ that model's <see cref="SimilarityThresholds.SameQuestion"/>; otherwise (semantic search off, failed, or another model) by words: Jaccard similarity
 /// of their content words (<see cref="SearchTerms"/>) ≥ <see cref="SameQuestionWordOverlap"/>. A new question joins the group of
 /// its most similar earlier question, so three wordings that each resemble one other are one question asked three times.
 /// </summary>
 public static class QuestionGroups
 {
-    /// <summary>
-    /// Cosine threshold for all-MiniLM-L6-v2, calibrated on stackfaq's pairs.jsonl with <c>bench/LearningBot.QuestionCalibration</c>:
-    /// precision 0.961, recall 0.893 (docs/search.md, "Repeated questions"). Another model needs its own calibration.
-    /// </summary>
-    public const double SameQuestionSimilarity = 0.55;
-
     /// <summary>The word rule without vectors (as before semantic search): Jaccard ≥ 0.6 (precision 1.0, recall 0.06 on stackfaq).</summary>
     public const double SameQuestionWordOverlap = 0.6;
 
@@ -26,8 +20,13 @@ public static class QuestionGroups
     /// The earlier question (<paramref name="earlier"/>, any order) that <paramref name="question"/> rewords most closely, or null when
     /// none passes its rule. Ties go to the most recent.
     /// </summary>
-    public static AskedQuestion? MostSimilar(AskedQuestion question, IEnumerable<AskedQuestion> earlier)
+    /// <param name="sameQuestion">The cosine from which two questions are one (the running model's
+    /// <see cref="SimilarityThresholds.SameQuestion"/>); null: the calibrated one of the model that made the vectors
+    /// (<see cref="ModelProfile.Known"/>, else all-MiniLM-L6-v2's).</param>
+    public static AskedQuestion? MostSimilar(AskedQuestion question, IEnumerable<AskedQuestion> earlier, double? sameQuestion = null)
     {
+        var threshold = sameQuestion
+                        ?? (ModelProfile.Known(question.EmbeddingModel)?.Thresholds ?? SimilarityThresholds.MiniLM).SameQuestion;
         var terms = new Lazy<IReadOnlySet<string>>(() => SearchTerms.Of(question.Text));
         AskedQuestion? best = null;
         // Semantic matches outrank word matches: a vector says more than shared words.
@@ -43,7 +42,7 @@ public static class QuestionGroups
             if (Comparable(question, candidate))
             {
                 var cosine = Vectors.Cosine(question.Embedding!.Value.Span, candidate.Embedding!.Value.Span);
-                if (cosine < SameQuestionSimilarity)
+                if (cosine < threshold)
                 {
                     continue;
                 }

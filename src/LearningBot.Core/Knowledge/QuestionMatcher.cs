@@ -12,6 +12,9 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
 {
     private readonly IQueryEmbedder _embedder = embedder ?? NoQueryEmbedder.Instance;
 
+    /// <summary>The running model's thresholds (<see cref="IQueryEmbedder.Thresholds"/>).</summary>
+    public SimilarityThresholds Thresholds => _embedder.Thresholds;
+
     /// <summary>How many recent questions of the team a new one is compared with (90 days, newest first).</summary>
     public const int RecentQuestions = 500;
 
@@ -19,14 +22,14 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
     public const double WordCoverage = 0.5;
 
     /// <param name="draft">The question as it would be stored (id, asker, text, time, key, origin); group, vector and verdict are filled in.</param>
-    /// <param name="threshold">The cosine the top match needs to count as the answer (<see cref="AnswerConfidence"/>).</param>
+    /// <param name="threshold">The cosine the top match needs to count as the answer (one of the model's <see cref="SimilarityThresholds"/>).</param>
     public async Task<QuestionMatch> MatchAsync(AskedQuestion draft, IReadOnlyList<SearchKind> kinds, int limit, double threshold,
         CancellationToken cancellationToken)
     {
         var vector = await _embedder.EmbedAsync(draft.Text, cancellationToken);
         var earlier = await questions.ListSinceAsync(draft.TeamId, draft.CreatedAt - QuestionGroups.Window, RecentQuestions, cancellationToken);
         var question = draft with { Embedding = vector, EmbeddingModel = vector is null ? null : _embedder.ModelId };
-        var groupId = QuestionGroups.MostSimilar(question, earlier)?.GroupKey ?? question.Id;
+        var groupId = QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey ?? question.Id;
         var before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();
         var group = new QuestionGroup(groupId, [.. before.OrderBy(q => q.CreatedAt), question]);
         var rejected = group.Rejected;

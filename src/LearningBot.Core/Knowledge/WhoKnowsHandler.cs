@@ -8,7 +8,7 @@ namespace LearningBot.Core.Knowledge;
 /// <summary>
 /// Finds people from what they shared, learned and were thanked for: the peer-learning map. The same matching as <c>ask</c>: the
 /// topic's vector goes with the search (so "k8s networking" finds "Kubernetes network policies" where the index is semantic), and hits
-/// whose similarity is known to be below <see cref="AnswerConfidence.RelevantSimilarity"/> are not about the topic (a semantic index
+/// whose similarity is known to be below the model's <see cref="SimilarityThresholds.Relevant"/> are not about the topic (a semantic index
 /// always has nearest neighbours). Private learnings are not in the search index, so they never name their author here.
 /// </summary>
 public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQueryEmbedder? embedder = null) : CommandHandler<WhoKnowsCommand>
@@ -20,7 +20,7 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var hits = await WhoKnowsRanking.SearchAsync(search, context.TeamId, command.Topic,
-            await _embedder.EmbedAsync(command.Topic, cancellationToken), cancellationToken);
+            await _embedder.EmbedAsync(command.Topic, cancellationToken), _embedder.Thresholds.Relevant, cancellationToken);
         var ranked = WhoKnowsRanking.Rank(hits)
             .Take(PeopleShown)
             .ToList();

@@ -24,12 +24,13 @@ public static class WhoKnowsRanking
 
     /// <summary>
     /// The hits "who knows" ranks: hybrid search with the topic's vector (so "k8s networking" finds "Kubernetes network policies"),
-    /// without hits whose similarity is known to be below <see cref="AnswerConfidence.RelevantSimilarity"/> (a semantic index always
+    /// without hits whose similarity is known to be below <paramref name="relevant"/> (a semantic index always
     /// has nearest neighbours, related or not). Private learnings are not in the index, so they never name their author.
     /// </summary>
     /// <param name="embedding">The topic's vector (<see cref="Semantic.IQueryEmbedder"/>), or null for words only.</param>
+    /// <param name="relevant">The model's <see cref="Semantic.SimilarityThresholds.Relevant"/>.</param>
     public static async Task<IReadOnlyList<SearchHit>> SearchAsync(ISearchIndex search, string teamId, string topic,
-        ReadOnlyMemory<float>? embedding, CancellationToken cancellationToken)
+        ReadOnlyMemory<float>? embedding, double relevant, CancellationToken cancellationToken)
     {
         var hits = await search.SearchAsync(
             new SearchQuery(teamId, topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
@@ -37,6 +38,6 @@ public static class WhoKnowsRanking
                 Embedding = embedding,
             },
             cancellationToken);
-        return hits.Where(h => h.Similarity is not { } similarity || similarity >= AnswerConfidence.RelevantSimilarity).ToList();
+        return hits.Where(h => h.Similarity is not { } similarity || similarity >= relevant).ToList();
     }
 }

@@ -5,6 +5,7 @@ using LearningBot.Core.Learnings;
 using LearningBot.Core.Kudos;
 using LearningBot.Core.Knowledge;
 using LearningBot.Core.Prompts;
+using LearningBot.Core.Replies;
 using LearningBot.Core.Settings;
 using LearningBot.Slack.Api;
 using LearningBot.Core.Storage;
@@ -50,10 +51,10 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     /// (<paramref name="store"/>, idempotent by the delivery's key) and the records of the delivery ids are made together
     /// (<see cref="IDeliveryLog.RunAndRecordAsync{T}"/>: on SQLite one write transaction), so a process killed before the
     /// commit leaves neither, and the retry stores it once; a command that saved nothing is not recorded, so its retry runs.
-    /// Returns the follow-up to run, or null for a redelivery — also one racing the first delivery on this instance, which
-    /// would otherwise reply twice.
+    /// Returns what the store did (its follow-up, and the reply for an acknowledgement), or null for a redelivery — also one
+    /// racing the first delivery on this instance, which would otherwise reply twice.
     /// </summary>
-    public async Task<Func<CancellationToken, Task>?> OnceAsync(string teamId, IReadOnlyList<string> deliveryIds, Func<CancellationToken, Task<StoreResult>> store,
+    public async Task<StoreResult?> OnceAsync(string teamId, IReadOnlyList<string> deliveryIds, Func<CancellationToken, Task<StoreResult>> store,
         CancellationToken cancellationToken)
     {
         var claimed = new List<string>();
@@ -87,7 +88,7 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
                 return null;
             }
 
-            return run.Value.FollowUp;
+            return run.Value;
         }
         finally
         {
@@ -102,7 +103,27 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     /// <param name="Sender">The person the delivery came from (recorded with it); null when there is none.</param>
     public sealed record StoreResult(Func<CancellationToken, Task>? FollowUp, bool NothingSaved = false, DeliverySender? Sender = null)
     {
+        /// <summary>
+        /// The reply as an immediate response (a slash command's acknowledgement) and what is left to send after it; null when
+        /// the reply cannot go there. Used only where Slack reads a message from the ack; otherwise <see cref="FollowUp"/> sends it all.
+        /// </summary>
+        public AckReply? InAck { get; init; }
+
         public static StoreResult Then(Func<CancellationToken, Task>? followUp) => new(followUp);
+    }
+
+    /// <summary>
+    /// A reply that may ride on the acknowledgement. Rendered by <see cref="Body"/> after the store's transaction (not inside it,
+    /// where it would hold SQLite's writer longer).
+    /// </summary>
+    public sealed record AckReply(BotReply Reply, ReplyTarget Target, SlackReplySender Sender)
+    {
+        /// <summary>The ack's body (<see cref="SlackReplySender.AckResponse"/>); null when the reply must be sent the usual way.</summary>
+        public JsonObject? Body() => SlackReplySender.AckResponse(Reply, Target);
+
+        /// <summary>What is left after an ack that carried the reply: its DMs; null when there are none.</summary>
+        public Func<CancellationToken, Task>? Rest =>
+            Reply.DirectMessages.Count > 0 && !Reply.IsRedelivery ? ct => Sender.SendDirectMessagesAsync(Reply, Target, ct) : null;
     }
 
     /// <summary>Runs the command pipeline (the store writes); the reply is posted by the returned follow-up.</summary>
@@ -114,7 +135,10 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
     {
         var message = await ToMessageAsync(input, idempotencyKey, target, userName, botUserId, cancellationToken);
         var reply = await pipeline.HandleAsync(message, cancellationToken);
-        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
+        return new StoreResult(ct => sender.SendAsync(reply, target, ct), reply.NothingSaved, new DeliverySender(message.TeamId, message.UserId))
+        {
+            InAck = target.ResponseUrl is null ? null : new AckReply(reply, target, sender),
+        };
     }
 
     /// <summary>

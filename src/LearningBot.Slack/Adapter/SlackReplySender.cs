@@ -23,7 +23,7 @@ public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels direct
 
     public async Task SendAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
     {
-        if (reply.IsQuiet && (reply.IsSilent || reply.Audience == ReplyAudience.Channel))
+        if (IsQuietHere(reply))
         {
             await SendQuietAsync(reply, target, cancellationToken);
             return;
@@ -35,8 +35,7 @@ public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels direct
 
         if (target.ResponseUrl is not null)
         {
-            var body = Message(message);
-            body["response_type"] = toChannel ? "in_channel" : "ephemeral";
+            var body = Response(message, toChannel);
             body["replace_original"] = false;
             await slack.RespondAsync(target.ResponseUrl, body, cancellationToken);
         }
@@ -78,6 +77,24 @@ public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels direct
             await SendDirectAsync(target.TeamId, target.UserId, reply, cancellationToken);
         }
 
+        await SendDirectMessagesAsync(reply, target, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reply as a slash command's immediate response, for the HTTP acknowledgement's body or the Socket Mode ack's
+    /// <c>payload</c>: <c>{"response_type":"ephemeral"|"in_channel","text":…,"blocks":[…]}</c> — Slack shows it as if posted to
+    /// response_url, without a second request (https://api.slack.com/interactivity/handling#message_responses). Null when the
+    /// reply does not go to response_url (no response_url, or a quiet reply); then <see cref="SendAsync"/> sends it.
+    /// What is left after the ack (DMs to the people thanked) is <see cref="SendDirectMessagesAsync"/>.
+    /// </summary>
+    public static JsonObject? AckResponse(BotReply reply, ReplyTarget target) =>
+        target.ResponseUrl is null || IsQuietHere(reply)
+            ? null
+            : Response(BlockKitRenderer.Render(reply), reply.Audience == ReplyAudience.Channel && !reply.IsRedelivery);
+
+    /// <summary>The reply's DMs (e.g. kudos to each receiver); none for a redelivery, which already sent them.</summary>
+    public async Task SendDirectMessagesAsync(BotReply reply, ReplyTarget target, CancellationToken cancellationToken)
+    {
         if (!reply.IsRedelivery)
         {
             foreach (var direct in reply.DirectMessages)
@@ -85,6 +102,16 @@ public sealed class SlackReplySender(ISlackApi slack, SlackDirectChannels direct
                 await SendDirectAsync(target.TeamId, direct.RecipientId, direct.Reply, cancellationToken);
             }
         }
+    }
+
+    /// <summary>A quiet reply (inline kudos' ✅, silent ones) is a reaction, never a message.</summary>
+    private static bool IsQuietHere(BotReply reply) => reply.IsQuiet && (reply.IsSilent || reply.Audience == ReplyAudience.Channel);
+
+    private static JsonObject Response(SlackMessage message, bool toChannel)
+    {
+        var body = Message(message);
+        body["response_type"] = toChannel ? "in_channel" : "ephemeral";
+        return body;
     }
 
     /// <summary>

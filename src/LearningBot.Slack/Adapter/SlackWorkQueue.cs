@@ -1,8 +1,17 @@
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Slack.Adapter;
+
+/// <summary>
+/// What a delivery's store part leaves to do. <see cref="FollowUp"/>: every Slack call after it (post the reply, DMs…).
+/// <see cref="AckBody"/>: renders the reply for the acknowledgement itself, where Slack reads one (slash commands); null or
+/// returning null when it cannot go there. <see cref="AfterAck"/>: what is left when the ack carried the reply (DMs).
+/// </summary>
+public sealed record SlackWork(Func<CancellationToken, Task>? FollowUp, Func<JsonObject?>? AckBody = null,
+    Func<CancellationToken, Task>? AfterAck = null);
 
 /// <summary>What became of a request's store writes when Slack was answered.</summary>
 public enum SlackAckOutcome
@@ -47,49 +56,73 @@ public sealed partial class SlackWorkQueue(TimeProvider time, ILogger<SlackWorkQ
     }
 
     /// <summary>
-    /// Starts <paramref name="durable"/> now and waits for it up to <paramref name="wait"/>; what it returns (the Slack
-    /// calls that follow, or null) is queued when it finishes. Past the wait it goes on in the background: the caller
-    /// acknowledges anyway, because Slack would otherwise give up and show the person an error.
+    /// Starts <paramref name="durable"/> now and waits for it up to <paramref name="wait"/>. When it finishes in time, its
+    /// <see cref="SlackWork.AckBody"/> (if any) is returned for the acknowledgement and only <see cref="SlackWork.AfterAck"/> is
+    /// queued; otherwise <see cref="SlackWork.FollowUp"/> is queued when it finishes. Past the wait it goes on in the background:
+    /// the caller acknowledges anyway, because Slack would otherwise give up and show the person an error. Exactly one of the
+    /// two paths sends the reply: the waiter if the work finished in time, the continuation if not.
     /// </summary>
     /// <param name="stopping">Not the request's token: the writes must not stop when Slack hangs up.</param>
-    public async Task<SlackAckOutcome> RunBeforeAckAsync(string what, Func<CancellationToken, Task<Func<CancellationToken, Task>?>> durable,
-        TimeSpan wait, CancellationToken stopping)
+    public async Task<(SlackAckOutcome Outcome, JsonObject? AckBody)> RunBeforeAckAsync(string what,
+        Func<CancellationToken, Task<SlackWork?>> durable, TimeSpan wait, CancellationToken stopping)
     {
         Interlocked.Increment(ref _pending);
         var running = RunDurableAsync(what, durable, stopping);
+        (bool Ok, SlackWork? Work) done;
         try
         {
             // One timer owned by the wait (not a Delay task, its token source and WhenAny per command: issue 18).
-            return await running.WaitAsync(wait, time) ? SlackAckOutcome.Done : SlackAckOutcome.Failed;
+            done = await running.WaitAsync(wait, time);
         }
         catch (TimeoutException)
         {
             LogStillRunning(what, wait.TotalMilliseconds);
-            return SlackAckOutcome.StillRunning;
+            _ = running.ContinueWith(done =>
+            {
+                // The ack went out without the reply: it goes the slow way (response_url, chat.postMessage).
+                if (done.Result.Work?.FollowUp is { } followUp)
+                {
+                    TryEnqueue(what, followUp);
+                }
+
+                Completed();
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return (SlackAckOutcome.StillRunning, null);
+        }
+
+        try
+        {
+            var body = done.Work?.AckBody?.Invoke();
+            if ((body is null ? done.Work?.FollowUp : done.Work!.AfterAck) is { } next)
+            {
+                TryEnqueue(what, next);
+            }
+
+            return (done.Ok ? SlackAckOutcome.Done : SlackAckOutcome.Failed, body);
+        }
+        finally
+        {
+            Completed();
         }
     }
 
-    private async Task<bool> RunDurableAsync(string what, Func<CancellationToken, Task<Func<CancellationToken, Task>?>> durable,
+    /// <summary>Never throws: a failure is logged and reported as not ok.</summary>
+    private async Task<(bool Ok, SlackWork? Work)> RunDurableAsync(string what, Func<CancellationToken, Task<SlackWork?>> durable,
         CancellationToken stopping)
     {
         try
         {
             await Task.Yield(); // the caller starts its timer at once, even if the work is synchronous for a while
-            if (await durable(stopping) is { } followUp)
-            {
-                TryEnqueue(what, followUp);
-            }
-
-            return true;
+            return (true, await durable(stopping));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
             LogFailed(ex, what);
-            return false;
+            return (false, null);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            Interlocked.Decrement(ref _pending);
+            return (false, null); // shutting down
         }
     }
 

@@ -32,7 +32,10 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
     /// </summary>
     /// <param name="fields">The fields by name (a form over HTTP, the payload object in Socket Mode).</param>
     /// <param name="payloadHash">A hash of the exact payload: the delivery id when Slack sent no trigger_id.</param>
-    public async Task<SlackAck> CommandAsync(IReadOnlyDictionary<string, string> fields, string payloadHash)
+    /// <param name="replyInAck">Whether Slack reads a message from the acknowledgement (HTTP: always; Socket Mode: the envelope's
+    /// <c>accepts_response_payload</c>). Then a reply ready before the ack is its body, and response_url is used only for a
+    /// reply that comes later (issue 18: one outbound call less per command).</param>
+    public async Task<SlackAck> CommandAsync(IReadOnlyDictionary<string, string> fields, string payloadHash, bool replyInAck = true)
     {
         string? Field(string name) => fields.TryGetValue(name, out var v) ? v : null;
         if (Field("ssl_check") == "1")
@@ -88,7 +91,7 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         var target = new ReplyTarget(teamId, userId, channelId, Field("response_url"));
         var userName = Field("user_name");
         return await StoreThenAckAsync("slash command " + command, teamId, [deliveryId],
-            ct => conversation.HandleAsync(grammarText, "slack:" + deliveryId, target, userName, ct));
+            ct => conversation.HandleAsync(grammarText, "slack:" + deliveryId, target, userName, ct), replyInAck);
     }
 
     // ---- Events API (HTTP: /slack/events; Socket Mode: events_api envelope) ----
@@ -453,13 +456,23 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
     /// calls it returns run from the queue. Writes slower than AckWait are acknowledged and finish in the background
     /// (Slack would give up at 3 s anyway). A failure before the ack is not acknowledged (HTTP 500, no Socket Mode ack):
     /// Slack retries events, and shows the person an error for a command, rather than claiming it worked.
+    /// With <paramref name="replyInAck"/> (slash commands), a reply ready before the ack is the ack's body
+    /// (https://api.slack.com/interactivity/handling#message_responses) instead of a response_url call after it.
     /// </summary>
     private async Task<SlackAck> StoreThenAckAsync(string what, string teamId, IReadOnlyList<string> deliveryIds,
-        Func<CancellationToken, Task<SlackConversation.StoreResult>> store)
+        Func<CancellationToken, Task<SlackConversation.StoreResult>> store, bool replyInAck = false)
     {
-        var outcome = await queue.RunBeforeAckAsync(what, ct => conversation.OnceAsync(teamId, deliveryIds, store, ct),
+        var (outcome, body) = await queue.RunBeforeAckAsync(what, async ct =>
+                await conversation.OnceAsync(teamId, deliveryIds, store, ct) is { } stored
+                    ? new SlackWork(stored.FollowUp, replyInAck && stored.InAck is { } inAck ? inAck.Body : null, stored.InAck?.Rest)
+                    : null,
             options.Value.AckWait, lifetime.ApplicationStopping);
-        return outcome == SlackAckOutcome.Failed ? SlackAck.Failed : SlackAck.Ok;
+        return outcome switch
+        {
+            SlackAckOutcome.Failed => SlackAck.Failed,
+            _ when body is not null => SlackAck.Json(body),
+            _ => SlackAck.Ok,
+        };
     }
 
     /// <summary>Slack calls with nothing to store (opening a modal): a plain ack; <see cref="SlackAck.Busy"/> if the queue is full so Slack can retry.</summary>

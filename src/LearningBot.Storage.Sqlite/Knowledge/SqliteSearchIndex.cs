@@ -16,7 +16,7 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// </summary>
 /// <param name="vectors">Null: lexical only.</param>
 /// <param name="embedder">The model the query embeddings come from (its id selects the stored vectors); null: lexical only.</param>
-/// <param name="fusion">Default: <see cref="HybridFusion.Default"/>.</param>
+/// <param name="fusion">Default: <see cref="HybridFusion.Default"/> with the model's <see cref="SimilarityThresholds.Floor"/>.</param>
 public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache? vectors = null, IQueryEmbedder? embedder = null,
     HybridFusion? fusion = null) : ISearchIndex
 {
@@ -26,7 +26,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// <summary>Characters of a document shown for a hit found by meaning alone (no matched words to centre a snippet on).</summary>
     internal const int SemanticExcerptCharacters = 240;
 
-    private readonly HybridFusion _fusion = fusion ?? HybridFusion.Default;
+    private readonly HybridFusion _fusion = fusion ?? HybridFusion.Default with { MinSimilarity = (embedder?.Thresholds ?? SimilarityThresholds.MiniLM).Floor };
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {

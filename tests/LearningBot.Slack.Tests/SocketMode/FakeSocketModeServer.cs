@@ -46,6 +46,16 @@ public sealed class FakeSocketModeServer : IAsyncDisposable
 
     public IReadOnlyList<Ack> Acks => _acks.ToList();
 
+    private readonly ConcurrentDictionary<string, string> _responseUrls = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Slash command replies that came in an ack's <c>payload</c> (a message: it has <c>response_type</c>), with the response_url
+    /// of the command they answer: <see cref="SlackHost.ReadAckRepliesFrom"/> shows them beside those posted to response_url.
+    /// </summary>
+    public IEnumerable<(string ResponseUrl, JsonObject Body)> CommandReplies() =>
+        Acks.Where(a => a.Payload?.ContainsKey("response_type") == true && _responseUrls.ContainsKey(a.EnvelopeId))
+            .Select(a => (_responseUrls[a.EnvelopeId], a.Payload!));
+
     /// <param name="port">0 for any free port; a fixed one to come up where the app already tries to connect.</param>
     public static async Task<FakeSocketModeServer> StartAsync(int port = 0)
     {
@@ -173,6 +183,10 @@ public sealed class FakeSocketModeServer : IAsyncDisposable
             if (message["envelope_id"]?.GetValue<string>() is { } envelopeId)
             {
                 server._sentAt[envelopeId] = Stopwatch.GetTimestamp();
+                if (message["payload"]?["response_url"] is JsonValue url && url.TryGetValue<string>(out var responseUrl))
+                {
+                    server._responseUrls[envelopeId] = responseUrl;
+                }
             }
 
             await _send.WaitAsync();

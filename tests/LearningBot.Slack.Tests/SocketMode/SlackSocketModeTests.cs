@@ -93,6 +93,7 @@ public sealed class SlackSocketModeTests
     {
         await using var socket = await FakeSocketModeServer.StartAsync();
         await using var host = SocketHost(socket.NewUrl);
+        host.ReadAckRepliesFrom(socket);
         host.StubUser("U0ANN", "Ann");
         host.StubUser("U0BO", "Bo");
         var (team, dm, channel) = (Unique("T"), Unique("D"), Unique("C"));
@@ -112,7 +113,7 @@ public sealed class SlackSocketModeTests
 
         await socket.WaitForAcksAsync(3);
         var commandReply = $"/response/commands/{team}/5870512781901/Qm3kTz8RvB1";
-        await host.WaitForCallsAsync(commandReply);
+        await host.WaitForRepliesAsync(commandReply);
         await host.WaitForCallsAsync("/api/chat.postMessage", where: To(dm));
         await host.WaitForCallsAsync("/api/chat.postMessage", where: To(channel));
 
@@ -132,7 +133,7 @@ public sealed class SlackSocketModeTests
         Assert.That(learnings.SelectMany(l => l.Tags).Distinct(), Is.EqualTo(new[] { "postgres" }));
         var kudos = await host.Factory.Services.GetRequiredService<IKudosRepository>().ListReceivedAsync(team, "U0BO", 10, default);
         Assert.That(kudos.Single().ReceiverIds, Is.EqualTo(new[] { "U0BO" }));
-        Assert.That(host.Calls(commandReply), Has.Count.EqualTo(1), "one reply to the command");
+        Assert.That(host.Replies(commandReply), Has.Count.EqualTo(1), "one reply to the command");
         Assert.That(host.Calls("/api/chat.postMessage").Count(To(dm)), Is.EqualTo(1), "one reply to the DM");
         Assert.That(host.Calls("/api/chat.postMessage").Count(To(channel)), Is.EqualTo(1), "one kudos post");
         Assert.That(socket.Acks.Select(a => a.EnvelopeId).ToList(), Is.Unique.And.Exactly(6).Items, "every envelope acknowledged, once");
@@ -172,7 +173,7 @@ public sealed class SlackSocketModeTests
         Assert.That(commandAck.Payload?["text"]?.GetValue<string>(), Does.Contain("/learnbot help"));
         Assert.That(viewAck.Payload?["response_action"]?.GetValue<string>(), Is.EqualTo("errors"));
         Assert.That(viewAck.Payload?["errors"]?.AsObject().Select(e => e.Key), Does.Contain("reason"));
-        Assert.That(host.Calls("/response/unknown"), Is.Empty);
+        Assert.That(host.Replies("/response/unknown"), Is.Empty);
         Assert.That(host.Calls("/api/chat.postMessage"), Is.Empty, "no kudos without a reason");
     }
 
@@ -209,6 +210,7 @@ public sealed class SlackSocketModeTests
     {
         await using var socket = await FakeSocketModeServer.StartAsync();
         await using var host = SocketHost(socket.NewUrl);
+        host.ReadAckRepliesFrom(socket);
         host.StubUser("UANN", "Ann");
         var team = Unique("T");
         var old = await socket.WaitForConnectionAsync(0);
@@ -226,8 +228,8 @@ public sealed class SlackSocketModeTests
         var oldAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(onOld))).Single();
         var newAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(onNew))).Single();
         await old.CloseAsync();
-        await host.WaitForCallsAsync("/response/old");
-        await host.WaitForCallsAsync("/response/new");
+        await host.WaitForRepliesAsync("/response/old");
+        await host.WaitForRepliesAsync("/response/new");
         await host.DrainAsync();
         await Task.Delay(500); // would a closed, replaced connection be reopened once more?
 
@@ -237,7 +239,7 @@ public sealed class SlackSocketModeTests
         Assert.That(socket.Acks, Has.Count.EqualTo(2));
         Assert.That((await LearningsAsync(host, team, "UANN")).Select(l => l.Text),
             Is.EquivalentTo(new[] { "sent on the old connection", "sent on the new connection" }));
-        Assert.That((host.Calls("/response/old").Count, host.Calls("/response/new").Count), Is.EqualTo((1, 1)));
+        Assert.That((host.Replies("/response/old").Count, host.Replies("/response/new").Count), Is.EqualTo((1, 1)));
         Assert.That(socket.Connections, Has.Count.EqualTo(3), "one replacement, no extra connection");
         Assert.That(host.Calls("/api/apps.connections.open"), Has.Count.EqualTo(3));
         Assert.That((await ReadyAsync(host)).Status, Is.EqualTo(HttpStatusCode.OK));
@@ -355,6 +357,7 @@ public sealed class SlackSocketModeTests
 
         var triesWhileDown = host.Calls("/api/apps.connections.open").Count;
         await using var socket = await FakeSocketModeServer.StartAsync(port);
+        host.ReadAckRepliesFrom(socket);
         var up = await WaitUntilReadyIsAsync(host, HttpStatusCode.OK, TimeSpan.FromSeconds(10));
         var connection = await socket.WaitForConnectionAsync(0);
         host.StubUser("UANN", "Ann");
@@ -362,12 +365,49 @@ public sealed class SlackSocketModeTests
         var envelope = SocketEnvelopes.SlashCommand("/learned", "patience pays", host.ResponseUrl("late"), team);
         await connection.SendAsync(envelope);
         await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(envelope));
-        await host.WaitForCallsAsync("/response/late");
+        await host.WaitForRepliesAsync("/response/late");
 
         Assert.That(triesWhileDown, Is.GreaterThanOrEqualTo(3), "retried while Slack could not be reached");
         Assert.That(down, Does.Contain("could not connect"));
         Assert.That(up, Does.Contain("connection(s) open"));
         Assert.That((await LearningsAsync(host, team, "UANN")).Single().Text, Is.EqualTo("patience pays"));
+    }
+
+    [Test]
+    public async Task A_slash_commands_reply_is_the_ack_payload_and_goes_to_response_url_only_when_the_envelope_accepts_none()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        await using var host = SocketHost(socket.NewUrl);
+        host.ReadAckRepliesFrom(socket);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var connection = await socket.WaitForConnectionAsync(0);
+        // A fresh host's first command compiles everything (past AckWait on a busy machine): one first, so the rest take the steady path.
+        var warmUp = SocketEnvelopes.SlashCommand("/learned", "warming up", host.ResponseUrl("warm-up"), team);
+        await connection.SendAsync(warmUp);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(warmUp));
+        await host.WaitForRepliesAsync("/response/warm-up", timeout: TimeSpan.FromSeconds(30));
+        await host.DrainAsync();
+        var accepting = SocketEnvelopes.SlashCommand("/learned", "acks can carry the answer", host.ResponseUrl("in-ack"), team);
+        // Slack marks envelopes whose ack may carry a response; one that does not gets its reply through response_url.
+        var notAccepting = SocketEnvelopes.SlashCommand("/learned", "some envelopes take no payload", host.ResponseUrl("not-in-ack"), team);
+        notAccepting["accepts_response_payload"] = false;
+
+        await connection.SendAsync(accepting);
+        var ack = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(accepting))).Single();
+        await connection.SendAsync(notAccepting);
+        var plainAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(notAccepting))).Single();
+        var late = (await host.WaitForRepliesAsync("/response/not-in-ack")).Single();
+        await host.DrainAsync();
+
+        Assert.That(ack.Payload?["response_type"]?.GetValue<string>(), Is.EqualTo("ephemeral"), "the confirmation is the ack's payload");
+        Assert.That(SlackHost.Strings(ack.Payload!["blocks"]), Does.Contain("acks can carry the answer"));
+        Assert.That(host.Calls("/response/in-ack"), Is.Empty, "no second request to response_url");
+        Assert.That(plainAck.Payload, Is.Null);
+        Assert.That(SlackHost.Strings(late), Does.Contain("some envelopes take no payload"));
+        Assert.That(host.Replies("/response/not-in-ack").Select(r => r.InAck), Is.EqualTo(new[] { false }));
+        Assert.That((await LearningsAsync(host, team, "UANN")).Select(l => l.Text),
+            Is.EquivalentTo(new[] { "warming up", "acks can carry the answer", "some envelopes take no payload" }));
     }
 
     [Test]

@@ -84,7 +84,7 @@ public sealed class SocketModeConfigurationTests
         await socket.WaitForConnectionAsync(0);
 
         Assert.That(viaHttp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await host.WaitForCallsAsync("/response/http");
+        await host.WaitForRepliesAsync("/response/http");
     }
 
     private static string Messages(Exception? exception)

@@ -194,6 +194,25 @@ public sealed class SecretsInLogsTests
             ("response_url", $"{slack.Url}/commands/T0001/1234567890/{_capabilities["response_url secret"]}"),
             ("trigger_id", "1." + Guid.NewGuid().ToString("N")));
         await Keep(client.SendAsync(Signed("/slack/commands", hookCommand, "application/x-www-form-urlencoded")), HttpStatusCode.OK);
+        // A command's reply ready before the ack is the ack's body (issue 18); a button's reply always goes to its response_url,
+        // so these two clicks are what exercise response_url (the failing one and the Slack-shaped one).
+        foreach (var responseUrl in new[] { slack.Url + "/response/1", $"{slack.Url}/commands/T0001/1234567890/{_capabilities["response_url secret"]}" })
+        {
+            var click = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "block_actions", ["team"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "T0001" },
+                ["user"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "UANN", ["name"] = "ann", ["team_id"] = "T0001" },
+                ["channel"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "C0001" }, ["trigger_id"] = "1." + Guid.NewGuid().ToString("N"),
+                ["response_url"] = responseUrl,
+                ["actions"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["action_id"] = "learningbot_cmd_help", ["type"] = "button", ["value"] = "help", ["action_ts"] = "1700000000." + Random("", 6),
+                }),
+            };
+            await Keep(client.SendAsync(Signed("/slack/interactions", Form(("payload", click.ToJsonString())), "application/x-www-form-urlencoded")),
+                HttpStatusCode.OK);
+        }
+
         var mention = $$$"""{"type":"event_callback","team_id":"T0001","api_app_id":"A1","event_id":"Ev{{{Guid.NewGuid():N}}}","event_time":1,"event":{"type":"app_mention","user":"UBO","text":"<@UBOT> settings budget 3","channel":"C0001","ts":"1700000000.000200"}}""";
         await Keep(client.SendAsync(Signed("/slack/events", mention, "application/json")), HttpStatusCode.OK);
         await Keep(client.SendAsync(Signed("/slack/commands", command, "application/x-www-form-urlencoded", secret: "not-the-secret")),

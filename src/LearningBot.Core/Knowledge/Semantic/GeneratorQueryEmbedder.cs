@@ -6,7 +6,9 @@ namespace LearningBot.Core.Knowledge.Semantic;
 /// <summary>
 /// <see cref="IQueryEmbedder"/> over the registered <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> (none registered:
 /// semantic search is off). The model id and dimensions come from the generator's <see cref="EmbeddingGeneratorMetadata"/>.
-/// A failing model never fails a chat command: the query is searched lexically and the failure is logged.
+/// A failing model never fails a chat command: the query is searched lexically and the failure is logged. The model's
+/// <see cref="ModelProfile"/> (query prefix, thresholds) is the calibrated one for its id, with <c>Search:Similarity</c> applied;
+/// a model without one gets all-MiniLM-L6-v2's thresholds and a warning at start-up.
 /// </summary>
 public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
 {
@@ -19,20 +21,47 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
     private readonly ILogger<GeneratorQueryEmbedder> _logger;
 
-    public GeneratorQueryEmbedder(ILogger<GeneratorQueryEmbedder> logger, IEmbeddingGenerator<string, Embedding<float>>? generator = null)
+    private readonly string _queryPrefix;
+
+    /// <param name="similarity">Overrides from <c>Search:Similarity</c>; null or empty: the model's profile as calibrated.</param>
+    /// <exception cref="InvalidOperationException">The thresholds, with the overrides applied, cannot work (<see cref="SimilarityThresholds.Problem"/>).</exception>
+    public GeneratorQueryEmbedder(ILogger<GeneratorQueryEmbedder> logger, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
+        SimilarityOptions? similarity = null)
     {
         _generator = generator;
         _logger = logger;
         var metadata = generator?.GetService<EmbeddingGeneratorMetadata>();
         ModelId = generator is null ? null : metadata?.DefaultModelId ?? generator.GetType().Name;
         Dimensions = generator is null ? 0 : metadata?.DefaultModelDimensions ?? 0;
+        var known = ModelProfile.Known(ModelId);
+        if (generator is not null && known is null && similarity?.Any != true)
+        {
+            LogUncalibrated(_logger, ModelId);
+        }
+
+        var profile = similarity?.Apply(known ?? ModelProfile.MiniLM) ?? known ?? ModelProfile.MiniLM;
+        if (profile.Thresholds.Problem() is { } problem)
+        {
+            throw new InvalidOperationException($"{SimilarityOptions.Section}: {problem} (now {profile.Thresholds}).");
+        }
+
+        _queryPrefix = profile.QueryPrefix;
+        Thresholds = profile.Thresholds;
     }
 
     public string? ModelId { get; }
 
     public int Dimensions { get; }
 
-    public async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken)
+    public SimilarityThresholds Thresholds { get; }
+
+    public Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken) =>
+        EmbedAsync(text, _queryPrefix, cancellationToken);
+
+    public Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken) =>
+        EmbedAsync(text, string.Empty, cancellationToken);
+
+    private async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, string prefix, CancellationToken cancellationToken)
     {
         // Mentions and emoji shortcodes carry no meaning the model knows (a user id, "tada"): embed the words around them, if any.
         if (_generator is null || string.IsNullOrWhiteSpace(text) || !Commands.Grammar.HasWords(text))
@@ -44,7 +73,7 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
         var input = words.Length <= MaxQueryCharacters ? words : Cut(words);
         try
         {
-            var embeddings = await _generator.GenerateAsync([input], cancellationToken: cancellationToken);
+            var embeddings = await _generator.GenerateAsync([prefix + input], cancellationToken: cancellationToken);
             return embeddings.Count == 1 ? embeddings[0].Vector : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -59,6 +88,10 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
         var space = text.LastIndexOf(' ', MaxQueryCharacters);
         return text[..(space > MaxQueryCharacters / 2 ? space : MaxQueryCharacters)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No calibrated similarity thresholds for embedding model {ModelId}: using all-MiniLM-L6-v2's. " +
+                                                       "Calibrate it with bench/LearningBot.QuestionCalibration and set Search:Similarity:*")]
+    private static partial void LogUncalibrated(ILogger logger, string? modelId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding a query with model {ModelId} failed; searching lexically")]
     private static partial void LogEmbeddingFailed(ILogger logger, string? modelId, Exception exception);

@@ -16,9 +16,16 @@ public interface IQueryEmbedder
     /// <summary>Vector length of the model (e.g. 384); 0 when <see cref="ModelId"/> is null.</summary>
     int Dimensions { get; }
 
+    /// <summary>The model's calibrated thresholds (<see cref="ModelProfile"/>, overridden by <c>Search:Similarity</c>).</summary>
+    SimilarityThresholds Thresholds { get; }
+
     /// <summary>
-    /// The query's vector, or <c>null</c> when semantic search is off, the text has nothing to embed, or the model failed
-    /// (the failure is logged and reported on /health; the caller then searches lexically).
+    /// The query's vector (with the model's query prefix, <see cref="ModelProfile.QueryPrefix"/>), or <c>null</c> when semantic
+    /// search is off, the text has nothing to embed, or the model failed (the failure is logged and reported on /health; the
+    /// caller then searches lexically).
     /// </summary>
     Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>A document's vector (no query prefix: as the background embedder stores documents); null as for <see cref="EmbedAsync"/>.</summary>
+    Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken);
 }

@@ -9,5 +9,9 @@ public sealed class NoQueryEmbedder : IQueryEmbedder
 
     public int Dimensions => 0;
 
+    public SimilarityThresholds Thresholds => SimilarityThresholds.MiniLM;
+
     public Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken) => Task.FromResult<ReadOnlyMemory<float>?>(null);
+
+    public Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken) => Task.FromResult<ReadOnlyMemory<float>?>(null);
 }
