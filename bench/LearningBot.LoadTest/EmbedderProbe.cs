@@ -14,26 +14,31 @@ public static class EmbedderProbe
     public const string ThreadName = "lb-embedder";
 
     /// <summary>User + system CPU time of the host's threads named <see cref="ThreadName"/> (zero when there is none).</summary>
-    public static TimeSpan Cpu(int pid)
+    public static TimeSpan Cpu(int pid) =>
+        TimeSpan.FromSeconds(Threads(pid).Values.Where(t => t.Name == ThreadName).Sum(t => t.Ticks) / 100.0);
+
+    /// <summary>
+    /// The host's live threads: id → name (<c>comm</c>, e.g. <c>.NET TP Worker</c>, <c>.NET Server GC</c>, <c>lb-embedder</c>) and
+    /// user + system CPU ticks (1/100 s). Read at both ends of a phase, they show where the chat path's CPU goes and whether any
+    /// thread besides the embedder (a native library's own threads, GC threads) grows with the model on.
+    /// </summary>
+    public static Dictionary<int, (string Name, long Ticks)> Threads(int pid)
     {
-        long ticks = 0;
+        var threads = new Dictionary<int, (string, long)>();
         try
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 try
                 {
-                    if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ThreadName)
-                    {
-                        continue;
-                    }
-
+                    var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
                     var stat = File.ReadAllText(Path.Combine(task, "stat"));
                     // After the ")" that closes the name: utime and stime are fields 14 and 15 of the line.
                     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name,
+                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
                 {
                     // the thread ended meanwhile
                 }
@@ -44,7 +49,30 @@ public static class EmbedderProbe
             // the process is gone
         }
 
-        return TimeSpan.FromSeconds(ticks / 100.0);
+        return threads;
+    }
+
+    /// <summary>
+    /// CPU per request by thread name between two <see cref="Threads"/> readings, most first (<c>.NET TP Worker 1.52,
+    /// .NET Server GC 0.31, …</c>), threads that started meanwhile counted whole; what threads that ended meanwhile used is the
+    /// rest of the process's CPU (<paramref name="processCpu"/>), shown as "ended threads". Names under 0.01 ms are left out.
+    /// </summary>
+    public static string Split(IReadOnlyDictionary<int, (string Name, long Ticks)> before, IReadOnlyDictionary<int, (string Name, long Ticks)> after,
+        TimeSpan processCpu, int requests)
+    {
+        if (requests <= 0)
+        {
+            return string.Empty;
+        }
+
+        var byName = after
+            .GroupBy(t => t.Value.Name)
+            .Select(g => (Name: g.Key, Ms: g.Sum(t => t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0)) * 10.0 / requests))
+            .ToList();
+        var ended = processCpu.TotalMilliseconds / requests - byName.Sum(t => t.Ms);
+        byName.Add(("ended threads", ended));
+        return string.Join(", ", byName.Where(t => t.Ms >= 0.01).OrderByDescending(t => t.Ms)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Ms:F2}")));
     }
 
     /// <summary>Vectors in the host's SQLite file (<c>search_vectors</c>), or 0 when there is no file or table yet.</summary>

@@ -42,10 +42,12 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
                             : string.Empty;
                         progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{result.Label} @ {rate}/s: {result.Throughput:F0} req/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms, max {result.Max:F0} ms, CPU {result.CpuMsPerRequest:F2} ms/req (chat path {result.Cpu.ChatMsPerRequest:F2}, embedder {result.Cpu.EmbedderMsPerRequest:F2}, {result.Cpu.Embedded} embedded), errors {result.Errors}, RSS peak {result.Memory.PeakRssMb:F0} MB, load {result.LoadAverage:F1}{audit}"));
+                        progress.WriteLine($"  threads (ms/req): {result.Cpu.Threads}");
                         foreach (var k in result.Kinds)
                         {
                             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                                 $"  {k.Stream}: {k.Throughput:F0} req/s, p50 {k.P50:F1} ms, p99 {k.P99:F1} ms, CPU {k.CpuMsPerRequest:F2} ms/req (chat path {k.Cpu.ChatMsPerRequest:F2}, embedder {k.Cpu.EmbedderMsPerRequest:F2}, {k.Cpu.Embedded} embedded), errors {k.Errors}"));
+                            progress.WriteLine($"    threads (ms/req): {k.Cpu.Threads}");
                         }
 
                         results.Add(result);
@@ -163,20 +165,26 @@ public sealed class LoadSession(LoadOptions options, FakePlatforms fakes, TextWr
         string? vectors, CancellationToken cancellationToken)
     {
         var cpuAtStart = TimeSpan.Zero;
-        var embedderAtStart = TimeSpan.Zero;
+        var threadsAtStart = new Dictionary<int, (string Name, long Ticks)>();
         long embeddedAtStart = 0;
         var run = await runner.RunAsync(phase, () =>
         {
             cpuAtStart = host.CpuTime();
-            embedderAtStart = EmbedderProbe.Cpu(host.Pid);
+            threadsAtStart = EmbedderProbe.Threads(host.Pid);
             embeddedAtStart = EmbedderProbe.Embedded(vectors);
         });
         await WaitForRepliesAsync(target, run.Outcomes, cancellationToken);
         var cpu = host.CpuTime() - cpuAtStart;
-        var embedder = EmbedderProbe.Cpu(host.Pid) - embedderAtStart;
+        var threads = EmbedderProbe.Threads(host.Pid);
+        var embedder = TimeSpan.FromSeconds(threads.Where(t => t.Value.Name == EmbedderProbe.ThreadName)
+            .Sum(t => t.Value.Ticks - (threadsAtStart.TryGetValue(t.Key, out var b) ? b.Ticks : 0)) / 100.0);
         var embedded = EmbedderProbe.Embedded(vectors) - embeddedAtStart;
         var wall = Stopwatch.GetElapsedTime(run.MeasuredStarted);
-        return (run, new CpuReading(cpu, wall, run.Outcomes.Count(o => o.Measured)) { EmbedderCpu = embedder, Embedded = embedded });
+        var requests = run.Outcomes.Count(o => o.Measured);
+        return (run, new CpuReading(cpu, wall, requests)
+        {
+            EmbedderCpu = embedder, Embedded = embedded, Threads = EmbedderProbe.Split(threadsAtStart, threads, cpu, requests),
+        });
     }
 
     /// <summary>Waits (at most 30 s) until every acknowledged request of a phase got its reply at the fakes; the bare endpoint sends none.</summary>

@@ -49,6 +49,9 @@ public sealed record CpuReading(TimeSpan Cpu, TimeSpan Wall, int Requests)
 
     public long Embedded { get; init; }
 
+    /// <summary>CPU per request by host thread name, most first (<see cref="EmbedderProbe.Split"/>).</summary>
+    public string Threads { get; init; } = string.Empty;
+
     public double Cores => Wall > TimeSpan.Zero ? Cpu / Wall : 0;
 
     public double MsPerRequest => Requests > 0 ? Cpu.TotalMilliseconds / Requests : 0;

@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InstallationCache>();
         // Semantic search is off unless an IEmbeddingGenerator is registered (LearningBot.Embeddings does, by configuration).
         services.TryAddSingleton<EmbeddingSignal>();
+        services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
             sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),

@@ -36,4 +36,23 @@ public sealed class EmbeddingOptions
     /// </summary>
     [Range(0.05, 1.0)]
     public double MaxCpuShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// The background embedder starts a model call only when no HTTP request is in flight and none ended within this time
+    /// (0..1 s), so it computes in the gaps between chat requests, not beside them (docs/search.md, "Background embedding
+    /// cost"). A call is at most <see cref="TextsPerCall"/> texts (~5–45 ms of CPU). 0 turns the wait off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How long the embedder waits for a quiet moment at most (1 s .. 1 h) before it makes one call anyway, so that under
+    /// chat traffic with no gaps at all semantic search still moves (one call per this time); the queue is durable meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxQuietWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Texts per model call of the background embedder (1..64): small calls keep each one inside a gap between requests.</summary>
+    [Range(1, 64)]
+    public int TextsPerCall { get; set; } = 8;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Knowledge.Semantic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +12,11 @@ namespace LearningBot.Embeddings;
 /// Embeds documents off the acknowledgement path: new and edited answers and learnings, the backfill after an upgrade and the
 /// re-embedding after a model change are all "pending" in <see cref="IEmbeddingStore"/>, drained in batches here. Until a document
 /// is embedded it is found lexically. Progress of a large backlog is logged; a failing batch is retried after the poll interval.
-/// The model runs on one dedicated thread, <see cref="ThreadName"/>, at the lowest OS priority (<see cref="LowPriorityThread"/>), so
-/// the chat path's threads win the CPU whenever both want it; <see cref="EmbeddingOptions.MaxCpuShare"/> caps it as well.
+/// The model and the queue's reads run on one dedicated thread, <see cref="ThreadName"/>, at the lowest OS priority
+/// (<see cref="LowPriorityThread"/>); the background loop starts each model call (<see cref="EmbeddingOptions.TextsPerCall"/> texts)
+/// only in a gap between chat requests (<see cref="ChatActivity"/>, <see cref="EmbeddingOptions.QuietPeriod"/>), and
+/// <see cref="EmbeddingOptions.MaxCpuShare"/> caps it as well. Saving the vectors runs at normal priority: it holds SQLite's
+/// single writer lock, which a preempted nice-19 thread would hold while chat writes wait.
 /// </summary>
 public sealed partial class EmbeddingWorker(
     IEmbeddingStore store,
@@ -20,29 +24,42 @@ public sealed partial class EmbeddingWorker(
     IQueryEmbedder embedder,
     EmbeddingSignal signal,
     IOptions<EmbeddingOptions> options,
-    ILogger<EmbeddingWorker> logger) : BackgroundService
+    ILogger<EmbeddingWorker> logger,
+    ChatActivity? activity = null) : BackgroundService
 {
     /// <summary>The embedding thread's name, as <c>/proc/PID/task/TID/comm</c> shows it (the load test splits CPU by it).</summary>
     public const string ThreadName = "lb-embedder";
 
-    /// <summary>How often a long drain gives ONNX Runtime's freed buffers back to the OS (it always does when the queue is empty).</summary>
+    /// <summary>How often a long drain gives ONNX Runtime's freed buffers back to the OS (otherwise once the queue stays empty for a poll interval).</summary>
     private static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>Characters per model call at most (one longer text is a call of its own): ~45 ms of CPU for MiniLM.</summary>
+    private const int CharactersPerCall = 1000;
 
     private readonly LowPriorityThread _thread = new(ThreadName);
     private int _loggedPriority;
+    private long _lastTrim = Stopwatch.GetTimestamp();
+    private long _gapsMissed;
+
+    /// <summary>Model calls the background loop made without a quiet moment, after <see cref="EmbeddingOptions.MaxQuietWait"/> (diagnostics, tests).</summary>
+    public long GapsMissed => Interlocked.Read(ref _gapsMissed);
 
     /// <summary>
     /// Embeds pending documents until none is left (or <paramref name="maxDocuments"/> were done); returns how many were embedded.
     /// The worker's loop calls it; tests and the evaluation tool call it directly to drain the queue.
     /// </summary>
-    /// <param name="throttle">Rest after each batch to keep within <see cref="EmbeddingOptions.MaxCpuShare"/> (the background loop does).</param>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken, int maxDocuments = int.MaxValue, bool throttle = false)
+    /// <param name="background">
+    /// The background loop's manners (it passes true): each model call waits for a gap in the chat traffic, the worker rests
+    /// after each call to keep within <see cref="EmbeddingOptions.MaxCpuShare"/>, and the native heap is trimmed later, when the
+    /// queue has stayed empty. False (tools, tests): as fast as possible, trimmed at the end.
+    /// </param>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken, int maxDocuments = int.MaxValue, bool background = false)
     {
         var modelId = embedder.ModelId ?? throw new InvalidOperationException("No embedding model is configured.");
+        var settings = options.Value;
         var total = 0;
         long? backlog = null;
         var clock = Stopwatch.StartNew();
-        var lastTrim = Stopwatch.GetTimestamp();
         if (Interlocked.Exchange(ref _loggedPriority, 1) == 0)
         {
             LogThread(logger, ThreadName, await _thread.Nice is { } nice ? $"nice {nice}" : "normal priority (not Linux)");
@@ -50,49 +67,65 @@ public sealed partial class EmbeddingWorker(
 
         while (total < maxDocuments)
         {
-            var work = await store.ListPendingAsync(modelId, Math.Min(options.Value.BatchSize, maxDocuments - total), cancellationToken);
+            var max = Math.Min(settings.BatchSize, maxDocuments - total);
+            // Reads on the low-priority thread too (SQLite computes on the caller): what the queue costs is the embedder's.
+            var work = await OnThreadAsync(() => store.ListPendingAsync(modelId, max, cancellationToken), cancellationToken);
             if (work.Count == 0)
             {
                 break;
             }
 
-            if (backlog is null)
+            // Counted only when a full batch hints at a backlog (a count reads every pending row).
+            if (backlog is null && work.Count == settings.BatchSize)
             {
-                backlog = await store.CountPendingAsync(modelId, cancellationToken);
+                backlog = await OnThreadAsync(() => store.CountPendingAsync(modelId, cancellationToken), cancellationToken);
                 if (backlog > 100)
                 {
                     LogBacklog(logger, backlog.Value, modelId);
                 }
             }
 
-            var batchStarted = Stopwatch.GetTimestamp();
-            var texts = work.Select(w => w.Text).ToArray();
-            // Synchronous on that thread: the packaged model computes on its caller; a remote generator only waits there.
-            var vectors = await _thread.RunAsync(() => generator.GenerateAsync(texts, cancellationToken: cancellationToken).GetAwaiter().GetResult(),
-                cancellationToken);
-            await store.SaveAsync(modelId, work.Select((w, i) => new ComputedEmbedding(w, vectors[i].Vector)).ToList(), cancellationToken);
+            var vectors = new ReadOnlyMemory<float>[work.Count];
+            foreach (var call in Calls(work, settings.TextsPerCall))
+            {
+                if (background)
+                {
+                    await WaitForGapAsync(settings, cancellationToken);
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var texts = call.Select(i => work[i].Text).ToArray();
+                // Synchronous on that thread: the packaged model computes on its caller; a remote generator only waits there.
+                var embedded = await _thread.RunAsync(
+                    () => generator.GenerateAsync(texts, cancellationToken: cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+                for (var k = 0; k < call.Length; k++)
+                {
+                    vectors[call[k]] = embedded[k].Vector;
+                }
+
+                if (background && settings.MaxCpuShare < 1)
+                {
+                    await Task.Delay(Stopwatch.GetElapsedTime(started) * (1 / settings.MaxCpuShare - 1), cancellationToken);
+                }
+            }
+
+            await store.SaveAsync(modelId, work.Select((w, i) => new ComputedEmbedding(w, vectors[i])).ToList(), cancellationToken);
             var before = total;
             total += work.Count;
-            if (throttle && options.Value.MaxCpuShare < 1)
-            {
-                var busy = Stopwatch.GetElapsedTime(batchStarted);
-                await Task.Delay(busy * (1 / options.Value.MaxCpuShare - 1), cancellationToken);
-            }
             if (backlog > 100 && total / 1000 != before / 1000)
             {
                 LogProgress(logger, total, backlog.Value, total / Math.Max(clock.Elapsed.TotalSeconds, 0.001));
             }
 
-            if (Stopwatch.GetElapsedTime(lastTrim) > TrimEvery)
+            if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastTrim)) > TrimEvery)
             {
-                await _thread.RunAsync(ModelMemory.TrimNativeHeap, cancellationToken);
-                lastTrim = Stopwatch.GetTimestamp();
+                await TrimAsync(cancellationToken);
             }
         }
 
-        if (total > 0)
+        if (total > 0 && !background)
         {
-            await _thread.RunAsync(ModelMemory.TrimNativeHeap, cancellationToken);
+            await TrimAsync(cancellationToken);
         }
 
         if (backlog > 100)
@@ -103,14 +136,68 @@ public sealed partial class EmbeddingWorker(
         return total;
     }
 
+    /// <summary>
+    /// Model calls of a batch: sorted by length (the model pads a call to its longest text), at most <paramref name="textsPerCall"/>
+    /// texts and <see cref="CharactersPerCall"/> characters each, so one call fits in a short gap between chat requests.
+    /// </summary>
+    internal static IReadOnlyList<int[]> Calls(IReadOnlyList<EmbeddingWork> work, int textsPerCall)
+    {
+        var calls = new List<int[]>();
+        var current = new List<int>();
+        var characters = 0;
+        foreach (var index in Enumerable.Range(0, work.Count).OrderBy(i => work[i].Text.Length))
+        {
+            var length = Math.Min(work[index].Text.Length, CharactersPerCall);
+            if (current.Count > 0 && (current.Count == textsPerCall || characters + length > CharactersPerCall))
+            {
+                calls.Add([.. current]);
+                current.Clear();
+                characters = 0;
+            }
+
+            current.Add(index);
+            characters += length;
+        }
+
+        if (current.Count > 0)
+        {
+            calls.Add([.. current]);
+        }
+
+        return calls;
+    }
+
+    private async Task WaitForGapAsync(EmbeddingOptions settings, CancellationToken cancellationToken)
+    {
+        if (activity is null || settings.QuietPeriod <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (!await activity.WaitForQuietAsync(settings.QuietPeriod, settings.MaxQuietWait, cancellationToken))
+        {
+            Interlocked.Increment(ref _gapsMissed);
+        }
+    }
+
+    private async Task TrimAsync(CancellationToken cancellationToken)
+    {
+        await _thread.RunAsync(ModelMemory.TrimNativeHeap, cancellationToken);
+        Interlocked.Exchange(ref _lastTrim, Stopwatch.GetTimestamp());
+    }
+
+    private Task<T> OnThreadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) =>
+        _thread.RunAsync(() => read().GetAwaiter().GetResult(), cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // never hold up the host's start
+        var trimOwed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await DrainAsync(stoppingToken, throttle: true);
+                trimOwed |= await DrainAsync(stoppingToken, background: true) > 0;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -119,7 +206,14 @@ public sealed partial class EmbeddingWorker(
 
             try
             {
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                var woken = await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                // Trimmed once the queue stayed empty for a poll interval, not after each small drain: malloc_trim walks every
+                // arena (the chat threads' too) and the pages it gives back are faulted in again by the next allocations.
+                if (!woken && trimOwed)
+                {
+                    await TrimAsync(stoppingToken);
+                    trimOwed = false;
+                }
             }
             catch (OperationCanceledException)
             {

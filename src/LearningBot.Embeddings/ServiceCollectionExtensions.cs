@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
+        services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? "MiniLM";
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
         if (!hasOwnGenerator && provider != "None")

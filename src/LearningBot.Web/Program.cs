@@ -69,6 +69,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseChatActivity(); // requests in flight: the background embedder waits for a gap (docs/search.md, "Background embedding cost")
 app.UseRequestOrigin(); // private links made absolute from the address the platform called, when no public address is set
 app.UseRequestLimits(); // 413 for bodies over the per-endpoint limit, 408 for bodies late past RequestLimits:BodyTimeout
 // Unverified chat requests are refused before they can take a chat slot: no Slack signature (or a wrong one), or no

@@ -4,6 +4,7 @@ using LearningBot.Core.Kudos;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Privacy;
 using LearningBot.Storage.Sqlite;
+using LearningBot.Storage.Sqlite.Knowledge.Semantic;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -101,5 +102,51 @@ public sealed class SqliteEmbeddingStoreTests
         await _services.GetRequiredService<IPersonalDataStore>().ForgetAsync("acme", "cy", keepSharedAnswers: false, At, default);
 
         Assert.That(Vectors(), Is.EqualTo(1), "cy's vector went with cy's learning; ann's stays");
+    }
+
+    [Test]
+    public async Task Idle_listings_read_only_what_was_written_since_and_the_whole_index_at_most_every_five_minutes()
+    {
+        var learnings = _services.GetRequiredService<ILearningRepository>();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(At);
+        var store = new SqliteEmbeddingStore(_services.GetRequiredService<SqliteDatabase>(), time);
+        for (var i = 0; i < 5; i++)
+        {
+            await learnings.AddAsync(new LearningEntry($"l{i}", "acme", "ann", $"how the retry queue backs off after item {i} fails", [], null, At, $"k{i}"), default);
+        }
+
+        await store.SaveAsync(Model, (await store.ListPendingAsync(Model, 10, default)).Select(Vector).ToList(), default);
+        Assert.That(store.FullPasses, Is.EqualTo(1), "the first listing reads the whole index");
+
+        // The worker polls every 2 s and after each write; each of these read the whole index before (0.75 s of CPU at 250,000 rows).
+        for (var poll = 0; poll < 20; poll++)
+        {
+            Assert.That(await store.ListPendingAsync(Model, 10, default), Is.Empty);
+            time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.That(store.FullPasses, Is.EqualTo(1), "idle polls read only the rows above the watermark");
+        Assert.That(await store.CountPendingAsync(Model, default), Is.Zero);
+
+        // A new learning is found at once (it is above the watermark).
+        await learnings.AddAsync(new LearningEntry("l5", "acme", "ann", "how EXPLAIN plans read", [], null, At, "k5"), default);
+        var listed = await store.ListPendingAsync(Model, 10, default);
+        Assert.That(listed.Select(w => w.Id), Is.EqualTo(new[] { "l5" }));
+        Assert.That(await store.CountPendingAsync(Model, default), Is.EqualTo(1));
+        await store.SaveAsync(Model, listed.Select(Vector).ToList(), default);
+
+        // A vector deleted below the watermark (forget me rewrites a mention in place; another process on the file) is found by
+        // the next whole pass, at most five minutes later.
+        await using (var connection = await _services.GetRequiredService<SqliteDatabase>().OpenAsync(default))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM search_vectors WHERE doc_id = (SELECT rowid FROM search_fts WHERE ref_id = 'l1')";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Assert.That(await store.ListPendingAsync(Model, 10, default), Is.Empty, "not before the whole pass is due");
+        time.Advance(SqliteEmbeddingStore.FullPassEvery);
+        Assert.That((await store.ListPendingAsync(Model, 10, default)).Select(w => w.Id), Is.EqualTo(new[] { "l1" }));
+        Assert.That(store.FullPasses, Is.EqualTo(2));
     }
 }

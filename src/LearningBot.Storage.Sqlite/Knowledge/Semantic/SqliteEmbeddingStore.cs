@@ -13,13 +13,29 @@ namespace LearningBot.Storage.Sqlite.Knowledge.Semantic;
 /// so they are never embedded. The work's <see cref="EmbeddingWork.ContentHash"/> is <c>"{rowid}:{part}:{sha256 of the text}"</c>:
 /// the index row, the part and the exact text embedded.
 /// </summary>
-public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingStore
+/// <remarks>
+/// Finding what is pending means a <c>NOT EXISTS</c> probe per index row, ~0.75 s of CPU over 250,000 rows (docs/performance.md,
+/// "The embedder and the chat path"): so listings start at a watermark below which everything was embedded, and a pass over the
+/// whole index (which finds a vector deleted below it: <c>forget me</c> rewrote the text, or another process on the file) is made
+/// at the first listing for a model and then at most once per <see cref="FullPassEvery"/>, never for each write or poll.
+/// </remarks>
+public sealed class SqliteEmbeddingStore(SqliteDatabase database, TimeProvider? time = null) : IEmbeddingStore
 {
-    // Every rowid below this was embedded for _watermarkModel when last listed, so a backfill does not re-read the done
-    // part of the index for each batch. A vector deleted below it (forget me rewrote the text) is found by the full
-    // pass that ListPendingAsync makes before it reports nothing left.
+    /// <summary>How often at most a listing that found nothing above the watermark re-reads the whole index.</summary>
+    public static readonly TimeSpan FullPassEvery = TimeSpan.FromMinutes(5);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _lock = new();
+
+    // Every rowid at or below this was embedded for _watermarkModel when last listed, so a listing reads only the index rows
+    // written since (a backfill does not re-read the done part for each batch, an idle poll reads almost nothing).
     private long _watermark;
     private string? _watermarkModel;
+    private long _lastFullPass;
+    private int _fullPasses;
+
+    /// <summary>Listings that read the whole index (for tests: polls and writes must not each cost one).</summary>
+    internal int FullPasses => Volatile.Read(ref _fullPasses);
 
     /// <summary>The text embedded for a search document: the question and answer of a shared answer, or a learning's text; then its tags (<c>#k8s</c>).</summary>
     public static string TextOf(string title, string body, string tags = "") =>
@@ -32,16 +48,54 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
 
     public async Task<IReadOnlyList<EmbeddingWork>> ListPendingAsync(string modelId, int max, CancellationToken cancellationToken)
     {
-        var after = _watermarkModel == modelId ? Interlocked.Read(ref _watermark) : 0;
-        var work = await ListAfterAsync(modelId, after, max, cancellationToken);
-        if (work.Count == 0 && after > 0)
+        long after;
+        bool known, fullPassDue;
+        lock (_lock)
         {
-            work = await ListAfterAsync(modelId, 0, max, cancellationToken);
+            known = _watermarkModel == modelId;
+            after = known ? _watermark : 0;
+            fullPassDue = _time.GetElapsedTime(_lastFullPass) >= FullPassEvery;
         }
 
-        _watermarkModel = modelId;
-        Interlocked.Exchange(ref _watermark, work.Count > 0 ? Key(work[0]).RowId - 1 : 0);
+        // Read before listing: a row written after this has a higher rowid, so it is above any watermark set from it.
+        var newest = await NewestRowIdAsync(cancellationToken);
+        var work = await ListAfterAsync(modelId, after, max, cancellationToken);
+        var full = !known;
+        if (work.Count == 0 && after > 0 && fullPassDue)
+        {
+            work = await ListAfterAsync(modelId, 0, max, cancellationToken);
+            full = true;
+        }
+
+        lock (_lock)
+        {
+            if (_watermarkModel != modelId)
+            {
+                _watermarkModel = modelId;
+                _watermark = 0;
+            }
+
+            if (full)
+            {
+                _lastFullPass = _time.GetTimestamp();
+                Interlocked.Increment(ref _fullPasses);
+            }
+
+            // Work found: everything below its first row is embedded. Nothing found: everything up to the newest row is (it was
+            // reset to 0 here before, which made every later poll a full pass). One below the newest: SQLite gives a new row the
+            // highest rowid + 1, so an edit of the newest document (delete + insert) gets that same rowid back, above the mark.
+            _watermark = work.Count > 0 ? Key(work[0]).RowId - 1 : Math.Max(_watermark, newest - 1);
+        }
+
         return work;
+    }
+
+    private async Task<long> NewestRowIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // FTS5 serves ORDER BY rowid DESC from its b-tree (max(rowid) would scan the table).
+        return Convert.ToInt64(await connection.ScalarAsync("SELECT rowid FROM search_fts ORDER BY rowid DESC LIMIT 1", null, cancellationToken)
+                               ?? 0L, CultureInfo.InvariantCulture);
     }
 
     private async Task<List<EmbeddingWork>> ListAfterAsync(string modelId, long after, int max, CancellationToken cancellationToken)
@@ -95,16 +149,23 @@ public sealed class SqliteEmbeddingStore(SqliteDatabase database) : IEmbeddingSt
             return embeddings.Count;
         }, cancellationToken);
 
+    /// <summary>Pending parts above the watermark (the whole index before the first listing for <paramref name="modelId"/>).</summary>
     public async Task<long> CountPendingAsync(string modelId, CancellationToken cancellationToken)
     {
+        long after;
+        lock (_lock)
+        {
+            after = _watermarkModel == modelId ? _watermark : 0;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         return Convert.ToInt64(await connection.ScalarAsync(
             """
             SELECT count(*)
             FROM search_fts f JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON p.part = 0 OR (f.kind = 0 AND f.title <> '')
-            WHERE f.kind IN (0, 1)
+            WHERE f.rowid > $after AND f.kind IN (0, 1)
               AND NOT EXISTS (SELECT 1 FROM search_vectors v WHERE v.doc_id = f.rowid AND v.part = p.part AND v.model = $model)
-            """, null, cancellationToken, ("$model", modelId)), CultureInfo.InvariantCulture);
+            """, null, cancellationToken, ("$after", after), ("$model", modelId)), CultureInfo.InvariantCulture);
     }
 
     private static string Token(long rowId, int part, string text) =>
