@@ -21,6 +21,23 @@ public sealed class SameReferenceTests
         Assert.That(TeamsConversations.SameReference(Stored, now), Is.True);
     }
 
+    [TestCase("1732921299999")]
+    [TestCase("1:\\\"quoted\\\" id")]
+    [TestCase("")]
+    public void Only_the_activity_id_differs_in_any_spelling_is_the_same(string activityId)
+    {
+        var now = Stored.Replace("\"1732921234567\"", "\"" + activityId + "\"", StringComparison.Ordinal);
+        Assert.That(TeamsConversations.SameReference(Stored, now), Is.True);
+        Assert.That(TeamsConversations.SameReference(now, Stored), Is.True);
+    }
+
+    [Test]
+    public void A_difference_after_an_equal_activity_id_is_not_the_same()
+    {
+        var now = Stored.Replace("\"en-US\"", "\"de-DE\"", StringComparison.Ordinal);
+        Assert.That(TeamsConversations.SameReference(Stored, now), Is.False);
+    }
+
     [Test]
     public void Another_property_order_and_layout_is_the_same()
     {
