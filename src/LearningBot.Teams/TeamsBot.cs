@@ -406,9 +406,11 @@ public sealed partial class TeamsBot(
 
     internal static Activity ToActivity(BotReply reply)
     {
-        var activity = (Activity)MessageFactory.Attachment(CardAttachment(AdaptiveCardRenderer.Render(reply)));
-        // The notification and screen-reader text; the card is the message itself.
-        activity.Summary = PlainTextRenderer.Render(reply);
+        var card = AdaptiveCardRenderer.Render(reply);
+        var activity = (Activity)MessageFactory.Attachment(CardAttachment(card));
+        // The notification and screen-reader text; the card is the message itself. The card's fallbackText is that same
+        // plain-text rendering, so it is not rendered twice.
+        activity.Summary = card.Value<string>("fallbackText") ?? PlainTextRenderer.Render(reply);
         return activity;
     }
 

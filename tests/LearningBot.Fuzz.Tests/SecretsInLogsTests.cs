@@ -141,6 +141,13 @@ public sealed partial class SecretsInLogsTests
         var body = "team_id=T1&user_id=U1&command=%2Flearnbot&text=help&response_url=" +
                    Uri.EscapeDataString($"{host.Platform.Url}/commands/T1/4815162342/{hook}");
         (await host.PostSlackAsync("/slack/commands", body)).Dispose();
+        // A command's reply ready before the ack is the ack's body (issue 18); a button's reply always goes to its response_url,
+        // so a click is what sends the Slack-shaped response_url through HttpClient (and its logging).
+        var click = "payload=" + Uri.EscapeDataString(
+            "{\"type\":\"block_actions\",\"team\":{\"id\":\"T1\"},\"user\":{\"id\":\"U1\",\"name\":\"ann\",\"team_id\":\"T1\"}," +
+            "\"channel\":{\"id\":\"C1\"},\"trigger_id\":\"1.4815162342\",\"response_url\":\"" + $"{host.Platform.Url}/commands/T1/4815162342/{hook}" +
+            "\",\"actions\":[{\"action_id\":\"learningbot_cmd_help\",\"type\":\"button\",\"value\":\"help\",\"action_ts\":\"1700000000.000100\"}]}");
+        (await host.PostSlackAsync("/slack/interactions", click)).Dispose();
         await host.DrainAsync();
         Assert.That(host.Platform.LogEntries.Any(e => e.RequestMessage.Path.EndsWith(hook, StringComparison.Ordinal)), Is.True, "the reply was posted");
 

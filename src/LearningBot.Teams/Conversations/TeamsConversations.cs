@@ -1,8 +1,8 @@
 using LearningBot.Core.Conversations;
 using LearningBot.Teams.Messages;
 using Microsoft.Bot.Schema;
+using System.Text.Json;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace LearningBot.Teams.Conversations;
 
@@ -34,19 +34,77 @@ public sealed class TeamsConversations(IConversationRepository repository, TimeP
         return true;
     }
 
-    private static bool SameReference(string storedJson, string json)
+    /// <summary>
+    /// Whether two stored references (JSON objects) say the same apart from <c>activityId</c>: the same properties, in any
+    /// order, with equal values. Usually a text comparison (both written by <see cref="Describe"/>, <c>activityId</c> first);
+    /// otherwise read with System.Text.Json (a pooled, read-only parse). The Newtonsoft JObject parse of both, on every 1:1
+    /// message, was ~2 % of a Teams turn's CPU (issue 18, docs/performance.md).
+    /// </summary>
+    internal static bool SameReference(string storedJson, string json)
     {
+        // The usual case: both written by Describe (the same serializer), so they are the same text after the activity id.
+        var storedRest = AfterActivityId(storedJson);
+        if (!storedRest.IsEmpty && storedRest.SequenceEqual(AfterActivityId(json)))
+        {
+            return true;
+        }
+
         try
         {
-            var (before, now) = (JObject.Parse(storedJson), JObject.Parse(json));
-            before.Remove("activityId");
-            now.Remove("activityId");
-            return JToken.DeepEquals(before, now);
+            using var before = JsonDocument.Parse(storedJson);
+            using var now = JsonDocument.Parse(json);
+            return before.RootElement.ValueKind == JsonValueKind.Object && now.RootElement.ValueKind == JsonValueKind.Object
+                && Covers(before.RootElement, now.RootElement) && Covers(now.RootElement, before.RootElement);
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return false; // unreadable stored reference: write the good one
         }
+    }
+
+    /// <summary>Every property of <paramref name="a"/> but <c>activityId</c> is in <paramref name="b"/> once, with an equal value.</summary>
+    private static bool Covers(JsonElement a, JsonElement b)
+    {
+        foreach (var property in a.EnumerateObject())
+        {
+            if (property.NameEquals(ActivityId))
+            {
+                continue;
+            }
+
+            var found = 0;
+            foreach (var other in b.EnumerateObject())
+            {
+                if (other.NameEquals(property.Name) && (++found > 1 || !JsonElement.DeepEquals(property.Value, other.Value)))
+                {
+                    return false;
+                }
+            }
+
+            if (found == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private const string ActivityId = "activityId";
+
+    private const string ActivityIdFirst = "{\"activityId\":\"";
+
+    /// <summary>The text after <c>{"activityId":"…"</c> when the JSON starts that way with a plain id (no escapes); else empty.</summary>
+    private static ReadOnlySpan<char> AfterActivityId(string json)
+    {
+        if (!json.StartsWith(ActivityIdFirst, StringComparison.Ordinal))
+        {
+            return default;
+        }
+
+        var value = json.AsSpan(ActivityIdFirst.Length);
+        var end = value.IndexOfAny('"', '\\');
+        return end < 0 || value[end] != '"' ? default : value[(end + 1)..];
     }
 
     /// <summary>
