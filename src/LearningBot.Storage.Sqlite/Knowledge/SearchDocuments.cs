@@ -21,18 +21,29 @@ internal static class SearchDocuments
             ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId), ("$personId", personId), ("$createdAt", createdAt.ToUnixMs()));
 
     /// <summary>
-    /// Removes a record's search document (before its update re-inserts it, or with its deletion), in the caller's transaction.
-    /// The team token's MATCH finds the team's rows through the index; the exact columns then pick the one record.
+    /// Removes a record's search document and its vectors (before its update re-inserts it, or with its deletion), in the caller's
+    /// transaction. The team token's MATCH finds the team's rows through the index; the exact columns then pick the one record.
     /// </summary>
     public static Task DeleteAsync(SqliteConnection connection, SqliteTransaction transaction, string teamId, SearchKind kind, string refId,
         CancellationToken cancellationToken) =>
+        DeleteWhereAsync(connection, transaction,
+            "rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $match AND team_id = $teamId AND kind = $kind AND ref_id = $refId)",
+            cancellationToken, ("$match", "team_key : " + TeamKey(teamId)), ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId));
+
+    /// <summary>
+    /// Deletes the search documents <paramref name="where"/> selects (a condition on <c>search_fts</c>, a constant of ours) with their
+    /// vectors. The vectors must go in the same transaction: FTS5 gives a new row the highest rowid + 1, so the newest document's
+    /// rowid comes back for the next one written (or for its own re-insert after an edit), which would otherwise find a vector
+    /// already there and never be embedded from its own text.
+    /// </summary>
+    public static Task DeleteWhereAsync(SqliteConnection connection, SqliteTransaction transaction, string where,
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         connection.ExecuteAsync(
-            """
-            DELETE FROM search_fts WHERE rowid IN (
-                SELECT rowid FROM search_fts WHERE search_fts MATCH $match AND team_id = $teamId AND kind = $kind AND ref_id = $refId)
-            """,
-            transaction, cancellationToken,
-            ("$match", "team_key : " + TeamKey(teamId)), ("$teamId", teamId), ("$kind", (int)kind), ("$refId", refId));
+            $"""
+             DELETE FROM search_vectors WHERE doc_id IN (SELECT rowid FROM search_fts WHERE {where});
+             DELETE FROM search_fts WHERE {where};
+             """,
+            transaction, cancellationToken, parameters);
 
     /// <summary>
     /// A token that stands for the team inside the FTS index. Digits only after the "t", so neither

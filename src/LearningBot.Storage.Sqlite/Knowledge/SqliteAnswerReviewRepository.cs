@@ -55,8 +55,8 @@ public sealed class SqliteAnswerReviewRepository(SqliteDatabase database) : IAns
                 """,
                 transaction, cancellationToken, ("$teamId", teamId), ("$id", postId), ("$at", retiredAt.ToUnixMs()));
             // Out of the index in the same transaction: no search sees a retired answer.
-            await connection.ExecuteAsync("DELETE FROM search_fts WHERE team_id = $teamId AND kind = $kind AND ref_id = $id",
-                transaction, cancellationToken, ("$teamId", teamId), ("$kind", (int)SearchKind.Knowledge), ("$id", postId));
+            await SearchDocuments.DeleteWhereAsync(connection, transaction, "team_id = $teamId AND kind = $kind AND ref_id = $id",
+                cancellationToken, ("$teamId", teamId), ("$kind", (int)SearchKind.Knowledge), ("$id", postId));
             return await SqliteKnowledgeRepository.GetAsync(connection, transaction, teamId, postId, cancellationToken);
         }, cancellationToken);
 

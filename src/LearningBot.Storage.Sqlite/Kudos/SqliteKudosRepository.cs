@@ -132,7 +132,7 @@ public sealed class SqliteKudosRepository(SqliteDatabase database) : IKudosRepos
     public Task<bool> TakeBackAsync(KudosGift gift, KudosBudget budget, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("DELETE FROM search_fts WHERE team_id = $teamId AND kind = $kind AND ref_id = $id", transaction,
+            await SearchDocuments.DeleteWhereAsync(connection, transaction, "team_id = $teamId AND kind = $kind AND ref_id = $id",
                 cancellationToken, ("$teamId", gift.TeamId), ("$kind", (int)SearchKind.Kudos), ("$id", gift.Id));
             await connection.ExecuteAsync("DELETE FROM kudos_receipts WHERE team_id = $teamId AND gift_id = $id", transaction,
                 cancellationToken, ("$teamId", gift.TeamId), ("$id", gift.Id));

@@ -5,6 +5,7 @@ using LearningBot.Core.Members;
 using LearningBot.Core.Nudges;
 using LearningBot.Core.Privacy;
 using LearningBot.Core.Replies;
+using LearningBot.Storage.Sqlite.Knowledge;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Privacy;
@@ -73,9 +74,12 @@ public sealed class SqlitePersonalDataStore(
         {
             async Task Run(string sql) =>
                 await connection.ExecuteAsync(sql, transaction, cancellationToken, ("$t", teamId), ("$u", userId), ("$former", Former));
+            // Index rows go with their vectors at once (FTS5 hands a deleted newest rowid to the next row written).
+            async Task DeleteDocuments(string where) =>
+                await SearchDocuments.DeleteWhereAsync(connection, transaction, where, cancellationToken, ("$t", teamId), ("$u", userId));
 
             // What is theirs goes: learnings (and their index rows), questions, votes, kudos received, subscriptions.
-            await Run("DELETE FROM search_fts WHERE team_id = $t AND kind = 1 AND person_id = $u");
+            await DeleteDocuments("team_id = $t AND kind = 1 AND person_id = $u");
             await Run("DELETE FROM learnings WHERE team_id = $t AND user_id = $u");
             await Run("DELETE FROM questions WHERE team_id = $t AND asker_id = $u");
             await Run("""
@@ -83,7 +87,7 @@ public sealed class SqlitePersonalDataStore(
                       WHERE team_id = $t AND id IN (SELECT post_id FROM helpful_votes WHERE team_id = $t AND user_id = $u)
                       """);
             await Run("DELETE FROM helpful_votes WHERE team_id = $t AND user_id = $u");
-            await Run("DELETE FROM search_fts WHERE team_id = $t AND kind = 2 AND person_id = $u");
+            await DeleteDocuments("team_id = $t AND kind = 2 AND person_id = $u");
             await Run("DELETE FROM kudos_receipts WHERE team_id = $t AND receiver_id = $u");
             await Run("DELETE FROM kudos_gifts WHERE team_id = $t AND NOT EXISTS (SELECT 1 FROM kudos_receipts r WHERE r.gift_id = kudos_gifts.id)");
             await Run("DELETE FROM kudos_hidden WHERE team_id = $t AND user_id = $u");
@@ -112,7 +116,7 @@ public sealed class SqlitePersonalDataStore(
             }
             else
             {
-                await Run("DELETE FROM search_fts WHERE team_id = $t AND kind = 0 AND person_id = $u");
+                await DeleteDocuments("team_id = $t AND kind = 0 AND person_id = $u");
                 await Run("""
                           DELETE FROM helpful_votes WHERE team_id = $t
                             AND post_id IN (SELECT id FROM knowledge_posts WHERE team_id = $t AND author_id = $u)

@@ -192,6 +192,27 @@ public abstract class EmbeddingStoreContractTests
     }
 
     [Test]
+    public async Task An_edit_or_deletion_of_the_last_written_document_never_leaves_its_vector_to_another_text()
+    {
+        await LearnAsync(_teamA, "ann", "how to read EXPLAIN plans in postgres");
+        var last = await LearnAsync(_teamA, "bo", "rotating the staging keys with make rotate-keys");
+        await DrainAsync();
+        Assert.That(await PendingAsync(), Is.Empty);
+
+        // Edited: its new text waits for its own vector (SQLite's FTS5 hands a re-inserted last row the same rowid).
+        await Get<ILearningRepository>().UpdateAsync(last with { Text = "how feature flags decouple deploys" }, default);
+        var afterEdit = await PendingAsync();
+        Assert.That(afterEdit.Select(w => (w.Id, w.Text)), Is.EqualTo(new[] { (last.Id, "how feature flags decouple deploys") }));
+        await DrainAsync();
+
+        // Deleted: the next document written (which may take its rowid) is embedded from its own text.
+        await Get<ILearningRepository>().DeleteAsync(_teamA, last.Id, default);
+        var next = await LearnAsync(_teamA, "cy", "pairing on the flaky integration test");
+        var afterDelete = await PendingAsync();
+        Assert.That(afterDelete.Select(w => (w.Id, w.Text)), Is.EqualTo(new[] { (next.Id, "pairing on the flaky integration test") }));
+    }
+
+    [Test]
     public async Task Forgetting_someone_removes_their_vectors_and_the_vectors_of_texts_that_mentioned_them()
     {
         await LearnAsync(_teamA, "ann", "how to read flame graphs of the checkout service");
@@ -338,4 +359,3 @@ public sealed class CosmosFullTextEmbeddingStoreContractTests : CosmosEmbeddingS
         return test();
     }
 }
-

@@ -80,6 +80,37 @@ public sealed class SqliteEmbeddingStoreTests
     }
 
     [Test]
+    public async Task The_newest_documents_rowid_coming_back_never_brings_its_old_vector_with_it()
+    {
+        var learnings = _services.GetRequiredService<ILearningRepository>();
+        async Task<IReadOnlyList<EmbeddingWork>> SaveAllAsync()
+        {
+            var pending = await Store.ListPendingAsync(Model, 10, default);
+            await Store.SaveAsync(Model, pending.Select(Vector).ToList(), default);
+            return pending;
+        }
+
+        await learnings.AddAsync(new LearningEntry("l1", "acme", "ann", "how EXPLAIN plans read", [], null, At, "k1"), default);
+        var newest = (await learnings.AddAsync(new LearningEntry("l2", "acme", "bo", "rotating the staging keys", [], null, At, "k2"), default)).Value;
+        await SaveAllAsync();
+
+        // An edit of the newest document re-inserts it under the same rowid: its new text is pending, not covered by the old vector.
+        await learnings.UpdateAsync(newest with { Text = "how feature flags decouple deploys" }, default);
+        Assert.That((await SaveAllAsync()).Select(w => (w.Id, w.Text)), Is.EqualTo(new[] { ("l2", "how feature flags decouple deploys") }));
+
+        // A deletion of the newest: the next document written takes its rowid and is embedded from its own text.
+        await learnings.DeleteAsync("acme", "l2", default);
+        await learnings.AddAsync(new LearningEntry("l3", "acme", "cy", "pairing on the flaky integration test", [], null, At, "k3"), default);
+        Assert.That((await SaveAllAsync()).Select(w => (w.Id, w.Text)), Is.EqualTo(new[] { ("l3", "pairing on the flaky integration test") }));
+
+        // Forget me deletes the newest document too: the next one is embedded from its own text.
+        await _services.GetRequiredService<IPersonalDataStore>().ForgetAsync("acme", "cy", keepSharedAnswers: false, At.AddDays(1), default);
+        await learnings.AddAsync(new LearningEntry("l4", "acme", "ann", "reading flame graphs", [], null, At, "k4"), default);
+        Assert.That((await SaveAllAsync()).Select(w => (w.Id, w.Text)), Is.EqualTo(new[] { ("l4", "reading flame graphs") }));
+        Assert.That(Vectors(), Is.EqualTo(2), "l1 and l4: nothing of l2's or l3's texts is left");
+    }
+
+    [Test]
     public async Task A_vector_of_text_that_changed_meanwhile_is_not_saved_and_forget_me_deletes_the_persons_vectors()
     {
         var learnings = _services.GetRequiredService<ILearningRepository>();
