@@ -126,8 +126,9 @@ public sealed class SqlitePersonalDataStore(
 
             // Other people's words may mention them: only their mention tokens are replaced, never a name or a bare word.
             await ScrubMentionsAsync(connection, transaction, teamId, userId, cancellationToken);
-            // Vectors of deleted documents go with them (a rewritten document's vector went in ScrubMentionsAsync and is
-            // computed again from the new text by the background embedder).
+            // Deleted documents took their vectors with them (DeleteDocuments) and a rewritten document's went in
+            // ScrubMentionsAsync (computed again from the new text by the background embedder); this sweeps what versions before
+            // that left behind (an edit's old vector), so nothing of theirs outlives the forget.
             await Run("DELETE FROM search_vectors WHERE team_id = $t AND doc_id NOT IN (SELECT rowid FROM search_fts)");
             // Exactly their own delivery records in this team (recorded with the sender since schema v8).
             await Run("DELETE FROM deliveries WHERE team_id = $t AND user_id = $u");
