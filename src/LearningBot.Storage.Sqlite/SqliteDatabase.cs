@@ -315,6 +315,14 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
             }
         }, cancellationToken).AsTask();
 
+    /// <summary>
+    /// One statement (SQLite makes a statement atomic on its own): inside a unit of work it runs in the unit's transaction
+    /// without the savepoint <see cref="RunWriteAsync{T}"/> puts around each write — two statements less per write, and a
+    /// failure fails the whole unit anyway; outside one it is <see cref="RunWriteAsync{T}"/>.
+    /// </summary>
+    public Task<T> RunStatementAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        Current() is { } unit ? unit.StatementAsync(work, cancellationToken) : RunWriteAsync(work, cancellationToken);
+
     public Task InitializeAsync(CancellationToken cancellationToken) => SqliteSchema.MigrateAsync(this, cancellationToken);
 
     /// <summary>The writes of one <see cref="InOneTransactionAsync{T}"/>: its connection and transaction, begun at the first write.</summary>
@@ -355,6 +363,16 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
                 await connection.ExecuteAsync("RELEASE w", transaction, CancellationToken.None);
                 throw;
             }
+        }
+
+        public async Task<T> StatementAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+        {
+            if (Transaction is null)
+            {
+                await BeginAsync(cancellationToken);
+            }
+
+            return await work(Connection!);
         }
 
         /// <summary>Takes this process's writer gate and SQLite's writer lock (BEGIN IMMEDIATE), riding out another process's lock like any write.</summary>

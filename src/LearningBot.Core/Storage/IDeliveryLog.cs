@@ -22,6 +22,24 @@ public interface IDeliveryLog
     Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The first of <paramref name="deliveryIds"/> recorded already, or null when none is: one check for a delivery known by
+    /// several ids (a Slack message event is keyed by its event id and by the message's channel and ts). A store that can
+    /// answers it with one read (SQLite: issue 18); by default each id is checked in turn.
+    /// </summary>
+    async Task<string?> FirstRecordedAsync(string scope, IReadOnlyList<string> deliveryIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in deliveryIds)
+        {
+            if (await WasRecordedAsync(scope, id, cancellationToken))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Runs a delivery's store writes (<paramref name="work"/>), then records the delivery under each of
     /// <paramref name="deliveryIds"/> unless the work says nothing was saved. A store that can makes it one write
     /// transaction (SQLite): the command and its record commit together, a delivery another instance recorded first

@@ -69,11 +69,13 @@ public sealed partial class SlackConversation(CommandPipeline pipeline, SlackUse
                 }
 
                 claimed.Add(Scope(teamId) + " " + id);
-                if (await deliveries.WasRecordedAsync(Scope(teamId), id, cancellationToken))
-                {
-                    LogRedelivery(teamId, id);
-                    return null;
-                }
+            }
+
+            // One read for all the ids (a message event has two): issue 18.
+            if (await deliveries.FirstRecordedAsync(Scope(teamId), deliveryIds, cancellationToken) is { } recorded)
+            {
+                LogRedelivery(teamId, recorded);
+                return null;
             }
 
             var run = await deliveries.RunAndRecordAsync(Scope(teamId), deliveryIds, async ct =>

@@ -27,8 +27,7 @@ internal sealed class SlackEndpoints(SlackInbound inbound, IOptions<SlackOptions
             return rejection!;
         }
 
-        var fields = QueryHelpers.ParseQuery(request.Text).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        return ToResult(await inbound.CommandAsync(fields, SlackInbound.Hash(request.Body)));
+        return ToResult(await inbound.CommandAsync(ReadForm(request.Text), () => SlackInbound.Hash(request.Body)));
     }
 
     // ---- POST /slack/events ----
@@ -79,6 +78,24 @@ internal sealed class SlackEndpoints(SlackInbound inbound, IOptions<SlackOptions
         }
 
         return ToResult(await inbound.InteractionAsync(payload));
+    }
+
+    /// <summary>
+    /// A slash command's <c>application/x-www-form-urlencoded</c> body as fields by name, decoded in one pass (no
+    /// intermediate <c>StringValues</c> dictionary: issue 18). A name sent twice keeps both values joined by a comma, as
+    /// <see cref="QueryHelpers.ParseQuery(string)"/> did.
+    /// </summary>
+    internal static Dictionary<string, string> ReadForm(string body)
+    {
+        var fields = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        foreach (var pair in new QueryStringEnumerable(body))
+        {
+            var name = pair.DecodeName().ToString();
+            var value = pair.DecodeValue().ToString();
+            fields[name] = fields.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
+        }
+
+        return fields;
     }
 
     private static IResult ToResult(SlackAck ack) => ack.Kind switch

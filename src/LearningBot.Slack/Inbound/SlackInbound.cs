@@ -31,11 +31,11 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
     /// <c>response_url</c>, …: https://api.slack.com/interactivity/slash-commands#app_command_handling).
     /// </summary>
     /// <param name="fields">The fields by name (a form over HTTP, the payload object in Socket Mode).</param>
-    /// <param name="payloadHash">A hash of the exact payload: the delivery id when Slack sent no trigger_id.</param>
+    /// <param name="payloadHash">A hash of the exact payload: the delivery id when Slack sent no trigger_id (computed only then).</param>
     /// <param name="replyInAck">Whether Slack reads a message from the acknowledgement (HTTP: always; Socket Mode: the envelope's
     /// <c>accepts_response_payload</c>). Then a reply ready before the ack is its body, and response_url is used only for a
     /// reply that comes later (issue 18: one outbound call less per command).</param>
-    public async Task<SlackAck> CommandAsync(IReadOnlyDictionary<string, string> fields, string payloadHash, bool replyInAck = true)
+    public async Task<SlackAck> CommandAsync(IReadOnlyDictionary<string, string> fields, Func<string> payloadHash, bool replyInAck = true)
     {
         string? Field(string name) => fields.TryGetValue(name, out var v) ? v : null;
         if (Field("ssl_check") == "1")
@@ -54,7 +54,7 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
         var channelId = Field("channel_id");
         // Slack does not resend slash commands on its own, but a proxy or a double submit can: the same
         // payload (trigger_id, or the body itself) is handled once.
-        var deliveryId = "command:" + (string.IsNullOrEmpty(triggerId) ? payloadHash : triggerId);
+        var deliveryId = "command:" + (string.IsNullOrEmpty(triggerId) ? payloadHash() : triggerId);
 
         if (command == "/kudos" && text.Length == 0)
         {
@@ -116,7 +116,16 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
                     return SlackAck.Invalid("team_id, event_id and event are required.");
                 }
 
-                LogEvent(Str(evt, "type") ?? "?", teamId, eventId, retry);
+                // Every event at Debug (one line per event was ~1 % of the event path, issue 18); a redelivery at Information,
+                // so an operator still sees Slack retrying (it retries when an ack took over 3 s or failed).
+                if (retry is { Length: > 0 } and not "0")
+                {
+                    LogEventRetried(Str(evt, "type") ?? "?", teamId, eventId, retry);
+                }
+                else
+                {
+                    LogEvent(Str(evt, "type") ?? "?", teamId, eventId);
+                }
                 var botUserId = Str(evt, "type") is "message" or "app_mention" or "reaction_added" or "reaction_removed"
                     ? SlackMessageEvents.BotUserIdFromEnvelope(envelope!) ?? await InstalledBotUserIdAsync(teamId, cancellationToken)
                     : null;
@@ -489,8 +498,11 @@ internal sealed partial class SlackInbound(IOptions<SlackOptions> options, TimeP
     /// <summary>The SHA-256 of a payload, hex: a stable delivery id for payloads without their own.</summary>
     public static string Hash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Slack event {Type} in team {TeamId}: {EventId}")]
+    private partial void LogEvent(string type, string teamId, string eventId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack event {Type} in team {TeamId}: {EventId} (retry {Retry})")]
-    private partial void LogEvent(string type, string teamId, string eventId, string retry);
+    private partial void LogEventRetried(string type, string teamId, string eventId, string retry);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack workspace {TeamId} deactivated ({Why}); its token is no longer used")]
     private partial void LogDeactivated(string teamId, string why);

@@ -208,7 +208,7 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
             var ack = envelope.Type switch
             {
                 SlackEnvelope.SlashCommands when payload is not null =>
-                    await inbound.CommandAsync(Fields(payload), SlackInbound.Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())),
+                    await inbound.CommandAsync(Fields(payload), () => SlackInbound.Hash(Encoding.UTF8.GetBytes(payload.ToJsonString())),
                         replyInAck: envelope.AcceptsResponsePayload),
                 SlackEnvelope.EventsApi => await inbound.EventAsync(payload, envelope.RetryAttempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     CancellationToken.None),

@@ -687,4 +687,26 @@ public abstract partial class RepositoryContractTests
         Assert.That(retry, Is.False);
         Assert.That(otherScope, Is.True);
     }
+
+    [Test]
+    public async Task One_check_finds_whichever_of_a_deliverys_ids_was_recorded_in_its_own_scope_only()
+    {
+        var scope = "slack:" + TeamA;
+        // A Slack message event is known by its event id and by the message (channel + ts); six ids also cross any batch size.
+        string[] ids = ["event:Ev1", "message:D1:1700000000.000100", "event:Ev2", "event:Ev3", "event:Ev4", "event:Ev5"];
+
+        var none = await Store.Deliveries.FirstRecordedAsync(scope, ids, default);
+        await Store.Deliveries.TryRecordAsync(scope, "message:D1:1700000000.000100", null, Monday, default);
+        var second = await Store.Deliveries.FirstRecordedAsync(scope, ids[..2], default);
+        await Store.Deliveries.TryRecordAsync("slack:" + TeamB, "event:Ev5", null, Monday, default);
+        var onlyOtherScope = await Store.Deliveries.FirstRecordedAsync(scope, ["event:Ev5"], default);
+        await Store.Deliveries.TryRecordAsync(scope, "event:Ev5", null, Monday, default);
+        var sixth = await Store.Deliveries.FirstRecordedAsync(scope, [.. ids[2..]], default);
+
+        Assert.That(none, Is.Null);
+        Assert.That(second, Is.EqualTo("message:D1:1700000000.000100"));
+        Assert.That(onlyOtherScope, Is.Null, "another team's record is not this team's");
+        Assert.That(sixth, Is.EqualTo("event:Ev5"));
+        Assert.That(await Store.Deliveries.FirstRecordedAsync(scope, [], default), Is.Null);
+    }
 }

@@ -54,6 +54,31 @@ public sealed class SqliteDeliveryTransactionTests
     }
 
     [Test]
+    public async Task A_delivery_known_by_two_ids_records_both_with_its_writes_or_neither_when_one_was_recorded_first()
+    {
+        await using var bot = await PipelineHarness.StartAsync();
+        string[] first = ["event:EvA", "message:D1:1.1"];
+        string[] second = ["event:EvB", "message:D1:1.1"]; // the same message under another event id (app_mention + message.im)
+        string[] many = ["event:EvC", "message:D2:2.1", "event:EvC2", "event:EvC3", "event:EvC4", "event:EvC5"];
+
+        var stored = await RunAsync(bot, first, "learned one message two events", "slack:message:D1:1.1");
+        var again = await RunAsync(bot, second, "learned one message two events, again", "slack:message:D1:1.1-b");
+        var six = await RunAsync(bot, many, "learned six ids at once", "slack:message:D2:2.1");
+
+        Assert.That(stored.Record, Is.EqualTo(DeliveryRecord.Recorded));
+        Assert.That(again.Record, Is.EqualTo(DeliveryRecord.AlreadyRecorded));
+        Assert.That(six.Record, Is.EqualTo(DeliveryRecord.Recorded));
+        Assert.That(await CountAsync(bot, "SELECT COUNT(*) FROM learnings WHERE text LIKE 'one message two events%'"), Is.EqualTo(1),
+            "the second delivery's learning was rolled back");
+        Assert.That(await Deliveries(bot).WasRecordedAsync(Scope, "event:EvB", default), Is.False, "nor was its other id kept");
+        Assert.That(await CountAsync(bot, "SELECT COUNT(*) FROM deliveries WHERE delivery_id IN ('event:EvA', 'message:D1:1.1')"), Is.EqualTo(2));
+        Assert.That(await CountAsync(bot, "SELECT COUNT(*) FROM deliveries WHERE delivery_id LIKE 'event:EvC%' OR delivery_id = 'message:D2:2.1'"),
+            Is.EqualTo(6));
+        Assert.That(await CountAsync(bot, "SELECT COUNT(*) FROM deliveries WHERE delivery_id = 'event:EvA' AND user_id = 'ann' AND team_id = 'acme'"),
+            Is.EqualTo(1), "the sender is recorded with every id");
+    }
+
+    [Test]
     public async Task A_command_that_fails_part_way_keeps_none_of_its_writes_is_not_recorded_and_its_retry_stores_it_once()
     {
         await using var bot = await PipelineHarness.StartAsync(services => services.AddSingleton<ILearningRepository>(sp =>
@@ -128,7 +153,10 @@ public sealed class SqliteDeliveryTransactionTests
 
     /// <summary>What the Slack adapter does with a delivery: the pipeline inside <see cref="IDeliveryLog.RunAndRecordAsync{T}"/>.</summary>
     private static Task<DeliveryRun<BotReply>> RunAsync(PipelineHarness bot, string deliveryId, string text, string key, string user = "ann") =>
-        Deliveries(bot).RunAndRecordAsync(Scope, [deliveryId], async ct =>
+        RunAsync(bot, [deliveryId], text, key, user);
+
+    private static Task<DeliveryRun<BotReply>> RunAsync(PipelineHarness bot, string[] deliveryIds, string text, string key, string user = "ann") =>
+        Deliveries(bot).RunAndRecordAsync(Scope, deliveryIds, async ct =>
         {
             var reply = await bot.SendAsync(user, text, key);
             return new DeliveryWork<BotReply>(reply, !reply.NothingSaved, new DeliverySender("acme", user));
