@@ -234,6 +234,9 @@ internal sealed partial class SlackSocketConnection : IAsyncDisposable
 
     private async Task HandleAsync(SlackEnvelope envelope, long received)
     {
+        // Off the receive loop first: the store runs synchronously on the caller's thread until its first real wait
+        // (SlackWorkQueue.RunBeforeAckAsync), and the loop must go on reading the next envelopes meanwhile.
+        await Task.Yield();
         var ack = await _handle(envelope);
         var outcome = "not_acked";
         if (ack.Acknowledges)

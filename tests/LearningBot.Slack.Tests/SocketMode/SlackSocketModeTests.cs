@@ -1,3 +1,4 @@
+using LearningBot.Core.Storage;
 using LearningBot.TestSupport;
 using System.Diagnostics;
 using System.Net;
@@ -31,7 +32,7 @@ public sealed class SlackSocketModeTests
     /// <paramref name="openAnswer"/> when set (an error).
     /// </summary>
     private static SlackHost SocketHost(Func<string> url, IDictionary<string, string?>? extra = null, CapturedLogs? logs = null,
-        JsonObject? openAnswer = null)
+        JsonObject? openAnswer = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -46,7 +47,15 @@ public sealed class SlackSocketModeTests
             settings[key] = value;
         }
 
-        var host = new SlackHost(settings, logs is null ? null : services => services.AddSingleton<ILoggerProvider>(logs));
+        var host = new SlackHost(settings, collection =>
+        {
+            if (logs is not null)
+            {
+                collection.AddSingleton<ILoggerProvider>(logs);
+            }
+
+            services?.Invoke(collection);
+        });
         host.Slack.Given(Request.Create().WithPath("/api/apps.connections.open").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(_ => (openAnswer ?? new JsonObject { ["ok"] = true, ["url"] = url() }).ToJsonString()));
@@ -251,7 +260,9 @@ public sealed class SlackSocketModeTests
     {
         var logs = new CapturedLogs();
         await using var socket = await FakeSocketModeServer.StartAsync();
-        await using var host = SocketHost(socket.NewUrl, logs: logs);
+        // A first delivery's "Slack event …" line is Debug (issue 18): shown here, to see the envelope arrive.
+        await using var host = SocketHost(socket.NewUrl, logs: logs,
+            extra: new Dictionary<string, string?> { ["Logging:LogLevel:LearningBot.Slack.Inbound"] = "Debug" });
         host.StubUser("U0ANN", "Ann");
         var (team, dm) = (Unique("T"), Unique("D"));
         var connection = await socket.WaitForConnectionAsync(0);
@@ -271,7 +282,7 @@ public sealed class SlackSocketModeTests
         }
 
         await connection.SendAsync(envelope);
-        await WaitForLogAsync(logs, $"{eventId} (retry 0)");
+        await WaitForLogAsync(logs, $"Slack event message in team {team}: {eventId}");
         connection.Drop();
         var reconnected = await socket.WaitForConnectionAsync(2);
         if (firstFinishesFirst)
@@ -408,6 +419,63 @@ public sealed class SlackSocketModeTests
         Assert.That(host.Replies("/response/not-in-ack").Select(r => r.InAck), Is.EqualTo(new[] { false }));
         Assert.That((await LearningsAsync(host, team, "UANN")).Select(l => l.Text),
             Is.EquivalentTo(new[] { "warming up", "acks can carry the answer", "some envelopes take no payload" }));
+    }
+
+    [Test]
+    public async Task An_envelope_whose_store_blocks_its_thread_does_not_hold_up_the_next_one_on_the_same_connection()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        // The store's SQLite calls are synchronous; Microsoft.Data.Sqlite sleeps on the calling thread while another process
+        // holds the write lock. Here one delivery's check blocks its thread for 1.5 s the same way.
+        await using var host = SocketHost(socket.NewUrl, services: services => services.AddSingleton<IDeliveryLog>(sp =>
+            new ThreadBlockingDeliveryLog(ActivatorUtilities.CreateInstance<LearningBot.Storage.Sqlite.SqliteDeliveryLog>(sp), "blocked", TimeSpan.FromMilliseconds(1500))));
+        host.ReadAckRepliesFrom(socket);
+        host.StubUser("UANN", "Ann");
+        var team = Unique("T");
+        var connection = await socket.WaitForConnectionAsync(0);
+        var warmUp = SocketEnvelopes.SlashCommand("/learned", "warming up", host.ResponseUrl("warm-up-block"), team);
+        await connection.SendAsync(warmUp);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(warmUp));
+        await host.DrainAsync();
+        var blocked = SocketEnvelopes.SlashCommand("/learned", "a slow store", host.ResponseUrl("blocked"), team, triggerId: "blocked." + team);
+        var next = SocketEnvelopes.SlashCommand("/learned", "the next envelope", host.ResponseUrl("next"), team);
+
+        await connection.SendAsync(blocked);
+        await connection.SendAsync(next);
+        var nextAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(next))).Single();
+        var blockedAck = (await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(blocked))).Single();
+        await host.DrainAsync();
+
+        var order = socket.Acks.Select(a => a.EnvelopeId).Where(id => id == SocketEnvelopes.Id(blocked) || id == SocketEnvelopes.Id(next)).ToList();
+        Assert.That(order, Is.EqualTo(new[] { SocketEnvelopes.Id(next), SocketEnvelopes.Id(blocked) }), "the next envelope was not queued behind the blocked one");
+        Assert.That(nextAck.Latency, Is.LessThan(TimeSpan.FromMilliseconds(1000)));
+        Assert.That(SlackHost.Strings(blockedAck.Payload), Does.Contain("a slow store"), "the blocked one is still answered, in its ack");
+        Assert.That((await LearningsAsync(host, team, "UANN")).Select(l => l.Text),
+            Is.EquivalentTo(new[] { "warming up", "a slow store", "the next envelope" }));
+    }
+
+    /// <summary>The SQLite delivery log, whose check of one delivery (its id containing <paramref name="marker"/>) blocks the calling thread.</summary>
+    private sealed class ThreadBlockingDeliveryLog(IDeliveryLog inner, string marker, TimeSpan block) : IDeliveryLog
+    {
+        public Task<bool> TryRecordAsync(string scope, string deliveryId, DeliverySender? sender, DateTimeOffset receivedAt,
+            CancellationToken cancellationToken) => inner.TryRecordAsync(scope, deliveryId, sender, receivedAt, cancellationToken);
+
+        public Task<bool> WasRecordedAsync(string scope, string deliveryId, CancellationToken cancellationToken) =>
+            inner.WasRecordedAsync(scope, deliveryId, cancellationToken);
+
+        public Task<string?> FirstRecordedAsync(string scope, IReadOnlyList<string> deliveryIds, CancellationToken cancellationToken)
+        {
+            if (deliveryIds.Any(id => id.Contains(marker, StringComparison.Ordinal)))
+            {
+                Thread.Sleep(block);
+            }
+
+            return inner.FirstRecordedAsync(scope, deliveryIds, cancellationToken);
+        }
+
+        public Task<DeliveryRun<T>> RunAndRecordAsync<T>(string scope, IReadOnlyList<string> deliveryIds,
+            Func<CancellationToken, Task<DeliveryWork<T>>> work, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+            inner.RunAndRecordAsync(scope, deliveryIds, work, receivedAt, cancellationToken);
     }
 
     [Test]
