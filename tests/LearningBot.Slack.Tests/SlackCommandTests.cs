@@ -93,6 +93,35 @@ public sealed class SlackCommandTests
     }
 
     [Test]
+    public async Task Kudos_to_one_person_whose_dms_overlap_open_their_dm_once()
+    {
+        var team = Team();
+        var receiver = "UR" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        // Slack answering conversations.open slowly (300 ms) makes the three DMs overlap.
+        _host.Slack.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/conversations.open").UsingPost()
+                .WithBody(new WireMock.Matchers.WildcardMatcher($"*{receiver}*")))
+            .AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithDelay(TimeSpan.FromMilliseconds(300))
+                .WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + receiver } }.ToJsonString()));
+
+        var acks = await Task.WhenAll(new[] { "UGA", "UGB", "UGC" }.Select(giver => _host.CommandAsync("/kudos",
+            $"<@{receiver}|rx> for pairing on the migration #craft", _host.ResponseUrl(Name()), team: team, user: giver,
+            userName: giver.ToLowerInvariant())));
+        var dms = await _host.WaitForCallsAsync("/api/chat.postMessage", 3, c => SlackHost.Json(c)["channel"]!.GetValue<string>() == "D" + receiver);
+        await _host.DrainAsync();
+
+        Assert.That(acks.Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(dms, Has.Count.EqualTo(3), "every kudos reached the receiver's DM");
+        Assert.That(_host.Calls("/api/conversations.open").Count(c => SlackHost.Json(c)["users"]!.GetValue<string>() == receiver), Is.EqualTo(1),
+            "one conversations.open for DMs that overlapped");
+        foreach (var ack in acks)
+        {
+            ack.Dispose();
+        }
+    }
+
+    [Test]
     public async Task Ask_shows_this_helped_buttons_and_the_button_runs_through_the_pipeline()
     {
         var team = Team();

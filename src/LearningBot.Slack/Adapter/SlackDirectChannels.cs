@@ -17,15 +17,39 @@ public sealed class SlackDirectChannels(ISlackApi slack)
 
     private readonly ConcurrentDictionary<(string TeamId, string UserId), string> _channels = new();
 
-    /// <summary>The IM channel id (<c>D…</c>), or the failed call (already logged by the client, with Slack's reason).</summary>
+    // Opens under way: DMs to one person that overlap (two kudos in a row, the first one's DM still being sent) share one call.
+    private readonly ConcurrentDictionary<(string TeamId, string UserId), Lazy<Task<(string?, SlackApiResult?)>>> _opening = new();
+
+    /// <summary>
+    /// The IM channel id (<c>D…</c>), or the failed call (already logged by the client, with Slack's reason). Callers asking
+    /// for the same person at the same time wait for one <c>conversations.open</c>; <paramref name="cancellationToken"/> ends
+    /// only this caller's wait (the call itself is bounded by the Slack client's timeouts).
+    /// </summary>
     public async Task<(string? Channel, SlackApiResult? Failure)> OpenAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
-        if (_channels.TryGetValue((teamId, userId), out var known))
+        var key = (teamId, userId);
+        if (_channels.TryGetValue(key, out var known))
         {
             return (known, null);
         }
 
-        var opened = await slack.CallAsync(teamId, "conversations.open", new JsonObject { ["users"] = userId }, cancellationToken);
+        var opening = _opening.GetOrAdd(key, k => new Lazy<Task<(string?, SlackApiResult?)>>(() => OpenNowAsync(k.TeamId, k.UserId)));
+        try
+        {
+            return await opening.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (opening.Value.IsCompleted)
+            {
+                _opening.TryRemove(KeyValuePair.Create(key, opening));
+            }
+        }
+    }
+
+    private async Task<(string?, SlackApiResult?)> OpenNowAsync(string teamId, string userId)
+    {
+        var opened = await slack.CallAsync(teamId, "conversations.open", new JsonObject { ["users"] = userId }, CancellationToken.None);
         var channel = opened.Body?["channel"]?["id"]?.GetValue<string>();
         if (!opened.Ok || channel is null)
         {
