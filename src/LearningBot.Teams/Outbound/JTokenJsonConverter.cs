@@ -62,6 +62,10 @@ internal sealed class JTokenJsonConverter : JsonConverter<JToken>
             case JTokenType.Integer when value.Value is long or int or short or byte or sbyte or ushort or uint:
                 writer.WriteNumberValue(Convert.ToInt64(value.Value, CultureInfo.InvariantCulture));
                 break;
+            case JTokenType.Raw:
+                // A card written by AdaptiveCardRenderer.RenderCard: already JSON (the writer still checks that it is).
+                writer.WriteRawValue((string)value.Value!);
+                break;
             case JTokenType.Null or JTokenType.Undefined:
                 writer.WriteNullValue();
                 break;
