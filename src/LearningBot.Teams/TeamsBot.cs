@@ -317,7 +317,7 @@ public sealed partial class TeamsBot(
 
         var card = await RunCardCommandAsync((Activity)turnContext.Activity, command, cancellationToken);
         // The response card replaces the clicked card in place.
-        return new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardRenderer.ContentType, Value = card };
+        return new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardRenderer.ContentType, Value = card.Content };
     }
 
     protected override Task<MessagingExtensionResponse> OnTeamsMessagingExtensionQueryAsync(ITurnContext<IInvokeActivity> turnContext,
@@ -359,7 +359,7 @@ public sealed partial class TeamsBot(
         conversations.MarkInactiveAsync(turnContext.Activity.Conversation.Id, cancellationToken);
 
     /// <summary>Runs a button's command as the person who clicked; the result replaces the card.</summary>
-    private async Task<JObject> RunCardCommandAsync(Activity activity, string command, CancellationToken cancellationToken)
+    private async Task<RenderedCard> RunCardCommandAsync(Activity activity, string command, CancellationToken cancellationToken)
     {
         var sender = activity.From ?? new ChannelAccount("unknown", "Someone");
         var userId = TeamsIds.UserId(sender);
@@ -371,7 +371,7 @@ public sealed partial class TeamsBot(
             IsTeamAdmin = TeamsIds.IsAdmin(sender, _admins),
         };
         var reply = await pipeline.HandleAsync(message, cancellationToken);
-        return AdaptiveCardRenderer.Render(reply);
+        return AdaptiveCardRenderer.RenderCard(reply);
     }
 
     private async Task SendDirectMessagesAsync(string teamId, BotReply reply, CancellationToken cancellationToken)
@@ -406,15 +406,15 @@ public sealed partial class TeamsBot(
 
     internal static Activity ToActivity(BotReply reply)
     {
-        var card = AdaptiveCardRenderer.Render(reply);
+        var card = AdaptiveCardRenderer.RenderCard(reply);
         var activity = (Activity)MessageFactory.Attachment(CardAttachment(card));
         // The notification and screen-reader text; the card is the message itself. The card's fallbackText is that same
         // plain-text rendering, so it is not rendered twice.
-        activity.Summary = card.Value<string>("fallbackText") ?? PlainTextRenderer.Render(reply);
+        activity.Summary = card.FallbackText;
         return activity;
     }
 
-    internal static Attachment CardAttachment(JObject card) => new() { ContentType = AdaptiveCardRenderer.ContentType, Content = card };
+    internal static Attachment CardAttachment(RenderedCard card) => new() { ContentType = AdaptiveCardRenderer.ContentType, Content = card.Content };
 
     /// <summary>
     /// The command a card button carries; for a button that asked for text (<see cref="AdaptiveCardRenderer.InputKey"/>), the

@@ -82,6 +82,8 @@ public sealed partial class RendererProperties
         return (problems.Count == 0).Label(string.Join("\n", problems));
     }
 
+    private static string AsUtf8CarriesIt(string text) => System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+
     private static List<string> TeamsProblems(string name, string reason)
     {
         var card = AdaptiveCardRenderer.Render(HostileReply(name, reason));
@@ -123,9 +125,10 @@ public sealed partial class RendererProperties
             }
         }
 
-        // Only the two real mentions became mention entities, each with its real id.
+        // Only the two real mentions became mention entities, each with its real id — as UTF-8 JSON can carry it: a lone
+        // surrogate (invalid UTF-16) reaches Teams as U+FFFD, as it did when Newtonsoft's text was UTF-8-encoded for the request.
         var ids = card["msteams"]?["entities"]?.Select(e => (string)e["mentioned"]!["id"]!).ToHashSet() ?? [];
-        if (!ids.SetEquals(["UREAL1", "UREAL2", "not a slack id " + name]))
+        if (!ids.SetEquals(["UREAL1", "UREAL2", AsUtf8CarriesIt("not a slack id " + name)]))
         {
             problems.Add("mention entities: " + string.Join(", ", ids));
         }

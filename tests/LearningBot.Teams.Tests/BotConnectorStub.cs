@@ -14,7 +14,10 @@ using Microsoft.Extensions.Logging;
 
 namespace LearningBot.Teams.Tests;
 
-public sealed record ConnectorRequest(string Method, string Path, string? Authorization, JsonNode? Body)
+/// <param name="ConversationIdHeader">Bot Framework's <c>x-ms-conversation-id</c> header, sent with every activity post.</param>
+/// <param name="ContentLength">The body's declared length (null: chunked).</param>
+public sealed record ConnectorRequest(string Method, string Path, string? Authorization, JsonNode? Body, string? ConversationIdHeader = null,
+    long? ContentLength = null)
 {
     public JsonObject? Card =>
         Body?["attachments"]?.AsArray().FirstOrDefault()?["content"]?.AsObject();
@@ -172,7 +175,8 @@ public sealed class BotConnectorStub : IAsyncDisposable
             body = await JsonNode.ParseAsync(request.Body);
         }
 
-        _requests.Enqueue(new ConnectorRequest(request.Method, path, request.Headers.Authorization.FirstOrDefault(), body));
+        _requests.Enqueue(new ConnectorRequest(request.Method, path, request.Headers.Authorization.FirstOrDefault(), body,
+            request.Headers["x-ms-conversation-id"].FirstOrDefault(), request.ContentLength));
 
         // GET {serviceUrl}/v3/conversations/{id}/members/{memberId}: the Teams roster API.
         var membersAt = path.IndexOf("/members/", StringComparison.Ordinal);

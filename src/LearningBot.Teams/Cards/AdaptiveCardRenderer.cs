@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LearningBot.Core.Replies;
 using Newtonsoft.Json.Linq;
@@ -20,73 +23,136 @@ public static partial class AdaptiveCardRenderer
     /// <summary>The Action.Execute verb of every button: its data carries a shared-grammar command.</summary>
     public const string CommandVerb = "learningbot.command";
 
-    public static JObject Render(BotReply reply)
+    /// <summary>
+    /// The card as JSON text, written once with System.Text.Json's <see cref="Utf8JsonWriter"/> (no JSON tree in between: building
+    /// it as a Newtonsoft <c>JObject</c> was 3–4 % of a Teams turn's CPU, issue 18), and its plain-text fallback, which is also the
+    /// activity's <c>summary</c>. The attachment carries it as <see cref="RenderedCard.Content"/> (a <c>JRaw</c>), which both the
+    /// System.Text.Json path (<see cref="Outbound.ConnectorActivities"/>) and Bot Framework's serializer write as it is.
+    /// </summary>
+    public static RenderedCard RenderCard(BotReply reply)
     {
-        var mentions = new Dictionary<string, JObject>(StringComparer.Ordinal);
-        var body = new JArray();
-        foreach (var block in reply.Blocks)
+        var fallback = PlainTextRenderer.Render(reply);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            switch (block)
+            var mentions = new List<(string Text, string Id, string Name)>();
+            json.WriteStartObject();
+            json.WriteString("type", "AdaptiveCard");
+            json.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+            json.WriteString("version", SchemaVersion);
+            json.WriteStartArray("body");
+            foreach (var block in reply.Blocks)
             {
-                case HeadingBlock heading:
-                    body.Add(new JObject
-                    {
-                        ["type"] = "TextBlock", ["text"] = EscapeMarkdown(heading.Text), ["wrap"] = true,
-                        ["size"] = "Large", ["weight"] = "Bolder", ["style"] = "heading",
-                    });
-                    break;
-                case Core.Replies.TextBlock paragraph:
-                    body.Add(Paragraph(paragraph.Text, mentions, subtle: false));
-                    break;
-                case NoteBlock note:
-                    body.Add(Paragraph(note.Text, mentions, subtle: true));
-                    break;
-                case ListBlock list:
-                    foreach (var item in list.Items)
-                    {
-                        var items = new JArray { Paragraph(item.Text, mentions, subtle: false) };
-                        if (item.Meta is not null)
-                        {
-                            items.Add(Paragraph(item.Meta, mentions, subtle: true));
-                        }
+                WriteBlock(json, block, mentions);
+            }
 
-                        body.Add(new JObject { ["type"] = "Container", ["separator"] = true, ["spacing"] = "Medium", ["items"] = items });
+            json.WriteEndArray();
+            // Shown by clients that cannot render the card, and read by screen readers in notifications.
+            json.WriteString("fallbackText", fallback);
+            json.WriteStartObject("msteams");
+            json.WriteString("width", "Full");
+            if (mentions.Count > 0)
+            {
+                json.WriteStartArray("entities");
+                foreach (var (text, id, name) in mentions)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "mention");
+                    json.WriteString("text", text);
+                    json.WriteStartObject("mentioned");
+                    json.WriteString("id", id);
+                    json.WriteString("name", name);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return new RenderedCard(Encoding.UTF8.GetString(buffer.WrittenSpan), fallback);
+    }
+
+    /// <summary>The card as a Newtonsoft tree (the same JSON as <see cref="RenderCard"/>), for code that reads it back.</summary>
+    public static JObject Render(BotReply reply) => JObject.Parse(RenderCard(reply).Json);
+
+    /// <summary>
+    /// Accented letters and other non-ASCII text in the BMP stay as they are, as Newtonsoft wrote them (an emoji becomes a
+    /// <c>\u</c> surrogate pair, read back as the same character); the JSON is a request body, never HTML, and
+    /// <c>&lt;</c> / <c>&gt;</c> in people's text are already entities (<see cref="EscapeMarkdown"/>) or plain TextRun text.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static void WriteBlock(Utf8JsonWriter json, ReplyBlock block, List<(string Text, string Id, string Name)> mentions)
+    {
+        switch (block)
+        {
+            case HeadingBlock heading:
+                json.WriteStartObject();
+                json.WriteString("type", "TextBlock");
+                json.WriteString("text", EscapeMarkdown(heading.Text));
+                json.WriteBoolean("wrap", true);
+                json.WriteString("size", "Large");
+                json.WriteString("weight", "Bolder");
+                json.WriteString("style", "heading");
+                json.WriteEndObject();
+                break;
+            case Core.Replies.TextBlock paragraph:
+                WriteParagraph(json, paragraph.Text, mentions, subtle: false);
+                break;
+            case NoteBlock note:
+                WriteParagraph(json, note.Text, mentions, subtle: true);
+                break;
+            case ListBlock list:
+                foreach (var item in list.Items)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "Container");
+                    json.WriteBoolean("separator", true);
+                    json.WriteString("spacing", "Medium");
+                    json.WriteStartArray("items");
+                    WriteParagraph(json, item.Text, mentions, subtle: false);
+                    if (item.Meta is not null)
+                    {
+                        WriteParagraph(json, item.Meta, mentions, subtle: true);
                     }
 
-                    break;
-                case FactsBlock facts:
-                    body.Add(new JObject
-                    {
-                        ["type"] = "FactSet",
-                        ["facts"] = new JArray(facts.Facts.Select(f => new JObject
-                        {
-                            ["title"] = EscapeMarkdown(f.Label), ["value"] = EscapeMarkdown(f.Value),
-                        })),
-                    });
-                    break;
-                case ActionsBlock actions:
-                    body.Add(new JObject { ["type"] = "ActionSet", ["actions"] = new JArray(actions.Actions.Select(Action)) });
-                    break;
-            }
-        }
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
 
-        var card = new JObject
-        {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-            ["version"] = SchemaVersion,
-            ["body"] = body,
-            // Shown by clients that cannot render the card, and read by screen readers in notifications.
-            ["fallbackText"] = PlainTextRenderer.Render(reply),
-        };
-        var msteams = new JObject { ["width"] = "Full" };
-        if (mentions.Count > 0)
-        {
-            msteams["entities"] = new JArray(mentions.Values);
-        }
+                break;
+            case FactsBlock facts:
+                json.WriteStartObject();
+                json.WriteString("type", "FactSet");
+                json.WriteStartArray("facts");
+                foreach (var fact in facts.Facts)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("title", EscapeMarkdown(fact.Label));
+                    json.WriteString("value", EscapeMarkdown(fact.Value));
+                    json.WriteEndObject();
+                }
 
-        card["msteams"] = msteams;
-        return card;
+                json.WriteEndArray();
+                json.WriteEndObject();
+                break;
+            case ActionsBlock actions:
+                json.WriteStartObject();
+                json.WriteString("type", "ActionSet");
+                json.WriteStartArray("actions");
+                foreach (var action in actions.Actions)
+                {
+                    WriteAction(json, action);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                break;
+        }
     }
 
     /// <summary>The id of the text input of a button that asks for text; its value is appended to the command (see <see cref="InputKey"/>).</summary>
@@ -100,45 +166,55 @@ public static partial class AdaptiveCardRenderer
     /// (<see cref="ReplyAction.AsksFor"/>, e.g. "Edit") is an Action.ShowCard holding a prefilled Input.Text and a "Save"
     /// Action.Execute: Teams sends the input's value with the data (https://learn.microsoft.com/adaptive-cards/authoring-cards/input-validation).
     /// </summary>
-    public static JObject Action(ReplyAction action) => action.AsksFor is not { } asks
-        ? new JObject
-        {
-            ["type"] = "Action.Execute",
-            ["title"] = action.Label,
-            ["verb"] = CommandVerb,
-            ["data"] = new JObject { ["command"] = action.Command },
-        }
-        : new JObject
-        {
-            ["type"] = "Action.ShowCard",
-            ["title"] = action.Label,
-            ["card"] = new JObject
-            {
-                ["type"] = "AdaptiveCard",
-                ["body"] = new JArray(new JObject
-                {
-                    ["type"] = "Input.Text",
-                    ["id"] = TextInputId,
-                    ["label"] = asks.Label,
-                    ["value"] = asks.InitialText,
-                    ["isMultiline"] = true,
-                    ["isRequired"] = true,
-                    ["errorMessage"] = "Write the new text, or use Delete.",
-                    ["maxLength"] = Core.Commands.CommandParser.MaxTextLength,
-                }),
-                ["actions"] = new JArray(new JObject
-                {
-                    ["type"] = "Action.Execute",
-                    ["title"] = "Save",
-                    ["verb"] = CommandVerb,
-                    ["data"] = new JObject { ["command"] = action.Command, [InputKey] = TextInputId },
-                }),
-            },
-        };
-
-    private static JObject Paragraph(RichText text, Dictionary<string, JObject> mentions, bool subtle)
+    private static void WriteAction(Utf8JsonWriter json, ReplyAction action)
     {
-        JObject element;
+        json.WriteStartObject();
+        if (action.AsksFor is not { } asks)
+        {
+            json.WriteString("type", "Action.Execute");
+            json.WriteString("title", action.Label);
+            json.WriteString("verb", CommandVerb);
+            json.WriteStartObject("data");
+            json.WriteString("command", action.Command);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            return;
+        }
+
+        json.WriteString("type", "Action.ShowCard");
+        json.WriteString("title", action.Label);
+        json.WriteStartObject("card");
+        json.WriteString("type", "AdaptiveCard");
+        json.WriteStartArray("body");
+        json.WriteStartObject();
+        json.WriteString("type", "Input.Text");
+        json.WriteString("id", TextInputId);
+        json.WriteString("label", asks.Label);
+        json.WriteString("value", asks.InitialText);
+        json.WriteBoolean("isMultiline", true);
+        json.WriteBoolean("isRequired", true);
+        json.WriteString("errorMessage", "Write the new text, or use Delete.");
+        json.WriteNumber("maxLength", Core.Commands.CommandParser.MaxTextLength);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteStartArray("actions");
+        json.WriteStartObject();
+        json.WriteString("type", "Action.Execute");
+        json.WriteString("title", "Save");
+        json.WriteString("verb", CommandVerb);
+        json.WriteStartObject("data");
+        json.WriteString("command", action.Command);
+        json.WriteString(InputKey, TextInputId);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteParagraph(Utf8JsonWriter json, RichText text, List<(string Text, string Id, string Name)> mentions, bool subtle)
+    {
+        json.WriteStartObject();
         if (text.Spans.Any(s => s is MentionSpan))
         {
             var markdown = new StringBuilder();
@@ -149,12 +225,11 @@ public static partial class AdaptiveCardRenderer
                     case MentionSpan mention:
                         var at = $"<at>{EscapeMarkdown(mention.DisplayName)}</at>";
                         markdown.Append(at);
-                        mentions.TryAdd(at + "|" + mention.UserId, new JObject
+                        if (!mentions.Exists(m => m.Text == at && m.Id == mention.UserId))
                         {
-                            ["type"] = "mention",
-                            ["text"] = at,
-                            ["mentioned"] = new JObject { ["id"] = mention.UserId, ["name"] = mention.DisplayName },
-                        });
+                            mentions.Add((at, mention.UserId, mention.DisplayName));
+                        }
+
                         break;
                     case StrongSpan strong:
                         markdown.Append("**").Append(EscapeMarkdown(strong.Text)).Append("**");
@@ -165,35 +240,37 @@ public static partial class AdaptiveCardRenderer
                 }
             }
 
-            element = new JObject { ["type"] = "TextBlock", ["text"] = markdown.ToString(), ["wrap"] = true };
+            json.WriteString("type", "TextBlock");
+            json.WriteString("text", markdown.ToString());
+            json.WriteBoolean("wrap", true);
+            if (subtle)
+            {
+                json.WriteBoolean("isSubtle", true);
+                json.WriteString("size", "Small");
+            }
         }
         else
         {
-            element = new JObject
+            // A RichTextBlock has no subtle style of its own: its runs are.
+            json.WriteString("type", "RichTextBlock");
+            json.WriteStartArray("inlines");
+            foreach (var span in text.Spans)
             {
-                ["type"] = "RichTextBlock",
-                ["inlines"] = new JArray(text.Spans.Where(s => s.PlainText.Length > 0).SelectMany(WithLinks).Select(TextRun)),
-            };
-        }
-
-        if (subtle)
-        {
-            element["isSubtle"] = true;
-            element["size"] = "Small";
-            if (element["inlines"] is JArray runs)
-            {
-                foreach (var run in runs.OfType<JObject>())
+                if (span.PlainText.Length == 0)
                 {
-                    run["isSubtle"] = true;
-                    run["size"] = "Small";
+                    continue;
                 }
 
-                element.Remove("isSubtle");
-                element.Remove("size");
+                foreach (var run in WithLinks(span))
+                {
+                    WriteTextRun(json, run, subtle);
+                }
             }
+
+            json.WriteEndArray();
         }
 
-        return element;
+        json.WriteEndObject();
     }
 
     /// <summary>
@@ -235,29 +312,44 @@ public static partial class AdaptiveCardRenderer
     [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.IgnoreCase)]
     private static partial Regex UrlRegex();
 
-    private static JObject TextRun(Span span)
+    private static void WriteTextRun(Utf8JsonWriter json, Span span, bool subtle)
     {
-        var run = new JObject { ["type"] = "TextRun", ["text"] = span.PlainText };
+        json.WriteStartObject();
+        json.WriteString("type", "TextRun");
         switch (span)
         {
             case StrongSpan:
-                run["weight"] = "Bolder";
+                json.WriteString("text", span.PlainText);
+                json.WriteString("weight", "Bolder");
                 break;
             case CodeSpan:
-                run["fontType"] = "Monospace";
+                json.WriteString("text", span.PlainText);
+                json.WriteString("fontType", "Monospace");
                 break;
             case LinkSpan link when Uri.TryCreate(link.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http":
-                run["text"] = link.Text;
-                run["color"] = "Accent";
-                run["selectAction"] = new JObject { ["type"] = "Action.OpenUrl", ["url"] = url.AbsoluteUri };
+                json.WriteString("text", link.Text);
+                json.WriteString("color", "Accent");
+                json.WriteStartObject("selectAction");
+                json.WriteString("type", "Action.OpenUrl");
+                json.WriteString("url", url.AbsoluteUri);
+                json.WriteEndObject();
                 break;
             case LinkSpan link:
                 // A relative address cannot be opened from Teams, and a private link's address is a token: never shown as text.
-                run["text"] = link.TextWithoutAddress;
+                json.WriteString("text", link.TextWithoutAddress);
+                break;
+            default:
+                json.WriteString("text", span.PlainText);
                 break;
         }
 
-        return run;
+        if (subtle)
+        {
+            json.WriteBoolean("isSubtle", true);
+            json.WriteString("size", "Small");
+        }
+
+        json.WriteEndObject();
     }
 
     /// <summary>
@@ -301,4 +393,14 @@ public static partial class AdaptiveCardRenderer
 
         return escaped.ToString();
     }
+}
+
+/// <summary>
+/// An Adaptive Card written once: <see cref="Json"/> is the card (UTF-16 text of the JSON object), <see cref="FallbackText"/> its
+/// plain-text rendering (the card's <c>fallbackText</c> and the activity's <c>summary</c>).
+/// </summary>
+public sealed record RenderedCard(string Json, string FallbackText)
+{
+    /// <summary>The card as attachment content: raw JSON that Newtonsoft and <see cref="Outbound.JTokenJsonConverter"/> write unchanged.</summary>
+    public JRaw Content => new(Json);
 }

@@ -68,8 +68,8 @@ public sealed partial class TeamsProactiveMessenger(
                     activity.Conversation = reference.Conversation;
                     activity.From = reference.Bot;
                     var sent = threadId is null
-                        ? await connector.Conversations.SendToConversationAsync(reference.Conversation.Id, activity, ct)
-                        : await connector.Conversations.ReplyToActivityAsync(reference.Conversation.Id, threadId, activity, ct);
+                        ? await Outbound.ConnectorActivities.SendToConversationAsync(connector, reference.Conversation.Id, activity, ct)
+                        : await Outbound.ConnectorActivities.ReplyAsync(connector, reference.Conversation.Id, threadId, activity, ct);
                     sentId = sent?.Id;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

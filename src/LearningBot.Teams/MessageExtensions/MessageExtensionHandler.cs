@@ -56,8 +56,8 @@ public sealed partial class MessageExtensionHandler(
                 continue;
             }
 
-            var card = AdaptiveCardRenderer.Render(AnswerCard(post));
-            attachments.Add(new MessagingExtensionAttachment(AdaptiveCardRenderer.ContentType, content: card,
+            var card = AdaptiveCardRenderer.RenderCard(AnswerCard(post));
+            attachments.Add(new MessagingExtensionAttachment(AdaptiveCardRenderer.ContentType, content: card.Content,
                 preview: new ThumbnailCard(post.Question, text: Reply.Excerpt(post.Answer, 120)).ToAttachment()));
         }
 

@@ -60,6 +60,43 @@ public sealed class MessageEndpointTests
         await NodeChecks.AssertValidCardsAsync([card]);
     }
 
+    /// <summary>
+    /// The reply to a 1:1 message as the Bot Connector receives it (written by System.Text.Json since issue 18): a complete Bot
+    /// Framework activity addressed back to the message — type, replyToId, conversation, from the bot to the person, the card
+    /// attachment with its content type and the summary — posted with a Content-Length and Bot Framework's conversation header.
+    /// </summary>
+    [Test]
+    public async Task A_personal_reply_reaches_the_connector_as_a_complete_bot_framework_activity()
+    {
+        var response = await _host.PostActivityAsync(_teams.PersonalMessage("1732600000107", Ann, "learned how to read EXPLAIN plans #postgres 30m"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var sent = _connector.SentActivities.Single();
+        var body = sent.Body!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Path, Is.EqualTo($"/teams/v3/conversations/{Ann.PersonalConversationId}/activities/1732600000107"));
+            Assert.That(sent.ConversationIdHeader, Is.EqualTo(Ann.PersonalConversationId));
+            Assert.That(sent.ContentLength, Is.GreaterThan(0), "sent with a Content-Length, not chunked");
+            Assert.That(body["type"]!.GetValue<string>(), Is.EqualTo("message"));
+            Assert.That(body["replyToId"]!.GetValue<string>(), Is.EqualTo("1732600000107"));
+            Assert.That(body["conversation"]!["id"]!.GetValue<string>(), Is.EqualTo(Ann.PersonalConversationId));
+            Assert.That(body["conversation"]!["conversationType"]!.GetValue<string>(), Is.EqualTo("personal"));
+            Assert.That(body["conversation"]!["tenantId"]!.GetValue<string>(), Is.EqualTo(TenantId));
+            Assert.That(body["from"]!["id"]!.GetValue<string>(), Is.EqualTo(BotId));
+            Assert.That(body["recipient"]!["id"]!.GetValue<string>(), Is.EqualTo(Ann.Id));
+            Assert.That(body["recipient"]!["aadObjectId"]!.GetValue<string>(), Is.EqualTo(Ann.AadObjectId));
+            Assert.That(body["channelId"]!.GetValue<string>(), Is.EqualTo("msteams"));
+            Assert.That(body["serviceUrl"]!.GetValue<string>(), Is.EqualTo(_connector.ServiceUrl));
+            Assert.That(body["attachments"]!.AsArray(), Has.Count.EqualTo(1));
+            Assert.That(body["attachments"]![0]!["contentType"]!.GetValue<string>(), Is.EqualTo("application/vnd.microsoft.card.adaptive"));
+            Assert.That(body["summary"]!.GetValue<string>(), Does.Contain("EXPLAIN plans"));
+            Assert.That(sent.Card!["fallbackText"]!.GetValue<string>(), Is.EqualTo(body["summary"]!.GetValue<string>()));
+            Assert.That(body.AsObject().Any(p => p.Value is null), Is.False, "absent fields are left out, not null");
+        });
+        await NodeChecks.AssertValidCardsAsync([sent.Card!]);
+    }
+
     [Test]
     public async Task A_redelivered_activity_has_no_second_effect()
     {
