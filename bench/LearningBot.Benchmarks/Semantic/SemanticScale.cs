@@ -39,7 +39,8 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"));
+            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"),
+                args.Contains("--compare-askfast"));
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -73,8 +74,12 @@ internal static class SemanticScale
     /// the team token, the lexical half after the query embedding), then as now (<see cref="MatchPlan"/>'s df rules, the lexical half
     /// while the query is embedded).
     /// </param>
+    /// <param name="compareAskFast">
+    /// Each question set twice in this run: first as before the <c>askfast</c> change (recent questions' vectors read from the file on
+    /// every ask, the vector prefilter on one thread), then as now (<see cref="QuestionVectors"/>, the prefilter in two halves).
+    /// </param>
     private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary,
-        bool comparePruning)
+        bool comparePruning, bool compareAskFast)
     {
         var vocabulary = services.GetRequiredService<SqliteDatabase>().SearchVocabulary;
         var pipeline = services.GetRequiredService<CommandPipeline>();
@@ -109,10 +114,15 @@ internal static class SemanticScale
 
         var variants = compareVocabulary ? new[] { false, true } : [true];
         var pruning = comparePruning ? new[] { false, true } : [true];
+        var askFast = compareAskFast ? new[] { false, true } : [true];
+        using var stages = new StageTimings();
         foreach (var (name, questions) in sets)
         foreach (var inMemory in variants)
         foreach (var pruned in pruning)
+        foreach (var fast in askFast)
         {
+            SqliteQuestionRepository.CacheVectors = fast;
+            TeamVectors.Parallel = fast;
             MatchPlan.Enabled = pruned;
             SqliteSearchIndex.OverlapEmbedding = pruned;
             vocabulary.Enabled = inMemory;
@@ -129,6 +139,9 @@ internal static class SemanticScale
             variant += !comparePruning ? "" : pruned
                 ? ", df rules (MatchPlan) on, lexical half while the query is embedded"
                 : ", BEFORE: every word a prefix, ranked within the team token, lexical half after the embedding";
+            variant += !compareAskFast ? "" : fast
+                ? ", recent questions' vectors in memory, prefilter in two halves"
+                : ", BEFORE askfast: recent questions' vectors from the file, prefilter on one thread";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);
             for (var i = -Math.Min(30, calls / 10); i < calls; i++)
@@ -148,8 +161,15 @@ internal static class SemanticScale
                 await Timings.MeasureAsync(record ? Part("embedding + hybrid search, as ask runs them (top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
                         Task.Run(() => embedder.EmbedAsync(question, default)), default));
+                stages.Recording = record;
                 var reply = await Timings.MeasureAsync(record ? Part("ask, whole (pipeline: embedding + search + question groups + write)") : null,
                     () => pipeline.HandleAsync(messages.From("ask " + question), default));
+                stages.Recording = false;
+                if (record)
+                {
+                    stages.EndCall();
+                }
+
                 if (reply.Kind is not (ReplyKind.SearchResults))
                 {
                     throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
@@ -157,6 +177,7 @@ internal static class SemanticScale
             }
 
             Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
+            stages.Print(name + variant);
         }
     }
 

@@ -10,6 +10,21 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     private const string Columns =
         "id, team_id, asker_id, text, answered, created_at, idempotency_key, group_id, embedding, embedding_model, top_answer_id, verdict, origin";
 
+    // The same columns with only whether a vector is stored (column 8): the vector itself comes from QuestionVectors.
+    private const string ColumnsWithoutVector =
+        "id, team_id, asker_id, text, answered, created_at, idempotency_key, group_id, embedding IS NOT NULL, embedding_model, top_answer_id, verdict, origin";
+
+    /// <summary>
+    /// Reads of at most this many questions keep their vectors in memory (<see cref="QuestionVectors"/>): <c>ask</c>'s 500; a larger
+    /// read (the dashboard's) reads them from the file and leaves the cache as it was.
+    /// </summary>
+    internal const int CachedReadLimit = 1_000;
+
+    internal QuestionVectors RecentVectors { get; } = new();
+
+    /// <summary>False: every read takes the vectors from the file, as before the cache (the benchmark's before/after only).</summary>
+    internal static bool CacheVectors { get; set; } = true;
+
     public Task<WriteResult<AskedQuestion>> AddAsync(AskedQuestion question, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -27,6 +42,12 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
                 ("$verdict", (int)question.Verdict), ("$origin", (int)question.Origin));
             if (inserted > 0)
             {
+                if (question.Embedding is { } written)
+                {
+                    // Safe before the commit: a read that finds no row never uses it, and a rolled-back id is never written again.
+                    RecentVectors.Add(question.TeamId, question.Id, written);
+                }
+
                 return new WriteResult<AskedQuestion>(question, Created: true);
             }
 
@@ -37,7 +58,59 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
     public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken) =>
-        ListAsync(teamId, since, limit, string.Empty, cancellationToken);
+        CacheVectors && limit <= CachedReadLimit
+            ? ListCachedAsync(teamId, since, limit, cancellationToken)
+            : ListAsync(teamId, since, limit, string.Empty, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ListSinceAsync"/> with the vectors from memory: the rows without their vectors, then, in one more read, the vectors
+    /// of rows not cached yet (written by another process, or before this one started). The team's cache then holds exactly the
+    /// vectors of the rows returned.
+    /// </summary>
+    private async Task<IReadOnlyList<AskedQuestion>> ListCachedAsync(string teamId, DateTimeOffset since, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(
+            $"SELECT {ColumnsWithoutVector} FROM questions WHERE team_id = $teamId AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
+            null, r => (Question: Map(r, withVector: false), HasVector: r.GetBoolean(8)), cancellationToken,
+            ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
+        var cached = RecentVectors.Of(teamId);
+        var kept = new Dictionary<string, ReadOnlyMemory<float>>(rows.Count, StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var (question, hasVector) in rows)
+        {
+            if (!hasVector)
+            {
+                continue;
+            }
+
+            if (cached.TryGetValue(question.Id, out var vector))
+            {
+                kept[question.Id] = vector;
+            }
+            else
+            {
+                missing.Add(question.Id);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var read = await connection.QueryAsync(
+                "SELECT id, embedding FROM questions WHERE team_id = $teamId AND id IN (SELECT value FROM json_each($ids)) AND embedding IS NOT NULL",
+                null, r => (Id: r.GetString(0), Vector: Vectors.FromBytes((byte[])r.GetValue(1))), cancellationToken,
+                ("$teamId", teamId), ("$ids", System.Text.Json.JsonSerializer.Serialize(missing)));
+            foreach (var (id, vector) in read)
+            {
+                kept[id] = vector;
+            }
+        }
+
+        RecentVectors.Replace(teamId, kept);
+        return rows.Select(r => r.HasVector && kept.TryGetValue(r.Question.Id, out var vector) ? r.Question with { Embedding = vector } : r.Question)
+            .ToList();
+    }
 
     // The partial index ix_questions_unanswered (schema v7) serves this one, so answered questions are never read.
     public Task<IReadOnlyList<AskedQuestion>> ListUnansweredSinceAsync(string teamId, DateTimeOffset since, int limit,
@@ -74,12 +147,15 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
             null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
     }
 
-    private static AskedQuestion Map(SqliteDataReader r) =>
+    private static AskedQuestion Map(SqliteDataReader r) => Map(r, withVector: true);
+
+    /// <param name="withVector">False: column 8 is not the vector (<see cref="ColumnsWithoutVector"/>), and the question has none yet.</param>
+    private static AskedQuestion Map(SqliteDataReader r, bool withVector) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInstant(5), r.GetString(6))
         {
             GroupId = r.IsDBNull(7) ? null : r.GetString(7),
             // Typed as nullable first: a null float[] would otherwise become an empty vector, not "none".
-            Embedding = r.IsDBNull(8) ? null : (ReadOnlyMemory<float>?)Vectors.FromBytes((byte[])r.GetValue(8)),
+            Embedding = !withVector || r.IsDBNull(8) ? null : (ReadOnlyMemory<float>?)Vectors.FromBytes((byte[])r.GetValue(8)),
             EmbeddingModel = r.IsDBNull(9) ? null : r.GetString(9),
             TopAnswerId = r.IsDBNull(10) ? null : r.GetString(10),
             Verdict = (AnswerVerdict)r.GetInt32(11),

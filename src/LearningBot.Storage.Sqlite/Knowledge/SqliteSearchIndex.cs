@@ -47,6 +47,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var stage = AskStages.Start(AskStages.Lexical);
         return (await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken)).Select(h => h.Hit).ToList();
     }
 
@@ -112,7 +113,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         // New vectors are read here, on the request's flow: inside a unit of work (SqliteDatabase.InOneTransactionAsync) OpenAsync
         // hands out the unit's one connection, which another thread must never use. The scan itself is memory only, so it follows
         // the embedding on the thread that computed it while this one still ranks the words.
-        await vectors.RefreshAsync(model, cancellationToken);
+        using (AskStages.Start(AskStages.VectorRefresh))
+        {
+            await vectors.RefreshAsync(model, cancellationToken);
+        }
+
         var nearest = NearestAsync(query, embedding, vectors);
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
@@ -130,7 +135,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
-        await cache.RefreshAsync(model, cancellationToken);
+        using (AskStages.Start(AskStages.VectorRefresh))
+        {
+            await cache.RefreshAsync(model, cancellationToken);
+        }
+
         var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), cache);
         return await FuseAsync(connection, query, lexical, semantic!.Value.Matches, cache, cancellationToken);
     }
@@ -147,12 +156,14 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return null;
         }
 
+        using var stage = AskStages.Start(AskStages.VectorScan);
         return (vector, cache.Nearest(query.TeamId, query.Kinds.ToHashSet(), vector.Span, Math.Max(query.Limit, _fusion.Candidates)));
     }
 
     /// <summary>The hybrid's lexical half: BM25's best <see cref="HybridFusion.Candidates"/> (or the limit, if larger).</summary>
     private async Task<List<IndexedHit>> LexicalCandidatesAsync(SqliteConnection connection, SearchQuery query, CancellationToken cancellationToken)
     {
+        using var stage = AskStages.Start(AskStages.Lexical);
         var candidates = Math.Max(query.Limit, _fusion.Candidates);
         var words = SearchTerms.Words(query.Text);
         // The all-words match ranks up to the fusion's candidate count; the "any word" fallback runs only when that found fewer than the
@@ -168,6 +179,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     private async Task<IReadOnlyList<SearchHit>> FuseAsync(SqliteConnection connection, SearchQuery query, List<IndexedHit> lexical,
         IReadOnlyList<VectorMatch> semantic, SqliteVectorCache cache, CancellationToken cancellationToken)
     {
+        using var stage = AskStages.Start(AskStages.Fusion);
         var embedding = query.Embedding!.Value;
         var kinds = query.Kinds.ToHashSet();
         var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
