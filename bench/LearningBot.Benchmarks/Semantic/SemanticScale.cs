@@ -114,15 +114,12 @@ internal static class SemanticScale
 
         var variants = compareVocabulary ? new[] { false, true } : [true];
         var pruning = comparePruning ? new[] { false, true } : [true];
-        var askFast = compareAskFast ? new[] { false, true } : [true];
         using var stages = new StageTimings();
+        using var stagesBefore = new StageTimings();
         foreach (var (name, questions) in sets)
         foreach (var inMemory in variants)
         foreach (var pruned in pruning)
-        foreach (var fast in askFast)
         {
-            SqliteQuestionRepository.CacheVectors = fast;
-            TeamVectors.Parallel = fast;
             MatchPlan.Enabled = pruned;
             SqliteSearchIndex.OverlapEmbedding = pruned;
             vocabulary.Enabled = inMemory;
@@ -139,9 +136,6 @@ internal static class SemanticScale
             variant += !comparePruning ? "" : pruned
                 ? ", df rules (MatchPlan) on, lexical half while the query is embedded"
                 : ", BEFORE: every word a prefix, ranked within the team token, lexical half after the embedding";
-            variant += !compareAskFast ? "" : fast
-                ? ", recent questions' vectors in memory, prefilter in two halves"
-                : ", BEFORE askfast: recent questions' vectors from the file, prefilter on one thread";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);
             for (var i = -Math.Min(30, calls / 10); i < calls; i++)
@@ -161,23 +155,38 @@ internal static class SemanticScale
                 await Timings.MeasureAsync(record ? Part("embedding + hybrid search, as ask runs them (top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
                         Task.Run(() => embedder.EmbedAsync(question, default)), default));
-                stages.Recording = record;
-                var reply = await Timings.MeasureAsync(record ? Part("ask, whole (pipeline: embedding + search + question groups + write)") : null,
-                    () => pipeline.HandleAsync(messages.From("ask " + question), default));
-                stages.Recording = false;
-                if (record)
+                // With --compare-askfast the whole ask runs twice per question, before and after in turn (which goes first alternates),
+                // so both meet the same moments of a shared machine.
+                var order = !compareAskFast ? [true] : i % 2 == 0 ? new[] { false, true } : [true, false];
+                foreach (var fast in order)
                 {
-                    stages.EndCall();
-                }
+                    SqliteQuestionRepository.CacheVectors = fast;
+                    TeamVectors.Parallel = fast;
+                    var into = fast ? stages : stagesBefore;
+                    into.Recording = record;
+                    var reply = await Timings.MeasureAsync(record ? Part(fast
+                            ? "ask, whole (pipeline: embedding + search + question groups + write)"
+                            : "ask, whole, BEFORE askfast (recent questions' vectors from the file, prefilter on one thread)") : null,
+                        () => pipeline.HandleAsync(messages.From("ask " + question), default));
+                    into.Recording = false;
+                    if (record)
+                    {
+                        into.EndCall();
+                    }
 
-                if (reply.Kind is not (ReplyKind.SearchResults))
-                {
-                    throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                    if (reply.Kind is not (ReplyKind.SearchResults))
+                    {
+                        throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                    }
                 }
             }
 
             Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
             stages.Print(name + variant);
+            if (compareAskFast)
+            {
+                stagesBefore.Print(name + variant + ", BEFORE askfast");
+            }
         }
     }
 

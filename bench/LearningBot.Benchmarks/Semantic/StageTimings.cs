@@ -72,6 +72,11 @@ internal sealed class StageTimings : IDisposable
 
     private void Stopped(Activity activity)
     {
+        if (!Recording)
+        {
+            return; // another listener's call (the benchmark keeps one per variant)
+        }
+
         if (activity.OperationName == "command")
         {
             _call.AddOrUpdate("command (whole)", activity.Duration.TotalMilliseconds, (_, v) => v + activity.Duration.TotalMilliseconds);
