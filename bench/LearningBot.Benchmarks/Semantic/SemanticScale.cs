@@ -235,13 +235,25 @@ internal static class SemanticScale
     private static async Task ScanAndRecallAsync(IQueryEmbedder embedder, SqliteVectorCache cache, List<string> questions,
         HashSet<SearchKind> kinds, int candidates)
     {
-        var parts = new Dictionary<string, Timings> { ["exact int8 scan"] = new(questions.Count), ["search's scan"] = new(questions.Count) };
+        var parts = new Dictionary<string, Timings>
+        {
+            ["exact int8 scan"] = new(questions.Count), ["search's scan, prefilter on one thread"] = new(questions.Count),
+            ["search's scan"] = new(questions.Count),
+        };
         double found10 = 0, found50 = 0;
         foreach (var question in questions)
         {
             var vector = (await embedder.EmbedAsync(question, default))!.Value;
             var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, exact: true));
+            TeamVectors.Parallel = false;
+            var one = Timings.Measure(parts["search's scan, prefilter on one thread"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            TeamVectors.Parallel = true;
             var used = Timings.Measure(parts["search's scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            if (!one.SequenceEqual(used))
+            {
+                throw new InvalidOperationException("The prefilter in two halves found other documents than on one thread.");
+            }
+
             var usedIds = used.Select(m => m.DocId).ToHashSet();
             found10 += exact.Take(10).Count(m => usedIds.Contains(m.DocId)) / (double)Math.Min(10, exact.Count);
             found50 += exact.Count(m => usedIds.Contains(m.DocId)) / (double)exact.Count;

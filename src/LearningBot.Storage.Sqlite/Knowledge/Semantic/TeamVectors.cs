@@ -264,9 +264,32 @@ internal sealed class TeamVectors(int dimensions)
         {
             var block = _blocks[b];
             var inBlock = Math.Min(BlockSlots, Count - b * BlockSlots);
-            var bits = block.Bits;
-            var kinds = block.Kinds;
-            for (var at = 0; at < inBlock; at++)
+            var bits = block.Bits.AsSpan(0, inBlock * _words);
+            var kinds = block.Kinds.AsSpan(0, inBlock);
+            var into = distances.AsSpan(b * BlockSlots, inBlock);
+            if (_words == 6)
+            {
+                // 384 dimensions (the packaged models): six words a slot, unrolled; the spans' lengths let the JIT drop bounds checks.
+                ulong q0 = queryBits[0], q1 = queryBits[1], q2 = queryBits[2], q3 = queryBits[3], q4 = queryBits[4], q5 = queryBits[5];
+                for (var at = 0; at < kinds.Length; at++)
+                {
+                    if ((kindMask & (1 << kinds[at])) == 0)
+                    {
+                        into[at] = ushort.MaxValue;
+                        continue;
+                    }
+
+                    var slot = bits.Slice(at * 6, 6);
+                    var d = BitOperations.PopCount(slot[0] ^ q0) + BitOperations.PopCount(slot[1] ^ q1) + BitOperations.PopCount(slot[2] ^ q2)
+                            + BitOperations.PopCount(slot[3] ^ q3) + BitOperations.PopCount(slot[4] ^ q4) + BitOperations.PopCount(slot[5] ^ q5);
+                    into[at] = (ushort)d;
+                    histogram[d]++;
+                }
+
+                continue;
+            }
+
+            for (var at = 0; at < kinds.Length; at++)
             {
                 ushort distance = ushort.MaxValue;
                 if ((kindMask & (1 << kinds[at])) != 0)
@@ -282,7 +305,7 @@ internal sealed class TeamVectors(int dimensions)
                     histogram[d]++;
                 }
 
-                distances[b * BlockSlots + at] = distance;
+                into[at] = distance;
             }
         }
     }
