@@ -112,6 +112,11 @@ internal static class SemanticScale
             await PruningAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
         }
 
+        if (compareAskFast)
+        {
+            await LateExcerptsAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
+        }
+
         var variants = compareVocabulary ? new[] { false, true } : [true];
         var pruning = comparePruning ? new[] { false, true } : [true];
         using var stages = new StageTimings();
@@ -162,11 +167,12 @@ internal static class SemanticScale
                 {
                     SqliteQuestionRepository.CacheVectors = fast;
                     TeamVectors.Parallel = fast;
+                    SqliteSearchIndex.LateExcerpts = fast;
                     var into = fast ? stages : stagesBefore;
                     into.Recording = record;
                     var reply = await Timings.MeasureAsync(record ? Part(fast
                             ? "ask, whole (pipeline: embedding + search + question groups + write)"
-                            : "ask, whole, BEFORE askfast (recent questions' vectors from the file, prefilter on one thread)") : null,
+                            : "ask, whole, BEFORE askfast (recent questions' vectors from the file, prefilter on one thread, every ranked row's snippet)") : null,
                         () => pipeline.HandleAsync(messages.From("ask " + question), default));
                     into.Recording = false;
                     if (record)
@@ -187,6 +193,44 @@ internal static class SemanticScale
             {
                 stagesBefore.Print(name + variant + ", BEFORE askfast");
             }
+        }
+    }
+
+    /// <summary>
+    /// Snippets made for the returned rows only (<see cref="SqliteSearchIndex.LateExcerpts"/>) must give the very hits the ranking's
+    /// snippets gave: for each question, words only (50) and hybrid (top 3, as ask), every hit's id, kind, score and excerpt compared.
+    /// </summary>
+    private static async Task LateExcerptsAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### hits with every ranked row's snippet and with snippets for the returned rows only, up to {count} questions per set");
+        Console.WriteLine("| set | words only (50): identical | hybrid (top 3): identical |");
+        Console.WriteLine("|---|--:|--:|");
+        foreach (var (name, questions) in sets)
+        {
+            int words = 0, hybrid = 0;
+            var asked = questions.Take(count).ToList();
+            foreach (var question in asked)
+            {
+                var vector = await embedder.EmbedAsync(question, default);
+                foreach (var (query, isHybrid) in new[]
+                         {
+                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, HybridFusion.Default.Candidates), false),
+                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount) { Embedding = vector }, true),
+                         })
+                {
+                    SqliteSearchIndex.LateExcerpts = false;
+                    var before = await search.SearchAsync(query, default);
+                    SqliteSearchIndex.LateExcerpts = true;
+                    var after = await search.SearchAsync(query, default);
+                    if (before.SequenceEqual(after))
+                    {
+                        _ = isHybrid ? hybrid++ : words++;
+                    }
+                }
+            }
+
+            Console.WriteLine($"| {name} ({asked.Count}) | {words} | {hybrid} |");
         }
     }
 

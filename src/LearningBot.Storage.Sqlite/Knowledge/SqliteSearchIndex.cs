@@ -48,7 +48,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
 
         await using var connection = await database.OpenAsync(cancellationToken);
         using var stage = AskStages.Start(AskStages.Lexical);
-        return (await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken)).Select(h => h.Hit).ToList();
+        var found = await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken);
+        return await WithExcerptsAsync(connection, found, cancellationToken);
     }
 
     /// <summary>
@@ -185,6 +186,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
 
         var lexicalHits = lexical.ToDictionary(h => h.RowId, h => h.Hit);
+        var lexicalRows = lexical.ToDictionary(h => h.RowId);
+        var shown = new List<(int At, IndexedHit Row)>();
         var semanticMatches = semantic.ToDictionary(m => m.DocId);
         var results = new List<SearchHit>(query.Limit);
         for (var start = 0; start < fused.Count && results.Count < query.Limit; start += query.Limit)
@@ -203,7 +206,18 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 var similarity = semanticMatches.TryGetValue(match.Key, out var m) ? m.Similarity
                     : cache.Find(query.TeamId, match.Key, embedding.Span)?.Similarity;
                 results.Add(hit with { Score = match.Score, Similarity = similarity });
+                if (lexicalRows.TryGetValue(match.Key, out var row))
+                {
+                    shown.Add((results.Count - 1, row with { Hit = results[^1] }));
+                }
             }
+        }
+
+        // Only the lexical hits shown get their snippet (FTS5 makes one per row it is asked for).
+        var excerpted = await WithExcerptsAsync(connection, shown.Select(s => s.Row).ToList(), cancellationToken);
+        for (var i = 0; i < shown.Count; i++)
+        {
+            results[shown[i].At] = excerpted[i];
         }
 
         return results;
@@ -263,14 +277,57 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         return body[..(space > SemanticExcerptCharacters / 2 ? space : SemanticExcerptCharacters)] + "…";
     }
 
-    /// <summary>A lexical hit and its <c>search_fts</c> rowid (the key of its vector).</summary>
-    private sealed record IndexedHit(long RowId, SearchHit Hit);
+    /// <summary>
+    /// A lexical hit and its <c>search_fts</c> rowid (the key of its vector), with the words expression that found it: its excerpt
+    /// (FTS5's <c>snippet</c>, centred on those words) is made only if the hit is returned (<see cref="WithExcerptsAsync"/>).
+    /// </summary>
+    private sealed record IndexedHit(long RowId, SearchHit Hit, string Match);
+
+    /// <summary>At most this many rows get their snippets by one MATCH lookup each; more, by one pass over the match.</summary>
+    private const int SnippetLookups = 16;
+
+    /// <summary>
+    /// The hits (in their order) with their excerpts: FTS5's <c>snippet</c> of the body around the words that found each one, as the
+    /// ranking used to compute for every row it read. Made for the rows returned only, after the ranking: the same text for fewer
+    /// rows (a probe on the benchmark file: 196 ranked rows read with their snippets in 27 ms, by rowid without them in 2–7 ms; three
+    /// snippets 0.5 ms).
+    /// </summary>
+    private static async Task<List<SearchHit>> WithExcerptsAsync(SqliteConnection connection, IReadOnlyList<IndexedHit> hits,
+        CancellationToken cancellationToken)
+    {
+        if (!LateExcerpts)
+        {
+            return hits.Select(h => h.Hit).ToList(); // made with the ranking, as before
+        }
+
+        var excerpts = new Dictionary<(long, string), string>();
+        foreach (var group in hits.GroupBy(h => h.Match, StringComparer.Ordinal))
+        {
+            var ids = group.Select(h => h.RowId).Distinct().ToList();
+            // Few rows: one lookup per id (FTS5 seeks each); many: "+rowid" keeps the list out of the plan, one pass over the matches.
+            var plus = ids.Count <= SnippetLookups ? "" : "+";
+            var rows = await connection.QueryAsync(
+                "SELECT rowid, snippet(search_fts, 1, '', '', '…', 40) FROM search_fts " +
+                $"WHERE search_fts MATCH $match AND {plus}rowid IN (SELECT value FROM json_each($ids))",
+                null, r => (RowId: r.GetInt64(0), Excerpt: r.GetString(1)), cancellationToken,
+                ("$match", group.Key), ("$ids", "[" + string.Join(',', ids) + "]"));
+            foreach (var (rowId, excerpt) in rows)
+            {
+                excerpts[(rowId, group.Key)] = excerpt;
+            }
+        }
+
+        return hits.Select(h => h.Hit with { Excerpt = excerpts.GetValueOrDefault((h.RowId, h.Match), string.Empty) }).ToList();
+    }
 
     /// <summary>
     /// A word found in more than this share of all documents says little about which one answers the question
     /// (1 in 200: in a 200,000-document index, words in over 1,000 documents).
     /// </summary>
     internal const double VeryCommonShare = 0.005;
+
+    /// <summary>False: every ranked row's snippet is made while reading the ranking, as before (the benchmark's before/after and tests).</summary>
+    internal static bool LateExcerpts { get; set; } = true;
 
     /// <summary>False: the overlapping search waits for the vector before its lexical half; the benchmark's before/after only.</summary>
     internal static bool OverlapEmbedding { get; set; } = true;
@@ -397,17 +454,17 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 return [];
             }
 
-            // "+rowid" keeps the id list out of the index plan: one pass over the matches instead of one full MATCH per id.
-            // The words alone suffice for the snippet (the team token is in another column) and are cheaper to match.
+            // The stored columns by rowid, without a MATCH: the snippets (which need one, and cost most) are made afterwards for the
+            // rows returned only (WithExcerptsAsync), with the words alone (the team token is in another column). Before (LateExcerpts
+            // off): every ranked row's snippet here, "+rowid" keeping the id list out of the plan (one pass over the matches).
             var details = (await connection.QueryAsync(
-                    """
-                    SELECT rowid, team_id, kind, ref_id, person_id, title, snippet(search_fts, 1, '', '', '…', 40), created_at
-                    FROM search_fts
-                    WHERE search_fts MATCH $match AND +rowid IN (SELECT value FROM json_each($ids))
-                    """,
+                    LateExcerpts
+                        ? "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, '' FROM search_fts WHERE rowid IN (SELECT value FROM json_each($ids))"
+                        : "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, snippet(search_fts, 1, '', '', '…', 40) FROM search_fts " +
+                          "WHERE search_fts MATCH $match AND +rowid IN (SELECT value FROM json_each($ids))",
                     null,
                     r => (RowId: r.GetInt64(0), TeamId: r.GetString(1), Kind: (SearchKind)r.GetInt32(2), Id: r.GetString(3),
-                        PersonId: r.GetString(4), Title: r.GetString(5), Excerpt: r.GetString(6), CreatedAt: r.GetInt64(7)),
+                        PersonId: r.GetString(4), Title: r.GetString(5), CreatedAt: r.GetInt64(6), Excerpt: r.GetString(7)),
                     cancellationToken, ("$match", wordsMatch), ("$ids", "[" + string.Join(',', ranked.Select(r => r.RowId)) + "]")))
                 .ToDictionary(d => d.RowId);
 
@@ -417,7 +474,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 if (details.TryGetValue(rowId, out var d) && d.TeamId == query.TeamId && kinds.Contains(d.Kind))
                 {
                     hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt,
-                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }));
+                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }, wordsMatch));
                     if (hits.Count == query.Limit)
                     {
                         return hits;
