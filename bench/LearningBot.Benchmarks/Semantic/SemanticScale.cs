@@ -39,7 +39,8 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"));
+            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"),
+                args.Contains("--compare-askfast"));
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -73,8 +74,12 @@ internal static class SemanticScale
     /// the team token, the lexical half after the query embedding), then as now (<see cref="MatchPlan"/>'s df rules, the lexical half
     /// while the query is embedded).
     /// </param>
+    /// <param name="compareAskFast">
+    /// Each question set twice in this run: first as before the <c>askfast</c> change (recent questions' vectors read from the file on
+    /// every ask, the vector prefilter on one thread), then as now (<see cref="QuestionVectors"/>, the prefilter in two halves).
+    /// </param>
     private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary,
-        bool comparePruning)
+        bool comparePruning, bool compareAskFast)
     {
         var vocabulary = services.GetRequiredService<SqliteDatabase>().SearchVocabulary;
         var pipeline = services.GetRequiredService<CommandPipeline>();
@@ -107,8 +112,15 @@ internal static class SemanticScale
             await PruningAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
         }
 
+        if (compareAskFast)
+        {
+            await LateExcerptsAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
+        }
+
         var variants = compareVocabulary ? new[] { false, true } : [true];
         var pruning = comparePruning ? new[] { false, true } : [true];
+        using var stages = new StageTimings();
+        using var stagesBefore = new StageTimings();
         foreach (var (name, questions) in sets)
         foreach (var inMemory in variants)
         foreach (var pruned in pruning)
@@ -148,15 +160,77 @@ internal static class SemanticScale
                 await Timings.MeasureAsync(record ? Part("embedding + hybrid search, as ask runs them (top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
                         Task.Run(() => embedder.EmbedAsync(question, default)), default));
-                var reply = await Timings.MeasureAsync(record ? Part("ask, whole (pipeline: embedding + search + question groups + write)") : null,
-                    () => pipeline.HandleAsync(messages.From("ask " + question), default));
-                if (reply.Kind is not (ReplyKind.SearchResults))
+                // With --compare-askfast the whole ask runs twice per question, before and after in turn (which goes first alternates),
+                // so both meet the same moments of a shared machine.
+                var order = !compareAskFast ? [true] : i % 2 == 0 ? new[] { false, true } : [true, false];
+                foreach (var fast in order)
                 {
-                    throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                    SqliteQuestionRepository.CacheVectors = fast;
+                    TeamVectors.Parallel = fast;
+                    SqliteSearchIndex.LateExcerpts = fast;
+                    var into = fast ? stages : stagesBefore;
+                    into.Recording = record;
+                    var reply = await Timings.MeasureAsync(record ? Part(fast
+                            ? "ask, whole (pipeline: embedding + search + question groups + write)"
+                            : "ask, whole, BEFORE askfast (recent questions' vectors from the file, prefilter on one thread, every ranked row's snippet)") : null,
+                        () => pipeline.HandleAsync(messages.From("ask " + question), default));
+                    into.Recording = false;
+                    if (record)
+                    {
+                        into.EndCall();
+                    }
+
+                    if (reply.Kind is not (ReplyKind.SearchResults))
+                    {
+                        throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                    }
                 }
             }
 
             Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
+            stages.Print(name + variant);
+            if (compareAskFast)
+            {
+                stagesBefore.Print(name + variant + ", BEFORE askfast");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Snippets made for the returned rows only (<see cref="SqliteSearchIndex.LateExcerpts"/>) must give the very hits the ranking's
+    /// snippets gave: for each question, words only (50) and hybrid (top 3, as ask), every hit's id, kind, score and excerpt compared.
+    /// </summary>
+    private static async Task LateExcerptsAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### hits with every ranked row's snippet and with snippets for the returned rows only, up to {count} questions per set");
+        Console.WriteLine("| set | words only (50): identical | hybrid (top 3): identical |");
+        Console.WriteLine("|---|--:|--:|");
+        foreach (var (name, questions) in sets)
+        {
+            int words = 0, hybrid = 0;
+            var asked = questions.Take(count).ToList();
+            foreach (var question in asked)
+            {
+                var vector = await embedder.EmbedAsync(question, default);
+                foreach (var (query, isHybrid) in new[]
+                         {
+                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, HybridFusion.Default.Candidates), false),
+                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount) { Embedding = vector }, true),
+                         })
+                {
+                    SqliteSearchIndex.LateExcerpts = false;
+                    var before = await search.SearchAsync(query, default);
+                    SqliteSearchIndex.LateExcerpts = true;
+                    var after = await search.SearchAsync(query, default);
+                    if (before.SequenceEqual(after))
+                    {
+                        _ = isHybrid ? hybrid++ : words++;
+                    }
+                }
+            }
+
+            Console.WriteLine($"| {name} ({asked.Count}) | {words} | {hybrid} |");
         }
     }
 
@@ -205,13 +279,25 @@ internal static class SemanticScale
     private static async Task ScanAndRecallAsync(IQueryEmbedder embedder, SqliteVectorCache cache, List<string> questions,
         HashSet<SearchKind> kinds, int candidates)
     {
-        var parts = new Dictionary<string, Timings> { ["exact int8 scan"] = new(questions.Count), ["search's scan"] = new(questions.Count) };
+        var parts = new Dictionary<string, Timings>
+        {
+            ["exact int8 scan"] = new(questions.Count), ["search's scan, prefilter on one thread"] = new(questions.Count),
+            ["search's scan"] = new(questions.Count),
+        };
         double found10 = 0, found50 = 0;
         foreach (var question in questions)
         {
             var vector = (await embedder.EmbedAsync(question, default))!.Value;
             var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, exact: true));
+            TeamVectors.Parallel = false;
+            var one = Timings.Measure(parts["search's scan, prefilter on one thread"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            TeamVectors.Parallel = true;
             var used = Timings.Measure(parts["search's scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            if (!one.SequenceEqual(used))
+            {
+                throw new InvalidOperationException("The prefilter in two halves found other documents than on one thread.");
+            }
+
             var usedIds = used.Select(m => m.DocId).ToHashSet();
             found10 += exact.Take(10).Count(m => usedIds.Contains(m.DocId)) / (double)Math.Min(10, exact.Count);
             found50 += exact.Count(m => usedIds.Contains(m.DocId)) / (double)exact.Count;

@@ -1,6 +1,7 @@
 using LearningBot.Core.Commands;
 using LearningBot.Core.Members;
 using LearningBot.Core.Replies;
+using LearningBot.Core.Storage;
 
 namespace LearningBot.Core.Knowledge;
 
@@ -22,11 +23,17 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
             context.Message.IdempotencyKey);
         var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, matcher.Thresholds.Answered,
             cancellationToken);
-        var recorded = await questions.AddAsync(match.Question, cancellationToken);
+        WriteResult<AskedQuestion> recorded;
+        using (AskStages.Start(AskStages.Write))
+        {
+            recorded = await questions.AddAsync(match.Question, cancellationToken);
+        }
+
         var questionId = recorded.Value.Id;
         var hits = match.Hits;
 
         var blocks = new List<ReplyBlock>();
+        var replying = AskStages.Start(AskStages.Reply);
         if (hits.Count == 0)
         {
             blocks.Add(new HeadingBlock("Nothing written down about that yet"));
@@ -46,6 +53,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
             }
         }
 
+        replying?.Dispose();
         var asked = match.Group.Questions.Count;
         if (!match.Group.Answered && asked >= SuggestAfter)
         {
@@ -54,6 +62,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
                 "Once someone knows, write it down for everyone: ",
                 new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
+            using var suggesting = AskStages.Start(AskStages.Suggestion);
             if (recorded.Created && await SuggestExpertAsync(command, match.Question, match.Group, context, cancellationToken) is { } suggestion)
             {
                 blocks.Add(suggestion);

@@ -30,8 +30,17 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         // (ISearchIndex's overlapping SearchAsync): the embedding and the words cost max(both), not their sum (docs/search.md).
         var embedding = _embedder.ModelId is null
             ? Task.FromResult<ReadOnlyMemory<float>?>(null)
-            : Task.Run(() => _embedder.EmbedAsync(draft.Text, cancellationToken), cancellationToken);
-        var earlier = await questions.ListSinceAsync(draft.TeamId, draft.CreatedAt - QuestionGroups.Window, RecentQuestions, cancellationToken);
+            : Task.Run(async () =>
+            {
+                using var stage = AskStages.Start(AskStages.Embedding);
+                return await _embedder.EmbedAsync(draft.Text, cancellationToken);
+            }, cancellationToken);
+        IReadOnlyList<AskedQuestion> earlier;
+        using (AskStages.Start(AskStages.RecentQuestions))
+        {
+            earlier = await questions.ListSinceAsync(draft.TeamId, draft.CreatedAt - QuestionGroups.Window, RecentQuestions, cancellationToken);
+        }
+
         // Which answers the question's group rejected is known only with its vector, so the search asks for enough extra hits to
         // drop every answer rejected in the window, and shows the limit (the hits' order does not depend on how many are asked).
         var mayBeRejected = earlier.Where(q => q.Verdict == AnswerVerdict.NotIt && q.TopAnswerId is not null)
@@ -40,16 +49,23 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
             embedding, cancellationToken);
         var vector = await embedding;
         var question = draft with { Embedding = vector, EmbeddingModel = vector is null ? null : _embedder.ModelId };
+        var grouping = AskStages.Start(AskStages.Grouping);
         var groupId = QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey ?? question.Id;
         var before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();
         var group = new QuestionGroup(groupId, [.. before.OrderBy(q => q.CreatedAt), question]);
         var rejected = group.Rejected;
+        grouping?.Dispose();
 
         var found = await searching;
         // "Not it" for this question: that answer is never first again for it (still listed, after the others).
         var hits = found.OrderBy(h => h.Kind == SearchKind.Knowledge && rejected.Contains(h.Id) ? 1 : 0).Take(limit).ToList();
         var top = hits.FirstOrDefault();
-        var similarity = top is null ? null : await confidence.SimilarityAsync(draft.TeamId, top, vector, cancellationToken);
+        double? similarity;
+        using (AskStages.Start(AskStages.Confidence))
+        {
+            similarity = top is null ? null : await confidence.SimilarityAsync(draft.TeamId, top, vector, cancellationToken);
+        }
+
         var answered = top switch
         {
             null => false,

@@ -47,7 +47,9 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken)).Select(h => h.Hit).ToList();
+        using var stage = AskStages.Start(AskStages.Lexical);
+        var found = await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken);
+        return await WithExcerptsAsync(connection, found, cancellationToken);
     }
 
     /// <summary>
@@ -112,7 +114,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         // New vectors are read here, on the request's flow: inside a unit of work (SqliteDatabase.InOneTransactionAsync) OpenAsync
         // hands out the unit's one connection, which another thread must never use. The scan itself is memory only, so it follows
         // the embedding on the thread that computed it while this one still ranks the words.
-        await vectors.RefreshAsync(model, cancellationToken);
+        using (AskStages.Start(AskStages.VectorRefresh))
+        {
+            await vectors.RefreshAsync(model, cancellationToken);
+        }
+
         var nearest = NearestAsync(query, embedding, vectors);
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
@@ -130,7 +136,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
-        await cache.RefreshAsync(model, cancellationToken);
+        using (AskStages.Start(AskStages.VectorRefresh))
+        {
+            await cache.RefreshAsync(model, cancellationToken);
+        }
+
         var semantic = await NearestAsync(query, Task.FromResult<ReadOnlyMemory<float>?>(embedding), cache);
         return await FuseAsync(connection, query, lexical, semantic!.Value.Matches, cache, cancellationToken);
     }
@@ -147,12 +157,14 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return null;
         }
 
+        using var stage = AskStages.Start(AskStages.VectorScan);
         return (vector, cache.Nearest(query.TeamId, query.Kinds.ToHashSet(), vector.Span, Math.Max(query.Limit, _fusion.Candidates)));
     }
 
     /// <summary>The hybrid's lexical half: BM25's best <see cref="HybridFusion.Candidates"/> (or the limit, if larger).</summary>
     private async Task<List<IndexedHit>> LexicalCandidatesAsync(SqliteConnection connection, SearchQuery query, CancellationToken cancellationToken)
     {
+        using var stage = AskStages.Start(AskStages.Lexical);
         var candidates = Math.Max(query.Limit, _fusion.Candidates);
         var words = SearchTerms.Words(query.Text);
         // The all-words match ranks up to the fusion's candidate count; the "any word" fallback runs only when that found fewer than the
@@ -168,11 +180,14 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     private async Task<IReadOnlyList<SearchHit>> FuseAsync(SqliteConnection connection, SearchQuery query, List<IndexedHit> lexical,
         IReadOnlyList<VectorMatch> semantic, SqliteVectorCache cache, CancellationToken cancellationToken)
     {
+        using var stage = AskStages.Start(AskStages.Fusion);
         var embedding = query.Embedding!.Value;
         var kinds = query.Kinds.ToHashSet();
         var fused = _fusion.Fuse(lexical.Select(h => h.RowId).ToList(), semantic.Select(m => (m.DocId, m.Similarity)).ToList());
 
         var lexicalHits = lexical.ToDictionary(h => h.RowId, h => h.Hit);
+        var lexicalRows = lexical.ToDictionary(h => h.RowId);
+        var shown = new List<(int At, IndexedHit Row)>();
         var semanticMatches = semantic.ToDictionary(m => m.DocId);
         var results = new List<SearchHit>(query.Limit);
         for (var start = 0; start < fused.Count && results.Count < query.Limit; start += query.Limit)
@@ -191,7 +206,18 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 var similarity = semanticMatches.TryGetValue(match.Key, out var m) ? m.Similarity
                     : cache.Find(query.TeamId, match.Key, embedding.Span)?.Similarity;
                 results.Add(hit with { Score = match.Score, Similarity = similarity });
+                if (lexicalRows.TryGetValue(match.Key, out var row))
+                {
+                    shown.Add((results.Count - 1, row with { Hit = results[^1] }));
+                }
             }
+        }
+
+        // Only the lexical hits shown get their snippet (FTS5 makes one per row it is asked for).
+        var excerpted = await WithExcerptsAsync(connection, shown.Select(s => s.Row).ToList(), cancellationToken);
+        for (var i = 0; i < shown.Count; i++)
+        {
+            results[shown[i].At] = excerpted[i];
         }
 
         return results;
@@ -251,14 +277,57 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         return body[..(space > SemanticExcerptCharacters / 2 ? space : SemanticExcerptCharacters)] + "…";
     }
 
-    /// <summary>A lexical hit and its <c>search_fts</c> rowid (the key of its vector).</summary>
-    private sealed record IndexedHit(long RowId, SearchHit Hit);
+    /// <summary>
+    /// A lexical hit and its <c>search_fts</c> rowid (the key of its vector), with the words expression that found it: its excerpt
+    /// (FTS5's <c>snippet</c>, centred on those words) is made only if the hit is returned (<see cref="WithExcerptsAsync"/>).
+    /// </summary>
+    private sealed record IndexedHit(long RowId, SearchHit Hit, string Match);
+
+    /// <summary>At most this many rows get their snippets by one MATCH lookup each; more, by one pass over the match.</summary>
+    private const int SnippetLookups = 16;
+
+    /// <summary>
+    /// The hits (in their order) with their excerpts: FTS5's <c>snippet</c> of the body around the words that found each one, as the
+    /// ranking used to compute for every row it read. Made for the rows returned only, after the ranking: the same text for fewer
+    /// rows (a probe on the benchmark file: 196 ranked rows read with their snippets in 27 ms, by rowid without them in 2–7 ms; three
+    /// snippets 0.5 ms).
+    /// </summary>
+    private static async Task<List<SearchHit>> WithExcerptsAsync(SqliteConnection connection, IReadOnlyList<IndexedHit> hits,
+        CancellationToken cancellationToken)
+    {
+        if (!LateExcerpts)
+        {
+            return hits.Select(h => h.Hit).ToList(); // made with the ranking, as before
+        }
+
+        var excerpts = new Dictionary<(long, string), string>();
+        foreach (var group in hits.GroupBy(h => h.Match, StringComparer.Ordinal))
+        {
+            var ids = group.Select(h => h.RowId).Distinct().ToList();
+            // Few rows: one lookup per id (FTS5 seeks each); many: "+rowid" keeps the list out of the plan, one pass over the matches.
+            var plus = ids.Count <= SnippetLookups ? "" : "+";
+            var rows = await connection.QueryAsync(
+                "SELECT rowid, snippet(search_fts, 1, '', '', '…', 40) FROM search_fts " +
+                $"WHERE search_fts MATCH $match AND {plus}rowid IN (SELECT value FROM json_each($ids))",
+                null, r => (RowId: r.GetInt64(0), Excerpt: r.GetString(1)), cancellationToken,
+                ("$match", group.Key), ("$ids", "[" + string.Join(',', ids) + "]"));
+            foreach (var (rowId, excerpt) in rows)
+            {
+                excerpts[(rowId, group.Key)] = excerpt;
+            }
+        }
+
+        return hits.Select(h => h.Hit with { Excerpt = excerpts.GetValueOrDefault((h.RowId, h.Match), string.Empty) }).ToList();
+    }
 
     /// <summary>
     /// A word found in more than this share of all documents says little about which one answers the question
     /// (1 in 200: in a 200,000-document index, words in over 1,000 documents).
     /// </summary>
     internal const double VeryCommonShare = 0.005;
+
+    /// <summary>False: every ranked row's snippet is made while reading the ranking, as before (the benchmark's before/after and tests).</summary>
+    internal static bool LateExcerpts { get; set; } = true;
 
     /// <summary>False: the overlapping search waits for the vector before its lexical half; the benchmark's before/after only.</summary>
     internal static bool OverlapEmbedding { get; set; } = true;
@@ -385,17 +454,17 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 return [];
             }
 
-            // "+rowid" keeps the id list out of the index plan: one pass over the matches instead of one full MATCH per id.
-            // The words alone suffice for the snippet (the team token is in another column) and are cheaper to match.
+            // The stored columns by rowid, without a MATCH: the snippets (which need one, and cost most) are made afterwards for the
+            // rows returned only (WithExcerptsAsync), with the words alone (the team token is in another column). Before (LateExcerpts
+            // off): every ranked row's snippet here, "+rowid" keeping the id list out of the plan (one pass over the matches).
             var details = (await connection.QueryAsync(
-                    """
-                    SELECT rowid, team_id, kind, ref_id, person_id, title, snippet(search_fts, 1, '', '', '…', 40), created_at
-                    FROM search_fts
-                    WHERE search_fts MATCH $match AND +rowid IN (SELECT value FROM json_each($ids))
-                    """,
+                    LateExcerpts
+                        ? "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, '' FROM search_fts WHERE rowid IN (SELECT value FROM json_each($ids))"
+                        : "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, snippet(search_fts, 1, '', '', '…', 40) FROM search_fts " +
+                          "WHERE search_fts MATCH $match AND +rowid IN (SELECT value FROM json_each($ids))",
                     null,
                     r => (RowId: r.GetInt64(0), TeamId: r.GetString(1), Kind: (SearchKind)r.GetInt32(2), Id: r.GetString(3),
-                        PersonId: r.GetString(4), Title: r.GetString(5), Excerpt: r.GetString(6), CreatedAt: r.GetInt64(7)),
+                        PersonId: r.GetString(4), Title: r.GetString(5), CreatedAt: r.GetInt64(6), Excerpt: r.GetString(7)),
                     cancellationToken, ("$match", wordsMatch), ("$ids", "[" + string.Join(',', ranked.Select(r => r.RowId)) + "]")))
                 .ToDictionary(d => d.RowId);
 
@@ -405,7 +474,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 if (details.TryGetValue(rowId, out var d) && d.TeamId == query.TeamId && kinds.Contains(d.Kind))
                 {
                     hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt,
-                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }));
+                        DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }, wordsMatch));
                     if (hits.Count == query.Limit)
                     {
                         return hits;
