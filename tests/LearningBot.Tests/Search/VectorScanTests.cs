@@ -115,7 +115,7 @@ public sealed class VectorScanTests
         }
         finally
         {
-            TeamVectors.Parallel = true;
+            TeamVectors.Parallel = false;
         }
     }
 
