@@ -6,7 +6,9 @@ namespace LearningBot.Tests.Web;
 
 /// <summary>
 /// Repeated questions by meaning and answered-or-not by the person (issue 14), through the real host's playground API with the
-/// packaged MiniLM model: paraphrases count as one question, "Not it" and "This helped" decide, insights follow.
+/// packaged MiniLM model: paraphrases count as one question, "Not it" and "This helped" decide, insights follow; a forgotten
+/// asker's questions stop counting at once (the recent questions' vectors are held in memory: <c>QuestionVectors</c>) and another
+/// team's identical questions never count.
 /// </summary>
 [Category("Embeddings")]
 public sealed class RepeatedQuestionsTests
@@ -160,5 +162,35 @@ public sealed class RepeatedQuestionsTests
 
         Assert.That(people, Does.Contain("@ann"), people);
         Assert.That(people, Does.Not.Contain("@cy").And.Not.Contain("@bo"), people);
+    }
+
+    [Test]
+    public async Task A_forgotten_askers_paraphrase_stops_counting_at_once_and_the_rest_still_count()
+    {
+        const string team = "warehouse";
+        await TextAsync(team, "ann", "ask how can I get access to the analytics warehouse");
+        await TextAsync(team, "bo", "ask who grants warehouse access");
+        var third = await TextAsync(team, "cy", "ask getting permissions for the data warehouse");
+        Assert.That(third, Does.Contain("has come up 3 times"), third);
+
+        var forgotten = await TextAsync(team, "bo", "forget me keep-answers");
+        Assert.That(forgotten, Does.Not.Contain("went wrong"), forgotten);
+
+        // ann, cy and now dee: bo's question (and its vector, held in memory since the last ask) no longer counts.
+        var fourth = await TextAsync(team, "dee", "ask how can I get access to the analytics warehouse?");
+        Assert.That(fourth, Does.Contain("has come up 3 times"), fourth);
+        Assert.That(fourth, Does.Contain("most often as \"how can I get access to the analytics warehouse"), fourth);
+    }
+
+    [Test]
+    public async Task The_same_question_in_another_team_never_counts()
+    {
+        await TextAsync("same-question-a", "ann", "ask how do we rotate the staging database password");
+        await TextAsync("same-question-a", "bo", "ask how do we rotate the staging database password");
+        var otherTeam = await TextAsync("same-question-b", "cy", "ask how do we rotate the staging database password");
+        var third = await TextAsync("same-question-a", "cy", "ask how do we rotate the staging database password");
+
+        Assert.That(otherTeam, Does.Not.Contain("has come up"), otherTeam);
+        Assert.That(third, Does.Contain("has come up 3 times"), third);
     }
 }
