@@ -11,6 +11,7 @@ using LearningBot.Benchmarks.Corpus;
 //   ... -- --scheduled-prompts [--channels 10000] [--repeat 3] [--slack-latency-ms 0] [--config 8/500/15 ...]   issue 6's scheduler scenario
 //   ... -- --semantic [--calls 300]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
 //   ... -- --host-footprint [--asks 300]   issue 14: the real host on that file, start-up to ready and resident memory
+//   ... -- --quantised-query [--queries 300]   issue 14: MiniLM's query embedding with its weight MatMuls in int8, beside fp32
 //   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
 if (args.Contains("--scheduled-prompts"))
 {
@@ -23,6 +24,13 @@ if (args.Contains("--semantic"))
 {
     // Issue 14's speed at size with the real model: builds (once) the corpus with vectors, then times ask's parts.
     await LearningBot.Benchmarks.Semantic.SemanticScale.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--quantised-query"))
+{
+    // Whether an int8 query model would close ask's gap: latency and agreement with the shipped fp32 model (no corpus needed).
+    LearningBot.Benchmarks.Semantic.QuantisedQueryProbe.Run(args);
     return;
 }
 
