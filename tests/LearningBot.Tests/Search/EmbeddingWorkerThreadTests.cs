@@ -3,7 +3,6 @@ using System.Globalization;
 using LearningBot.Core.Learnings;
 using LearningBot.Embeddings;
 using LearningBot.Tests.Web;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime;
 
@@ -51,14 +50,7 @@ public sealed class EmbeddingWorkerThreadTests
         }
     }
 
-    private long Vectors()
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM search_vectors";
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private long Vectors() => SqliteFileProbe.Scalar(DatabasePath, "SELECT count(*) FROM search_vectors");
 
     /// <summary>This process's threads named like the embedder: id → (nice, CPU ticks of 1/100 s).</summary>
     private static Dictionary<int, (int Nice, long Ticks)> EmbedderThreads()
@@ -88,15 +80,8 @@ public sealed class EmbeddingWorkerThreadTests
         return threads;
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(clock.Elapsed, Is.LessThan(Within), what);
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) =>
+        SqliteFileProbe.WaitAsync(condition, what, Within, TimeSpan.FromMilliseconds(100));
 
     [Test]
     public async Task The_queue_drains_on_the_embedders_own_thread_at_the_lowest_priority()

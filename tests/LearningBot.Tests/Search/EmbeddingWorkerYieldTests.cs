@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using LearningBot.Core.Diagnostics;
@@ -7,7 +5,6 @@ using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Embeddings;
 using LearningBot.Tests.Web;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningBot.Tests.Search;
@@ -55,24 +52,10 @@ public sealed class EmbeddingWorkerYieldTests
         }
     }
 
-    private long Vectors()
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM search_vectors";
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private long Vectors() => SqliteFileProbe.Scalar(DatabasePath, "SELECT count(*) FROM search_vectors");
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(clock.Elapsed, Is.LessThan(Within), what);
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) =>
+        SqliteFileProbe.WaitAsync(condition, what, Within, TimeSpan.FromMilliseconds(100));
 
     [Test]
     public async Task A_request_in_flight_holds_off_the_model_and_the_backlog_is_embedded_once_it_ends()

@@ -12,7 +12,6 @@ using LearningBot.Tests.Observability;
 using LearningBot.Tests.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -82,14 +81,7 @@ public sealed class HybridSearchHostTests
         }
     }
 
-    private long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
+    private long Scalar(string sql) => SqliteFileProbe.Scalar(DatabasePath, sql);
 
     [Test]
     public async Task A_new_answer_is_found_by_its_words_at_once_and_by_a_paraphrase_within_seconds()
@@ -257,13 +249,6 @@ public sealed class HybridSearchHostTests
         }
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(clock.Elapsed, Is.LessThan(Within), what);
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) =>
+        SqliteFileProbe.WaitAsync(condition, what, Within, TimeSpan.FromMilliseconds(200));
 }

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LearningBot.Tests.Web;
-using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Tests.Search;
 
@@ -189,22 +187,8 @@ public sealed class SearchBadInputTests
 
     private long Documents() => Scalar("SELECT count(*) FROM search_fts");
 
-    private long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_directory.File("bad-input.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
+    private long Scalar(string sql) => SqliteFileProbe.Scalar(_directory.File("bad-input.db"), sql);
 
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.That(clock.Elapsed, Is.LessThan(Within), what);
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) =>
+        SqliteFileProbe.WaitAsync(condition, what, Within, TimeSpan.FromMilliseconds(200));
 }
