@@ -22,14 +22,12 @@ public static class SlackSignature
     public const string TimestampHeader = "X-Slack-Request-Timestamp";
     private const string Version = "v0";
 
+    /// <summary>The <c>X-Slack-Signature</c> value for a request: <c>v0=</c> and 64 lower-case hex digits.</summary>
     public static string Compute(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
     {
-        var prefix = Encoding.UTF8.GetBytes($"{Version}:{timestamp}:");
-        var message = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(message, 0);
-        body.CopyTo(message.AsSpan(prefix.Length));
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), message);
-        return Version + "=" + Convert.ToHexStringLower(hash);
+        Span<char> signature = stackalloc char[SignatureLength];
+        Sign(signingSecret, timestamp, body, signature);
+        return new string(signature);
     }
 
     /// <summary>
@@ -50,12 +48,25 @@ public static class SlackSignature
             : new SignatureCheck(false, "signature does not match");
     }
 
+    private const int SignatureLength = 3 + 2 * HMACSHA256.HashSizeInBytes; // "v0=" + hex
+
     /// <summary>
-    /// <see cref="Compute"/> compared with <paramref name="signature"/> exactly (lower-case hex, as Slack sends it), without
-    /// building the strings: the message in a pooled buffer, the HMAC and its hex on the stack, the key's bytes kept per secret
-    /// (issue 18: five allocations per request, one of them the size of the body).
+    /// <see cref="Compute"/> compared with <paramref name="signature"/> exactly (lower-case hex, as Slack sends it), in constant
+    /// time: how much of the signature matched must not show in the response time.
     /// </summary>
     private static bool Matches(string signingSecret, string timestamp, string signature, ReadOnlySpan<byte> body)
+    {
+        Span<char> expected = stackalloc char[SignatureLength];
+        Sign(signingSecret, timestamp, body, expected);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes<char>(expected), MemoryMarshal.AsBytes(signature.AsSpan()));
+    }
+
+    /// <summary>
+    /// Writes <c>v0=</c> + hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c> into <paramref name="signature"/>
+    /// (<see cref="SignatureLength"/> chars) without building strings: the message in a pooled buffer, the HMAC on the stack, the
+    /// key's bytes kept per secret (issue 18: five allocations per request, one of them the size of the body).
+    /// </summary>
+    private static void Sign(string signingSecret, string timestamp, ReadOnlySpan<byte> body, Span<char> signature)
     {
         var prefixLength = Version.Length + 1 + Encoding.UTF8.GetByteCount(timestamp) + 1;
         var rented = ArrayPool<byte>.Shared.Rent(prefixLength + body.Length);
@@ -74,11 +85,8 @@ public static class SlackSignature
             ArrayPool<byte>.Shared.Return(rented);
         }
 
-        Span<char> expected = stackalloc char[Version.Length + 1 + 2 * HMACSHA256.HashSizeInBytes];
-        (Version + "=").CopyTo(expected);
-        Convert.TryToHexStringLower(hash, expected[(Version.Length + 1)..], out _);
-        // Constant-time: how much of the signature matched must not show in the response time.
-        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes<char>(expected), MemoryMarshal.AsBytes(signature.AsSpan()));
+        (Version + "=").CopyTo(signature);
+        Convert.TryToHexStringLower(hash, signature[(Version.Length + 1)..], out _);
     }
 
     private sealed record SecretKey(string Secret, byte[] Bytes);
