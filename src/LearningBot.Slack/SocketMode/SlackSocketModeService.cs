@@ -20,7 +20,8 @@ namespace LearningBot.Slack.SocketMode;
 /// refused app token waits <see cref="SlackOptions.SocketAuthRetryDelay"/> (never a tight loop).
 /// </summary>
 internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> options, ISlackApi slack, SlackInbound inbound,
-    SlackSocketModeState state, TimeProvider time, ILogger<SlackSocketModeService> logger, LearningBotMetrics? metrics = null) : BackgroundService
+    SlackSocketModeState state, TimeProvider time, ILogger<SlackSocketModeService> logger, LearningBotMetrics? metrics = null,
+    ChatActivity? activity = null) : BackgroundService
 {
     /// <summary>Slack closes a connection about 10 s after its <c>disconnect</c> warning; if it has not, we do.</summary>
     private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(10);
@@ -193,9 +194,14 @@ internal sealed partial class SlackSocketModeService(IOptions<SlackOptions> opti
         return TimeSpan.FromMilliseconds(exponential / 2 + Random.Shared.NextDouble() * exponential / 2);
     }
 
-    /// <summary>One envelope through the shared inbound handler; what it returns is the ack.</summary>
+    /// <summary>
+    /// One envelope through the shared inbound handler; what it returns is the ack. Counted in <see cref="ChatActivity"/> while
+    /// it is handled, as an HTTP request is by <c>UseChatActivity</c> (the WebSocket itself is not a request), so background work
+    /// that waits for a gap in chat (the embedder) waits for Socket Mode traffic too.
+    /// </summary>
     private async Task<SlackAck> HandleAsync(SlackEnvelope envelope)
     {
+        using var busy = activity?.Enter();
         if (envelope.RetryAttempt > 0)
         {
             LogRedelivery(envelope.Type, envelope.RetryAttempt, envelope.RetryReason ?? "-");

@@ -454,6 +454,41 @@ public sealed class SlackSocketModeTests
             Is.EquivalentTo(new[] { "warming up", "a slow store", "the next envelope" }));
     }
 
+    [Test]
+    public async Task An_envelope_being_handled_counts_as_chat_in_flight_so_the_background_embedder_waits_for_it()
+    {
+        await using var socket = await FakeSocketModeServer.StartAsync();
+        // The embedder starts a model call only when ChatActivity is quiet; HTTP requests are counted by middleware, Socket Mode
+        // envelopes (no HTTP request each) by the service. One store blocks for 1.5 s so the envelope is seen in flight.
+        await using var host = SocketHost(socket.NewUrl, services: services => services.AddSingleton<IDeliveryLog>(sp =>
+            new ThreadBlockingDeliveryLog(ActivatorUtilities.CreateInstance<LearningBot.Storage.Sqlite.SqliteDeliveryLog>(sp), "in-flight", TimeSpan.FromMilliseconds(1500))));
+        host.ReadAckRepliesFrom(socket);
+        host.StubUser("UANN", "Ann");
+        var chat = host.Factory.Services.GetRequiredService<LearningBot.Core.Diagnostics.ChatActivity>();
+        var team = Unique("T");
+        var connection = await socket.WaitForConnectionAsync(0);
+        var before = chat.Requests;
+        var slow = SocketEnvelopes.SlashCommand("/learned", "counted while it is stored", host.ResponseUrl("in-flight"), team, triggerId: "in-flight." + team);
+
+        await connection.SendAsync(slow);
+        var watch = Stopwatch.StartNew();
+        while (chat.InFlight == 0 && watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(chat.InFlight, Is.EqualTo(1), "the envelope is in flight while its store runs");
+        Assert.That(chat.IsQuiet(TimeSpan.Zero), Is.False, "not a gap the embedder may use");
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(slow));
+        var next = SocketEnvelopes.SlashCommand("/learned", "and one more", host.ResponseUrl("next-counted"), team);
+        await connection.SendAsync(next);
+        await socket.WaitForAcksAsync(1, SocketEnvelopes.Id(next));
+        await host.DrainAsync();
+
+        Assert.That(chat.Requests - before, Is.EqualTo(2), "each envelope counted once");
+        Assert.That(chat.InFlight, Is.Zero, "and no longer in flight once acknowledged");
+    }
+
     /// <summary>The SQLite delivery log, whose check of one delivery (its id containing <paramref name="marker"/>) blocks the calling thread.</summary>
     private sealed class ThreadBlockingDeliveryLog(IDeliveryLog inner, string marker, TimeSpan block) : IDeliveryLog
     {
