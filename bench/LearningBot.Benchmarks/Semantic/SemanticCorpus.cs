@@ -55,6 +55,31 @@ internal static class SemanticCorpus
         return (path, "Built the vector corpus: " + report);
     }
 
+    /// <summary>
+    /// Copies the vector corpus to <paramref name="copy"/> with its vectors stored under <paramref name="modelId"/>, so a host or
+    /// search with that model finds nothing pending and scans them all. For timing only: the values stay those of the model that
+    /// built the cache (all-MiniLM-L6-v2 float32 plus noise); the scan costs the same whatever the values, and the int8 model's
+    /// vectors are within cosine 0.98 of the float32 model's anyway (docs/search.md, "int8 MiniLM").
+    /// </summary>
+    public static async Task CopyForModelAsync(string cached, string copy, string modelId)
+    {
+        CorpusDatabase.DeleteDatabase(copy);
+        await using (var source = File.OpenRead(cached))
+        await using (var target = File.Create(copy))
+        {
+            await source.CopyToAsync(target);
+        }
+
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var relabel = connection.CreateCommand();
+        relabel.CommandText = "UPDATE search_vectors SET model = $m WHERE model <> $m; " +
+                              "UPDATE questions SET embedding_model = $m WHERE embedding_model IS NOT NULL AND embedding_model <> $m; " +
+                              "PRAGMA wal_checkpoint(TRUNCATE);";
+        relabel.Parameters.AddWithValue("$m", modelId);
+        await relabel.ExecuteNonQueryAsync();
+    }
+
     private static async Task<(int Vectors, int Questions)> WriteVectorsAsync(string path, string modelId, List<float[]> pool)
     {
         var random = new Random(VectorSeed);

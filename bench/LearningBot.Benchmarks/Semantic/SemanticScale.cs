@@ -16,7 +16,8 @@ namespace LearningBot.Benchmarks.Semantic;
 
 /// <summary>
 /// <c>-- --semantic [--calls 300] [--data folder]</c>: issue 14's speed at size with the model on. On the vector corpus
-/// (<see cref="SemanticCorpus"/>) and the REAL query model (all-MiniLM-L6-v2, one intra-op thread as the host runs it), for three
+/// (<see cref="SemanticCorpus"/>) and the REAL query model (<c>--provider</c>, default the host's default
+/// provider, one intra-op thread as the host runs it; <c>--providers A,B</c>: <see cref="ProviderComparison"/>), for three
 /// question sets (real stackfaq questions, questions in the corpus's own words, the most common words) it times each part of
 /// <c>ask</c> on its own (query embedding, a words-only search for the fusion's candidate count, the vector scan, the fusion) and
 /// then the hybrid search and the whole <c>ask</c> through the pipeline; then the acknowledgement of <c>learned</c> and
@@ -34,11 +35,22 @@ internal static class SemanticScale
         // --intra-op N: ONNX Runtime threads per embedding call (the host's Search:Embeddings:IntraOpThreads, default 1).
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
         Console.WriteLine($"query embedding with {intraOp} ONNX Runtime thread(s) per call");
-        using var model = SentenceEmbeddingGenerator.Load("MiniLM", intraOpThreads: intraOp);
+        // --providers A,B: the providers side by side in one run, interleaved per question (ProviderComparison).
+        if (Option(args, "--providers") is { } several)
+        {
+            await ProviderComparison.RunAsync(several.Split(',', StringSplitOptions.RemoveEmptyEntries), data, calls, intraOp);
+            return;
+        }
+
+        // --provider: the query model (the host's Search:Embeddings:Provider); the corpus's vectors are stored under its model id.
+        var provider = Option(args, "--provider") ?? Providers.Default;
+        Console.WriteLine($"query model: {provider}");
+        using var model = SentenceEmbeddingGenerator.Load(provider, intraOpThreads: intraOp);
         var (cached, report) = await SemanticCorpus.EnsureAsync(model, data);
         Console.WriteLine(report);
 
-        var database = await CopyAsync(cached, "semantic");
+        var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"semantic-{Environment.ProcessId}.db");
+        await SemanticCorpus.CopyForModelAsync(cached, database, model.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!);
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
@@ -334,7 +346,7 @@ internal static class SemanticScale
     }
 
     /// <summary>Questions made only of the corpus's most common words (function words and the top content words): BM25's worst case.</summary>
-    private static string[] CommonWordQuestions()
+    internal static string[] CommonWordQuestions()
     {
         string[] common = ["team", "service", "deploy", "review", "test", "build", "release", "data", "code", "customer", "meeting", "config"];
         var random = new Random(11);
@@ -348,7 +360,7 @@ internal static class SemanticScale
         return [.. questions];
     }
 
-    private static void Print(string title, Dictionary<string, Timings> parts)
+    internal static void Print(string title, Dictionary<string, Timings> parts)
     {
         Console.WriteLine();
         Console.WriteLine($"### {title}");
@@ -361,19 +373,6 @@ internal static class SemanticScale
         }
     }
 
-    private static async Task<string> CopyAsync(string cached, string name)
-    {
-        var copy = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"{name}-{Environment.ProcessId}.db");
-        CorpusDatabase.DeleteDatabase(copy);
-        await using (var source = File.OpenRead(cached))
-        await using (var target = File.Create(copy))
-        {
-            await source.CopyToAsync(target);
-        }
-
-        return copy;
-    }
-
     internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     internal static string? Option(string[] args, string name)
@@ -383,7 +382,7 @@ internal static class SemanticScale
     }
 
     /// <summary>Wall times of single calls, and the process CPU they used (the machine is shared: CPU is the steadier figure).</summary>
-    private sealed class Timings(int capacity)
+    internal sealed class Timings(int capacity)
     {
         private readonly List<double> _wall = new(capacity);
         private TimeSpan _cpu;

@@ -13,9 +13,12 @@ namespace LearningBot.Tests.Search;
 /// platforms send: Slack sends emoji as shortcodes (`:tada:`, https://api.slack.com/reference/surfaces/formatting#emoji) and user
 /// mentions as `&lt;@U0123ABC&gt;` (SlackText keeps those; channels become `#name`, links `label (url)`), Teams the emoji
 /// characters themselves; the playground hands text to the same pipeline.
+/// Run with both MiniLM providers: the int8 default (its own calibrated thresholds) and the float32 model.
 /// </summary>
 [Category("Embeddings")]
-public sealed class SearchBadInputTests
+[TestFixture("MiniLMInt8")]
+[TestFixture("MiniLM")]
+public sealed class SearchBadInputTests(string provider)
 {
     private const string KeysQuestion = "How do I rotate the staging keys?";
     private const string FacebookQuestion = "How do I delete my Facebook account?";
@@ -33,7 +36,7 @@ public sealed class SearchBadInputTests
         _host = new LearningBotWebFactory(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = _directory.File("bad-input.db"),
-            ["Search:Embeddings:Provider"] = "MiniLM",
+            ["Search:Embeddings:Provider"] = provider,
             ["Search:Embeddings:PollInterval"] = "00:00:01",
             ["Scheduler:Enabled"] = "false",
         });

@@ -12,6 +12,12 @@ public sealed record ModelProfile(string ModelId, string QueryPrefix, Similarity
     public static ModelProfile MiniLM { get; } = new("all-MiniLM-L6-v2", string.Empty, SimilarityThresholds.MiniLM);
 
     /// <summary>
+    /// all-MiniLM-L6-v2 with int8 weight matrices (the packaged default, built from the float32 model at load): no query prefix,
+    /// its own calibrated thresholds (<see cref="SimilarityThresholds.MiniLMInt8"/>).
+    /// </summary>
+    public static ModelProfile MiniLMInt8 { get; } = new("all-MiniLM-L6-v2-int8", string.Empty, SimilarityThresholds.MiniLMInt8);
+
+    /// <summary>
     /// snowflake-arctic-embed-xs: queries carry the prefix the model was trained with
     /// (https://huggingface.co/Snowflake/snowflake-arctic-embed-xs); without it, stackfaq's first-hit rate falls by ~5 points.
     /// </summary>
@@ -20,5 +26,8 @@ public sealed record ModelProfile(string ModelId, string QueryPrefix, Similarity
 
     /// <summary>The calibrated profile of <paramref name="modelId"/>, or null for a model nobody calibrated here.</summary>
     public static ModelProfile? Known(string? modelId) =>
-        modelId == MiniLM.ModelId ? MiniLM : modelId == ArcticXs.ModelId ? ArcticXs : null;
+        modelId == MiniLM.ModelId ? MiniLM
+        : modelId == MiniLMInt8.ModelId ? MiniLMInt8
+        : modelId == ArcticXs.ModelId ? ArcticXs
+        : null;
 }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using LearningBot.Benchmarks.Corpus;
+using LearningBot.Core.Commands;
+using LearningBot.Core.Knowledge;
+using LearningBot.Core.Knowledge.Semantic;
+using LearningBot.Core.Replies;
+using LearningBot.Embeddings;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using static LearningBot.Benchmarks.Semantic.SemanticScale;
+
+namespace LearningBot.Benchmarks.Semantic;
+
+/// <summary>
+/// <c>-- --semantic --providers MiniLM,MiniLMInt8 [--calls 100]</c>: the query models side by side in ONE run on the 100,000 +
+/// 100,000 vector corpus, each with its own bot (its own copy of the file, vectors stored under its model id,
+/// <see cref="SemanticCorpus.CopyForModelAsync"/>). For every question the providers take turns (which goes first alternates), so
+/// both meet the same moments of a shared machine: the query embedding alone, the embedding with the hybrid search as <c>ask</c>
+/// overlaps them, and the whole <c>ask</c> through the pipeline. p50/p95/p99 wall time and mean process CPU per call.
+/// </summary>
+internal static class ProviderComparison
+{
+    private static readonly SearchKind[] AskKinds = [SearchKind.Knowledge, SearchKind.Learning];
+
+    public static async Task RunAsync(IReadOnlyList<string> providers, string data, int calls, int intraOp)
+    {
+        var bots = new List<(string Provider, SentenceEmbeddingGenerator Model, ServiceProvider Services, string Database)>();
+        try
+        {
+            foreach (var provider in providers)
+            {
+                var clock = Stopwatch.StartNew();
+                var model = SentenceEmbeddingGenerator.Load(provider, intraOpThreads: intraOp);
+                Console.WriteLine($"{provider}: loaded in {clock.Elapsed.TotalMilliseconds:F0} ms");
+                var (cached, report) = await SemanticCorpus.EnsureAsync(model, data);
+                Console.WriteLine(report);
+                var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"semantic-{provider}-{Environment.ProcessId}.db");
+                await SemanticCorpus.CopyForModelAsync(cached, database, model.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!);
+                var services = await BotServices.StartAsync(database, model);
+                bots.Add((provider, model, services, database));
+                var embedder = services.GetRequiredService<IQueryEmbedder>();
+                var first = Stopwatch.StartNew();
+                var probe = await embedder.EmbedAsync("how do I rotate the staging database password", default);
+                await services.GetRequiredService<ISearchIndex>().SearchAsync(
+                    new SearchQuery(CorpusDatabase.Team, "rotate password", AskKinds, 3) { Embedding = probe }, default);
+                Console.WriteLine($"{provider} ({embedder.ModelId}): first hybrid search (reads the vectors into memory) {first.Elapsed.TotalMilliseconds:F0} ms");
+            }
+
+            var stackfaq = VectorPool.ReadQueries(data).ToArray();
+            new Random(3).Shuffle(stackfaq);
+            var sets = new (string Name, string[] Questions)[]
+            {
+                ("stackfaq questions (real wording)", stackfaq),
+                ("questions in the corpus's words", await AskCorpusBenchmarks.QuestionsAsync(bots[0].Database)),
+                ("most common words (worst case)", CommonWordQuestions()),
+            };
+            var messages = new Messages(CorpusDatabase.Team, CorpusDatabase.Members);
+            foreach (var (name, questions) in sets)
+            {
+                var parts = bots.ToDictionary(b => b.Provider, _ => new Dictionary<string, Timings>());
+                for (var i = -Math.Min(30, calls / 10); i < calls; i++)
+                {
+                    var question = questions[(i + questions.Length) % questions.Length];
+                    var order = i % 2 == 0 ? bots : Enumerable.Reverse(bots);
+                    foreach (var bot in order)
+                    {
+                        var own = parts[bot.Provider];
+                        Timings? Part(string part) => i < 0 ? null : own.TryGetValue(part, out var t) ? t : own[part] = new Timings(calls);
+                        var embedder = bot.Services.GetRequiredService<IQueryEmbedder>();
+                        var search = bot.Services.GetRequiredService<ISearchIndex>();
+                        await Timings.MeasureAsync(Part("query embedding"), () => embedder.EmbedAsync(question, default));
+                        await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), () =>
+                            search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
+                                Task.Run(() => embedder.EmbedAsync(question, default)), default));
+                        var reply = await Timings.MeasureAsync(Part("ask, whole (pipeline: embedding + search + question groups + write)"), () =>
+                            bot.Services.GetRequiredService<CommandPipeline>().HandleAsync(messages.From("ask " + question), default));
+                        if (reply.Kind is not ReplyKind.SearchResults)
+                        {
+                            throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                        }
+                    }
+                }
+
+                foreach (var bot in bots)
+                {
+                    Print($"{bot.Provider}: {name}, {calls} calls, interleaved with {string.Join(", ", providers.Where(p => p != bot.Provider))} (load {Load()})",
+                        parts[bot.Provider]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var bot in bots)
+            {
+                await bot.Services.DisposeAsync();
+                bot.Model.Dispose();
+                CorpusDatabase.DeleteDatabase(bot.Database);
+            }
+        }
+
+        Console.WriteLine($"load at the end {Load()}");
+    }
+}
