@@ -52,30 +52,29 @@ internal sealed class MiniLMInt8Encoder : ISentenceEncoder, IDisposable
     public static System.Reflection.Assembly ModelAssembly => typeof(SentenceEncoder).Assembly;
 
     /// <summary>
-    /// One unit vector (384 floats) per sentence, in order. Cancelling stops ONNX Runtime's run (<c>RunOptions.Terminate</c>),
-    /// which fails it with <see cref="OnnxRuntimeException"/>, as the package's encoder does.
+    /// One unit vector (384 floats) per sentence, in order, each text run on its own (see the body). Cancelling stops ONNX
+    /// Runtime's run (<c>RunOptions.Terminate</c>), which fails it with <see cref="OnnxRuntimeException"/>, as the package's
+    /// encoder does.
     /// </summary>
     public float[][] Encode(string[] sentences, CancellationToken cancellationToken = default)
     {
-        if (sentences.Length == 0)
+        // One text per run: DynamicQuantizeLinear picks one scale for the whole activation tensor, so in a batch a text's vector
+        // would depend on its neighbours and on the padding (measured: cosine 0.988 between a question alone and the same question
+        // in a batch). Alone, a text always gets the same vector, as with the float32 model.
+        var vectors = new float[sentences.Length][];
+        for (var i = 0; i < sentences.Length; i++)
         {
-            return [];
+            vectors[i] = EncodeOne(sentences[i], cancellationToken);
         }
 
-        // Every row is padded to the call's longest text (the tokenizer does it).
-        var encoded = _tokenizer.Encode(sentences);
-        var length = encoded[0].InputIds.Length;
-        int[] shape = [sentences.Length, length];
-        var ids = new long[sentences.Length * length];
-        var mask = new long[ids.Length];
-        var types = new long[ids.Length];
-        for (var i = 0; i < encoded.Count; i++)
-        {
-            encoded[i].InputIds.CopyTo(ids, i * length);
-            encoded[i].AttentionMask.CopyTo(mask, i * length);
-            encoded[i].TokenTypeIds.CopyTo(types, i * length);
-        }
+        return vectors;
+    }
 
+    private float[] EncodeOne(string sentence, CancellationToken cancellationToken)
+    {
+        var encoded = _tokenizer.Encode(sentence);
+        var (ids, types, mask) = encoded[0];
+        int[] shape = [1, ids.Length];
         NamedOnnxValue[] inputs =
         [
             NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, shape)),
@@ -87,14 +86,7 @@ internal sealed class MiniLMInt8Encoder : ISentenceEncoder, IDisposable
         using var outputs = _session.Run(inputs, _output, run);
         cancellationToken.ThrowIfCancellationRequested();
         var pooled = DenseTensorHelpers.Normalize(DenseTensorHelpers.MeanPooling((DenseTensor<float>)outputs[0].Value, encoded));
-        var span = pooled.Buffer.Span;
-        var vectors = new float[sentences.Length][];
-        for (var i = 0; i < vectors.Length; i++)
-        {
-            vectors[i] = span.Slice(i * Dimensions, Dimensions).ToArray();
-        }
-
-        return vectors;
+        return pooled.Buffer.Span[..Dimensions].ToArray();
     }
 
     public void Dispose()

@@ -3,6 +3,7 @@ using LearningBot.Core.Diagnostics;
 using LearningBot.Core.Knowledge.Semantic;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LearningBot.Embeddings;
 
@@ -28,9 +29,12 @@ public sealed partial class SemanticSearchStatus : IHostedService, IReadinessChe
         {
             embedder = (IQueryEmbedder)services.GetService(typeof(IQueryEmbedder))!;
         }
-        catch (Exception e) when (e is not InvalidOperationException
-                                  || !(e.Message.Contains("Search__Embeddings__Provider=None", StringComparison.Ordinal)
-                                       || e.Message.StartsWith(SimilarityOptions.Section, StringComparison.Ordinal)))
+        // A configuration error (an unknown Search:Embeddings:Provider, thresholds that cannot work) says so itself; only a model
+        // that fails to load is reported as such.
+        catch (Exception e) when (e is not OptionsValidationException
+                                  && (e is not InvalidOperationException
+                                      || !(e.Message.Contains("Search__Embeddings__Provider=None", StringComparison.Ordinal)
+                                           || e.Message.StartsWith(SimilarityOptions.Section, StringComparison.Ordinal))))
         {
             throw new InvalidOperationException(
                 $"The embedding model could not be loaded ({e.GetType().Name}: {e.Message}). " +

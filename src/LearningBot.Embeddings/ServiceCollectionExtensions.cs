@@ -20,12 +20,16 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddLearningBotEmbeddings(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // An empty value (e.g. Search__Embeddings__Provider= in a container's environment) means unset: the default model.
+        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section))
+            .PostConfigure(o => o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? Providers.Default : o.Provider)
+            .ValidateDataAnnotations().ValidateOnStart();
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
-        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] ?? Providers.Default;
+        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] is { Length: > 0 } set
+                       && !string.IsNullOrWhiteSpace(set) ? set : Providers.Default;
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
         if (!hasOwnGenerator && provider != Providers.None)
         {
