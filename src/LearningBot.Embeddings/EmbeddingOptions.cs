@@ -4,8 +4,9 @@ namespace LearningBot.Embeddings;
 
 /// <summary>
 /// <c>Search:Embeddings</c> in configuration. <see cref="Provider"/> picks the model behind
-/// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLMInt8</c> (default: all-MiniLM-L6-v2 with int8
-/// weight matrices, built from the package's model at load), <c>MiniLM</c> (all-MiniLM-L6-v2 as packaged, float32),
+/// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLM</c> (default: all-MiniLM-L6-v2 as packaged,
+/// float32), <c>MiniLMInt8</c> (all-MiniLM-L6-v2 with int8 weight matrices, built from the package's model at load: faster
+/// queries, slightly lower quality),
 /// <c>ArcticXs</c> (Snowflake arctic-embed-xs), all 384 dimensions, or <c>None</c> (lexical search only); <see cref="Providers"/>. An operator can also
 /// register their own <c>IEmbeddingGenerator</c> (e.g. an Azure OpenAI deployment) before calling
 /// <see cref="ServiceCollectionExtensions.AddLearningBotEmbeddings"/>: it is then used instead of the packaged model.

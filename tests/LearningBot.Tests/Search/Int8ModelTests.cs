@@ -167,9 +167,10 @@ public sealed class Int8ModelTests
     }
 
     [Test]
-    public async Task The_default_provider_is_the_int8_model()
+    public async Task Without_a_provider_set_or_with_an_empty_one_the_default_is_the_float32_model()
     {
-        // No Search:Embeddings:Provider at all (the test factory sets None unless told: remove it).
+        // The test factory sets None unless told; null here reaches the host as an empty value (as Search__Embeddings__Provider=
+        // in an environment would), which used to be taken as a provider named "" and stopped start-up as a model that failed to load.
         using var host = new LearningBotWebFactory(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:Path"] = DatabasePath,
@@ -178,7 +179,8 @@ public sealed class Int8ModelTests
         });
         var health = await host.CreateClient().GetFromJsonAsync<JsonElement>("/health");
 
-        Assert.That(health.GetProperty("search").GetString(), Is.EqualTo("hybrid (all-MiniLM-L6-v2-int8, 384 dimensions)"));
+        // int8 missed the top-3 target on stackfaq (97.8 % against 98 %): the float32 model stays the default (Providers.Default).
+        Assert.That(health.GetProperty("search").GetString(), Is.EqualTo("hybrid (all-MiniLM-L6-v2, 384 dimensions)"));
     }
 
     private LearningBotWebFactory Host(string provider) => new(new Dictionary<string, string?>

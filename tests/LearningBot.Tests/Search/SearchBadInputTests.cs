@@ -13,7 +13,7 @@ namespace LearningBot.Tests.Search;
 /// platforms send: Slack sends emoji as shortcodes (`:tada:`, https://api.slack.com/reference/surfaces/formatting#emoji) and user
 /// mentions as `&lt;@U0123ABC&gt;` (SlackText keeps those; channels become `#name`, links `label (url)`), Teams the emoji
 /// characters themselves; the playground hands text to the same pipeline.
-/// Run with both MiniLM providers: the int8 default (its own calibrated thresholds) and the float32 model.
+/// Run with both MiniLM providers: the float32 default and MiniLMInt8 (its own calibrated thresholds).
 /// </summary>
 [Category("Embeddings")]
 [TestFixture("MiniLMInt8")]

@@ -12,7 +12,7 @@ public sealed record ModelProfile(string ModelId, string QueryPrefix, Similarity
     public static ModelProfile MiniLM { get; } = new("all-MiniLM-L6-v2", string.Empty, SimilarityThresholds.MiniLM);
 
     /// <summary>
-    /// all-MiniLM-L6-v2 with int8 weight matrices (the packaged default, built from the float32 model at load): no query prefix,
+    /// all-MiniLM-L6-v2 with int8 weight matrices (provider <c>MiniLMInt8</c>, built from the float32 model at load): no query prefix,
     /// its own calibrated thresholds (<see cref="SimilarityThresholds.MiniLMInt8"/>).
     /// </summary>
     public static ModelProfile MiniLMInt8 { get; } = new("all-MiniLM-L6-v2-int8", string.Empty, SimilarityThresholds.MiniLMInt8);
