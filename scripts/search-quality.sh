@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Search quality on a corpus.jsonl + queries.jsonl pair (default: the stackfaq development set), in one run: ask's hybrid
 # search, the old lexical-only search, Lucene.Net BM25 with its EnglishAnalyzer, embedding-only; for each model
-# (MiniLM, ArcticXs) also load time, query latency, documents embedded per CPU-second, memory and package size.
-#   scripts/search-quality.sh                                 # stackfaq, both models
+# (MiniLM, MiniLMInt8, ArcticXs) also load time, query latency, documents embedded per CPU-second, memory and package size.
+#   scripts/search-quality.sh                                 # stackfaq, MiniLM and ArcticXs
+#   scripts/search-quality.sh --models MiniLM,MiniLMInt8      # float32 against int8 MiniLM
 #   scripts/search-quality.sh --data /path/to/folder          # a folder with corpus.jsonl and queries.jsonl
 #   scripts/search-quality.sh --models MiniLM --sweep         # + the fusion grid (RRF K x BM25 weight, convex); seconds once cached
 #   scripts/search-quality.sh --models MiniLM --sweep --explore  # + the float32 / question-only variants

@@ -4,8 +4,8 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Embeddings;
 using Microsoft.Extensions.AI;
 
-// Usage: dotnet run -c Release --project bench/LearningBot.QuestionCalibration -- <stackfaq folder> [MiniLM|ArcticXs]
-//    or: ... -- --similar [MiniLM|ArcticXs] < lines.txt   (cosine of every pair of lines)
+// Usage: dotnet run -c Release --project bench/LearningBot.QuestionCalibration -- <stackfaq folder> [MiniLM|MiniLMInt8|ArcticXs]
+//    or: ... -- --similar [MiniLM|MiniLMInt8|ArcticXs] < lines.txt   (cosine of every pair of lines)
 // Prints, for the packaged model: (1) same-question detection on pairs.jsonl (cosine of the two questions) and the old
 // word-overlap rule, (2) answer confidence on corpus.jsonl + queries.jsonl: the cosine of a query and its top document,
 // labelled correct when that document is from the query's thread. Negatives for (2) also come from each query searched

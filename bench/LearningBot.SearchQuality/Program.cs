@@ -14,7 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,ArcticXs]
+// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs]
 //        [--sweep] [--explore] [--no-cache] [--cost-queries 200] [--cost-documents 128]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
