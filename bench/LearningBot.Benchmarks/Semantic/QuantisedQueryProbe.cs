@@ -22,7 +22,7 @@ internal static class QuantisedQueryProbe
         var questions = VectorPool.ReadQueries(data).Take(count).ToArray();
         Console.WriteLine($"{Environment.ProcessorCount} logical cores, {DateTimeOffset.UtcNow:u}, load {SemanticScale.Load()}");
         var models = new List<(string Name, SentenceEmbeddingGenerator Model)>();
-        foreach (var provider in new[] { Providers.MiniLM, Providers.MiniLMInt8 })
+        foreach (var provider in new[] { EmbeddingProviders.MiniLM, EmbeddingProviders.MiniLMInt8 })
         {
             var clock = Stopwatch.StartNew();
             var model = SentenceEmbeddingGenerator.Load(provider, intraOpThreads: 1);

@@ -43,7 +43,7 @@ internal static class SemanticScale
         }
 
         // --provider: the query model (the host's Search:Embeddings:Provider); the corpus's vectors are stored under its model id.
-        var provider = Option(args, "--provider") ?? Providers.Default;
+        var provider = Option(args, "--provider") ?? EmbeddingProviders.Default;
         Console.WriteLine($"query model: {provider}");
         using var model = SentenceEmbeddingGenerator.Load(provider, intraOpThreads: intraOp);
         var (cached, report) = await SemanticCorpus.EnsureAsync(model, data);

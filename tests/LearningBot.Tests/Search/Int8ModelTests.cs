@@ -53,8 +53,8 @@ public sealed class Int8ModelTests
     [Test]
     public async Task Int8_vectors_point_where_the_float32_models_do_but_come_from_the_quantised_weights()
     {
-        using var fp32 = SentenceEmbeddingGenerator.Load(Providers.MiniLM, 1);
-        using var int8 = SentenceEmbeddingGenerator.Load(Providers.MiniLMInt8, 1);
+        using var fp32 = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLM, 1);
+        using var int8 = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, 1);
 
         var a = await fp32.GenerateAsync(Questions);
         var b = await int8.GenerateAsync(Questions);
@@ -95,11 +95,11 @@ public sealed class Int8ModelTests
         Assert.That(() => Int8Quantiser.Quantise(bytes), Throws.InstanceOf<InvalidDataException>());
     }
 
-    [TestCase(Providers.MiniLM, Providers.MiniLMInt8)]
-    [TestCase(Providers.MiniLMInt8, Providers.MiniLM)]
+    [TestCase(EmbeddingProviders.MiniLM, EmbeddingProviders.MiniLMInt8)]
+    [TestCase(EmbeddingProviders.MiniLMInt8, EmbeddingProviders.MiniLM)]
     public async Task Switching_provider_re_embeds_every_document_with_the_new_model(string before, string after)
     {
-        var (beforeId, afterId) = (Providers.ModelIds[before], Providers.ModelIds[after]);
+        var (beforeId, afterId) = (EmbeddingProviders.ModelIds[before], EmbeddingProviders.ModelIds[after]);
         using (var first = Host(before))
         {
             var client = first.CreateClient();
@@ -179,7 +179,7 @@ public sealed class Int8ModelTests
         });
         var health = await host.CreateClient().GetFromJsonAsync<JsonElement>("/health");
 
-        // int8 missed the top-3 target on stackfaq (97.8 % against 98 %): the float32 model stays the default (Providers.Default).
+        // int8 missed the top-3 target on stackfaq (97.8 % against 98 %): the float32 model stays the default (EmbeddingProviders.Default).
         Assert.That(health.GetProperty("search").GetString(), Is.EqualTo("hybrid (all-MiniLM-L6-v2, 384 dimensions)"));
     }
 
