@@ -14,7 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs]
+// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs] [--int8-queries]
 //        [--sweep] [--explore] [--no-cache] [--cost-queries 200] [--cost-documents 128]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -107,6 +107,27 @@ foreach (var model in models)
     }
 
     rows.Add(($"embedding only ({label}, int8)", semantic));
+    if (options.ContainsKey("int8-queries") && model == EmbeddingProviders.MiniLM)
+    {
+        // Exploration: the float32 model's documents, each query embedded by MiniLMInt8 instead (a cheaper query model beside
+        // the stored vectors: the two agree at cosine ~0.99). Not a product mode; it tells whether one would keep the quality.
+        using var int8Cache = useCache ? new EmbeddingFileCache(EmbeddingFileCache.DefaultPath(EmbeddingProviders.MiniLMInt8)) : null;
+        using var int8Model = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, 1);
+        var int8 = int8Cache is null ? (IEmbeddingGenerator<string, Embedding<float>>)int8Model : int8Model.AsBuilder().UseDistributedCache(int8Cache).Build();
+        var mixedHybrid = new Scores();
+        var mixedSemantic = new Scores();
+        foreach (var query in set.Queries)
+        {
+            var vector = (await int8.GenerateAsync([query.Text]))[0].Vector;
+            var asked = new SearchQuery(Team, query.Text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
+            mixedHybrid.Add((await index.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
+            mixedSemantic.Add((await embeddingOnly.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
+        }
+
+        rows.Add(($"ask: hybrid ({label} documents, int8 queries)", mixedHybrid));
+        rows.Add(($"embedding only ({label} documents, int8 queries)", mixedSemantic));
+    }
+
     if (options.ContainsKey("explore"))
     {
         await Exploration.RunAsync(set, generator, lists.Select(l => l.Query).ToList(), lists.Select(l => l.LexicalIds).ToList(), rows, label);
