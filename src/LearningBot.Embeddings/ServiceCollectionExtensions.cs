@@ -28,7 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
-        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] is { Length: > 0 } set
+        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] is { } set
                        && !string.IsNullOrWhiteSpace(set) ? set : EmbeddingProviders.Default;
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
         if (!hasOwnGenerator && provider != EmbeddingProviders.None)
