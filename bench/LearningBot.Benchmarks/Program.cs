@@ -12,7 +12,7 @@ using LearningBot.Benchmarks.Corpus;
 //   ... -- --semantic [--calls 300]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
 //   ... -- --host-footprint [--asks 300]   issue 14: the real host on that file, start-up to ready and resident memory
 //   ... -- --quantised-query [--queries 300]   issue 14: MiniLM's query embedding with its weight MatMuls in int8, beside fp32
-//   ... -- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http]   issue 18: CPU µs and bytes per command, by path and stage
+//   ... -- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http] [--only text]   issue 18: CPU µs and bytes per command, by path and stage
 //   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
 if (args.Contains("--scheduled-prompts"))
 {

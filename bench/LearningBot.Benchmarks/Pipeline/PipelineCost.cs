@@ -21,12 +21,12 @@ using Microsoft.Extensions.Logging;
 namespace LearningBot.Benchmarks.Pipeline;
 
 /// <summary>
-/// <c>-- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http]</c> (issue 18): the platform-neutral core's
+/// <c>-- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http] [--only text]</c> (issue 18): the platform-neutral core's
 /// CPU and allocations per command, in-process, so a shared machine can measure it. The real web host (its DI, Production
 /// environment, appsettings' log levels, console logger) on a fresh SQLite file; <c>Search:Embeddings:Provider=None</c>
 /// (the background embedder would add its own CPU to the process) and the scheduler off. One command at a time, after a
 /// warm-up long enough for tiered compilation to settle; each scenario and stage runs <c>--rounds</c> times, interleaved,
-/// and the median round is printed. CPU is the process's user+system time (<c>getrusage</c>, µs resolution, every thread:
+/// and the median round is printed; <c>--only</c> keeps the rows whose name contains the text (e.g. for a profiler). CPU is the process's user+system time (<c>getrusage</c>, µs resolution, every thread:
 /// the console logger's writer included) divided by the calls; allocations are <c>GC.GetTotalAllocatedBytes(precise)</c>.
 /// </summary>
 /// <remarks>
@@ -71,7 +71,8 @@ internal static class PipelineCost
 
             report.WriteLine($"{Environment.ProcessorCount} logical cores, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, " +
                              $"{DateTimeOffset.UtcNow:u}, load {Load()}; {commands} calls per round, {rounds} rounds, warm-up {warmup} calls each");
-            var measured = bench.All(http).ToList();
+            var only = Option(args, "--only");
+            var measured = bench.All(http).Where(m => only is null || m.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
             foreach (var (_, _, run) in measured)
             {
                 await Measure.OnceAsync(run, warmup);
@@ -105,10 +106,13 @@ internal static class PipelineCost
         }
     }
 
-    private static int Int(string[] args, string name, int fallback)
+    private static int Int(string[] args, string name, int fallback) =>
+        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? Option(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
@@ -182,6 +186,13 @@ internal static class PipelineCost
             yield return ("stage: delivery read (FirstRecorded)", 1, () => _deliveries.FirstRecordedAsync("slack:" + Team, [$"D{_run}{Next()}"], default));
             yield return ("stage: delivery record alone (own transaction)", 1, () =>
                 _deliveries.TryRecordAsync("slack:" + Team, $"D{_run}{Next()}", null, DateTimeOffset.UtcNow, default));
+            yield return ("sqlite raw: empty write transaction", 1, () => RawAsync(null));
+            yield return ("sqlite raw: learnings row, own transaction", 1, () => RawAsync(
+                "INSERT INTO learnings (id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key) " +
+                "VALUES ($id, 'T0RAW', 'U1', $text, 'load', NULL, 0, 0, $id)"));
+            yield return ("sqlite raw: search_fts row, own transaction", 1, () => RawAsync(
+                "INSERT INTO search_fts (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
+                "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)"));
             yield return ("stage: reply render, Slack ack JSON (learned)", 10, () =>
             {
                 _ = SlackReplySender.AckResponse(_learnedReply, SlackTarget())!.ToJsonString();
@@ -222,6 +233,34 @@ internal static class PipelineCost
             Expect(run.Value, message.Text);
             _ = SlackReplySender.AckResponse(run.Value, SlackTarget())!.ToJsonString();
         }
+
+        /// <summary>One statement in its own BEGIN IMMEDIATE transaction on a connection of the bench's own (the host's PRAGMAs).</summary>
+        private async Task RawAsync(string? sql)
+        {
+            if (_raw is null)
+            {
+                _raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_services.GetRequiredService<SqliteDatabase>().Path};Pooling=false");
+                await _raw.OpenAsync();
+                using var pragma = _raw.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+                await pragma.ExecuteNonQueryAsync();
+            }
+
+            var n = Next();
+            using var transaction = _raw.BeginTransaction(deferred: false);
+            if (sql is not null)
+            {
+                using var command = _raw.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$id", $"raw-{_run}-{n}");
+                command.Parameters.AddWithValue("$text", $"how load item {n} moves through the retry queue");
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        private Microsoft.Data.Sqlite.SqliteConnection? _raw;
 
         private async Task LearnedHandlerAsync()
         {
