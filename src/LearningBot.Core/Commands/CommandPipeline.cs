@@ -150,7 +150,11 @@ public sealed partial class CommandPipeline
                 _known?.Forget(message.TeamId, message.UserId);
             }
 
-            LogHandled(message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
+            // A command that simply worked is counted (learningbot.commands) and logged at Debug: one Information line per
+            // command woke the console logger's thread every time, ~6 % of the process's CPU in the issue 18 profile
+            // (docs/performance.md). Refusals and redeliveries, which someone may need to look into, stay at Information.
+            LogHandled(reply.IsRedelivery || reply.Kind == ReplyKind.Error ? LogLevel.Information : LogLevel.Debug,
+                message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
             // "error": the handler refused politely (e.g. kudos to oneself); "failed" below is our fault.
             Record(activity, metricName, message.Platform,
                 reply.IsRedelivery ? "redelivery" : reply.Kind == ReplyKind.Error ? "error" : "ok", started);
@@ -201,8 +205,8 @@ public sealed partial class CommandPipeline
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a {Platform} command in team {TeamId}: {Problem}")]
     private partial void LogRejected(string platform, string teamId, string problem);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {Command} from {Platform} in team {TeamId}: {Kind}, redelivery={Redelivery}")]
-    private partial void LogHandled(string platform, string teamId, string command, ReplyKind kind, bool redelivery);
+    [LoggerMessage(Message = "Handled {Command} from {Platform} in team {TeamId}: {Kind}, redelivery={Redelivery}")]
+    private partial void LogHandled(LogLevel level, string platform, string teamId, string command, ReplyKind kind, bool redelivery);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Failed {Command} from {Platform} in team {TeamId}")]
     private partial void LogFailed(Exception exception, string platform, string teamId, string command);
