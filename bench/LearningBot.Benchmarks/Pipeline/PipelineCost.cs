@@ -87,14 +87,14 @@ internal static class PipelineCost
                 }
             }
 
-            report.WriteLine("| path or stage | CPU per call (µs), median round | rounds (µs) | allocated per call (bytes) |");
-            report.WriteLine("|---|--:|---|--:|");
+            report.WriteLine("| path or stage | CPU per call (µs), median round | rounds (µs) | allocated per call (bytes) | wall p99 / max (ms), median round |");
+            report.WriteLine("|---|--:|---|--:|--:|");
             foreach (var (name, _, _) in measured)
             {
                 var byCpu = results[name].OrderBy(r => r.CpuMicroseconds).ToList();
                 var median = byCpu[byCpu.Count / 2];
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {median.CpuMicroseconds:F1} | {string.Join(" / ", results[name].Select(r => r.CpuMicroseconds.ToString("F0", CultureInfo.InvariantCulture)))} | {median.Bytes:F0} |"));
+                    $"| {name} | {median.CpuMicroseconds:F1} | {string.Join(" / ", results[name].Select(r => r.CpuMicroseconds.ToString("F0", CultureInfo.InvariantCulture)))} | {median.Bytes:F0} | {median.WallP99:F2} / {median.WallMax:F1} |"));
             }
 
             report.WriteLine($"load at the end {Load()}");
@@ -135,6 +135,7 @@ internal static class PipelineCost
         private BotReply _learnedReply = null!;
         private BotReply _kudosReply = null!;
         private int _sequence;
+        private System.Text.Json.JsonSerializerOptions _json = null!;
 
         public async Task PrepareAsync()
         {
@@ -149,6 +150,7 @@ internal static class PipelineCost
             _metrics = _services.GetRequiredService<LearningBotMetrics>();
             _pipelineLogger = _services.GetRequiredService<ILoggerFactory>().CreateLogger<CommandPipeline>();
             _client = factory.CreateClient();
+            _json = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
 
             // The people kudos go to, stored once (Slack sends their names with the command; the playground confirms them).
             for (var i = 0; i < Receivers; i++)
@@ -167,6 +169,13 @@ internal static class PipelineCost
             yield return ("pipeline: learned", 1, async () => Expect(await _pipeline.HandleAsync(Learned(), default), "learned"));
             yield return ("pipeline: kudos (new giver each)", 1, async () => Expect(await _pipeline.HandleAsync(Kudos(), default), "kudos"));
             yield return ("slack core: learned", 1, () => SlackCoreAsync(Learned()));
+            yield return ("slack core: learned + the Information line each (as before 2026-11-30)", 1, async () =>
+            {
+                // The pipeline's "Handled …" line at Information, as it was written for every command before it moved to Debug:
+                // interleaved with the row above, the difference is what that line cost in place (the logger thread woken each time).
+                await SlackCoreAsync(Learned());
+                LogHandled(_pipelineLogger, "slack", Team, nameof(LogLearningCommand), ReplyKind.Confirmation, false, null);
+            });
             yield return ("slack core: kudos", 1, () => SlackCoreAsync(Kudos()));
             if (http)
             {
@@ -193,9 +202,26 @@ internal static class PipelineCost
             yield return ("sqlite raw: search_fts row, own transaction", 1, () => RawAsync(
                 "INSERT INTO search_fts (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
                 "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)"));
+            foreach (var pages in new[] { 1000, 4000, 10000 })
+            {
+                // What a learning writes (the row and its search document) in one transaction, on a connection whose automatic
+                // checkpoint runs past this many WAL pages (SQLite's default: 1000).
+                yield return ($"sqlite raw: learning + search rows, wal_autocheckpoint={pages}", 1, () => RawAsync(
+                    "INSERT INTO learnings (id, team_id, user_id, text, tags, minutes, is_private, created_at, idempotency_key) " +
+                    "VALUES ($id, 'T0RAW', 'U1', $text, 'load', NULL, 0, 0, $id); " +
+                    "INSERT INTO search_fts (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
+                    "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)", pages));
+            }
+
             yield return ("stage: reply render, Slack ack JSON (learned)", 10, () =>
             {
                 _ = SlackReplySender.AckResponse(_learnedReply, SlackTarget())!.ToJsonString();
+                return Task.CompletedTask;
+            });
+            yield return ("stage: playground response, plain text + JSON (learned)", 10, () =>
+            {
+                var response = new LearningBot.Web.Playground.PlaygroundResponse(PlainTextRenderer.Render(_learnedReply), _learnedReply, [], false);
+                _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(response, _json);
                 return Task.CompletedTask;
             });
             yield return ("stage: reply render, plain text (kudos)", 10, () =>
@@ -235,22 +261,24 @@ internal static class PipelineCost
         }
 
         /// <summary>One statement in its own BEGIN IMMEDIATE transaction on a connection of the bench's own (the host's PRAGMAs).</summary>
-        private async Task RawAsync(string? sql)
+        private async Task RawAsync(string? sql, int autocheckpoint = 1000)
         {
-            if (_raw is null)
+            if (!_raw.TryGetValue(autocheckpoint, out var raw))
             {
-                _raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_services.GetRequiredService<SqliteDatabase>().Path};Pooling=false");
-                await _raw.OpenAsync();
-                using var pragma = _raw.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+                raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_services.GetRequiredService<SqliteDatabase>().Path};Pooling=false");
+                await raw.OpenAsync();
+                using var pragma = raw.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; " +
+                                     $"PRAGMA wal_autocheckpoint = {autocheckpoint};";
                 await pragma.ExecuteNonQueryAsync();
+                _raw[autocheckpoint] = raw;
             }
 
             var n = Next();
-            using var transaction = _raw.BeginTransaction(deferred: false);
+            using var transaction = raw.BeginTransaction(deferred: false);
             if (sql is not null)
             {
-                using var command = _raw.CreateCommand();
+                using var command = raw.CreateCommand();
                 command.CommandText = sql;
                 command.Parameters.AddWithValue("$id", $"raw-{_run}-{n}");
                 command.Parameters.AddWithValue("$text", $"how load item {n} moves through the retry queue");
@@ -260,7 +288,7 @@ internal static class PipelineCost
             await transaction.CommitAsync();
         }
 
-        private Microsoft.Data.Sqlite.SqliteConnection? _raw;
+        private readonly Dictionary<int, Microsoft.Data.Sqlite.SqliteConnection> _raw = [];
 
         private async Task LearnedHandlerAsync()
         {
@@ -334,21 +362,29 @@ internal static class PipelineCost
     /// <summary>One timed run: the process's CPU (all threads) and bytes allocated, per call.</summary>
     private static class Measure
     {
-        public sealed record Result(double CpuMicroseconds, double Bytes);
+        /// <param name="WallP99">Wall time of one call, 99th percentile, ms (on a shared machine: mostly the wait for a core).</param>
+        /// <param name="WallMax">The slowest call, ms (e.g. the one that ran a WAL checkpoint).</param>
+        public sealed record Result(double CpuMicroseconds, double Bytes, double WallP99, double WallMax);
 
         public static async Task<Result> OnceAsync(Func<Task> run, int calls)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            var walls = new long[calls];
             var bytes = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = ProcessCpuMicroseconds();
             for (var i = 0; i < calls; i++)
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await run();
+                walls[i] = System.Diagnostics.Stopwatch.GetTimestamp() - started;
             }
 
             var cpuUsed = ProcessCpuMicroseconds() - cpu;
-            return new Result(cpuUsed / calls, (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)calls);
+            Array.Sort(walls);
+            static double Ms(long ticks) => ticks * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+            return new Result(cpuUsed / calls, (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)calls,
+                Ms(walls[(int)(calls * 0.99)]), Ms(walls[^1]));
         }
 
         /// <summary>User + system CPU of the whole process, in µs (getrusage(RUSAGE_SELF); Process.TotalProcessorTime ticks at 10 ms).</summary>
