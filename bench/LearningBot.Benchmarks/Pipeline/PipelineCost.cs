@@ -40,6 +40,8 @@ internal static class PipelineCost
 {
     private const string Team = "T0BENCH";
     private const int Receivers = 50;
+    private const int HeavyHistory = 700;
+    private const string HeavyUser = "UHEAVY";
 
     public static async Task RunAsync(string[] args)
     {
@@ -158,6 +160,15 @@ internal static class PipelineCost
                 await _members.UpsertAsync(new Member(Team, Receiver(i), $"r{i}"), CancellationToken.None);
             }
 
+            // One person with two years of daily learnings: what their confirmation's streak read costs.
+            var now = DateTimeOffset.UtcNow;
+            for (var day = 1; day <= HeavyHistory; day++)
+            {
+                var n = Next();
+                await _learnings.AddAsync(new LearningEntry(Guid.CreateVersion7().ToString("N"), Team, HeavyUser, $"daily learning {n} #habit",
+                    ["habit"], 15, now.AddDays(-day), $"{_run}-h{n}"), CancellationToken.None);
+            }
+
             _learnedReply = Expect(await _pipeline.HandleAsync(Learned(), CancellationToken.None), "learned");
             _kudosReply = Expect(await _pipeline.HandleAsync(Kudos(), CancellationToken.None), "kudos");
             await HttpAsync("learned how the bench warms up #load");
@@ -192,6 +203,8 @@ internal static class PipelineCost
             yield return ("stage: learned handler (store + streak + reply)", 1, () => LearnedHandlerAsync());
             yield return ("stage: learning insert alone (own transaction)", 1, () => _learnings.AddAsync(Entry(), default));
             yield return ("stage: streak read (ListMarks)", 1, () => _learnings.ListMarksAsync(Team, "UL001", DateTimeOffset.UtcNow.AddYears(-2), default));
+            yield return ($"stage: streak read, a person with {HeavyHistory} learnings in 2 years", 1, () =>
+                _learnings.ListMarksAsync(Team, HeavyUser, DateTimeOffset.UtcNow.AddYears(-2), default));
             yield return ("stage: delivery read (FirstRecorded)", 1, () => _deliveries.FirstRecordedAsync("slack:" + Team, [$"D{_run}{Next()}"], default));
             yield return ("stage: delivery record alone (own transaction)", 1, () =>
                 _deliveries.TryRecordAsync("slack:" + Team, $"D{_run}{Next()}", null, DateTimeOffset.UtcNow, default));
