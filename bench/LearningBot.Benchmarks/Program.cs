@@ -12,11 +12,19 @@ using LearningBot.Benchmarks.Corpus;
 //   ... -- --semantic [--calls 300] [--provider MiniLMInt8|MiniLM | --providers MiniLM,MiniLMInt8]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
 //   ... -- --host-footprint [--asks 300] [--providers MiniLMInt8,MiniLM,None]   issue 14: the real host on that file, start-up to ready and resident memory
 //   ... -- --quantised-query [--queries 300]   issue 14: the MiniLMInt8 and MiniLM providers: load, agreement, latency, docs per CPU-second
+//   ... -- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http] [--only text]   issue 18: CPU µs and bytes per command, by path and stage
 //   ... -- --seed-only   builds the cached corpus and reports how long that took; --reseed rebuilds it first.
 if (args.Contains("--scheduled-prompts"))
 {
     // A one-shot throughput scenario through the real web host; needs no search corpus.
     await LearningBot.Benchmarks.ScheduledPrompts.ScheduledPromptsScenario.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--pipeline-cost"))
+{
+    // Issue 18: the platform-neutral core's CPU and allocations per command on the real host's services; needs no search corpus.
+    await LearningBot.Benchmarks.Pipeline.PipelineCost.RunAsync(args);
     return;
 }
 

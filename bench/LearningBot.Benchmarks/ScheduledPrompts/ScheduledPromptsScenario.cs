@@ -216,7 +216,7 @@ internal static class ScheduledPromptsScenario
         return $"{posted}/{sampled}";
     }
 
-    private static string FindWebProjectDirectory()
+    internal static string FindWebProjectDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -123,14 +123,21 @@ public sealed partial class CommandPipeline
             activity.DisplayName = "command " + metricName;
         }
 
+        // Members this command stored: when it fails, its writes are rolled back with them (the adapters' one transaction),
+        // so they must not stay marked as stored, or the person's next command would skip storing them again.
+        List<Member>? remembered = null;
         try
         {
             if (!message.IsReadOnly && message.Reaction is not { Added: false })
             {
-                await RememberAsync(new Member(message.TeamId, message.UserId, message.UserName), cancellationToken);
-                foreach (var mentioned in message.Mentions.Where(m => !m.IsBot))
+                remembered = await RememberAsync(new Member(message.TeamId, message.UserId, message.UserName), remembered, cancellationToken);
+                foreach (var mentioned in message.Mentions)
                 {
-                    await RememberAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), cancellationToken);
+                    if (!mentioned.IsBot)
+                    {
+                        remembered = await RememberAsync(new Member(message.TeamId, mentioned.UserId, mentioned.DisplayName), remembered,
+                            cancellationToken);
+                    }
                 }
             }
 
@@ -143,7 +150,11 @@ public sealed partial class CommandPipeline
                 _known?.Forget(message.TeamId, message.UserId);
             }
 
-            LogHandled(message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
+            // A command that simply worked is counted (learningbot.commands) and logged at Debug: one Information line per
+            // command woke the console logger's thread every time, ~6 % of the process's CPU in the issue 18 profile
+            // (docs/performance.md). Refusals and redeliveries, which someone may need to look into, stay at Information.
+            LogHandled(reply.IsRedelivery || reply.Kind == ReplyKind.Error ? LogLevel.Information : LogLevel.Debug,
+                message.Platform, message.TeamId, commandName, reply.Kind, reply.IsRedelivery);
             // "error": the handler refused politely (e.g. kudos to oneself); "failed" below is our fault.
             Record(activity, metricName, message.Platform,
                 reply.IsRedelivery ? "redelivery" : reply.Kind == ReplyKind.Error ? "error" : "ok", started);
@@ -153,6 +164,11 @@ public sealed partial class CommandPipeline
         {
             // A command's write is one transaction (SQLite) or is undone when it fails half-way (Cosmos kudos), so a
             // failure here means nothing was saved and the person's retry counts once.
+            foreach (var member in remembered ?? [])
+            {
+                _known?.Forget(member.TeamId, member.UserId);
+            }
+
             LogFailed(ex, message.Platform, message.TeamId, commandName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             Record(activity, metricName, message.Platform, "failed", started);
@@ -162,16 +178,21 @@ public sealed partial class CommandPipeline
         }
     }
 
-    /// <summary>Stores the member unless this instance stored them with this name recently (<see cref="KnownMembers"/>).</summary>
-    private async Task RememberAsync(Member member, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the member unless this instance stored them with this name recently (<see cref="KnownMembers"/>); returns
+    /// <paramref name="stored"/> with the member added when it was stored now.
+    /// </summary>
+    private async Task<List<Member>?> RememberAsync(Member member, List<Member>? stored, CancellationToken cancellationToken)
     {
         if (_known?.IsStored(member) == true)
         {
-            return;
+            return stored;
         }
 
         await _members.UpsertAsync(member, cancellationToken);
         _known?.Stored(member);
+        (stored ??= []).Add(member);
+        return stored;
     }
 
     private void Record(Activity? activity, string command, string platform, string outcome, long started)
@@ -184,8 +205,8 @@ public sealed partial class CommandPipeline
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a {Platform} command in team {TeamId}: {Problem}")]
     private partial void LogRejected(string platform, string teamId, string problem);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handled {Command} from {Platform} in team {TeamId}: {Kind}, redelivery={Redelivery}")]
-    private partial void LogHandled(string platform, string teamId, string command, ReplyKind kind, bool redelivery);
+    [LoggerMessage(Message = "Handled {Command} from {Platform} in team {TeamId}: {Kind}, redelivery={Redelivery}")]
+    private partial void LogHandled(LogLevel level, string platform, string teamId, string command, ReplyKind kind, bool redelivery);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Failed {Command} from {Platform} in team {TeamId}")]
     private partial void LogFailed(Exception exception, string platform, string teamId, string command);

@@ -4,6 +4,7 @@ using LearningBot.Core.Conversations;
 using LearningBot.Core.Members;
 using LearningBot.Core.Prompts;
 using LearningBot.Core.Replies;
+using LearningBot.Core.Storage;
 
 namespace LearningBot.Web.Playground;
 
@@ -45,7 +46,7 @@ public static partial class PlaygroundEndpoints
     }
 
     private static async Task<IResult> HandleAsync(PlaygroundRequest request, CommandPipeline pipeline, PromptAnswerRecorder answers,
-        IMemberRepository members, TimeProvider time, CancellationToken cancellationToken)
+        IMemberRepository members, IDeliveryLog deliveries, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Team is null || !NameRegex().IsMatch(request.Team))
@@ -94,7 +95,16 @@ public static partial class PlaygroundEndpoints
             return Results.Ok(new PlaygroundResponse(PlainTextRenderer.Render(confirm), confirm, [], false) { UnknownPeople = unconfirmed });
         }
 
-        var reply = await pipeline.HandleAsync(message, cancellationToken);
+        // One unit of work, as the Slack and Teams adapters run a delivery (IDeliveryLog.RunAndRecordAsync, no ids to record: the
+        // playground's redelivery check is the idempotency key inside each write): on SQLite the member row and the command's
+        // writes are one write transaction (issue 18: a new person's kudos was two), and a command that fails part-way keeps
+        // none of them, as its reply says.
+        var run = await deliveries.RunAndRecordAsync(Platform, [], async ct =>
+        {
+            var handled = await pipeline.HandleAsync(message, ct);
+            return new DeliveryWork<BotReply>(handled, Record: !handled.NothingSaved, new DeliverySender(message.TeamId, message.UserId));
+        }, time.GetUtcNow(), cancellationToken);
+        var reply = run.Value;
         var directMessages = reply.DirectMessages
             .Select(dm => new PlaygroundDirectMessage(dm.RecipientId, PlainTextRenderer.Render(dm.Reply), dm.Reply))
             .ToList();

@@ -51,6 +51,9 @@ public sealed class OtlpExportTests
             var client = factory.CreateClient();
             var response = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user = "ann", text = "learned OTLP is just protobuf #otel" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            // A command that worked is logged at Debug (issue 18); a refusal keeps its Information line, which is exported.
+            var refused = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user = "ann", text = "kudos @ann for logging it" });
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             // Traces and logs go out in batches every few seconds while the host runs; on a loaded machine the
             // flush at stop alone was sometimes too late for its 5 s budget, so give the running host a while first.
             var deadline = DateTime.UtcNow.AddSeconds(20);
