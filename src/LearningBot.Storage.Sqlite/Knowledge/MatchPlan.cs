@@ -24,17 +24,15 @@ internal sealed record MatchPlan(IReadOnlySet<string>? Prefixes, bool RankOnWord
     /// <summary>Every word of 4+ letters as a prefix, ranked within the team: the match before these rules.</summary>
     public static MatchPlan Unpruned { get; } = new(null, false);
 
-    /// <summary>False: every search uses <see cref="Unpruned"/>; the benchmark's before/after only. Default true.</summary>
-    internal static bool Enabled { get; set; } = true;
-
     /// <summary>Whether <paramref name="word"/> (as the user typed it) also matches as a prefix.</summary>
     public bool IsPrefix(string word) => word.Length >= 4 && (Prefixes is null || Prefixes.Contains(word));
 
     /// <summary>The plan for <paramref name="words"/> in <paramref name="teamId"/>'s search.</summary>
+    /// <param name="enabled">False (<see cref="SearchTuning.MatchPlan"/> off): <see cref="Unpruned"/>.</param>
     public static async Task<MatchPlan> ForAsync(SqliteConnection connection, string teamId, IReadOnlyList<string> words,
-        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, CancellationToken cancellationToken)
+        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, bool enabled, CancellationToken cancellationToken)
     {
-        if (!Enabled)
+        if (!enabled)
         {
             return Unpruned;
         }

@@ -66,8 +66,8 @@ public sealed class SqliteSearchPruningTests
         var snapshot = vocabularyRead ? await _database.SearchVocabulary.GetAsync(connection, default) : null;
         Assert.That(snapshot is not null, Is.EqualTo(vocabularyRead));
 
-        var acme = await MatchPlan.ForAsync(connection, "acme", ["data", "kube", "zebra", "failover", "note"], () => Task.FromResult(snapshot), default);
-        var globex = await MatchPlan.ForAsync(connection, "globex", ["zebra"], () => Task.FromResult(snapshot), default);
+        var acme = await MatchPlan.ForAsync(connection, "acme", ["data", "kube", "zebra", "failover", "note"], () => Task.FromResult(snapshot), enabled: true, default);
+        var globex = await MatchPlan.ForAsync(connection, "globex", ["zebra"], () => Task.FromResult(snapshot), enabled: true, default);
 
         // Frequencies are the whole index's (every team): "zebra" is in 43 of 1,245 documents (globex's 40), over 1 in 200.
         Assert.That(acme.Prefixes, Is.EquivalentTo(new[] { "kube", "failover" }), "'data' and 'note' (1,200 documents) and 'zebra' are common");
