@@ -92,6 +92,11 @@ public sealed class CommonWordsSearchTests
         Assert.That(hits.Select(h => h.Id), Has.None.AnyOf("g1", "secret"), "another team's and private documents never");
         Assert.That(hits.Where(h => h.MatchedWords).Select(h => h.Excerpt), Is.All.Contains("deploy"), "excerpts around the words");
 
+        // A typo among the common words: its correction counts as a rarer word, so nothing is left out for it.
+        var typo = await _search.SearchAsync(query with { Text = "how do we deploi the service?" },
+            Task.Run(() => _embedder.EmbedAsync("how do we deploi the service?", default)), default);
+        Assert.That(typo.Select(h => h.Id).First(), Is.EqualTo("p1"), "a typo in one of the words still finds the answer");
+
         // What the rule changed: before it, the any-word fallback filled the list from the notes holding the rarer word.
         _database.SearchTuning = SearchTuning.BeforeLexCost;
         var before = await _search.SearchAsync(query, Task.Run(() => _embedder.EmbedAsync(Question, default)), default);
