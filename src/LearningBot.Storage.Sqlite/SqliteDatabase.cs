@@ -256,27 +256,6 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
         return RunWriteAsync(work, cancellationToken);
     }
 
-    /// <summary>
-    /// An object kept for the current unit of work (<see cref="InOneTransactionAsync{T}"/>: one command) while the unit has not begun
-    /// writing, made by <paramref name="create"/> on first use; null outside a unit, and once it has written (from then on its own
-    /// uncommitted writes may change what a read sees). For memos of reads that must not outlive the command's first write
-    /// (<see cref="Knowledge.RankingMemo"/>).
-    /// </summary>
-    internal T? BeforeUnitWrites<T>(Func<T> create) where T : class
-    {
-        if (Current() is not { Transaction: null } unit)
-        {
-            return null;
-        }
-
-        if (!unit.Items.TryGetValue(typeof(T), out var item))
-        {
-            unit.Items[typeof(T)] = item = create();
-        }
-
-        return (T)item;
-    }
-
     private UnitOfWork? Current() => Ambient.Value is { Done: false } unit && ReferenceEquals(unit.Database, this) ? unit : null;
 
     /// <summary>
@@ -361,9 +340,6 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
         public bool Done { get; set; }
 
         public List<Func<SqliteConnection, Task<int>>> AfterCommit { get; } = [];
-
-        /// <summary>Objects kept for the unit by type (<see cref="BeforeUnitWrites{T}"/>).</summary>
-        public Dictionary<Type, object> Items { get; } = [];
 
         public async Task<T> SavepointAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
         {

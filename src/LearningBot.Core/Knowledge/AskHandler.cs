@@ -23,17 +23,6 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
             context.Message.IdempotencyKey);
         var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, matcher.Thresholds.Answered,
             cancellationToken);
-        var asked = match.Group.Questions.Count;
-        var repeated = !match.Group.Answered && asked >= SuggestAfter ? Repeated(command, match, context) : null;
-        IReadOnlyList<TopicExpert>? knowers = null;
-        if (repeated is not null)
-        {
-            // Who knows is ranked before the write: it only reads, and a command's searches before its first write share their word
-            // rankings on SQLite (the suggestion searches the question's words again). A redelivery ranks for nothing (rare).
-            using var ranking = AskStages.Start(AskStages.Suggestion);
-            knowers = await experts.RankAsync(repeated, cancellationToken);
-        }
-
         WriteResult<AskedQuestion> recorded;
         using (AskStages.Start(AskStages.Write))
         {
@@ -65,7 +54,8 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         }
 
         replying?.Dispose();
-        if (repeated is not null)
+        var asked = match.Group.Questions.Count;
+        if (!match.Group.Answered && asked >= SuggestAfter)
         {
             blocks.Add(new NoteBlock(RichText.Of(
                 $"This question has come up {asked} times without a written answer (most often as \"{Reply.Excerpt(match.Group.Label, 80)}\"). " +
@@ -73,7 +63,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
                 new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
             using var suggesting = AskStages.Start(AskStages.Suggestion);
-            if (recorded.Created && await SuggestExpertAsync(repeated, knowers!, context, cancellationToken) is { } suggestion)
+            if (recorded.Created && await SuggestExpertAsync(command, match.Question, match.Group, context, cancellationToken) is { } suggestion)
             {
                 blocks.Add(suggestion);
             }
@@ -90,16 +80,13 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         new ReplyAction("Not it", $"notit {postId} {questionId}"),
     ];
 
-    /// <summary>The question's group as the expert suggestion sees it: its askers (never suggested) and the vector the ask computed.</summary>
-    private static RepeatedQuestion Repeated(AskCommand command, QuestionMatch match, CommandContext context) =>
-        new(context.TeamId, match.Group.Id, command.Question, match.Group.Questions.Count,
-            match.Group.Questions.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal), match.Question.Embedding);
-
     /// <summary>Names the top "who knows" person for the repeated question group, and says whether it was sent to them.</summary>
-    private async Task<ReplyBlock?> SuggestExpertAsync(RepeatedQuestion group, IReadOnlyList<TopicExpert> ranked, CommandContext context,
-        CancellationToken cancellationToken)
+    private async Task<ReplyBlock?> SuggestExpertAsync(AskCommand command, AskedQuestion question, QuestionGroup questionGroup,
+        CommandContext context, CancellationToken cancellationToken)
     {
-        if (await experts.SuggestAsync(group, ranked, context.Now, cancellationToken) is not { } suggestion)
+        var group = new RepeatedQuestion(context.TeamId, questionGroup.Id, command.Question, questionGroup.Questions.Count,
+            questionGroup.Questions.Select(q => q.AskerId).Append(context.UserId).ToHashSet(StringComparer.Ordinal), question.Embedding);
+        if (await experts.SuggestAsync(group, context.Now, cancellationToken) is not { } suggestion)
         {
             return null;
         }

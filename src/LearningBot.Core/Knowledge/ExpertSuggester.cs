@@ -33,16 +33,8 @@ public sealed record ExpertSuggestion(string PersonId, ExpertContact Contact);
 /// <summary>Given the repeated question, who to suggest, and whether they were sent it.</summary>
 public interface IExpertSuggester
 {
-    /// <summary>
-    /// The people who wrote about the question's topic, best first, askers left out (<see cref="WhoKnowsRanking"/>). Reads only, so
-    /// <c>ask</c> runs it before its own write, beside its search (a SQLite command's searches before its first write share their
-    /// word rankings).
-    /// </summary>
-    Task<IReadOnlyList<TopicExpert>> RankAsync(RepeatedQuestion question, CancellationToken cancellationToken);
-
-    /// <summary>Whom of <paramref name="ranked"/> to suggest (the first not away) and whether they were sent it; null when nobody.</summary>
-    Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, IReadOnlyList<TopicExpert> ranked, DateTimeOffset now,
-        CancellationToken cancellationToken);
+    /// <summary>Null when nobody but the askers wrote about the topic.</summary>
+    Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -54,16 +46,11 @@ public interface IExpertSuggester
 public sealed class WhoKnowsExpertSuggester(ISearchIndex search, Semantic.IQueryEmbedder embedder, IPersonSettingsRepository personal,
     IConversationRepository conversations, IOutbox outbox, Away.IAwayRepository away) : IExpertSuggester
 {
-    public async Task<IReadOnlyList<TopicExpert>> RankAsync(RepeatedQuestion question, CancellationToken cancellationToken)
+    public async Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var hits = await WhoKnowsRanking.SearchAsync(search, question.TeamId, question.Text,
             question.Embedding ?? await embedder.EmbedAsync(question.Text, cancellationToken), embedder.Thresholds.Relevant, cancellationToken);
-        return WhoKnowsRanking.Rank(hits).Where(p => !question.AskerIds.Contains(p.PersonId)).ToList();
-    }
-
-    public async Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, IReadOnlyList<TopicExpert> ranked, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
+        var ranked = WhoKnowsRanking.Rank(hits).Where(p => !question.AskerIds.Contains(p.PersonId)).ToList();
         // Someone away cannot answer: the next person who knows is named instead (one read, only for a question asked three times).
         var awayNow = ranked.Count == 0 ? [] : (await away.ListAsync(question.TeamId, now, cancellationToken))
             .Where(a => a.IsAwayAt(now)).Select(a => a.UserId).ToHashSet(StringComparer.Ordinal);

@@ -20,14 +20,11 @@ internal sealed record SearchTuning
     public static SearchTuning Before { get; } = new()
     {
         MatchPlan = false, OverlapEmbedding = false, LeaveOutCommonCorrections = false, CorrectedWordsCap = int.MaxValue,
-        CommonWordsConjunction = false, ExcerptsOnlyWhenShown = false, ShareRankingInCommand = false,
+        CommonWordsConjunction = false, ExcerptsOnlyWhenShown = false,
     };
 
     /// <summary>Every rule on but the two of the lexical worst-case work (branch <c>lexcost</c>): the search before it.</summary>
-    public static SearchTuning BeforeLexCost { get; } = new()
-    {
-        CommonWordsConjunction = false, ExcerptsOnlyWhenShown = false, ShareRankingInCommand = false,
-    };
+    public static SearchTuning BeforeLexCost { get; } = new() { CommonWordsConjunction = false, ExcerptsOnlyWhenShown = false };
 
     /// <summary>
     /// <see cref="Knowledge.MatchPlan"/>'s df rules: a word is matched as a prefix only while it is not very common, and a team
@@ -62,10 +59,4 @@ internal sealed record SearchTuning
     /// 100,000 + 100,000). False: excerpts are made for every query, as before.
     /// </summary>
     public bool ExcerptsOnlyWhenShown { get; init; } = true;
-
-    /// <summary>
-    /// The searches of one command before its first write share their BM25 rankings (<see cref="RankingMemo"/>): <c>ask</c> and the
-    /// <c>who knows</c> suggestion inside it rank the same words in the same team. False: every search ranks anew.
-    /// </summary>
-    public bool ShareRankingInCommand { get; init; } = true;
 }

@@ -129,8 +129,7 @@ internal sealed class SearchVocabulary(SqliteDatabase database, TimeProvider? ti
         }
     }
 
-    /// <summary>FTS5's structure record (<c>search_fts_data</c> row 10): changes with every committed write that touches the index.</summary>
-    internal static async Task<byte[]> StampAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+    private static async Task<byte[]> StampAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         await connection.ScalarAsync("SELECT block FROM search_fts_data WHERE id = 10", null, cancellationToken) as byte[] ?? [];
 
     /// <summary>One read of the vocabulary: terms in ordinal order with their document counts.</summary>

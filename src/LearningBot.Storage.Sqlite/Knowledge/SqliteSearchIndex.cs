@@ -62,7 +62,6 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     {
         var tuning = database.SearchTuning;
         var vocabulary = database.SearchVocabulary;
-        var memo = tuning.ShareRankingInCommand ? database.BeforeUnitWrites(() => new RankingMemo()) : null;
         // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current), and the plan when
         // a pruning rule can apply.
         SearchVocabulary.Snapshot? snapshot = null;
@@ -79,7 +78,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         }
 
         var plan = await MatchPlan.ForAsync(connection, query.TeamId, words, Snapshot, tuning.MatchPlan, cancellationToken);
-        var hits = await RunAsync(connection, query, words, null, "AND", plan, memo, cancellationToken);
+        var hits = await RunAsync(connection, query, words, null, "AND", plan, cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
         if (hits.Count == 0)
         {
@@ -88,7 +87,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                 tuning.CorrectedWordsCap);
             if (alternatives.Count > 0)
             {
-                hits = await RunAsync(connection, query, words, alternatives, "AND", plan, memo, cancellationToken);
+                hits = await RunAsync(connection, query, words, alternatives, "AND", plan, cancellationToken);
             }
         }
 
@@ -99,7 +98,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             if (!(hybrid && onlyCommon && tuning.CommonWordsConjunction))
             {
                 var seen = hits.Select(h => h.RowId).ToHashSet();
-                var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", plan, memo, cancellationToken);
+                var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", plan, cancellationToken);
                 hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
             }
         }
@@ -420,12 +419,10 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// the stored columns (team id, kind, snippet) are read afterwards for the top rows alone. Filtering on them inside the
     /// ranking query made SQLite read, and snippet, every matching row before sorting: hundreds of milliseconds for a
     /// common word in a large team. Top rows that fail the team or kind check (kudos, say) are skipped and, if too few
-    /// remain, a longer list is ranked, so the result is the same as filtering first. With a <paramref name="memo"/> (the command's
-    /// searches before its first write), a ranking it holds for the same expressions is used instead of ranking again.
+    /// remain, a longer list is ranked, so the result is the same as filtering first.
     /// </summary>
     private static async Task<List<IndexedHit>> RunAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, MatchPlan plan, RankingMemo? memo,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, string joiner, MatchPlan plan, CancellationToken cancellationToken)
     {
         var teamMatch = MatchExpression(query.TeamId, words, joiner, alternatives, plan);
         var wordsMatch = WordsExpression(words, joiner, alternatives, plan);
@@ -445,19 +442,11 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
                """
             : $"SELECT rowid, {Rank} AS rank FROM search_fts WHERE search_fts MATCH $match ORDER BY rank LIMIT $limit";
         var kinds = query.Kinds.ToHashSet();
-        var key = memo is null ? null : string.Join('\u0001', rankSql, teamMatch, wordsMatch);
-        var stamp = memo is null ? null : await SearchVocabulary.StampAsync(connection, cancellationToken);
         for (var batch = Math.Max(query.Limit * 4, 16); ; batch *= 4)
         {
-            var ranked = memo?.Find(key!, stamp!, batch);
-            if (ranked is null)
-            {
-                ranked = await connection.QueryAsync(
-                    rankSql, null, r => (RowId: r.GetInt64(0), Rank: r.GetDouble(1)), cancellationToken,
-                    ("$match", teamMatch), ("$words", wordsMatch), ("$limit", batch));
-                memo?.Keep(key!, stamp!, batch, ranked);
-            }
-
+            var ranked = await connection.QueryAsync(
+                rankSql, null, r => (RowId: r.GetInt64(0), Rank: r.GetDouble(1)), cancellationToken,
+                ("$match", teamMatch), ("$words", wordsMatch), ("$limit", batch));
             if (ranked.Count == 0)
             {
                 return [];
