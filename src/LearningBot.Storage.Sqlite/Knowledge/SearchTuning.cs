@@ -3,9 +3,10 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// <summary>
 /// The SQLite search's cost rules in one place, each a switch with its measured reason (docs/performance.md, issue 14 sections;
 /// docs/search.md, "What `ask` costs at 100,000 + 100,000"). Production always runs <see cref="Default"/> (every rule on); the
-/// benchmark (<c>--semantic --compare-*</c>) sets <see cref="SqliteDatabase.SearchTuning"/> to <see cref="Before"/> or to a record
-/// with one rule off to measure it against the same build in one run. None of these rules changes which team or kind a hit comes
-/// from, or makes a private learning searchable.
+/// benchmark (<c>--semantic --compare lexcost|all</c>) sets <see cref="SqliteDatabase.SearchTuning"/> to <see cref="BeforeLexCost"/> or
+/// <see cref="Before"/> to measure the rules against the same build in one run. None of these rules changes which team or kind a hit
+/// comes from, or makes a private learning searchable. The in-memory vocabulary has its own switch (<see cref="SearchVocabulary.Enabled"/>,
+/// which tests use too).
 /// </summary>
 internal sealed record SearchTuning
 {
