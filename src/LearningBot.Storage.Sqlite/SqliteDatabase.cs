@@ -92,6 +92,9 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
     /// <summary>The search index's vocabulary in memory (typo corrections and word frequencies of the search), one per database.</summary>
     internal Knowledge.SearchVocabulary SearchVocabulary { get; }
 
+    /// <summary>The search's cost rules (<see cref="Knowledge.SearchTuning"/>): always the default but in the benchmark's before/after.</summary>
+    internal Knowledge.SearchTuning SearchTuning { get; set; } = Knowledge.SearchTuning.Default;
+
     /// <summary>Set by the DI registration; null (hand-built in tests): nothing is measured.</summary>
     public LearningBotMetrics? Metrics { get; set; }
 

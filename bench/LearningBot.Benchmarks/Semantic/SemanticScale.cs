@@ -54,8 +54,7 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls, args.Contains("--compare-vocabulary"), args.Contains("--compare-pruning"),
-                args.Contains("--compare-askfast"));
+            await AskPartsAsync(services, database, data, calls, Compared(args));
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -78,25 +77,30 @@ internal static class SemanticScale
         Console.WriteLine($"load at the end {Load()}");
     }
 
-    /// <param name="compareVocabulary">
-    /// Each question set twice in this run: first as before issue 14's lexical change (typo ranges read from <c>search_vocab</c>,
-    /// every unknown word corrected, every correction in the any-word fallback), then as now (the in-memory
-    /// <see cref="SearchVocabulary"/>, read before the round, at most <see cref="TypoAlternatives.MaxCorrectedWords"/> words
-    /// corrected, very common corrections left out of the any-word fallback).
-    /// </param>
-    /// <param name="comparePruning">
-    /// Each question set twice in this run: first as before the <c>ask</c> speed change (every 4+ letter word a prefix, ranked within
-    /// the team token, the lexical half after the query embedding), then as now (<see cref="MatchPlan"/>'s df rules, the lexical half
-    /// while the query is embedded).
-    /// </param>
-    /// <param name="compareAskFast">
-    /// Each question set twice in this run: first as before the <c>askfast</c> change (recent questions' vectors read from the file on
-    /// every ask, snippets for every ranked row), then as now (<see cref="QuestionVectors"/>, snippets for returned hits only).
-    /// </param>
-    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls, bool compareVocabulary,
-        bool comparePruning, bool compareAskFast)
+    /// <summary>
+    /// <c>--compare lexcost|all</c>: the search rules (<see cref="SearchTuning"/>) the whole <c>ask</c> is compared against, in turn
+    /// question by question in this run: <c>lexcost</c> = <see cref="SearchTuning.BeforeLexCost"/> (the fallback for a question of very
+    /// common words, excerpts for <c>who knows</c>), <c>all</c> = <see cref="SearchTuning.Before"/> (every rule off, the vocabulary read
+    /// from <c>search_vocab</c>). Null: no comparison.
+    /// </summary>
+    private static (string Name, SearchTuning Tuning, bool Vocabulary)? Compared(string[] args) => Option(args, "--compare") switch
     {
-        var vocabulary = services.GetRequiredService<SqliteDatabase>().SearchVocabulary;
+        null => null,
+        "lexcost" => ("before lexcost", SearchTuning.BeforeLexCost, true),
+        "all" => ("before issue 14's speed work", SearchTuning.Before, false),
+        var other => throw new ArgumentException($"--compare {other}: expected lexcost or all"),
+    };
+
+    /// <param name="compared">
+    /// Rules to compare with (<see cref="Compared"/>): what changes in the hits is printed first (top 10, hybrid and words only, and the
+    /// <c>who knows</c> people), then each whole <c>ask</c> runs once with them and once as now, which goes first alternating, so
+    /// both meet the same moments of a shared machine. The parts (embedding, words only, scan, hybrid) are timed as now only.
+    /// </param>
+    private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls,
+        (string Name, SearchTuning Tuning, bool Vocabulary)? compared)
+    {
+        var sqlite = services.GetRequiredService<SqliteDatabase>();
+        var vocabulary = sqlite.SearchVocabulary;
         var pipeline = services.GetRequiredService<CommandPipeline>();
         var search = services.GetRequiredService<ISearchIndex>();
         var embedder = services.GetRequiredService<IQueryEmbedder>();
@@ -122,46 +126,24 @@ internal static class SemanticScale
             ("most common words (worst case)", CommonWordQuestions()),
         };
 
-        if (comparePruning)
+        await vocabulary.RefreshAsync(default);
+        if (compared is { } before)
         {
-            await PruningAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
+            await AgreementAsync(sqlite, search, embedder, sets, Math.Min(calls, 100), before.Name, before.Tuning);
         }
 
-        if (compareAskFast)
-        {
-            await LateExcerptsAgreementAsync(search, embedder, sets, Math.Min(calls, 100));
-        }
-
-        var variants = compareVocabulary ? new[] { false, true } : [true];
-        var pruning = comparePruning ? new[] { false, true } : [true];
         using var stages = new StageTimings();
         using var stagesBefore = new StageTimings();
         foreach (var (name, questions) in sets)
-        foreach (var inMemory in variants)
-        foreach (var pruned in pruning)
         {
-            MatchPlan.Enabled = pruned;
-            SqliteSearchIndex.OverlapEmbedding = pruned;
-            vocabulary.Enabled = inMemory;
-            TypoAlternatives.CorrectedWordsCap = inMemory ? TypoAlternatives.MaxCorrectedWords : int.MaxValue;
-            SqliteSearchIndex.LeaveOutCommonCorrections = inMemory;
-            if (inMemory)
-            {
-                await vocabulary.RefreshAsync(default);
-            }
-
-            var variant = !compareVocabulary ? "" : inMemory
-                ? $", vocabulary in memory ({vocabulary.Reads} reads so far), {TypoAlternatives.MaxCorrectedWords} words corrected, common corrections out of the any-word fallback"
-                : ", BEFORE: vocabulary from search_vocab, every unknown word corrected";
-            variant += !comparePruning ? "" : pruned
-                ? ", df rules (MatchPlan) on, lexical half while the query is embedded"
-                : ", BEFORE: every word a prefix, ranked within the team token, lexical half after the embedding";
             var parts = new Dictionary<string, Timings>();
             Timings Part(string part) => parts.TryGetValue(part, out var t) ? t : parts[part] = new Timings(calls);
             for (var i = -Math.Min(30, calls / 10); i < calls; i++)
             {
                 var question = questions[(i + questions.Length) % questions.Length];
                 var record = i >= 0;
+                sqlite.SearchTuning = SearchTuning.Default;
+                vocabulary.Enabled = true;
                 var vector = await Timings.MeasureAsync(record ? Part("query embedding") : null, () => embedder.EmbedAsync(question, default));
                 var lexical = await Timings.MeasureAsync(record ? Part($"words only, {candidates} results (ISearchIndex, no embedding)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, candidates), default));
@@ -171,22 +153,20 @@ internal static class SemanticScale
                     HybridFusion.Default.Fuse(lexical.Select(h => h.Id).ToList(), semantic.Select(m => (m.DocId.ToString(CultureInfo.InvariantCulture), m.Similarity)).ToList()));
                 await Timings.MeasureAsync(record ? Part("hybrid search (ISearchIndex, top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount) { Embedding = vector }, default));
-                // What ask's QuestionMatcher does: the model on a pool thread, the lexical half meanwhile (sequential when BEFORE).
+                // What ask's QuestionMatcher does: the model on a pool thread, the lexical half meanwhile.
                 await Timings.MeasureAsync(record ? Part("embedding + hybrid search, as ask runs them (top 3)") : null, () =>
                     search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
                         Task.Run(() => embedder.EmbedAsync(question, default)), default));
-                // With --compare-askfast the whole ask runs twice per question, before and after in turn (which goes first alternates),
-                // so both meet the same moments of a shared machine.
-                var order = !compareAskFast ? [true] : i % 2 == 0 ? new[] { false, true } : [true, false];
-                foreach (var fast in order)
+                var order = compared is null ? [true] : i % 2 == 0 ? new[] { false, true } : [true, false];
+                foreach (var now in order)
                 {
-                    SqliteQuestionRepository.CacheVectors = fast;
-                    SqliteSearchIndex.LateExcerpts = fast;
-                    var into = fast ? stages : stagesBefore;
+                    sqlite.SearchTuning = now ? SearchTuning.Default : compared!.Value.Tuning;
+                    vocabulary.Enabled = now || compared!.Value.Vocabulary;
+                    var into = now ? stages : stagesBefore;
                     into.Recording = record;
-                    var reply = await Timings.MeasureAsync(record ? Part(fast
+                    var reply = await Timings.MeasureAsync(record ? Part(now
                             ? "ask, whole (pipeline: embedding + search + question groups + write)"
-                            : "ask, whole, BEFORE askfast (recent questions' vectors from the file, every ranked row's snippet)") : null,
+                            : $"ask, whole, {compared!.Value.Name.ToUpperInvariant()}") : null,
                         () => pipeline.HandleAsync(messages.From("ask " + question), default));
                     into.Recording = false;
                     if (record)
@@ -201,88 +181,68 @@ internal static class SemanticScale
                 }
             }
 
-            Print($"ask: {name}{variant}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
-            stages.Print(name + variant);
-            if (compareAskFast)
+            sqlite.SearchTuning = SearchTuning.Default;
+            vocabulary.Enabled = true;
+            Print($"ask: {name}, {calls} calls (load {Load()}, vocabulary reads {vocabulary.Reads})", parts);
+            stages.Print(name);
+            if (compared is { } c)
             {
-                stagesBefore.Print(name + variant + ", BEFORE askfast");
+                stagesBefore.Print($"{name}, {c.Name.ToUpperInvariant()}");
             }
         }
     }
 
     /// <summary>
-    /// Snippets made for the returned rows only (<see cref="SqliteSearchIndex.LateExcerpts"/>) must give the very hits the ranking's
-    /// snippets gave: for each question, words only (50) and hybrid (top 3, as ask), every hit's id, kind, score and excerpt compared.
+    /// What the rules change in the results at this size (stackfaq is too small for the df rules to apply): for each question, with
+    /// <paramref name="before"/> and as now, the top 10 (hybrid with the question's vector, and words only), and the <c>who knows</c>
+    /// people (<see cref="WhoKnowsRanking"/>, as the suggestion in <c>ask</c> ranks them): mean share of the top 10 found by both, how
+    /// often the first hit (first person) is the same, and how many of the first 10 hits are identical with their excerpts.
     /// </summary>
-    private static async Task LateExcerptsAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
+    private static async Task AgreementAsync(SqliteDatabase sqlite, ISearchIndex search, IQueryEmbedder embedder,
+        (string Name, string[] Questions)[] sets, int count, string name, SearchTuning before)
     {
         Console.WriteLine();
-        Console.WriteLine($"### hits with every ranked row's snippet and with snippets for the returned rows only, up to {count} questions per set");
-        Console.WriteLine("| set | words only (50): identical | hybrid (top 3): identical |");
-        Console.WriteLine("|---|--:|--:|");
-        foreach (var (name, questions) in sets)
+        Console.WriteLine($"### hits {name} and now, up to {count} questions per set");
+        Console.WriteLine("| set | search | top-10 overlap | same first | identical lists (excerpts too) | hits before / now |");
+        Console.WriteLine("|---|---|--:|--:|--:|--:|");
+        foreach (var (set, questions) in sets)
+        foreach (var shape in new[] { "hybrid", "words only", "who knows (people)" })
         {
-            int words = 0, hybrid = 0;
+            double overlap = 0, sameFirst = 0, identical = 0, off = 0, on = 0;
             var asked = questions.Take(count).ToList();
             foreach (var question in asked)
             {
-                var vector = await embedder.EmbedAsync(question, default);
-                foreach (var (query, isHybrid) in new[]
-                         {
-                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, HybridFusion.Default.Candidates), false),
-                             (new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount) { Embedding = vector }, true),
-                         })
+                var vector = shape == "words only" ? null : await embedder.EmbedAsync(question, default);
+                async Task<IReadOnlyList<string>> Run(SearchTuning tuning)
                 {
-                    SqliteSearchIndex.LateExcerpts = false;
-                    var before = await search.SearchAsync(query, default);
-                    SqliteSearchIndex.LateExcerpts = true;
-                    var after = await search.SearchAsync(query, default);
-                    if (before.SequenceEqual(after))
+                    sqlite.SearchTuning = tuning;
+                    if (shape == "who knows (people)")
                     {
-                        _ = isHybrid ? hybrid++ : words++;
+                        var hits = await WhoKnowsRanking.SearchAsync(search, CorpusDatabase.Team, question, vector, embedder.Thresholds.Relevant, default);
+                        return WhoKnowsRanking.Rank(hits).Take(10).Select(p => p.PersonId).ToList();
                     }
+
+                    var found = await search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, 10) { Embedding = vector }, default);
+                    return found.Select(h => $"{h.Kind}:{h.Id}:{h.Excerpt}").ToList();
                 }
-            }
 
-            Console.WriteLine($"| {name} ({asked.Count}) | {words} | {hybrid} |");
-        }
-    }
-
-    /// <summary>
-    /// What <see cref="MatchPlan"/>'s df rules change in the results at this size (stackfaq is too small to show it all): for each
-    /// question, the top 10 with the rules off and on, hybrid (with the question's vector) and words only; mean share of the top 10
-    /// found by both, and how often the first hit is the same.
-    /// </summary>
-    private static async Task PruningAgreementAsync(ISearchIndex search, IQueryEmbedder embedder, (string Name, string[] Questions)[] sets, int count)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"### top 10 with the df rules off and on, up to {count} questions per set");
-        Console.WriteLine("| set | search | top-10 overlap | same first hit | hits off / on |");
-        Console.WriteLine("|---|---|--:|--:|--:|");
-        foreach (var (name, questions) in sets)
-        foreach (var hybrid in new[] { true, false })
-        {
-            double overlap = 0, sameFirst = 0, off = 0, on = 0;
-            var asked = questions.Take(count).ToList();
-            foreach (var question in asked)
-            {
-                var query = new SearchQuery(CorpusDatabase.Team, question, AskKinds, 10)
-                {
-                    Embedding = hybrid ? await embedder.EmbedAsync(question, default) : null,
-                };
-                MatchPlan.Enabled = false;
-                var before = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
-                MatchPlan.Enabled = true;
-                var after = (await search.SearchAsync(query, default)).Select(h => h.Id).ToList();
-                overlap += before.Count == 0 && after.Count == 0 ? 1 : before.Intersect(after).Count() / (double)Math.Max(before.Count, after.Count);
-                sameFirst += before.FirstOrDefault() == after.FirstOrDefault() ? 1 : 0;
-                (off, on) = (off + before.Count, on + after.Count);
+                var was = await Run(before);
+                var now = await Run(SearchTuning.Default);
+                sqlite.SearchTuning = SearchTuning.Default;
+                var wasIds = was.Select(Id).ToList();
+                var nowIds = now.Select(Id).ToList();
+                overlap += wasIds.Count == 0 && nowIds.Count == 0 ? 1 : wasIds.Intersect(nowIds).Count() / (double)Math.Max(wasIds.Count, nowIds.Count);
+                sameFirst += wasIds.FirstOrDefault() == nowIds.FirstOrDefault() ? 1 : 0;
+                identical += was.SequenceEqual(now) ? 1 : 0;
+                (off, on) = (off + was.Count, on + now.Count);
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} ({asked.Count}) | {(hybrid ? "hybrid" : "words only")} | {overlap / asked.Count:P1} | {sameFirst / asked.Count:P1} | " +
+                $"| {set} ({asked.Count}) | {shape} | {overlap / asked.Count:P1} | {sameFirst / asked.Count:P1} | {identical / asked.Count:P1} | " +
                 $"{off / asked.Count:F1} / {on / asked.Count:F1} |"));
         }
+
+        static string Id(string hit) => string.Join(':', hit.Split(':').Take(2));
     }
 
     /// <summary>
@@ -295,23 +255,14 @@ internal static class SemanticScale
     {
         var parts = new Dictionary<string, Timings>
         {
-            ["exact int8 scan"] = new(questions.Count), ["search's scan, prefilter on one thread (shipped)"] = new(questions.Count),
-            ["prefilter in two halves (TeamVectors.Parallel)"] = new(questions.Count),
+            ["exact int8 scan"] = new(questions.Count), ["search's scan (sign-bit prefilter, then exact)"] = new(questions.Count),
         };
         double found10 = 0, found50 = 0;
         foreach (var question in questions)
         {
             var vector = (await embedder.EmbedAsync(question, default))!.Value;
             var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, exact: true));
-            var one = Timings.Measure(parts["search's scan, prefilter on one thread (shipped)"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
-            TeamVectors.Parallel = true;
-            var used = Timings.Measure(parts["prefilter in two halves (TeamVectors.Parallel)"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
-            TeamVectors.Parallel = false;
-            if (!one.SequenceEqual(used))
-            {
-                throw new InvalidOperationException("The prefilter in two halves found other documents than on one thread.");
-            }
-
+            var used = Timings.Measure(parts["search's scan (sign-bit prefilter, then exact)"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
             var usedIds = used.Select(m => m.DocId).ToHashSet();
             found10 += exact.Take(10).Count(m => usedIds.Contains(m.DocId)) / (double)Math.Min(10, exact.Count);
             found50 += exact.Count(m => usedIds.Contains(m.DocId)) / (double)exact.Count;

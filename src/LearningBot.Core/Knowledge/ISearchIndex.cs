@@ -18,6 +18,13 @@ public sealed record SearchQuery(string TeamId, string Text, IReadOnlyList<Searc
     /// supplies the rest. A lexical-only search fills up to <see cref="Limit"/> as before.
     /// </summary>
     public int? Shown { get; init; }
+
+    /// <summary>
+    /// False: the hits' <see cref="SearchHit.Excerpt"/> may be empty, for a caller that never shows it (<c>who knows</c> ranks people by
+    /// counting hits). An index then skips making excerpts (SQLite: one FTS5 <c>snippet</c> per hit, over the whole match for
+    /// 200 hits). The hits and their order are the same either way. Default true.
+    /// </summary>
+    public bool Excerpts { get; init; } = true;
 }
 
 /// <param name="PersonId">The author (knowledge, learning) or the receiver (kudos).</param>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Knowledge;
@@ -24,17 +25,15 @@ internal sealed record MatchPlan(IReadOnlySet<string>? Prefixes, bool RankOnWord
     /// <summary>Every word of 4+ letters as a prefix, ranked within the team: the match before these rules.</summary>
     public static MatchPlan Unpruned { get; } = new(null, false);
 
-    /// <summary>False: every search uses <see cref="Unpruned"/>; the benchmark's before/after only. Default true.</summary>
-    internal static bool Enabled { get; set; } = true;
-
     /// <summary>Whether <paramref name="word"/> (as the user typed it) also matches as a prefix.</summary>
     public bool IsPrefix(string word) => word.Length >= 4 && (Prefixes is null || Prefixes.Contains(word));
 
     /// <summary>The plan for <paramref name="words"/> in <paramref name="teamId"/>'s search.</summary>
+    /// <param name="enabled">False (<see cref="SearchTuning.MatchPlan"/> off): <see cref="Unpruned"/>.</param>
     public static async Task<MatchPlan> ForAsync(SqliteConnection connection, string teamId, IReadOnlyList<string> words,
-        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, CancellationToken cancellationToken)
+        Func<Task<SearchVocabulary.Snapshot?>> vocabulary, bool enabled, CancellationToken cancellationToken)
     {
-        if (!Enabled)
+        if (!enabled)
         {
             return Unpruned;
         }
@@ -68,11 +67,61 @@ internal sealed record MatchPlan(IReadOnlySet<string>? Prefixes, bool RankOnWord
         return new MatchPlan(prefixes, teamDocuments * 2 >= documents);
     }
 
+    /// <summary>Most words whose stems are kept in memory (<see cref="StemsAsync"/>); past it the memory starts over.</summary>
+    internal const int KeptStems = 50_000;
+
+    // A word's stem depends on the word alone (one row per word, the same tokenizer always), so it is asked of SQLite once per process.
+    // Null: the tokenizer drops the word.
+    private static readonly ConcurrentDictionary<string, string?> Stems = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Each word's stem as the index's tokenizer makes it (porter unicode61, through a small temp FTS table: the stemmer is inside
-    /// SQLite); words the tokenizer drops entirely are absent.
+    /// SQLite); words the tokenizer drops entirely are absent. Stems already asked for come from memory: a search asks for them up to
+    /// four times (its match plan, its any-word fallback, and again for the <c>who knows</c> suggestion in <c>ask</c>), each a round of
+    /// 4 + words statements.
     /// </summary>
     public static async Task<Dictionary<string, string>> StemsAsync(SqliteConnection connection, IReadOnlyList<string> words,
+        CancellationToken cancellationToken)
+    {
+        var stems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        foreach (var word in words.Distinct(StringComparer.Ordinal))
+        {
+            if (!Stems.TryGetValue(word, out var stem))
+            {
+                unknown.Add(word);
+            }
+            else if (stem is not null)
+            {
+                stems[word] = stem;
+            }
+        }
+
+        if (unknown.Count == 0)
+        {
+            return stems;
+        }
+
+        var asked = await AskSqliteAsync(connection, unknown, cancellationToken);
+        if (Stems.Count + unknown.Count > KeptStems)
+        {
+            Stems.Clear();
+        }
+
+        foreach (var word in unknown)
+        {
+            var stem = asked.GetValueOrDefault(word);
+            Stems[word] = stem;
+            if (stem is not null)
+            {
+                stems[word] = stem;
+            }
+        }
+
+        return stems;
+    }
+
+    private static async Task<Dictionary<string, string>> AskSqliteAsync(SqliteConnection connection, IReadOnlyList<string> words,
         CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(

@@ -23,9 +23,6 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
     internal QuestionVectors RecentVectors { get; } = new();
 
-    /// <summary>False: every read takes the vectors from the file, as before the cache (the benchmark's before/after only).</summary>
-    internal static bool CacheVectors { get; set; } = true;
-
     public Task<WriteResult<AskedQuestion>> AddAsync(AskedQuestion question, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -59,7 +56,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
     public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken) =>
-        CacheVectors && limit <= CachedReadLimit
+        limit <= CachedReadLimit
             ? ListCachedAsync(teamId, since, limit, cancellationToken)
             : ListAsync(teamId, since, limit, string.Empty, cancellationToken);
 

@@ -48,17 +48,20 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
 
         await using var connection = await database.OpenAsync(cancellationToken);
         using var stage = AskStages.Start(AskStages.Lexical);
-        var found = await LexicalAsync(connection, database.SearchVocabulary, query, words, cancellationToken);
-        return await WithExcerptsAsync(connection, found, cancellationToken);
+        var found = await LexicalAsync(connection, query, words, hybrid: false, cancellationToken);
+        return Excerpted(query) ? await WithExcerptsAsync(connection, found, cancellationToken) : found.Select(h => h.Hit).ToList();
     }
 
     /// <summary>
-    /// The lexical search as it always was: all words (up to <paramref name="query"/>.Limit, ranked), then, if fewer than
-    /// <paramref name="fillTo"/> (default: the limit) were found, any rarer word. Hits keep their index row.
+    /// The lexical search: all words (up to <paramref name="query"/>.Limit, ranked), then, if fewer than <paramref name="fillTo"/>
+    /// (default: the limit) were found, any rarer word (in a <paramref name="hybrid"/> search not when every word is very common:
+    /// <see cref="SearchTuning.CommonWordsConjunction"/>). Hits keep their index row.
     /// </summary>
-    private static async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchVocabulary vocabulary, SearchQuery query,
-        IReadOnlyList<string> words, CancellationToken cancellationToken, int? fillTo = null)
+    private async Task<List<IndexedHit>> LexicalAsync(SqliteConnection connection, SearchQuery query, IReadOnlyList<string> words,
+        bool hybrid, CancellationToken cancellationToken, int? fillTo = null)
     {
+        var tuning = database.SearchTuning;
+        var vocabulary = database.SearchVocabulary;
         // Only the slower paths below read the vocabulary (one point read to see whether the snapshot is current), and the plan when
         // a pruning rule can apply.
         SearchVocabulary.Snapshot? snapshot = null;
@@ -74,13 +77,14 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             return snapshot;
         }
 
-        var plan = await MatchPlan.ForAsync(connection, query.TeamId, words, Snapshot, cancellationToken);
+        var plan = await MatchPlan.ForAsync(connection, query.TeamId, words, Snapshot, tuning.MatchPlan, cancellationToken);
         var hits = await RunAsync(connection, query, words, null, "AND", plan, cancellationToken);
         IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives = null;
         if (hits.Count == 0)
         {
             // Some word finds nothing (else every word would): look for typos, on this slower path only.
-            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, await Snapshot(), cancellationToken);
+            alternatives = await TypoAlternatives.FindAsync(connection, query.TeamId, words, await Snapshot(), cancellationToken,
+                tuning.CorrectedWordsCap);
             if (alternatives.Count > 0)
             {
                 hits = await RunAsync(connection, query, words, alternatives, "AND", plan, cancellationToken);
@@ -89,10 +93,14 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
 
         if (hits.Count < (fillTo ?? query.Limit) && words.Count > 1)
         {
-            var seen = hits.Select(h => h.RowId).ToHashSet();
-            var (anyWords, anyAlternatives) = await WithoutVeryCommonWordsAsync(connection, words, alternatives, Snapshot, cancellationToken);
-            var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", plan, cancellationToken);
-            hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
+            var (anyWords, anyAlternatives, onlyCommon) = await WithoutVeryCommonWordsAsync(connection, words, alternatives, Snapshot, tuning,
+                cancellationToken);
+            if (!(hybrid && onlyCommon && tuning.CommonWordsConjunction))
+            {
+                var seen = hits.Select(h => h.RowId).ToHashSet();
+                var more = await RunAsync(connection, query, anyWords, anyAlternatives, "OR", plan, cancellationToken);
+                hits.AddRange(more.Where(h => !seen.Contains(h.RowId)).Take(query.Limit - hits.Count));
+            }
         }
 
         return hits;
@@ -106,7 +114,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, Task<ReadOnlyMemory<float>?> embedding,
         CancellationToken cancellationToken)
     {
-        if (query.Kinds.Count == 0 || query.Limit <= 0 || vectors is null || embedder?.ModelId is not { } model || !OverlapEmbedding)
+        if (query.Kinds.Count == 0 || query.Limit <= 0 || vectors is null || embedder?.ModelId is not { } model || !database.SearchTuning.OverlapEmbedding)
         {
             return await SearchAsync(query with { Embedding = await embedding }, cancellationToken);
         }
@@ -172,7 +180,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
         // for nearly every question (BM25 has no top-k pruning), while the semantic half supplies the candidates those rows would
         // have been (docs/performance.md, "Search by meaning at 100,000 + 100,000").
         return words.Count == 0 ? []
-            : await LexicalAsync(connection, database.SearchVocabulary, query with { Limit = candidates }, words, cancellationToken,
+            : await LexicalAsync(connection, query with { Limit = candidates }, words, hybrid: true, cancellationToken,
                 fillTo: Math.Min(query.Shown ?? query.Limit, query.Limit));
     }
 
@@ -213,9 +221,9 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
         }
 
-        // Only the lexical hits shown get their snippet (FTS5 makes one per row it is asked for).
-        var excerpted = await WithExcerptsAsync(connection, shown.Select(s => s.Row).ToList(), cancellationToken);
-        for (var i = 0; i < shown.Count; i++)
+        // Only the lexical hits shown get their snippet (FTS5 makes one per row it is asked for), and none when the caller shows none.
+        var excerpted = Excerpted(query) ? await WithExcerptsAsync(connection, shown.Select(s => s.Row).ToList(), cancellationToken) : [];
+        for (var i = 0; i < excerpted.Count; i++)
         {
             results[shown[i].At] = excerpted[i];
         }
@@ -283,23 +291,20 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// </summary>
     private sealed record IndexedHit(long RowId, SearchHit Hit, string Match);
 
+    /// <summary>Whether the hits get excerpts: unless the caller shows none (<see cref="SearchTuning.ExcerptsOnlyWhenShown"/>).</summary>
+    private bool Excerpted(SearchQuery query) => query.Excerpts || !database.SearchTuning.ExcerptsOnlyWhenShown;
+
     /// <summary>At most this many rows get their snippets by one MATCH lookup each; more, by one pass over the match.</summary>
     private const int SnippetLookups = 16;
 
     /// <summary>
-    /// The hits (in their order) with their excerpts: FTS5's <c>snippet</c> of the body around the words that found each one, as the
-    /// ranking used to compute for every row it read. Made for the rows returned only, after the ranking: the same text for fewer
-    /// rows (a probe on the benchmark file: 196 ranked rows read with their snippets in 27 ms, by rowid without them in 2–7 ms; three
-    /// snippets 0.5 ms).
+    /// The hits (in their order) with their excerpts: FTS5's <c>snippet</c> of the body (40 tokens, "…" where cut) around the words that
+    /// found each one. Made for the rows returned only, after the ranking (a probe on the benchmark file: 196 ranked rows read with their
+    /// snippets in 27 ms, by rowid without them in 2–7 ms; three snippets 0.5 ms).
     /// </summary>
     private static async Task<List<SearchHit>> WithExcerptsAsync(SqliteConnection connection, IReadOnlyList<IndexedHit> hits,
         CancellationToken cancellationToken)
     {
-        if (!LateExcerpts)
-        {
-            return hits.Select(h => h.Hit).ToList(); // made with the ranking, as before
-        }
-
         var excerpts = new Dictionary<(long, string), string>();
         foreach (var group in hits.GroupBy(h => h.Match, StringComparer.Ordinal))
         {
@@ -326,15 +331,6 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// </summary>
     internal const double VeryCommonShare = 0.005;
 
-    /// <summary>False: every ranked row's snippet is made while reading the ranking, as before (the benchmark's before/after and tests).</summary>
-    internal static bool LateExcerpts { get; set; } = true;
-
-    /// <summary>False: the overlapping search waits for the vector before its lexical half; the benchmark's before/after only.</summary>
-    internal static bool OverlapEmbedding { get; set; } = true;
-
-    /// <summary>False: the any-word fallback keeps every typo correction, as before; the benchmark's before/after only.</summary>
-    internal static bool LeaveOutCommonCorrections { get; set; } = true;
-
     /// <summary>
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
     /// tens of thousands of rows makes it slow, while those rows score low for it anyway (BM25's IDF). So, like
@@ -343,20 +339,20 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     /// (<paramref name="alternatives"/>): a very common correction is left out of the fallback (the all-words search with
     /// corrections before it used them all). Frequencies come from the index's own vocabulary (the in-memory
     /// <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>), with each word stemmed by the same tokenizer
-    /// (through a small temp table).
+    /// (through a small temp table). <c>OnlyCommon</c>: every word with a frequency is very common (only the rarest is returned).
     /// </summary>
-    private static async Task<(IReadOnlyList<string> Words, IReadOnlyDictionary<string, IReadOnlyList<string>>? Alternatives)>
+    private static async Task<(IReadOnlyList<string> Words, IReadOnlyDictionary<string, IReadOnlyList<string>>? Alternatives, bool OnlyCommon)>
         WithoutVeryCommonWordsAsync(SqliteConnection connection, IReadOnlyList<string> words,
             IReadOnlyDictionary<string, IReadOnlyList<string>>? alternatives, Func<Task<SearchVocabulary.Snapshot?>> vocabulary,
-            CancellationToken cancellationToken)
+            SearchTuning tuning, CancellationToken cancellationToken)
     {
         var documents = Convert.ToDouble(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM search_fts", null, cancellationToken));
         if (documents < 1000)
         {
-            return (words, alternatives); // a small index: the full fallback is cheap
+            return (words, alternatives, false); // a small index: the full fallback is cheap
         }
 
-        var corrections = !LeaveOutCommonCorrections ? [] : alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var corrections = !tuning.LeaveOutCommonCorrections ? [] : alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
         var frequencies = await FrequenciesAsync(connection, [.. words, .. corrections], await vocabulary(), cancellationToken);
         var common = documents * VeryCommonShare;
         var rare = new List<string>();
@@ -379,13 +375,15 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
         }
 
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? rareAlternatives = !LeaveOutCommonCorrections ? alternatives : alternatives?
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? rareAlternatives = !tuning.LeaveOutCommonCorrections ? alternatives : alternatives?
             .Select(a => (a.Key, Rare: (IReadOnlyList<string>)a.Value.Where(c => frequencies.GetValueOrDefault(c) <= common).ToList()))
             .Where(a => a.Rare.Count > 0)
             .ToDictionary(a => a.Key, a => a.Rare, StringComparer.Ordinal);
 
-        // Only common words: the least common of them still points somewhere; all of them together point everywhere.
-        return (rare.Count > 0 ? rare : [rarest.Word], rareAlternatives);
+        // Only common words: the least common of them still points somewhere; all of them together point everywhere. A correction
+        // counts as a rarer word (the all-words search with it found too little, so the fallback is the typo's only chance).
+        var onlyCommon = rare.Count == 0 && rarest.Frequency < double.MaxValue && rareAlternatives is not { Count: > 0 };
+        return (rare.Count > 0 ? rare : [rarest.Word], rareAlternatives, onlyCommon);
     }
 
     /// <summary>
@@ -455,17 +453,13 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
 
             // The stored columns by rowid, without a MATCH: the snippets (which need one, and cost most) are made afterwards for the
-            // rows returned only (WithExcerptsAsync), with the words alone (the team token is in another column). Before (LateExcerpts
-            // off): every ranked row's snippet here, "+rowid" keeping the id list out of the plan (one pass over the matches).
+            // rows returned only (WithExcerptsAsync), with the words alone (the team token is in another column).
             var details = (await connection.QueryAsync(
-                    LateExcerpts
-                        ? "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, '' FROM search_fts WHERE rowid IN (SELECT value FROM json_each($ids))"
-                        : "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at, snippet(search_fts, 1, '', '', '…', 40) FROM search_fts " +
-                          "WHERE search_fts MATCH $match AND +rowid IN (SELECT value FROM json_each($ids))",
+                    "SELECT rowid, team_id, kind, ref_id, person_id, title, created_at FROM search_fts WHERE rowid IN (SELECT value FROM json_each($ids))",
                     null,
                     r => (RowId: r.GetInt64(0), TeamId: r.GetString(1), Kind: (SearchKind)r.GetInt32(2), Id: r.GetString(3),
-                        PersonId: r.GetString(4), Title: r.GetString(5), CreatedAt: r.GetInt64(6), Excerpt: r.GetString(7)),
-                    cancellationToken, ("$match", wordsMatch), ("$ids", "[" + string.Join(',', ranked.Select(r => r.RowId)) + "]")))
+                        PersonId: r.GetString(4), Title: r.GetString(5), CreatedAt: r.GetInt64(6)),
+                    cancellationToken, ("$ids", "[" + string.Join(',', ranked.Select(r => r.RowId)) + "]")))
                 .ToDictionary(d => d.RowId);
 
             var hits = new List<IndexedHit>(query.Limit);
@@ -473,7 +467,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             {
                 if (details.TryGetValue(rowId, out var d) && d.TeamId == query.TeamId && kinds.Contains(d.Kind))
                 {
-                    hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, d.Excerpt,
+                    hits.Add(new IndexedHit(rowId, new SearchHit(d.Kind, d.Id, d.PersonId, d.Title, string.Empty,
                         DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt), -rank) { MatchedWords = true }, wordsMatch));
                     if (hits.Count == query.Limit)
                     {

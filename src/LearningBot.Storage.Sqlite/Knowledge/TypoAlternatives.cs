@@ -35,9 +35,6 @@ internal static class TypoAlternatives
     /// <summary>Unknown words corrected per question, the longest first.</summary>
     public const int MaxCorrectedWords = 3;
 
-    /// <summary>The cap in use: <see cref="MaxCorrectedWords"/>; the benchmark lifts it to measure the code before the cap.</summary>
-    internal static int CorrectedWordsCap { get; set; } = MaxCorrectedWords;
-
     /// <summary>How many vocabulary candidates (closest first) are checked against the team, per word.</summary>
     private const int MaxTeamChecks = 12;
 
@@ -59,8 +56,9 @@ internal static class TypoAlternatives
     /// absent from the result; so are unknown words past the <see cref="MaxCorrectedWords"/> longest.
     /// </summary>
     /// <param name="vocabulary">The in-memory vocabulary, or null: read the term ranges from <c>search_vocab</c>.</param>
+    /// <param name="cap">Words corrected at most (<see cref="SearchTuning.CorrectedWordsCap"/>: <see cref="MaxCorrectedWords"/>).</param>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindAsync(SqliteConnection connection, string teamId,
-        IReadOnlyList<string> words, SearchVocabulary.Snapshot? vocabulary, CancellationToken cancellationToken)
+        IReadOnlyList<string> words, SearchVocabulary.Snapshot? vocabulary, CancellationToken cancellationToken, int cap = MaxCorrectedWords)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var findsAnything = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -79,7 +77,7 @@ internal static class TypoAlternatives
         foreach (var word in words.Distinct(StringComparer.Ordinal).OrderByDescending(w => w.Length))
         {
             var maxDistance = MaxDistance(word.Length);
-            if (corrected >= CorrectedWordsCap || maxDistance == 0 || !word.All(char.IsAsciiLetterLower) || await FindsAnything(word))
+            if (corrected >= cap || maxDistance == 0 || !word.All(char.IsAsciiLetterLower) || await FindsAnything(word))
             {
                 continue;
             }

@@ -77,49 +77,6 @@ public sealed class VectorScanTests
     }
 
     [Test]
-    public async Task From_the_parallel_size_the_prefilter_in_two_halves_finds_exactly_what_one_thread_finds()
-    {
-        var random = new Random(9);
-        var topics = Enumerable.Range(0, 200).Select(_ => Normalised(Gaussian(random, 1.0))).ToList();
-        var documents = TeamVectors.ParallelFrom + 3_000;
-        // Kinds mixed, and the rarest kind (kudos) only in the second half's blocks, so each half's histogram matters.
-        await WriteAsync(Enumerable.Range(1, documents).Select(d => (d, 0,
-            d > documents - 2_000 && d % 2 == 0 ? SearchKind.Kudos : d % 3 == 0 ? SearchKind.Learning : SearchKind.Knowledge,
-            Noisy(topics[random.Next(topics.Count)], random, 0.6))));
-        await Cache.RefreshAsync(Model, default);
-        foreach (var doc in new long[] { 1, 2, TeamVectors.BlockSlots * 8 + 1, documents - 1 })
-        {
-            Cache.Forget(Team, doc); // holes filled from the last slot: the halves' boundaries move
-        }
-
-        HashSet<SearchKind>[] kindSets = [Both, [SearchKind.Kudos], [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos]];
-        try
-        {
-            for (var i = 0; i < 30; i++)
-            {
-                var query = Noisy(topics[random.Next(topics.Count)], random, 0.8);
-                var kinds = kindSets[i % kindSets.Length];
-                TeamVectors.Parallel = false;
-                var one = Cache.Nearest(Team, kinds, query, 50);
-                TeamVectors.Parallel = true;
-                var two = Cache.Nearest(Team, kinds, query, 50);
-
-                Assert.That(two, Has.Count.EqualTo(50));
-                Assert.That(two, Is.EqualTo(one), $"query {i}: the same documents, vector rows and similarities, in the same order");
-                if (kinds.Count == 1)
-                {
-                    // 1,000 kudos, fewer than the 2,000 candidates kept: every one is rescored, so this is the exact answer.
-                    Assert.That(two, Is.EqualTo(Cache.Nearest(Team, kinds, query, 50, exact: true)), $"query {i}: kudos only, as the exact scan");
-                }
-            }
-        }
-        finally
-        {
-            TeamVectors.Parallel = false;
-        }
-    }
-
-    [Test]
     public async Task The_prefilter_keeps_to_the_asked_kinds()
     {
         var random = new Random(2);

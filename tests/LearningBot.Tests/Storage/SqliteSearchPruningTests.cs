@@ -53,6 +53,24 @@ public sealed class SqliteSearchPruningTests
     private Task<IReadOnlyList<SearchHit>> SearchAsync(string team, string text, params SearchKind[] kinds) =>
         new SqliteSearchIndex(_database).SearchAsync(new SearchQuery(team, text, kinds.Length == 0 ? [SearchKind.Learning] : kinds, 3), default);
 
+    [Test]
+    public async Task Stems_once_asked_come_from_memory()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database.Path}");
+        await connection.OpenAsync();
+        string[] words = ["networking", "policies", "zebras"];
+        var first = await MatchPlan.StemsAsync(connection, words, default);
+        await connection.CloseAsync();
+
+        // The connection is closed: any statement would throw, so these come from memory.
+        var again = await MatchPlan.StemsAsync(connection, words, default);
+
+        Assert.That(first, Is.EqualTo(new Dictionary<string, string> { ["networking"] = "network", ["policies"] = "polici", ["zebras"] = "zebra" }),
+            "the porter stems the index holds");
+        Assert.That(again, Is.EqualTo(first));
+        await connection.DisposeAsync();
+    }
+
     [TestCase(false, TestName = "The plan keeps the prefix of rare words only and ranks a dominant team on its words (vocabulary from search_vocab)")]
     [TestCase(true, TestName = "The plan keeps the prefix of rare words only and ranks a dominant team on its words (vocabulary in memory)")]
     public async Task The_plan_prunes_by_document_frequency(bool vocabularyRead)
@@ -66,8 +84,8 @@ public sealed class SqliteSearchPruningTests
         var snapshot = vocabularyRead ? await _database.SearchVocabulary.GetAsync(connection, default) : null;
         Assert.That(snapshot is not null, Is.EqualTo(vocabularyRead));
 
-        var acme = await MatchPlan.ForAsync(connection, "acme", ["data", "kube", "zebra", "failover", "note"], () => Task.FromResult(snapshot), default);
-        var globex = await MatchPlan.ForAsync(connection, "globex", ["zebra"], () => Task.FromResult(snapshot), default);
+        var acme = await MatchPlan.ForAsync(connection, "acme", ["data", "kube", "zebra", "failover", "note"], () => Task.FromResult(snapshot), enabled: true, default);
+        var globex = await MatchPlan.ForAsync(connection, "globex", ["zebra"], () => Task.FromResult(snapshot), enabled: true, default);
 
         // Frequencies are the whole index's (every team): "zebra" is in 43 of 1,245 documents (globex's 40), over 1 in 200.
         Assert.That(acme.Prefixes, Is.EquivalentTo(new[] { "kube", "failover" }), "'data' and 'note' (1,200 documents) and 'zebra' are common");

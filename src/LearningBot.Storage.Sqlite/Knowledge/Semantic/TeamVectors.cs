@@ -26,16 +26,6 @@ internal sealed class TeamVectors(int dimensions)
     /// <summary>From this many vectors the sign-bit prefilter runs; below it a full exact scan is cheap (under ~1 ms).</summary>
     internal const int PrefilterFrom = 20_000;
 
-    /// <summary>From this many vectors the prefilter's distances are computed on two threads (16 blocks: ~2 ms on one core).</summary>
-    internal const int ParallelFrom = 16 * BlockSlots;
-
-    /// <summary>
-    /// True: the prefilter's distances are computed in two halves from <see cref="ParallelFrom"/> vectors. Off: on a quiet 2-core
-    /// machine the two halves were no faster (360,000 vectors: p50 3.36 vs 3.41 ms, p95 5.71 vs 5.18 ms) and cost 0.4 ms more CPU
-    /// per search (docs/performance.md, "`ask` stage by stage"); the benchmark and tests switch it on to compare.
-    /// </summary>
-    internal static bool Parallel { get; set; }
-
     private readonly int _words = (dimensions + 63) / 64;
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Dictionary<long, int> _slots = [];
@@ -207,9 +197,9 @@ internal sealed class TeamVectors(int dimensions)
 
     /// <summary>
     /// Hamming distances of every slot's sign bits to the query's (a 0..dimensions histogram of them), then the exact score of the
-    /// slots within the distance that first covers <see cref="RescoredFor"/> candidates. Linear, no sort. From
-    /// <see cref="ParallelFrom"/> vectors the distances are computed in two halves at once (the machine this was measured on has
-    /// two cores; the calling thread takes one half, so a busy thread pool only makes it sequential again).
+    /// slots within the distance that first covers <see cref="RescoredFor"/> candidates. Linear, no sort, on the calling thread: two
+    /// halves on two threads measured no faster on a 2-core machine and cost ~0.3 ms more CPU per search (docs/performance.md,
+    /// "`ask` stage by stage" and "The lexical worst case"), so that variant was removed.
     /// </summary>
     private void Prefiltered(int kindMask, ReadOnlySpan<sbyte> q, ReadOnlySpan<ulong> queryBits, PriorityQueue<int, float> top, int slots)
     {
@@ -217,23 +207,7 @@ internal sealed class TeamVectors(int dimensions)
         var histogram = new int[dimensions + 1];
         try
         {
-            var bits = queryBits.ToArray();
-            if (Parallel && Count >= ParallelFrom)
-            {
-                var half = (_blocks.Count + 1) / 2;
-                var other = new int[dimensions + 1];
-                System.Threading.Tasks.Parallel.Invoke(
-                    () => Distances(0, half, kindMask, bits, distances, histogram),
-                    () => Distances(half, _blocks.Count, kindMask, bits, distances, other));
-                for (var d = 0; d < histogram.Length; d++)
-                {
-                    histogram[d] += other[d];
-                }
-            }
-            else
-            {
-                Distances(0, _blocks.Count, kindMask, bits, distances, histogram);
-            }
+            Distances(0, _blocks.Count, kindMask, queryBits.ToArray(), distances, histogram);
 
             var wanted = RescoredFor(slots);
             var within = 0;
