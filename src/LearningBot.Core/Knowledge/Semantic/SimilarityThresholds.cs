@@ -34,6 +34,13 @@ public sealed record SimilarityThresholds(double Floor, double Relevant, double 
     public static SimilarityThresholds MiniLMInt8 { get; } = new(Floor: 0.31, Relevant: 0.43, SameQuestion: 0.56, Answered: 0.60, Offer: 0.72);
 
     /// <summary>
+    /// all-MiniLM-L6-v2's float32 documents with int8 queries (<see cref="ModelProfile.MiniLMInt8Queries"/>) on stackfaq, by the same
+    /// rules: floor, relevant, answered and offer from int8 queries against float32 documents; same question from int8 question
+    /// against int8 question. CALIBRATION PENDING.
+    /// </summary>
+    public static SimilarityThresholds MiniLMInt8Queries { get; } = new(Floor: 0.30, Relevant: 0.40, SameQuestion: 0.55, Answered: 0.62, Offer: 0.74);
+
+    /// <summary>
     /// snowflake-arctic-embed-xs with its query prefix (<see cref="ModelProfile.ArcticXs"/>) on stackfaq, by the same rules: same
     /// question 0.79 (precision 0.966, recall 0.667); answered 0.74 (precision 0.747, recall 0.814); offer 0.80 (precision 0.952,
     /// recall 0.408); relevant 0.61 (recall 0.998); floor 0.61 (unrelated pairs' p95 is 0.634, above relevant). Its cosines are
