@@ -58,11 +58,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SemanticSearchStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SemanticSearchStatus>());
-        services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-            semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null,
-            sp.GetRequiredService<IOptions<SimilarityOptions>>().Value,
-            semantic ? sp.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey) : null));
+        services.TryAddSingleton<IQueryEmbedder>(sp =>
+        {
+            var documents = semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null;
+            // The packaged int8 query model pairs only with the packaged float32 MiniLM: an operator's own generator (even one
+            // registered after this call) embeds its own queries, unless they register a query generator of their own too.
+            var queries = documents is null ? null
+                : sp.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey);
+            if (queries is SentenceEmbeddingGenerator && documents is not SentenceEmbeddingGenerator)
+            {
+                queries = null;
+            }
+
+            return new GeneratorQueryEmbedder(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
+                documents, sp.GetRequiredService<IOptions<SimilarityOptions>>().Value, queries);
+        });
         // The worker needs the store's queue: register storage first (AddConfiguredStorage), then this.
         if (semantic && services.Any(d => d.ServiceType == typeof(IEmbeddingStore)))
         {
