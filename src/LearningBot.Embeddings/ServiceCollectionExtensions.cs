@@ -58,7 +58,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SemanticSearchStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SemanticSearchStatus>());
-        services.TryAddSingleton<IQueryEmbedder>(sp =>
+        // This one, not Core's generic registration: only here is it known which generators are the packaged ones.
+        services.RemoveAll<IQueryEmbedder>();
+        services.AddSingleton<IQueryEmbedder>(sp =>
         {
             var documents = semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null;
             // The packaged int8 query model pairs only with the packaged float32 MiniLM: an operator's own generator (even one
