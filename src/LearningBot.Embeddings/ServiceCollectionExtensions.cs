@@ -15,7 +15,7 @@ public static class ServiceCollectionExtensions
     /// (only when the store registered an <see cref="IEmbeddingStore"/>). Model: an <c>IEmbeddingGenerator</c> registered before this
     /// call wins; else <see cref="EmbeddingOptions.Provider"/> (<c>Search:Embeddings:Provider</c>): the packaged model, loaded once
     /// while the host starts (<see cref="SemanticSearchStatus"/>: a model that cannot load stops start-up with its reason), or none
-    /// (<c>None</c>: lexical search only); with <c>MiniLM</c> and <c>Search:Embeddings:QueryPrecision=Int8</c> (the default) queries come
+    /// (<c>None</c>: lexical search only); with <c>MiniLM</c> and <c>Search:Embeddings:QueryPrecision=Int8</c> queries come
     /// from <c>MiniLMInt8</c>, a second generator keyed <see cref="GeneratorQueryEmbedder.QueryGeneratorKey"/>. The model's query prefix and thresholds: its <see cref="ModelProfile"/>, with
     /// <c>Search:Similarity</c> (<see cref="SimilarityOptions"/>) applied. Options are validated at start-up. <c>/health</c> names the search that runs.
     /// </summary>
@@ -26,7 +26,7 @@ public static class ServiceCollectionExtensions
             .PostConfigure(o =>
             {
                 o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? EmbeddingProviders.Default : o.Provider;
-                o.QueryPrecision = string.IsNullOrWhiteSpace(o.QueryPrecision) ? QueryPrecisions.Int8 : o.QueryPrecision;
+                o.QueryPrecision = string.IsNullOrWhiteSpace(o.QueryPrecision) ? QueryPrecisions.Default : o.QueryPrecision;
             })
             .ValidateDataAnnotations().ValidateOnStart();
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
@@ -46,7 +46,7 @@ public static class ServiceCollectionExtensions
             // Queries (ask, who knows, answers offered, the Teams search, stored questions) by the int8 form of MiniLM when
             // QueryPrecision=Int8; documents (the background embedder, an unembedded hit's confidence) by the model above.
             var precision = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.QueryPrecision)];
-            if (new EmbeddingOptions { Provider = provider, QueryPrecision = string.IsNullOrWhiteSpace(precision) ? QueryPrecisions.Int8 : precision }.Int8Queries)
+            if (new EmbeddingOptions { Provider = provider, QueryPrecision = string.IsNullOrWhiteSpace(precision) ? QueryPrecisions.Default : precision }.Int8Queries)
             {
                 services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
                     SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.IntraOpThreads));

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LearningBot.Tests.Search;
 
 /// <summary>
-/// <c>Search:Embeddings:QueryPrecision=Int8</c> (the default with <c>MiniLM</c>): what a person asks is embedded by the int8 form of
+/// <c>Search:Embeddings:QueryPrecision=Int8</c> (with <c>MiniLM</c>; the default is Float32): what a person asks is embedded by the int8 form of
 /// all-MiniLM-L6-v2, documents stay float32 under <c>all-MiniLM-L6-v2</c>, so turning the mode on or off re-embeds nothing; questions
 /// are stored with the int8 model id and still group with questions stored with float32 vectors before the switch. Real models,
 /// the real host, a real SQLite file.
@@ -39,7 +39,7 @@ public sealed class Int8QueriesTests
     [Test]
     public async Task Queries_are_embedded_in_int8_and_documents_in_float32_under_the_float32_model_id()
     {
-        using var host = Host(precision: null); // the default
+        using var host = Host("Int8");
         var client = host.CreateClient();
         await SendAsync(client, "bo", $"share {Question} :: {Answer}");
         await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 2, "the answer embedded");
@@ -67,6 +67,24 @@ public sealed class Int8QueriesTests
         Assert.That(Scalar("SELECT count(*) FROM questions WHERE embedding_model = 'all-MiniLM-L6-v2-int8'"), Is.EqualTo(1),
             "the asked question is stored with its int8 vector's model id");
         Assert.That(health.GetProperty("search").GetString(), Is.EqualTo("hybrid (all-MiniLM-L6-v2, 384 dimensions, queries all-MiniLM-L6-v2-int8)"));
+    }
+
+    [Test]
+    public async Task Without_the_setting_queries_are_float32_and_stored_questions_carry_the_float32_id()
+    {
+        using var host = Host(precision: null);
+        var client = host.CreateClient();
+        await SendAsync(client, "ann", "ask who grants warehouse access");
+        var embedder = host.Services.GetRequiredService<IQueryEmbedder>();
+        using var float32 = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLM, 1);
+
+        var query = (await embedder.EmbedAsync("who grants warehouse access", CancellationToken.None))!.Value;
+        var reference = (await float32.GenerateAsync(["who grants warehouse access"]))[0].Vector;
+
+        Assert.That((embedder.ModelId, embedder.QueryModelId), Is.EqualTo(("all-MiniLM-L6-v2", "all-MiniLM-L6-v2")));
+        Assert.That(Vectors.Cosine(query.Span, reference.Span), Is.EqualTo(1.0).Within(1e-5));
+        Assert.That(embedder.Thresholds, Is.EqualTo(SimilarityThresholds.MiniLM));
+        Assert.That(Scalar("SELECT count(*) FROM questions WHERE embedding_model = 'all-MiniLM-L6-v2'"), Is.EqualTo(1));
     }
 
     [Test]

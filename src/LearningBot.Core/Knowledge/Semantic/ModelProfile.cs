@@ -24,8 +24,8 @@ public sealed record ModelProfile(string ModelId, string QueryPrefix, Similarity
     public static ModelProfile MiniLMInt8 { get; } = new("all-MiniLM-L6-v2-int8", string.Empty, SimilarityThresholds.MiniLMInt8);
 
     /// <summary>
-    /// all-MiniLM-L6-v2's float32 documents searched with <see cref="MiniLMInt8"/> query vectors (<c>Search:Embeddings:QueryPrecision=Int8</c>,
-    /// the default): documents keep the float32 model id, so the mode needs no re-embedding; thresholds calibrated for int8 queries
+    /// all-MiniLM-L6-v2's float32 documents searched with <see cref="MiniLMInt8"/> query vectors (<c>Search:Embeddings:QueryPrecision=Int8</c>):
+    /// documents keep the float32 model id, so the mode needs no re-embedding; thresholds calibrated for int8 queries
     /// against float32 documents and int8 question against int8 question (<see cref="SimilarityThresholds.MiniLMInt8Queries"/>).
     /// </summary>
     public static ModelProfile MiniLMInt8Queries { get; } =
