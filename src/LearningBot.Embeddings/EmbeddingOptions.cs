@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace LearningBot.Embeddings;
 
 /// <summary>
-/// <c>Search:Embeddings</c> in configuration. <see cref="Provider"/> picks the model behind
+/// <c>Search:Embeddings</c> in configuration (<see cref="QueryPrecision"/>: int8 queries over MiniLM's float32 documents). <see cref="Provider"/> picks the model behind
 /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>: <c>MiniLM</c> (default: all-MiniLM-L6-v2 as packaged,
 /// float32), <c>MiniLMInt8</c> (all-MiniLM-L6-v2 with int8 weight matrices, built from the package's model at load: faster
 /// queries, slightly lower quality),

@@ -62,11 +62,12 @@ public static class ServiceCollectionExtensions
         services.RemoveAll<IQueryEmbedder>();
         services.AddSingleton<IQueryEmbedder>(sp =>
         {
+            // The int8 query model loads first: its load's transient copies (the parsed float32 graph, the rewritten one) then
+            // do not sit on top of the float32 model's weights (host peak 637 MB the other way round; docs/performance.md).
+            var queries = semantic ? sp.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey) : null;
             var documents = semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null;
             // The packaged int8 query model pairs only with the packaged float32 MiniLM: an operator's own generator (even one
             // registered after this call) embeds its own queries, unless they register a query generator of their own too.
-            var queries = documents is null ? null
-                : sp.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey);
             if (queries is SentenceEmbeddingGenerator && documents is not SentenceEmbeddingGenerator)
             {
                 queries = null;
