@@ -1,3 +1,4 @@
+using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core;
 using LearningBot.Core.Commands;
 using LearningBot.Core.Insights;
@@ -17,13 +18,20 @@ public static class BotServices
 {
     /// <param name="model">The embedding model for search by meaning (the host's <c>Search:Embeddings:Provider</c>); null: words only.
     /// The background embedder is not started: benchmarks that need vectors bring them in the file.</param>
-    public static async Task<ServiceProvider> StartAsync(string databasePath, IEmbeddingGenerator<string, Embedding<float>>? model = null)
+    /// <param name="queryModel">Embeds queries instead of <paramref name="model"/> (keyed as the host keys it: int8 queries over float32 documents).</param>
+    public static async Task<ServiceProvider> StartAsync(string databasePath, IEmbeddingGenerator<string, Embedding<float>>? model = null,
+        IEmbeddingGenerator<string, Embedding<float>>? queryModel = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         if (model is not null)
         {
             services.AddSingleton(model);
+        }
+
+        if (queryModel is not null)
+        {
+            services.AddKeyedSingleton(GeneratorQueryEmbedder.QueryGeneratorKey, queryModel);
         }
 
         services.AddLearningBotCore();

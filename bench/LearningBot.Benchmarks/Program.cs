@@ -9,7 +9,7 @@ using LearningBot.Benchmarks.Corpus;
 //   dotnet run -c Release --project bench/LearningBot.Benchmarks -- --filter '*' --job short   (quicker, rougher)
 //   ... -- --probe       a quick stopwatch check of ask (median/P95), for profiling.
 //   ... -- --scheduled-prompts [--channels 10000] [--repeat 3] [--slack-latency-ms 0] [--config 8/500/15 ...]   issue 6's scheduler scenario
-//   ... -- --semantic [--calls 300] [--provider MiniLMInt8|MiniLM | --providers MiniLM,MiniLMInt8]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
+//   ... -- --semantic [--calls 300] [--provider MiniLMInt8|MiniLM | --providers MiniLM,MiniLMInt8,MiniLM+Int8Queries]   issue 14: ask's parts with the real model on 100k + 100k documents with vectors
 //   ... -- --host-footprint [--asks 300] [--providers MiniLMInt8,MiniLM,None]   issue 14: the real host on that file, start-up to ready and resident memory
 //   ... -- --quantised-query [--queries 300]   issue 14: the MiniLMInt8 and MiniLM providers: load, agreement, latency, docs per CPU-second
 //   ... -- --pipeline-cost [--commands 3000] [--rounds 3] [--warmup 3000] [--no-http] [--only text]   issue 18: CPU µs and bytes per command, by path and stage

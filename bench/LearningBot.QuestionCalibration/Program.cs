@@ -4,15 +4,26 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Embeddings;
 using Microsoft.Extensions.AI;
 
-// Usage: dotnet run -c Release --project bench/LearningBot.QuestionCalibration -- <stackfaq folder> [MiniLM|MiniLMInt8|ArcticXs]
+// Usage: dotnet run -c Release --project bench/LearningBot.QuestionCalibration -- <stackfaq folder> [MiniLM|MiniLMInt8|ArcticXs] [--int8-queries]
 //    or: ... -- --similar [MiniLM|MiniLMInt8|ArcticXs] < lines.txt   (cosine of every pair of lines)
 // Prints, for the packaged model: (1) same-question detection on pairs.jsonl (cosine of the two questions) and the old
 // word-overlap rule, (2) answer confidence on corpus.jsonl + queries.jsonl: the cosine of a query and its top document,
 // labelled correct when that document is from the query's thread. Negatives for (2) also come from each query searched
 // with its own thread left out (a question the team has no answer for), so "no answer" is as common as "answer".
 var folder = args.Length > 0 ? args[0] : "/work/shared/data/stackfaq";
-var provider = args.Length > 1 ? args[1] : "MiniLM";
+var provider = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "MiniLM";
+// --int8-queries (MiniLM only): the product's Search:Embeddings:QueryPrecision=Int8 mode. Documents are embedded by the float32
+// model, every question (pairs, queries) by MiniLMInt8, as the host does: so (1) compares int8 with int8 question vectors (and
+// reports int8 against float32, the stored questions of before the switch), (2) and the floor compare int8 queries with float32 documents.
+var int8Queries = args.Contains("--int8-queries");
+if (int8Queries && provider != EmbeddingProviders.MiniLM)
+{
+    Console.Error.WriteLine("--int8-queries needs the MiniLM provider (its documents stay float32).");
+    return 2;
+}
+
 using var generator = SentenceEmbeddingGenerator.Load(provider, Environment.ProcessorCount);
+using var queryGenerator = int8Queries ? SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, Environment.ProcessorCount) : generator;
 // Questions are embedded as the product embeds queries (GeneratorQueryEmbedder: with the model's query prefix), documents without.
 var profile = LearningBot.Core.Knowledge.Semantic.ModelProfile.Known(generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
               ?? throw new InvalidOperationException($"No model profile for {provider}");
@@ -34,12 +45,16 @@ if (folder == "--similar")
 
 static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 
-async Task<float[][]> Embed(IReadOnlyList<string> texts)
+Task<float[][]> Embed(IReadOnlyList<string> texts) => EmbedWith(generator, texts);
+
+Task<float[][]> EmbedQueries(IReadOnlyList<string> texts) => EmbedWith(queryGenerator, texts);
+
+static async Task<float[][]> EmbedWith(SentenceEmbeddingGenerator model, IReadOnlyList<string> texts)
 {
     var result = new List<float[]>();
     foreach (var chunk in texts.Chunk(32))
     {
-        result.AddRange((await generator.GenerateAsync(chunk)).Select(e => e.Vector.ToArray()));
+        result.AddRange((await model.GenerateAsync(chunk)).Select(e => e.Vector.ToArray()));
     }
 
     return [.. result];
@@ -65,12 +80,22 @@ string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 var pairs = Lines(Path.Combine(folder, "pairs.jsonl"))
     .Select(e => (Q1: e.GetProperty("q1").GetString()!, Q2: e.GetProperty("q2").GetString()!, Same: e.GetProperty("duplicate").GetBoolean()))
     .ToList();
-var v1 = await Embed(pairs.Select(p => profile.QueryPrefix + p.Q1).ToList());
-var v2 = await Embed(pairs.Select(p => profile.QueryPrefix + p.Q2).ToList());
+var v1 = await EmbedQueries(pairs.Select(p => profile.QueryPrefix + p.Q1).ToList());
+var v2 = await EmbedQueries(pairs.Select(p => profile.QueryPrefix + p.Q2).ToList());
 var scored = pairs.Select((p, i) => (Score: Cosine(v1[i], v2[i]), p.Same)).ToList();
+// int8 question against a float32 one (a question stored before QueryPrecision=Int8, grouped with one asked after): both orders.
+var mixedPairs = new List<(double Score, bool Same)>();
+if (int8Queries)
+{
+    var f1 = await Embed(pairs.Select(p => p.Q1).ToList());
+    var f2 = await Embed(pairs.Select(p => p.Q2).ToList());
+    mixedPairs.AddRange(pairs.Select((p, i) => (Cosine(v1[i], f2[i]), p.Same)));
+    mixedPairs.AddRange(pairs.Select((p, i) => (Cosine(f1[i], v2[i]), p.Same)));
+}
 var words = pairs.Select(p => (Score: SearchTerms.Similarity(SearchTerms.Of(p.Q1), SearchTerms.Of(p.Q2)), p.Same)).ToList();
 
-Console.WriteLine($"Same question: {pairs.Count} pairs from {folder}/pairs.jsonl ({pairs.Count(p => p.Same)} duplicates), model {provider}");
+Console.WriteLine($"Same question: {pairs.Count} pairs from {folder}/pairs.jsonl ({pairs.Count(p => p.Same)} duplicates), model {provider}" +
+                  (int8Queries ? ", both questions int8 (MiniLMInt8)" : ""));
 Console.WriteLine("threshold  precision  recall  F1");
 foreach (var t in Enumerable.Range(40, 56).Select(i => i / 100.0))
 {
@@ -92,7 +117,7 @@ var queries = Lines(Path.Combine(folder, "queries.jsonl"))
     .Select(e => (Text: e.GetProperty("query").GetString()!, Thread: e.GetProperty("relevant")[0].GetString()!))
     .ToList();
 var docs = await Embed(corpus.Select(c => c.Text).ToList());
-var qv = await Embed(queries.Select(q => profile.QueryPrefix + q.Text).ToList());
+var qv = await EmbedQueries(queries.Select(q => profile.QueryPrefix + q.Text).ToList());
 static string ThreadOf(string id) => id.Split('-')[0];
 var confidence = new List<(double Score, bool Same)>();
 var firstRight = 0;
@@ -154,9 +179,22 @@ var sameQuestion = grid.First(t => Precision(scored, t) >= 0.96);
 var answered = Best(confidence);
 var offer = grid.First(t => Precision(confidence, t) >= 0.95);
 Console.WriteLine();
-Console.WriteLine($"Thresholds by the rules (model {profile.ModelId}, query prefix \"{profile.QueryPrefix}\"): Floor {F(floor)}, Relevant {F(relevant)}, " +
-                  $"SameQuestion {F(sameQuestion)}, Answered {F(answered)}, Offer {F(offer)}");
-Console.WriteLine($"Shipped: {profile.Thresholds}");
+Console.WriteLine($"Thresholds by the rules (model {profile.ModelId}{(int8Queries ? ", int8 queries" : "")}, query prefix \"{profile.QueryPrefix}\"): " +
+                  $"Floor {F(floor)}, Relevant {F(relevant)}, SameQuestion {F(sameQuestion)}, Answered {F(answered)}, Offer {F(offer)}");
+foreach (var (name, t) in new[] { ("SameQuestion", sameQuestion), ("Answered", answered), ("Offer", offer) })
+{
+    Console.Write($"at {name} {F(t)}: ");
+    Report(name == "SameQuestion" ? scored : confidence, t);
+}
+
+if (int8Queries)
+{
+    Console.Write($"int8 question vs float32 question ({mixedPairs.Count} pairs, both orders) at SameQuestion {F(sameQuestion)}: ");
+    Report(mixedPairs, sameQuestion);
+    Console.WriteLine($"int8 vs float32 questions by the rule alone: SameQuestion {F(grid.First(t => Precision(mixedPairs, t) >= 0.96))}");
+}
+
+Console.WriteLine($"Shipped: {(int8Queries ? LearningBot.Core.Knowledge.Semantic.ModelProfile.MiniLMInt8Queries : profile).Thresholds}");
 
 return 0;
 

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs] [--int8-queries]
+// Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs] [--int8-queries]  (--int8-queries: + the MiniLM rows with int8 queries, the host's QueryPrecision=Int8 mode)
 //        [--sweep] [--explore] [--no-cache] [--cost-queries 200] [--cost-documents 128]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -109,19 +109,30 @@ foreach (var model in models)
     rows.Add(($"embedding only ({label}, int8)", semantic));
     if (options.ContainsKey("int8-queries") && model == EmbeddingProviders.MiniLM)
     {
-        // Exploration: the float32 model's documents, each query embedded by MiniLMInt8 instead (a cheaper query model beside
-        // the stored vectors: the two agree at cosine ~0.99). Not a product mode; it tells whether one would keep the quality.
+        // The product's QueryPrecision=Int8 mode: the float32 model's stored documents, each query embedded by MiniLMInt8 through
+        // the host's own path (a second bot on the same file, the int8 generator keyed as the host keys it: GeneratorQueryEmbedder,
+        // the MiniLMInt8Queries thresholds).
         using var int8Cache = useCache ? new EmbeddingFileCache(EmbeddingFileCache.DefaultPath(EmbeddingProviders.MiniLMInt8)) : null;
         using var int8Model = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, 1);
         var int8 = int8Cache is null ? (IEmbeddingGenerator<string, Embedding<float>>)int8Model : int8Model.AsBuilder().UseDistributedCache(int8Cache).Build();
+        await using var mixed = Services(Path.Combine(folder.Path, "quality.db"), model, generator, int8);
+        var mixedEmbedder = mixed.GetRequiredService<IQueryEmbedder>();
+        if (mixedEmbedder.QueryModelId != ModelProfile.MiniLMInt8.ModelId || mixedEmbedder.Thresholds != SimilarityThresholds.MiniLMInt8Queries)
+        {
+            throw new InvalidOperationException($"int8 queries did not take effect: queries {mixedEmbedder.QueryModelId}, {mixedEmbedder.Thresholds}");
+        }
+
+        var mixedIndex = mixed.GetRequiredService<ISearchIndex>();
+        var mixedOnly = new SqliteSearchIndex(mixed.GetRequiredService<SqliteDatabase>(), mixed.GetRequiredService<SqliteVectorCache>(),
+            mixedEmbedder, new HybridFusion(60, 0, 1, -1, 50));
         var mixedHybrid = new Scores();
         var mixedSemantic = new Scores();
         foreach (var query in set.Queries)
         {
-            var vector = (await int8.GenerateAsync([query.Text]))[0].Vector;
+            var vector = await mixedEmbedder.EmbedAsync(query.Text, default);
             var asked = new SearchQuery(Team, query.Text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
-            mixedHybrid.Add((await index.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
-            mixedSemantic.Add((await embeddingOnly.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
+            mixedHybrid.Add((await mixedIndex.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
+            mixedSemantic.Add((await mixedOnly.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
         }
 
         rows.Add(($"ask: hybrid ({label} documents, int8 queries)", mixedHybrid));
@@ -162,7 +173,8 @@ Console.WriteLine();
 Console.WriteLine($"finished in {total.Elapsed.TotalMinutes:F1} min, load average {LoadAverage()}");
 return;
 
-static ServiceProvider Services(string databasePath, string model, IEmbeddingGenerator<string, Embedding<float>> generator)
+static ServiceProvider Services(string databasePath, string model, IEmbeddingGenerator<string, Embedding<float>> generator,
+    IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null)
 {
     var configuration = new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["Search:Embeddings:Provider"] = model })
@@ -173,6 +185,11 @@ static ServiceProvider Services(string databasePath, string model, IEmbeddingGen
     services.AddSqliteStorage(databasePath);
     // A generator registered before AddLearningBotEmbeddings wins: here the measured model behind the embedding cache.
     services.AddSingleton(generator);
+    if (queryGenerator is not null)
+    {
+        services.AddKeyedSingleton(GeneratorQueryEmbedder.QueryGeneratorKey, queryGenerator);
+    }
+
     services.AddLearningBotEmbeddings(configuration);
     return services.BuildServiceProvider();
 }

@@ -39,7 +39,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
             sp.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
-            sp.GetService<Microsoft.Extensions.Options.IOptions<SimilarityOptions>>()?.Value));
+            sp.GetService<Microsoft.Extensions.Options.IOptions<SimilarityOptions>>()?.Value,
+            sp.GetKeyedService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(
+                GeneratorQueryEmbedder.QueryGeneratorKey)));
         services.AddSingleton<AnswerConfidence>();
         services.AddSingleton<QuestionMatcher>();
         services.AddSingleton<ChannelAnswers>();

@@ -11,7 +11,7 @@ namespace LearningBot.Embeddings;
 /// Loads the embedding model while the host starts, so a model that cannot load stops start-up with its reason (and the
 /// way out: <c>Search__Embeddings__Provider=None</c>) instead of failing every <c>ask</c> later; logs the model and how long
 /// loading took. On <c>/health</c> it reports, as <c>search</c>, which search runs: <c>hybrid (all-MiniLM-L6-v2, 384
-/// dimensions)</c> or <c>lexical only (Search:Embeddings:Provider=None)</c>. Always ready: lexical search needs no model.
+/// dimensions, queries all-MiniLM-L6-v2-int8)</c> or <c>lexical only (Search:Embeddings:Provider=None)</c>. Always ready: lexical search needs no model.
 /// </summary>
 public sealed partial class SemanticSearchStatus : IHostedService, IReadinessCheck
 {
@@ -43,8 +43,9 @@ public sealed partial class SemanticSearchStatus : IHostedService, IReadinessChe
 
         if (embedder.ModelId is { } model)
         {
-            _description = $"hybrid ({model}, {embedder.Dimensions} dimensions)";
-            LogLoaded(logger, model, clock.Elapsed.TotalMilliseconds);
+            var queries = embedder.QueryModelId is { } q && q != model ? $", queries {q}" : string.Empty;
+            _description = $"hybrid ({model}, {embedder.Dimensions} dimensions{queries})";
+            LogLoaded(logger, model + queries, clock.Elapsed.TotalMilliseconds);
         }
         else
         {

@@ -15,14 +15,19 @@ public static class ServiceCollectionExtensions
     /// (only when the store registered an <see cref="IEmbeddingStore"/>). Model: an <c>IEmbeddingGenerator</c> registered before this
     /// call wins; else <see cref="EmbeddingOptions.Provider"/> (<c>Search:Embeddings:Provider</c>): the packaged model, loaded once
     /// while the host starts (<see cref="SemanticSearchStatus"/>: a model that cannot load stops start-up with its reason), or none
-    /// (<c>None</c>: lexical search only). The model's query prefix and thresholds: its <see cref="ModelProfile"/>, with
+    /// (<c>None</c>: lexical search only); with <c>MiniLM</c> and <c>Search:Embeddings:QueryPrecision=Int8</c> queries come
+    /// from <c>MiniLMInt8</c>, a second generator keyed <see cref="GeneratorQueryEmbedder.QueryGeneratorKey"/>. The model's query prefix and thresholds: its <see cref="ModelProfile"/>, with
     /// <c>Search:Similarity</c> (<see cref="SimilarityOptions"/>) applied. Options are validated at start-up. <c>/health</c> names the search that runs.
     /// </summary>
     public static IServiceCollection AddLearningBotEmbeddings(this IServiceCollection services, IConfiguration configuration)
     {
         // An empty value (e.g. Search__Embeddings__Provider= in a container's environment) means unset: the default model.
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section))
-            .PostConfigure(o => o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? EmbeddingProviders.Default : o.Provider)
+            .PostConfigure(o =>
+            {
+                o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? EmbeddingProviders.Default : o.Provider;
+                o.QueryPrecision = string.IsNullOrWhiteSpace(o.QueryPrecision) ? QueryPrecisions.Default : o.QueryPrecision;
+            })
             .ValidateDataAnnotations().ValidateOnStart();
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
@@ -38,6 +43,14 @@ public static class ServiceCollectionExtensions
                 var options = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
                 return SentenceEmbeddingGenerator.Load(options.Provider, options.IntraOpThreads);
             });
+            // Queries (ask, who knows, answers offered, the Teams search, stored questions) by the int8 form of MiniLM when
+            // QueryPrecision=Int8; documents (the background embedder, an unembedded hit's confidence) by the model above.
+            var precision = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.QueryPrecision)];
+            if (new EmbeddingOptions { Provider = provider, QueryPrecision = string.IsNullOrWhiteSpace(precision) ? QueryPrecisions.Default : precision }.Int8Queries)
+            {
+                services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
+                    SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.IntraOpThreads));
+            }
         }
 
         var semantic = hasOwnGenerator || provider != EmbeddingProviders.None;
@@ -45,10 +58,24 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SemanticSearchStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<SemanticSearchStatus>());
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<SemanticSearchStatus>());
-        services.TryAddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-            semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null,
-            sp.GetRequiredService<IOptions<SimilarityOptions>>().Value));
+        // This one, not Core's generic registration: only here is it known which generators are the packaged ones.
+        services.RemoveAll<IQueryEmbedder>();
+        services.AddSingleton<IQueryEmbedder>(sp =>
+        {
+            // The int8 query model loads first: its load's transient copies (the parsed float32 graph, the rewritten one) then
+            // do not sit on top of the float32 model's weights (host peak 637 MB the other way round; docs/performance.md).
+            var queries = semantic ? sp.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey) : null;
+            var documents = semantic ? sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() : null;
+            // The packaged int8 query model pairs only with the packaged float32 MiniLM: an operator's own generator (even one
+            // registered after this call) embeds its own queries, unless they register a query generator of their own too.
+            if (queries is SentenceEmbeddingGenerator && documents is not SentenceEmbeddingGenerator)
+            {
+                queries = null;
+            }
+
+            return new GeneratorQueryEmbedder(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
+                documents, sp.GetRequiredService<IOptions<SimilarityOptions>>().Value, queries);
+        });
         // The worker needs the store's queue: register storage first (AddConfiguredStorage), then this.
         if (semantic && services.Any(d => d.ServiceType == typeof(IEmbeddingStore)))
         {

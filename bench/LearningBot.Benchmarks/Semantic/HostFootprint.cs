@@ -13,7 +13,8 @@ namespace LearningBot.Benchmarks.Semantic;
 /// environment, playground on) in a process of its own on a copy of the vector corpus (<see cref="SemanticCorpus"/>), once for each
 /// <c>Search__Embeddings__Provider</c> in <c>--providers</c> (default <c>MiniLMInt8,MiniLM,None</c>). Reports the time from process start to the first 200 from
 /// <c>/health/ready</c>, the first <c>ask</c> (it reads every vector into memory), then <c>ask</c> over HTTP for real stackfaq
-/// questions, and the host's resident memory from <c>/proc/PID/status</c> (VmRSS now, VmHWM the peak).
+/// questions, and the host's resident memory from <c>/proc/PID/status</c> (VmRSS now, VmHWM the peak). <c>MiniLM</c> runs with
+/// <c>Search__Embeddings__QueryPrecision=Float32</c> (one model), <c>MiniLM+Int8Queries</c> with <c>Int8</c> (both models loaded).
 /// </summary>
 internal static class HostFootprint
 {
@@ -55,8 +56,10 @@ internal static class HostFootprint
     {
         var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}-{Environment.ProcessId}.db");
         // The vectors under the provider's model id: the host then finds nothing to re-embed (with None they are not read).
+        var int8Queries = provider == ProviderComparison.Int8Queries;
+        var setting = int8Queries ? EmbeddingProviders.MiniLM : provider;
         await SemanticCorpus.CopyForModelAsync(cached, database,
-            EmbeddingProviders.ModelIds.TryGetValue(provider, out var modelId) ? modelId : EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM]);
+            EmbeddingProviders.ModelIds.TryGetValue(setting, out var modelId) ? modelId : EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM]);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -71,7 +74,8 @@ internal static class HostFootprint
         start.Environment["Playground__Enabled"] = "true";
         start.Environment["Dashboard__SigningKey"] = new string('k', 40);
         start.Environment["Storage__Sqlite__Path"] = database;
-        start.Environment["Search__Embeddings__Provider"] = provider;
+        start.Environment["Search__Embeddings__Provider"] = setting;
+        start.Environment["Search__Embeddings__QueryPrecision"] = int8Queries ? "Int8" : "Float32";
         var log = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}.log");
         await using var logWriter = new StreamWriter(log) { AutoFlush = true };
 

@@ -17,33 +17,45 @@ namespace LearningBot.Benchmarks.Semantic;
 /// <see cref="SemanticCorpus.CopyForModelAsync"/>). For every question the providers take turns (which goes first alternates), so
 /// both meet the same moments of a shared machine: the query embedding alone, the embedding with the hybrid search as <c>ask</c>
 /// overlaps them, and the whole <c>ask</c> through the pipeline. p50/p95/p99 wall time and mean process CPU per call.
+/// <see cref="Int8Queries"/> (<c>MiniLM+Int8Queries</c>) is the host's default mode: float32 MiniLM documents, MiniLMInt8 queries.
 /// </summary>
 internal static class ProviderComparison
 {
     private static readonly SearchKind[] AskKinds = [SearchKind.Knowledge, SearchKind.Learning];
 
+    /// <summary>The "provider" that is <c>Search:Embeddings:Provider=MiniLM</c> with <c>QueryPrecision=Int8</c>.</summary>
+    public const string Int8Queries = "MiniLM+Int8Queries";
+
     public static async Task RunAsync(IReadOnlyList<string> providers, string data, int calls, int intraOp)
     {
         var bots = new List<(string Provider, SentenceEmbeddingGenerator Model, ServiceProvider Services, string Database)>();
+        var queryModels = new List<SentenceEmbeddingGenerator>();
         try
         {
             foreach (var provider in providers)
             {
                 var clock = Stopwatch.StartNew();
-                var model = SentenceEmbeddingGenerator.Load(provider, intraOpThreads: intraOp);
+                var int8Queries = provider == Int8Queries;
+                var model = SentenceEmbeddingGenerator.Load(int8Queries ? EmbeddingProviders.MiniLM : provider, intraOpThreads: intraOp);
+                var queryModel = int8Queries ? SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, intraOpThreads: intraOp) : null;
+                if (queryModel is not null)
+                {
+                    queryModels.Add(queryModel);
+                }
+
                 Console.WriteLine($"{provider}: loaded in {clock.Elapsed.TotalMilliseconds:F0} ms");
                 var (cached, report) = await SemanticCorpus.EnsureAsync(model, data);
                 Console.WriteLine(report);
                 var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"semantic-{provider}-{Environment.ProcessId}.db");
                 await SemanticCorpus.CopyForModelAsync(cached, database, model.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!);
-                var services = await BotServices.StartAsync(database, model);
+                var services = await BotServices.StartAsync(database, model, queryModel);
                 bots.Add((provider, model, services, database));
                 var embedder = services.GetRequiredService<IQueryEmbedder>();
                 var first = Stopwatch.StartNew();
                 var probe = await embedder.EmbedAsync("how do I rotate the staging database password", default);
                 await services.GetRequiredService<ISearchIndex>().SearchAsync(
                     new SearchQuery(CorpusDatabase.Team, "rotate password", AskKinds, 3) { Embedding = probe }, default);
-                Console.WriteLine($"{provider} ({embedder.ModelId}): first hybrid search (reads the vectors into memory) {first.Elapsed.TotalMilliseconds:F0} ms");
+                Console.WriteLine($"{provider} ({embedder.ModelId}, queries {embedder.QueryModelId}): first hybrid search (reads the vectors into memory) {first.Elapsed.TotalMilliseconds:F0} ms");
             }
 
             var stackfaq = VectorPool.ReadQueries(data).ToArray();
@@ -96,6 +108,8 @@ internal static class ProviderComparison
                 bot.Model.Dispose();
                 CorpusDatabase.DeleteDatabase(bot.Database);
             }
+
+            queryModels.ForEach(m => m.Dispose());
         }
 
         Console.WriteLine($"load at the end {Load()}");

@@ -3,8 +3,10 @@ using LearningBot.Core.Knowledge.Semantic;
 namespace LearningBot.Core.Knowledge;
 
 /// <summary>
-/// Which earlier question a new one is a rewording of. By meaning when both have vectors of the same model: cosine similarity
-/// ≥ that model's <see cref="SimilarityThresholds.SameQuestion"/>; otherwise (semantic search off, failed, or another model) by words: Jaccard similarity
+/// Which earlier question a new one is a rewording of. By meaning when both have vectors of the same model, or of all-MiniLM-L6-v2 and
+/// its int8 form (<see cref="ModelProfile.SameSpace"/>: questions stored before <c>Search:Embeddings:QueryPrecision</c> changed
+/// still group): cosine similarity ≥ the running model's <see cref="SimilarityThresholds.SameQuestion"/>; otherwise (semantic search
+/// off, failed, or another model) by words: Jaccard similarity
 /// of their content words (<see cref="SearchTerms"/>) ≥ <see cref="SameQuestionWordOverlap"/>. A new question joins the group of
 /// its most similar earlier question, so three wordings that each resemble one other are one question asked three times.
 /// </summary>
@@ -95,7 +97,7 @@ public static class QuestionGroups
 
     private static bool Comparable(AskedQuestion a, AskedQuestion b) =>
         a.Embedding is { } x && b.Embedding is { } y && x.Length == y.Length && x.Length > 0
-        && a.EmbeddingModel is not null && a.EmbeddingModel == b.EmbeddingModel;
+        && ModelProfile.SameSpace(a.EmbeddingModel, b.EmbeddingModel);
 }
 
 /// <summary>One question as the team asked it, in all its wordings (oldest first).</summary>

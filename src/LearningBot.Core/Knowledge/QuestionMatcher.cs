@@ -48,7 +48,7 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         var searching = search.SearchAsync(new SearchQuery(draft.TeamId, draft.Text, kinds, limit + mayBeRejected) { Shown = limit },
             embedding, cancellationToken);
         var vector = await embedding;
-        var question = draft with { Embedding = vector, EmbeddingModel = vector is null ? null : _embedder.ModelId };
+        var question = draft with { Embedding = vector, EmbeddingModel = vector is null ? null : _embedder.QueryModelId };
         var grouping = AskStages.Start(AskStages.Grouping);
         var groupId = QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey ?? question.Id;
         var before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();

@@ -6,6 +6,9 @@ namespace LearningBot.Core.Knowledge.Semantic;
 /// <summary>
 /// <see cref="IQueryEmbedder"/> over the registered <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> (none registered:
 /// semantic search is off). The model id and dimensions come from the generator's <see cref="EmbeddingGeneratorMetadata"/>.
+/// Queries may come from a second generator, registered under the key <see cref="QueryGeneratorKey"/> (the packaged int8
+/// MiniLM over float32 MiniLM documents, <c>Search:Embeddings:QueryPrecision=Int8</c>); without one, queries and documents share
+/// the one generator (an operator's own generator serves both).
 /// A failing model never fails a chat command: the query is searched lexically and the failure is logged. The model's
 /// <see cref="ModelProfile"/> (query prefix, thresholds) is the calibrated one for its id, with <c>Search:Similarity</c> applied;
 /// a model without one gets all-MiniLM-L6-v2's thresholds and a warning at start-up.
@@ -18,25 +21,41 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
     /// </summary>
     public const int MaxQueryCharacters = 1_000;
 
+    /// <summary>The service key of the generator that embeds queries when it is not the documents' one.</summary>
+    public const string QueryGeneratorKey = "query";
+
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _queryGenerator;
     private readonly ILogger<GeneratorQueryEmbedder> _logger;
 
     private readonly string _queryPrefix;
 
     /// <param name="similarity">Overrides from <c>Search:Similarity</c>; null or empty: the model's profile as calibrated.</param>
-    /// <exception cref="InvalidOperationException">The thresholds, with the overrides applied, cannot work (<see cref="SimilarityThresholds.Problem"/>).</exception>
+    /// <param name="queryGenerator">Embeds queries instead of <paramref name="generator"/> (same dimensions); null: <paramref name="generator"/> does.</param>
+    /// <exception cref="InvalidOperationException">The thresholds, with the overrides applied, cannot work (<see cref="SimilarityThresholds.Problem"/>),
+    /// or the query generator's vectors are not as long as the documents'.</exception>
     public GeneratorQueryEmbedder(ILogger<GeneratorQueryEmbedder> logger, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
-        SimilarityOptions? similarity = null)
+        SimilarityOptions? similarity = null, IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null)
     {
         _generator = generator;
+        _queryGenerator = generator is null ? null : queryGenerator ?? generator;
         _logger = logger;
         var metadata = generator?.GetService<EmbeddingGeneratorMetadata>();
         ModelId = generator is null ? null : metadata?.DefaultModelId ?? generator.GetType().Name;
         Dimensions = generator is null ? 0 : metadata?.DefaultModelDimensions ?? 0;
-        var known = ModelProfile.Known(ModelId);
+        var queryMetadata = _queryGenerator?.GetService<EmbeddingGeneratorMetadata>();
+        QueryModelId = _queryGenerator is null || ReferenceEquals(_queryGenerator, generator) ? ModelId
+            : queryMetadata?.DefaultModelId ?? _queryGenerator.GetType().Name;
+        if (queryMetadata?.DefaultModelDimensions is { } queryDimensions && Dimensions > 0 && queryDimensions != Dimensions)
+        {
+            throw new InvalidOperationException(
+                $"The query embedding model {QueryModelId} makes {queryDimensions}-dimension vectors, the documents' model {ModelId} {Dimensions}.");
+        }
+
+        var known = ModelProfile.Known(ModelId, QueryModelId);
         if (generator is not null && known is null && similarity?.Any != true)
         {
-            LogUncalibrated(_logger, ModelId);
+            LogUncalibrated(_logger, QueryModelId == ModelId ? ModelId : $"{ModelId} (queries: {QueryModelId})");
         }
 
         var profile = similarity?.Apply(known ?? ModelProfile.MiniLM) ?? known ?? ModelProfile.MiniLM;
@@ -51,20 +70,23 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
 
     public string? ModelId { get; }
 
+    public string? QueryModelId { get; }
+
     public int Dimensions { get; }
 
     public SimilarityThresholds Thresholds { get; }
 
     public Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken) =>
-        EmbedAsync(text, _queryPrefix, cancellationToken);
+        EmbedAsync(_queryGenerator, QueryModelId, text, _queryPrefix, cancellationToken);
 
     public Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken) =>
-        EmbedAsync(text, string.Empty, cancellationToken);
+        EmbedAsync(_generator, ModelId, text, string.Empty, cancellationToken);
 
-    private async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, string prefix, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<float>?> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>>? generator, string? modelId,
+        string text, string prefix, CancellationToken cancellationToken)
     {
         // Mentions and emoji shortcodes carry no meaning the model knows (a user id, "tada"): embed the words around them, if any.
-        if (_generator is null || string.IsNullOrWhiteSpace(text) || !Commands.Grammar.HasWords(text))
+        if (generator is null || string.IsNullOrWhiteSpace(text) || !Commands.Grammar.HasWords(text))
         {
             return null;
         }
@@ -73,12 +95,12 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
         var input = words.Length <= MaxQueryCharacters ? words : Cut(words);
         try
         {
-            var embeddings = await _generator.GenerateAsync([prefix + input], cancellationToken: cancellationToken);
+            var embeddings = await generator.GenerateAsync([prefix + input], cancellationToken: cancellationToken);
             return embeddings.Count == 1 ? embeddings[0].Vector : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogEmbeddingFailed(_logger, ModelId, e);
+            LogEmbeddingFailed(_logger, modelId, e);
             return null;
         }
     }

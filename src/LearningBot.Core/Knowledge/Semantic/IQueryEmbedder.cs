@@ -13,6 +13,13 @@ public interface IQueryEmbedder
     /// </summary>
     string? ModelId { get; }
 
+    /// <summary>
+    /// The model that embeds queries (<see cref="EmbedAsync"/>), as stored beside a question's vector: <see cref="ModelId"/>, or
+    /// <c>all-MiniLM-L6-v2-int8</c> when queries are embedded in int8 over float32 documents (<c>Search:Embeddings:QueryPrecision=Int8</c>);
+    /// null when semantic search is off.
+    /// </summary>
+    string? QueryModelId { get; }
+
     /// <summary>Vector length of the model (e.g. 384); 0 when <see cref="ModelId"/> is null.</summary>
     int Dimensions { get; }
 
@@ -26,6 +33,9 @@ public interface IQueryEmbedder
     /// </summary>
     Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken);
 
-    /// <summary>A document's vector (no query prefix: as the background embedder stores documents); null as for <see cref="EmbedAsync"/>.</summary>
+    /// <summary>
+    /// A document's vector from the documents' model <see cref="ModelId"/> (no query prefix: as the background embedder stores
+    /// documents); null as for <see cref="EmbedAsync"/>.
+    /// </summary>
     Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken);
 }

@@ -7,6 +7,8 @@ public sealed class NoQueryEmbedder : IQueryEmbedder
 
     public string? ModelId => null;
 
+    public string? QueryModelId => null;
+
     public int Dimensions => 0;
 
     public SimilarityThresholds Thresholds => SimilarityThresholds.MiniLM;

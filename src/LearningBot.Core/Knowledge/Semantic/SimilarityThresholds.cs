@@ -34,6 +34,16 @@ public sealed record SimilarityThresholds(double Floor, double Relevant, double 
     public static SimilarityThresholds MiniLMInt8 { get; } = new(Floor: 0.31, Relevant: 0.43, SameQuestion: 0.56, Answered: 0.60, Offer: 0.72);
 
     /// <summary>
+    /// all-MiniLM-L6-v2's float32 documents with int8 queries (<see cref="ModelProfile.MiniLMInt8Queries"/>) on stackfaq, by the same
+    /// rules (<c>bench/LearningBot.QuestionCalibration -- … MiniLM --int8-queries</c>), each the rule's value: floor 0.31 (int8 query
+    /// against float32 post, unrelated pairs' p95 0.318), relevant 0.40 (recall 0.998), answered 0.61 (best F1: precision 0.830,
+    /// recall 0.871), offer 0.73 (precision 0.951, recall 0.491); same question 0.56 from int8 question against int8 question
+    /// (precision 0.960, recall 0.880), which also holds for an int8 question against a float32 one stored before the switch
+    /// (precision 0.962, recall 0.883; the rule gives 0.56 there too). docs/search.md, "int8 queries".
+    /// </summary>
+    public static SimilarityThresholds MiniLMInt8Queries { get; } = new(Floor: 0.31, Relevant: 0.40, SameQuestion: 0.56, Answered: 0.61, Offer: 0.73);
+
+    /// <summary>
     /// snowflake-arctic-embed-xs with its query prefix (<see cref="ModelProfile.ArcticXs"/>) on stackfaq, by the same rules: same
     /// question 0.79 (precision 0.966, recall 0.667); answered 0.74 (precision 0.747, recall 0.814); offer 0.80 (precision 0.952,
     /// recall 0.408); relevant 0.61 (recall 0.998); floor 0.61 (unrelated pairs' p95 is 0.634, above relevant). Its cosines are
