@@ -36,14 +36,16 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
     private const int MaxIdle = 16;
 
     /// <summary>
-    /// WAL pages after which a commit checkpoints the log into the database file (SQLite's default: 1,000;
-    /// https://sqlite.org/pragma.html#pragma_wal_autocheckpoint). A chat command writes ~15 pages, many of them the same hot
-    /// pages again, so a longer log copies each hot page once per checkpoint instead of four times and fsyncs a quarter as
-    /// often: -8 % CPU of a learning's write in the issue 18 benchmark, with the slowest commit (the one that checkpoints)
-    /// ~30 ms instead of ~11 ms on the shared 2-core machine; the log file stays at ~16 MB (4 KiB pages).
+    /// Commits after which a background <c>PRAGMA wal_checkpoint(PASSIVE)</c> copies the write-ahead log into the database file
+    /// (https://sqlite.org/wal.html#checkpointing). A chat command writes ~15 pages, so 64 commits are about SQLite's own
+    /// automatic checkpoint length (1,000 pages). SQLite's automatic checkpoint runs inside the commit that crosses it, so
+    /// that command held the writer gate for the whole copy and fsync (~11 ms; ~30 ms with a 4,000-page log, which doubled
+    /// the load test's p99): a passive checkpoint runs beside the writers and never waits for or blocks them.
     /// </summary>
-    internal const int WalAutoCheckpointPages = 4000;
+    internal const int CheckpointEveryCommits = 64;
 
+    private int _commitsSinceCheckpoint;
+    private int _checkpointing;
     private readonly string _connectionString;
     private readonly ResiliencePipeline _busyRetry;
     private readonly SemaphoreSlim _writeGate;
@@ -128,8 +130,10 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
             // WAL with synchronous=NORMAL survives a process crash (kill -9) without losing commits;
             // secure_delete overwrites deleted content, so "forget me" leaves nothing behind in free pages.
             await using var pragma = connection.CreateCommand();
+            // wal_autocheckpoint = 0: no commit checkpoints the log itself, inside the writer gate where every other writer
+            // waits for it; CheckpointInBackground does it beside the writers instead (see CheckpointEveryCommits).
             pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; " +
-                                 $"PRAGMA wal_autocheckpoint = {WalAutoCheckpointPages};";
+                                 "PRAGMA wal_autocheckpoint = 0;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -239,6 +243,7 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
                 Return(connection);
                 _writeGate.Release();
                 Metrics?.StorageRequest("sqlite", "write", outcome, Stopwatch.GetElapsedTime(started));
+                Written();
             }
         }
 
@@ -325,8 +330,61 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
             finally
             {
                 _writeGate.Release();
+                Written();
             }
         }, cancellationToken).AsTask();
+
+    /// <summary>After a write left the gate: every <see cref="CheckpointEveryCommits"/>th starts a checkpoint unless one runs.</summary>
+    private void Written()
+    {
+        if (Interlocked.Increment(ref _commitsSinceCheckpoint) < CheckpointEveryCommits || _disposed
+            || Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _commitsSinceCheckpoint, 0);
+        _ = Task.Run(CheckpointAsync);
+    }
+
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            var connection = await RentAsync(CancellationToken.None);
+            try
+            {
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                // Beside the writers: copies the log as it was, the bulk of the work.
+                await checkpoint.ExecuteNonQueryAsync();
+                // Then the few frames committed meanwhile, with the gate held so that the copy catches up with the log's end:
+                // only a checkpoint that has copied every frame lets the next writer start the log over (else, under steady
+                // writes, it would grow without bound: https://sqlite.org/wal.html#avoiding_excessively_large_wal_files).
+                await _writeGate.WaitAsync();
+                try
+                {
+                    await checkpoint.ExecuteNonQueryAsync();
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+            }
+            finally
+            {
+                Return(connection);
+            }
+        }
+        catch (SqliteException)
+        {
+            // Nothing is lost: the log keeps the commits, and the next checkpoint copies them.
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
 
     /// <summary>
     /// One statement (SQLite makes a statement atomic on its own): inside a unit of work it runs in the unit's transaction
