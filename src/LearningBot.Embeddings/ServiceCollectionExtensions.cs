@@ -25,16 +25,16 @@ public static class ServiceCollectionExtensions
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section))
             .PostConfigure(o =>
             {
-                o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? EmbeddingProviders.Default : o.Provider;
-                o.QueryPrecision = string.IsNullOrWhiteSpace(o.QueryPrecision) ? QueryPrecisions.Default : o.QueryPrecision;
+                o.Provider = OrDefault(o.Provider, EmbeddingProviders.Default);
+                o.QueryPrecision = OrDefault(o.QueryPrecision, QueryPrecisions.Default);
             })
             .ValidateDataAnnotations().ValidateOnStart();
         // Checked when the embedder is built at start-up (SemanticSearchStatus): whether they work depends on the model's profile.
         services.AddOptions<SimilarityOptions>().Bind(configuration.GetSection(SimilarityOptions.Section));
         services.TryAddSingleton<EmbeddingSignal>();
         services.TryAddSingleton(sp => new ChatActivity(sp.GetService<TimeProvider>()));
-        var provider = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.Provider)] is { } set
-                       && !string.IsNullOrWhiteSpace(set) ? set : EmbeddingProviders.Default;
+        var section = configuration.GetSection(EmbeddingOptions.Section);
+        var provider = OrDefault(section[nameof(EmbeddingOptions.Provider)], EmbeddingProviders.Default);
         var hasOwnGenerator = services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>));
         if (!hasOwnGenerator && provider != EmbeddingProviders.None)
         {
@@ -45,8 +45,8 @@ public static class ServiceCollectionExtensions
             });
             // Queries (ask, who knows, answers offered, the Teams search, stored questions) by the int8 form of MiniLM when
             // QueryPrecision=Int8; documents (the background embedder, an unembedded hit's confidence) by the model above.
-            var precision = configuration.GetSection(EmbeddingOptions.Section)[nameof(EmbeddingOptions.QueryPrecision)];
-            if (new EmbeddingOptions { Provider = provider, QueryPrecision = string.IsNullOrWhiteSpace(precision) ? QueryPrecisions.Default : precision }.Int8Queries)
+            var precision = OrDefault(section[nameof(EmbeddingOptions.QueryPrecision)], QueryPrecisions.Default);
+            if (new EmbeddingOptions { Provider = provider, QueryPrecision = precision }.Int8Queries)
             {
                 services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
                     SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.IntraOpThreads));
@@ -85,4 +85,7 @@ public static class ServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>An unset or blank setting (e.g. <c>Search__Embeddings__Provider=</c> in a container's environment) means the default.</summary>
+    private static string OrDefault(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value;
 }

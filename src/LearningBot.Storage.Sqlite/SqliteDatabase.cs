@@ -131,7 +131,7 @@ public sealed class SqliteDatabase : IStorageInitializer, IStorageHealth, IDispo
             // secure_delete overwrites deleted content, so "forget me" leaves nothing behind in free pages.
             await using var pragma = connection.CreateCommand();
             // wal_autocheckpoint = 0: no commit checkpoints the log itself, inside the writer gate where every other writer
-            // waits for it; CheckpointInBackground does it beside the writers instead (see CheckpointEveryCommits).
+            // waits for it; CheckpointAsync does it beside the writers instead (see CheckpointEveryCommits).
             pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; " +
                                  "PRAGMA wal_autocheckpoint = 0;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
