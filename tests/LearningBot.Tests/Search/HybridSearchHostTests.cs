@@ -57,13 +57,6 @@ public sealed class HybridSearchHostTests
             Logs = logs,
         };
 
-    private static async Task<string> SendAsync(HttpClient client, string user, string text, string team = "acme")
-    {
-        var response = await client.PostAsJsonAsync("/api/playground", new { team, user, text });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString()!;
-    }
-
     /// <summary>Asks until the reply contains <paramref name="expected"/>; returns the reply and how long it took.</summary>
     private static async Task<(string Reply, TimeSpan After)> AskUntilAsync(HttpClient client, string user, string question, string expected,
         string team = "acme")
@@ -71,7 +64,7 @@ public sealed class HybridSearchHostTests
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var reply = await SendAsync(client, user, "ask " + question, team);
+            var reply = await PlaygroundApi.SendAsync(client, user, "ask " + question, team);
             if (reply.Contains(expected, StringComparison.Ordinal) || clock.Elapsed > Within)
             {
                 return (reply, clock.Elapsed);
@@ -88,11 +81,11 @@ public sealed class HybridSearchHostTests
     {
         using var host = Host("MiniLM");
         var client = host.CreateClient();
-        await SendAsync(client, "bo", "share How do I rotate the staging keys? :: run make rotate-keys in the ops repo #ops");
-        await SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
-        await SendAsync(client, "bo", $"share {Question} :: {Answer}");
+        await PlaygroundApi.SendAsync(client, "bo", "share How do I rotate the staging keys? :: run make rotate-keys in the ops repo #ops");
+        await PlaygroundApi.SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
+        await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
 
-        var byWords = await SendAsync(client, "ann", "ask delete facebook account");
+        var byWords = await PlaygroundApi.SendAsync(client, "ann", "ask delete facebook account");
         var (byMeaning, after) = await AskUntilAsync(client, "ann", Paraphrase, "Facebook");
 
         Assert.That(byWords, Does.Contain("Facebook"), "lexically searchable at once, embedded or not");
@@ -111,8 +104,8 @@ public sealed class HybridSearchHostTests
         using (var old = Host("None"))
         {
             var client = old.CreateClient();
-            await SendAsync(client, "bo", $"share {Question} :: {Answer}");
-            await SendAsync(client, "ann", "learned --private how to delete a facebook account for good");
+            await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
+            await PlaygroundApi.SendAsync(client, "ann", "learned --private how to delete a facebook account for good");
             var learnings = old.Services.GetRequiredService<ILearningRepository>();
             for (var i = 0; i < 120; i++)
             {
@@ -120,7 +113,7 @@ public sealed class HybridSearchHostTests
                     [], null, DateTimeOffset.UtcNow, $"n{i}"), default);
             }
 
-            Assert.That(await SendAsync(client, "ann", "ask " + Paraphrase), Does.Contain("Nothing written down"), "lexical search alone");
+            Assert.That(await PlaygroundApi.SendAsync(client, "ann", "ask " + Paraphrase), Does.Contain("Nothing written down"), "lexical search alone");
             var health = await client.GetFromJsonAsync<JsonElement>("/health");
             Assert.That(health.GetProperty("search").GetString(), Is.EqualTo("lexical only (Search:Embeddings:Provider=None)"));
         }
@@ -147,8 +140,8 @@ public sealed class HybridSearchHostTests
         using (var first = Host("MiniLM"))
         {
             var client = first.CreateClient();
-            await SendAsync(client, "bo", $"share {Question} :: {Answer}");
-            await SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
+            await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
+            await PlaygroundApi.SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
             await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors WHERE model = 'all-MiniLM-L6-v2'") == 3, "embedded by MiniLM");
         }
 
@@ -158,7 +151,7 @@ public sealed class HybridSearchHostTests
         // arctic-embed scores loose paraphrases low (Paraphrase: 0.56, under its calibrated floor 0.61), so ask as a person would
         // who remembers a word; and a question nothing answers (0.56 too, with MiniLM's old floor 0.3 it showed this answer) gets none.
         var (reply, _) = await AskUntilAsync(arctic, "ann", "how do I permanently delete my fb profile", "Facebook");
-        var unanswered = await SendAsync(arctic, "ann", "ask how do I cancel my gym membership");
+        var unanswered = await PlaygroundApi.SendAsync(arctic, "ann", "ask how do I cancel my gym membership");
 
         Assert.That(Scalar("SELECT count(*) FROM search_vectors WHERE model <> 'snowflake-arctic-embed-xs'"), Is.Zero, "no vector of the old model left");
         Assert.That(reply, Does.Contain(Question));
@@ -170,9 +163,9 @@ public sealed class HybridSearchHostTests
     {
         using var host = Host("MiniLM");
         var client = host.CreateClient();
-        await SendAsync(client, "bo", "share How do I rotate the staging keys? :: run make rotate-keys in the ops repo #ops");
-        await SendAsync(client, "ann", "learned --private Facebook account deletion: facebook.com/help/delete_account, gone after 14 days");
-        await SendAsync(client, "zed", $"share {Question} :: {Answer}", team: "globex");
+        await PlaygroundApi.SendAsync(client, "bo", "share How do I rotate the staging keys? :: run make rotate-keys in the ops repo #ops");
+        await PlaygroundApi.SendAsync(client, "ann", "learned --private Facebook account deletion: facebook.com/help/delete_account, gone after 14 days");
+        await PlaygroundApi.SendAsync(client, "zed", $"share {Question} :: {Answer}", team: "globex");
 
         // The other team finds its own answer by meaning: the vectors exist and match.
         var (theirs, _) = await AskUntilAsync(client, "zed", Paraphrase, "Facebook", team: "globex");
@@ -181,8 +174,8 @@ public sealed class HybridSearchHostTests
         Assert.That(theirs, Does.Contain(Question));
         foreach (var user in new[] { "ann", "bo" }) // the private learning's author sees it in her own list only, never in search
         {
-            var ours = await SendAsync(client, user, "ask " + Paraphrase);
-            var who = await SendAsync(client, user, "who knows " + Paraphrase);
+            var ours = await PlaygroundApi.SendAsync(client, user, "ask " + Paraphrase);
+            var who = await PlaygroundApi.SendAsync(client, user, "who knows " + Paraphrase);
             Assert.That(ours, Does.Not.Contain("acebook"), $"{user}'s ask");
             Assert.That(who, Does.Not.Contain("Zed").And.Not.Contain("Ann"), $"{user}'s who knows");
         }
@@ -202,13 +195,13 @@ public sealed class HybridSearchHostTests
         using var host = Host("MiniLM");
         var client = host.CreateClient();
         // all-MiniLM-L6-v2 puts "helm" at cosine 0.35 from this learning (under its 0.40 "relevant"), though the word is in it.
-        await SendAsync(client, "cy", "learned Took over the onboarding checklist for new hires, updated the laptop setup, the HR forms " +
+        await PlaygroundApi.SendAsync(client, "cy", "learned Took over the onboarding checklist for new hires, updated the laptop setup, the HR forms " +
                                       "and the welcome lunch; helm is on the list too");
         await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 1, "the learning embedded");
 
-        var ask = await SendAsync(client, "ann", "ask helm");
-        var whoKnowsHelm = await SendAsync(client, "ann", "who knows helm");
-        var whoKnowsRedis = await SendAsync(client, "ann", "who knows redis"); // no shared word, cosine 0.06: a neighbour, not an expert
+        var ask = await PlaygroundApi.SendAsync(client, "ann", "ask helm");
+        var whoKnowsHelm = await PlaygroundApi.SendAsync(client, "ann", "who knows helm");
+        var whoKnowsRedis = await PlaygroundApi.SendAsync(client, "ann", "who knows redis"); // no shared word, cosine 0.06: a neighbour, not an expert
 
         Assert.That(ask, Does.Contain("onboarding checklist"));
         Assert.That(whoKnowsHelm, Does.Contain("@cy"), "who knows uses the same matching as ask");

@@ -103,20 +103,20 @@ public sealed class Int8ModelTests
         using (var first = Host(before))
         {
             var client = first.CreateClient();
-            await SendAsync(client, "bo", $"share {Question} :: {Answer}");
-            await SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
+            await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
+            await PlaygroundApi.SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
             await WaitAsync(() => Scalar($"SELECT count(*) FROM search_vectors WHERE model = '{beforeId}'") == 3, $"embedded by {before}");
         }
 
         using var second = Host(after);
         var client2 = second.CreateClient();
         await WaitAsync(() => Scalar($"SELECT count(*) FROM search_vectors WHERE model = '{afterId}'") == 3, $"embedded again by {after}");
-        var paraphrase = await SendAsync(client2, "ann", "ask remove fb profile permanently");
+        var paraphrase = await PlaygroundApi.SendAsync(client2, "ann", "ask remove fb profile permanently");
         // Unrelated questions of the same "how do I … my …" shape: under both models' floors (passport: 0.297 with float32, 0.273 with
         // int8, against the Facebook question). "how do I cancel my gym membership" scores 0.357 / 0.355, above both floors, and
         // shows the Facebook answer with either model (README, Limitations).
-        var unrelated = await SendAsync(client2, "ann", "ask how do I renew my passport");
-        var parcel = await SendAsync(client2, "ann", "ask how do I return a parcel to amazon");
+        var unrelated = await PlaygroundApi.SendAsync(client2, "ann", "ask how do I renew my passport");
+        var parcel = await PlaygroundApi.SendAsync(client2, "ann", "ask how do I return a parcel to amazon");
         var health = await client2.GetFromJsonAsync<JsonElement>("/health");
 
         Assert.That(Scalar($"SELECT count(*) FROM search_vectors WHERE model <> '{afterId}'"), Is.Zero, "no vector of the old model left");
@@ -193,13 +193,6 @@ public sealed class Int8ModelTests
         ["Search:Embeddings:PollInterval"] = "00:00:01",
         ["Scheduler:Enabled"] = "false",
     });
-
-    private static async Task<string> SendAsync(HttpClient client, string user, string text)
-    {
-        var response = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user, text });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString()!;
-    }
 
     private long Scalar(string sql) => SqliteFileProbe.Scalar(DatabasePath, sql);
 

@@ -41,9 +41,9 @@ public sealed class Int8QueriesTests
     {
         using var host = Host("Int8");
         var client = host.CreateClient();
-        await SendAsync(client, "bo", $"share {Question} :: {Answer}");
+        await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
         await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 2, "the answer embedded");
-        await SendAsync(client, "ann", "ask remove fb profile permanently");
+        await PlaygroundApi.SendAsync(client, "ann", "ask remove fb profile permanently");
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
 
         var embedder = host.Services.GetRequiredService<IQueryEmbedder>();
@@ -74,7 +74,7 @@ public sealed class Int8QueriesTests
     {
         using var host = Host(precision: null);
         var client = host.CreateClient();
-        await SendAsync(client, "ann", "ask who grants warehouse access");
+        await PlaygroundApi.SendAsync(client, "ann", "ask who grants warehouse access");
         var embedder = host.Services.GetRequiredService<IQueryEmbedder>();
         using var float32 = SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLM, 1);
 
@@ -94,10 +94,10 @@ public sealed class Int8QueriesTests
         using (var before = Host("Float32"))
         {
             var client = before.CreateClient();
-            await SendAsync(client, "bo", $"share {Question} :: {Answer}");
-            await SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
+            await PlaygroundApi.SendAsync(client, "bo", $"share {Question} :: {Answer}");
+            await PlaygroundApi.SendAsync(client, "cy", "learned how to read EXPLAIN plans in postgres #postgres");
             await WaitAsync(() => Scalar("SELECT count(*) FROM search_vectors") == 3, "embedded by float32 MiniLM");
-            Assert.That(await SendAsync(client, "ann", "ask how can I delete my facebook account for good"), Does.Contain(Question));
+            Assert.That(await PlaygroundApi.SendAsync(client, "ann", "ask how can I delete my facebook account for good"), Does.Contain(Question));
             Assert.That(before.Services.GetRequiredService<IQueryEmbedder>().QueryModelId, Is.EqualTo("all-MiniLM-L6-v2"));
             lastVector = Scalar("SELECT max(seq) FROM search_vectors");
         }
@@ -109,10 +109,10 @@ public sealed class Int8QueriesTests
             var client = after.CreateClient();
             // Nothing is pending for the documents' model: the worker finds no work, and no vector row was rewritten.
             Assert.That(await after.Services.GetRequiredService<EmbeddingWorker>().DrainAsync(CancellationToken.None), Is.Zero);
-            var paraphrase = await SendAsync(client, "dee", "ask remove fb profile permanently");
+            var paraphrase = await PlaygroundApi.SendAsync(client, "dee", "ask remove fb profile permanently");
             // The float32 question reworded (cosine ~0.89; content words in common: 2 of 6, under the word rule's 0.6).
-            var reworded = await SendAsync(client, "eve", "ask how do I get rid of my facebook account");
-            var unrelated = await SendAsync(client, "dee", "ask how do I renew my passport");
+            var reworded = await PlaygroundApi.SendAsync(client, "eve", "ask how do I get rid of my facebook account");
+            var unrelated = await PlaygroundApi.SendAsync(client, "dee", "ask how do I renew my passport");
             Assert.That(Scalar("SELECT count(*) FROM search_vectors"), Is.EqualTo(3));
             Assert.That(Scalar("SELECT max(seq) FROM search_vectors"), Is.EqualTo(lastVector), "no document re-embedded");
             Assert.That(paraphrase, Does.Contain(Question), "found by meaning with an int8 query over float32 documents");
@@ -228,13 +228,6 @@ public sealed class Int8QueriesTests
         ["Search:Embeddings:PollInterval"] = "00:00:01",
         ["Scheduler:Enabled"] = "false",
     });
-
-    private static async Task<string> SendAsync(HttpClient client, string user, string text)
-    {
-        var response = await client.PostAsJsonAsync("/api/playground", new { team = "acme", user, text });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString()!;
-    }
 
     private long Scalar(string sql) => SqliteFileProbe.Scalar(DatabasePath, sql);
 
