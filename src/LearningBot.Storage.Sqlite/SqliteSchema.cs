@@ -347,6 +347,29 @@ internal static class SqliteSchema
         ALTER TABLE prompt_occurrences ADD COLUMN remind_at INTEGER;
         CREATE INDEX ix_prompt_occurrences_remind ON prompt_occurrences (remind_at) WHERE remind_at IS NOT NULL;
         """,
+        """
+        -- v14, recent questions held in memory (RecentQuestionCache): a stamp per team, rewritten at random whenever one of its
+        -- questions is updated (a verdict) or deleted (forget me), by any process, so a holder knows with one read whether what it
+        -- holds is still the file's. Inserts need no stamp: they are read by rowid. Random, not a counter: a rolled-back change
+        -- and a later one cannot leave the same value.
+        CREATE TABLE question_changes (
+            team_id TEXT PRIMARY KEY,
+            stamp INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER tr_questions_updated AFTER UPDATE ON questions BEGIN
+            INSERT INTO question_changes (team_id, stamp) VALUES (old.team_id, random())
+                ON CONFLICT (team_id) DO UPDATE SET stamp = excluded.stamp;
+        END;
+        -- No code moves a question to another team; if anything ever does, both teams' holders must see it.
+        CREATE TRIGGER tr_questions_moved AFTER UPDATE OF team_id ON questions WHEN new.team_id IS NOT old.team_id BEGIN
+            INSERT INTO question_changes (team_id, stamp) VALUES (new.team_id, random())
+                ON CONFLICT (team_id) DO UPDATE SET stamp = excluded.stamp;
+        END;
+        CREATE TRIGGER tr_questions_deleted AFTER DELETE ON questions BEGIN
+            INSERT INTO question_changes (team_id, stamp) VALUES (old.team_id, random())
+                ON CONFLICT (team_id) DO UPDATE SET stamp = excluded.stamp;
+        END;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -5,6 +5,7 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Replies;
 using LearningBot.Embeddings;
+using LearningBot.Storage.Sqlite.Knowledge;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using static LearningBot.Benchmarks.Semantic.SemanticScale;
@@ -26,10 +27,12 @@ internal static class ProviderComparison
     /// <summary>The "provider" that is <c>Search:Embeddings:Provider=MiniLM</c> with <c>QueryPrecision=Int8</c>.</summary>
     public const string Int8Queries = "MiniLM+Int8Queries";
 
-    public static async Task RunAsync(IReadOnlyList<string> providers, string data, int calls, int intraOp)
+    public static async Task RunAsync(IReadOnlyList<string> providers, string data, int calls, int intraOp, bool compareRecent = false)
     {
         var bots = new List<(string Provider, SentenceEmbeddingGenerator Model, ServiceProvider Services, string Database)>();
         var queryModels = new List<SentenceEmbeddingGenerator>();
+        // Each bot's whole ask stage by stage (AskStages spans), recorded only around that bot's own call.
+        var stages = new Dictionary<string, StageTimings>();
         try
         {
             foreach (var provider in providers)
@@ -67,6 +70,15 @@ internal static class ProviderComparison
                 ("most common words (worst case)", CommonWordQuestions()),
             };
             var messages = new Messages(CorpusDatabase.Team, CorpusDatabase.Members);
+            foreach (var bot in bots)
+            {
+                stages[bot.Provider] = new StageTimings();
+                stages[bot.Provider + ", BEFORE (window read per ask)"] = new StageTimings();
+            }
+
+            // --compare-recent: per bot, how many reads of the recent questions from memory differed from the file's window.
+            var agreement = new Dictionary<string, int>();
+
             foreach (var (name, questions) in sets)
             {
                 var parts = bots.ToDictionary(b => b.Provider, _ => new Dictionary<string, Timings>());
@@ -84,12 +96,38 @@ internal static class ProviderComparison
                         await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), () =>
                             search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
                                 Task.Run(() => embedder.EmbedAsync(question, default)), default));
-                        var reply = await Timings.MeasureAsync(Part("ask, whole (pipeline: embedding + search + question groups + write)"), () =>
-                            bot.Services.GetRequiredService<CommandPipeline>().HandleAsync(messages.From("ask " + question), default));
-                        if (reply.Kind is not ReplyKind.SearchResults)
+                        var repository = (SqliteQuestionRepository)bot.Services.GetRequiredService<IQuestionRepository>();
+                        if (compareRecent)
                         {
-                            throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                            agreement[bot.Provider] = agreement.GetValueOrDefault(bot.Provider) + await RecentAgreementAsync(repository, bot.Services);
                         }
+
+                        // --compare-recent: the whole ask once reading the recent questions' window from the file (as before) and once
+                        // from memory, which goes first alternating.
+                        var variants = !compareRecent ? [true] : i % 2 == 0 ? new[] { false, true } : [true, false];
+                        foreach (var inMemory in variants)
+                        {
+                            repository.KeepRecentInMemory = inMemory;
+                            var key = inMemory ? bot.Provider : bot.Provider + ", BEFORE (window read per ask)";
+                            var stage = stages[key];
+                            stage.Recording = i >= 0;
+                            var reply = await Timings.MeasureAsync(Part(inMemory
+                                    ? "ask, whole (pipeline: embedding + search + question groups + write)"
+                                    : "ask, whole, BEFORE (recent questions read from the file)"), () =>
+                                bot.Services.GetRequiredService<CommandPipeline>().HandleAsync(messages.From("ask " + question), default));
+                            stage.Recording = false;
+                            if (i >= 0)
+                            {
+                                stage.EndCall();
+                            }
+
+                            if (reply.Kind is not ReplyKind.SearchResults)
+                            {
+                                throw new InvalidOperationException($"ask '{question}' answered {reply.Kind}: {PlainTextRenderer.Render(reply)}");
+                            }
+                        }
+
+                        repository.KeepRecentInMemory = true;
                     }
                 }
 
@@ -97,11 +135,24 @@ internal static class ProviderComparison
                 {
                     Print($"{bot.Provider}: {name}, {calls} calls, interleaved with {string.Join(", ", providers.Where(p => p != bot.Provider))} (load {Load()})",
                         parts[bot.Provider]);
+                    stages[bot.Provider].Print($"{bot.Provider}: {name}");
+                    if (compareRecent)
+                    {
+                        stages[bot.Provider + ", BEFORE (window read per ask)"].Print($"{bot.Provider}: {name}, BEFORE (window read per ask)");
+                        Console.WriteLine($"recent questions from memory vs the file's window: {agreement.GetValueOrDefault(bot.Provider)} of " +
+                                          $"{calls + Math.Min(30, calls / 10)} reads differed (ids, order, text, verdicts, groups, vectors bit for bit)");
+                        agreement[bot.Provider] = 0;
+                    }
                 }
             }
         }
         finally
         {
+            foreach (var stage in stages.Values)
+            {
+                stage.Dispose();
+            }
+
             foreach (var bot in bots)
             {
                 await bot.Services.DisposeAsync();
@@ -113,5 +164,23 @@ internal static class ProviderComparison
         }
 
         Console.WriteLine($"load at the end {Load()}");
+    }
+
+    /// <summary>
+    /// 1 when the team's recent questions as <c>ask</c> reads them from memory differ in anything from the window read from the file
+    /// (every field, vectors bit for bit, order included), else 0. The read from memory goes second, so it has the most to catch up.
+    /// </summary>
+    private static async Task<int> RecentAgreementAsync(SqliteQuestionRepository repository, IServiceProvider services)
+    {
+        var since = services.GetRequiredService<TimeProvider>().GetUtcNow() - QuestionGroups.Window;
+        repository.KeepRecentInMemory = false;
+        var file = await repository.ListSinceAsync(CorpusDatabase.Team, since, QuestionMatcher.RecentQuestions, default);
+        repository.KeepRecentInMemory = true;
+        var memory = await repository.ListSinceAsync(CorpusDatabase.Team, since, QuestionMatcher.RecentQuestions, default);
+        return file.Select(Describe).SequenceEqual(memory.Select(Describe)) ? 0 : 1;
+
+        static string Describe(AskedQuestion q) => string.Join('|', q.Id, q.AskerId, q.Text, q.Answered, q.CreatedAt.ToUnixTimeMilliseconds(),
+            q.GroupId, q.EmbeddingModel, q.TopAnswerId, q.Verdict, q.Origin, q.IdempotencyKey,
+            q.Embedding is { } v ? Convert.ToBase64String(Vectors.ToBytes(v)) : "none");
     }
 }

@@ -35,10 +35,12 @@ internal static class SemanticScale
         // --intra-op N: ONNX Runtime threads per embedding call (the host's Search:Embeddings:IntraOpThreads, default 1).
         var intraOp = int.Parse(Option(args, "--intra-op") ?? "1", CultureInfo.InvariantCulture);
         Console.WriteLine($"query embedding with {intraOp} ONNX Runtime thread(s) per call");
-        // --providers A,B: the providers side by side in one run, interleaved per question (ProviderComparison).
+        // --providers A,B: the providers side by side in one run, interleaved per question (ProviderComparison); with --compare-recent
+        // each also asks every question once reading the recent questions from the file (as before) and once from memory, in turn.
         if (Option(args, "--providers") is { } several)
         {
-            await ProviderComparison.RunAsync(several.Split(',', StringSplitOptions.RemoveEmptyEntries), data, calls, intraOp);
+            await ProviderComparison.RunAsync(several.Split(',', StringSplitOptions.RemoveEmptyEntries), data, calls, intraOp,
+                compareRecent: args.Contains("--compare-recent"));
             return;
         }
 

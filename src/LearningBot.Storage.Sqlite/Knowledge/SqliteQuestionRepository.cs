@@ -10,18 +10,26 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     private const string Columns =
         "id, team_id, asker_id, text, answered, created_at, idempotency_key, group_id, embedding, embedding_model, top_answer_id, verdict, origin";
 
-    // The same columns without the vector (column 8 is a constant): it comes from QuestionVectors. Even "embedding IS NOT NULL" made
+    // The same columns without the vector (column 8 is a constant): it comes from memory (RecentQuestionCache) or one more read. Even "embedding IS NOT NULL" made
     // SQLite load each ~1.5 KB blob from its overflow pages (a probe on the benchmark file: 500 rows in 0.8 ms without it, 3.1 with it).
     private const string ColumnsWithoutVector =
         "id, team_id, asker_id, text, answered, created_at, idempotency_key, group_id, NULL, embedding_model, top_answer_id, verdict, origin";
 
     /// <summary>
-    /// Reads of at most this many questions keep their vectors in memory (<see cref="QuestionVectors"/>): <c>ask</c>'s 500; a larger
-    /// read (the dashboard's) reads them from the file and leaves the cache as it was.
+    /// Reads of at most this many questions are served from memory (<see cref="RecentQuestionCache"/>): <c>ask</c>'s 500; a larger
+    /// read (the dashboard's) reads the file and leaves the cache as it was.
     /// </summary>
     internal const int CachedReadLimit = 1_000;
 
-    internal QuestionVectors RecentVectors { get; } = new();
+    private long _reads;
+
+    internal RecentQuestionCache Recent { get; } = new();
+
+    /// <summary>
+    /// Off: every read of recent questions reads the whole window from the file again (vectors still from memory by id), as before
+    /// the rows were held. Only the benchmark turns it off, to time both in one process (docs/performance.md).
+    /// </summary>
+    internal bool KeepRecentInMemory { get; set; } = true;
 
     public Task<WriteResult<AskedQuestion>> AddAsync(AskedQuestion question, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -40,12 +48,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
                 ("$verdict", (int)question.Verdict), ("$origin", (int)question.Origin));
             if (inserted > 0)
             {
-                if (question.Embedding is { } written)
-                {
-                    // Safe before the commit: a read that finds no row never uses it, and a rolled-back id is never written again.
-                    RecentVectors.Add(question.TeamId, question.Id, written);
-                }
-
+                // Not put in memory here: the next read merges it in by rowid once committed (a rolled-back write never shows).
                 return new WriteResult<AskedQuestion>(question, Created: true);
             }
 
@@ -57,33 +60,77 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     public Task<IReadOnlyList<AskedQuestion>> ListSinceAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken) =>
         limit <= CachedReadLimit
-            ? ListCachedAsync(teamId, since, limit, cancellationToken)
+            ? ListRecentAsync(teamId, since, limit, cancellationToken)
             : ListAsync(teamId, since, limit, string.Empty, cancellationToken);
 
     /// <summary>
-    /// <see cref="ListSinceAsync"/> with the vectors from memory: the rows without their vectors, then, in one more read, the vectors
-    /// of rows not cached yet (written by another process, or before this one started). The team's cache then holds exactly the
-    /// vectors of the rows returned.
+    /// <see cref="ListSinceAsync"/> from memory (<see cref="RecentQuestionCache"/>): the team's change stamp, then only the rows
+    /// inserted since the last read (by rowid, by any process); the whole window again only when the stamp moved (a verdict,
+    /// <c>forget me</c>), the window starts earlier or more rows are asked for. On a unit of work's connection, which sees the unit's
+    /// uncommitted writes, the window is read from the file and nothing is kept.
     /// </summary>
-    private async Task<IReadOnlyList<AskedQuestion>> ListCachedAsync(string teamId, DateTimeOffset since, int limit,
+    private async Task<IReadOnlyList<AskedQuestion>> ListRecentAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken)
     {
+        var readAt = Interlocked.Increment(ref _reads);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(
-            $"SELECT {ColumnsWithoutVector} FROM questions WHERE team_id = $teamId AND created_at >= $since ORDER BY created_at DESC LIMIT $limit",
-            null, Map, cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()), ("$limit", limit));
-        var cached = RecentVectors.Of(teamId);
-        var kept = new Dictionary<string, ReadOnlyMemory<float>?>(rows.Count, StringComparer.Ordinal);
-        var missing = new List<string>();
-        foreach (var question in rows)
+        var held = Recent.Of(teamId);
+        if (connection is PooledSqliteConnection { Held: true })
         {
-            if (cached.TryGetValue(question.Id, out var vector))
+            var uncommitted = await ReadWindowAsync(connection, teamId, since, limit, held, cancellationToken);
+            return uncommitted.Select(h => h.Question).ToList();
+        }
+
+        // The stamp before the rows: a change between the two reads leaves rows newer than their stamp, read again next time.
+        var stamp = await connection.ScalarAsync("SELECT stamp FROM question_changes WHERE team_id = $teamId", null, cancellationToken,
+            ("$teamId", teamId)) is long value ? value : (long?)null;
+        RecentQuestions current;
+        if (KeepRecentInMemory && held is not null && held.Serves(stamp, since, limit))
+        {
+            // The table's rowid range, then the team ("+": not by the team's index, which would walk all its rows): only rows written since (this ask's own question of last time, mostly).
+            var added = await connection.QueryAsync($"SELECT {Columns}, rowid FROM questions WHERE rowid > $after AND +team_id = $teamId",
+                null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$after", held.LastRowId), ("$teamId", teamId));
+            current = added.Count == 0 ? held : held.With(added, readAt);
+        }
+        else
+        {
+            // Rows after this one are read as new next time (a row both here and there is merged by id).
+            var last = (long)(await connection.ScalarAsync("SELECT coalesce(max(rowid), 0) FROM questions", null, cancellationToken))!;
+            var rows = await ReadWindowAsync(connection, teamId, since, limit, held, cancellationToken);
+            current = new RecentQuestions(stamp, last, since, limit, rows, readAt);
+            Recent.CountWindowRead();
+        }
+
+        Recent.Put(teamId, current);
+        return current.Within(since, limit);
+    }
+
+    /// <summary>
+    /// The window from the file, newest first: the rows without their vectors, then, in one more read, the vectors of rows not
+    /// held (<paramref name="held"/>: a question's vector is written once, with it, so a held one is the stored one).
+    /// </summary>
+    private static async Task<List<HeldQuestion>> ReadWindowAsync(SqliteConnection connection, string teamId, DateTimeOffset since, int limit,
+        RecentQuestions? held, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync(
+            $"""
+             SELECT {ColumnsWithoutVector}, rowid FROM questions WHERE team_id = $teamId AND created_at >= $since
+             ORDER BY created_at DESC, rowid DESC LIMIT $limit
+             """,
+            null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()),
+            ("$limit", limit));
+        var known = held?.NewestFirst.ToDictionary(h => h.Question.Id, h => h.Question.Embedding, StringComparer.Ordinal) ?? [];
+        var vectors = new Dictionary<string, ReadOnlyMemory<float>?>(rows.Count, StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var row in rows)
+        {
+            if (known.TryGetValue(row.Question.Id, out var vector))
             {
-                kept[question.Id] = vector;
+                vectors[row.Question.Id] = vector;
             }
             else
             {
-                missing.Add(question.Id);
+                missing.Add(row.Question.Id);
             }
         }
 
@@ -95,13 +142,13 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
                 cancellationToken, ("$teamId", teamId), ("$ids", System.Text.Json.JsonSerializer.Serialize(missing)));
             foreach (var (id, vector) in read)
             {
-                kept[id] = vector;
+                vectors[id] = vector;
             }
         }
 
-        RecentVectors.Replace(teamId, kept);
         // A row deleted between the two reads (forget me) has no vector read: it is left out, as a read a moment later would.
-        return rows.Where(q => kept.ContainsKey(q.Id)).Select(q => q with { Embedding = kept[q.Id] }).ToList();
+        return rows.Where(h => vectors.ContainsKey(h.Question.Id))
+            .Select(h => h with { Question = h.Question with { Embedding = vectors[h.Question.Id] } }).ToList();
     }
 
     // The partial index ix_questions_unanswered (schema v7) serves this one, so answered questions are never read.
