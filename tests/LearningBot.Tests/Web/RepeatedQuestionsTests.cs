@@ -7,7 +7,7 @@ namespace LearningBot.Tests.Web;
 /// <summary>
 /// Repeated questions by meaning and answered-or-not by the person (issue 14), through the real host's playground API with the
 /// packaged MiniLM model: paraphrases count as one question, "Not it" and "This helped" decide, insights follow; a forgotten
-/// asker's questions stop counting at once (the recent questions' vectors are held in memory: <c>QuestionVectors</c>) and another
+/// asker's questions stop counting at once (the recent questions are held in memory: <c>RecentQuestionCache</c>) and another
 /// team's identical questions never count.
 /// Run with both MiniLM providers: the float32 default groups by SameQuestion 0.55, MiniLMInt8 by its own calibrated 0.56 (MiniLM with
 /// int8 queries: Int8QueriesTests).
