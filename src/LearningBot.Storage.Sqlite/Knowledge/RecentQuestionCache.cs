@@ -71,8 +71,8 @@ internal readonly record struct HeldQuestion(AskedQuestion Question, long RowId)
 
 /// <summary>
 /// One team's questions as the file held them: the newest <see cref="Limit"/> created at or after <see cref="Since"/>, newest first
-/// (created_at, then rowid, descending), with their vectors; valid while the team's change stamp is still <see cref="Stamp"/>, and
-/// complete up to row <see cref="LastRowId"/>.
+/// (created_at descending, then rowid ascending, as the window read orders), with their vectors; valid while the team's change
+/// stamp is still <see cref="Stamp"/>, and complete up to row <see cref="LastRowId"/>.
 /// </summary>
 /// <param name="Stamp">The team's <c>question_changes.stamp</c> read before the rows (null: never changed).</param>
 /// <param name="LastRowId">Every row up to this <c>rowid</c> is reflected (rows after it are read as new).</param>
@@ -95,7 +95,7 @@ internal sealed record RecentQuestions(long? Stamp, long LastRowId, DateTimeOffs
         var ids = added.Select(a => a.Question.Id).ToHashSet(StringComparer.Ordinal);
         var merged = NewestFirst.Where(h => !ids.Contains(h.Question.Id))
             .Concat(added.Where(a => a.Question.CreatedAt >= Since))
-            .OrderByDescending(h => h.Question.CreatedAt).ThenByDescending(h => h.RowId)
+            .OrderByDescending(h => h.Question.CreatedAt).ThenBy(h => h.RowId)
             .Take(Limit)
             .ToList();
         return this with { NewestFirst = merged, LastRowId = Math.Max(LastRowId, added.Max(a => a.RowId)), ReadAt = readAt };

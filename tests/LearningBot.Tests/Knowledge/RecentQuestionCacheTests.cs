@@ -283,7 +283,7 @@ public sealed class RecentQuestionCacheTests
         await using var command = connection.CreateCommand();
         command.CommandText = """
                               SELECT id, asker_id, text, answered, group_id, embedding, embedding_model, top_answer_id, verdict
-                              FROM questions WHERE team_id = $t AND created_at >= $since ORDER BY created_at DESC, rowid DESC LIMIT $limit
+                              FROM questions WHERE team_id = $t AND created_at >= $since ORDER BY created_at DESC, rowid LIMIT $limit
                               """;
         command.Parameters.AddWithValue("$limit", limit);
         command.Parameters.AddWithValue("$t", team);
