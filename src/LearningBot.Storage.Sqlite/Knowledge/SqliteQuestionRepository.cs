@@ -139,8 +139,10 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
         if (missing.Count > 0)
         {
+            // By primary key ("+": with team_id = $teamId as a term SQLite walked the team's index, every row of the team: 9.5 ms for
+            // one id on the benchmark's file).
             var read = await connection.QueryAsync(
-                "SELECT id, embedding FROM questions WHERE team_id = $teamId AND id IN (SELECT value FROM json_each($ids))",
+                "SELECT id, embedding FROM questions WHERE id IN (SELECT value FROM json_each($ids)) AND +team_id = $teamId",
                 null, r => (Id: r.GetString(0), Vector: r.IsDBNull(1) ? null : (ReadOnlyMemory<float>?)Vectors.FromBytes((byte[])r.GetValue(1))),
                 cancellationToken, ("$teamId", teamId), ("$ids", System.Text.Json.JsonSerializer.Serialize(missing)));
             foreach (var (id, vector) in read)
