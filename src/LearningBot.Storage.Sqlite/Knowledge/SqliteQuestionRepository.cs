@@ -21,6 +21,30 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     /// </summary>
     internal const int CachedReadLimit = 1_000;
 
+    // The three reads of the recent questions, each planned to touch only what it returns (SqliteQuestionPlanTests checks the plans).
+
+    /// <summary>
+    /// The team's window, newest first; ties by rowid ascending, the order its index ix_questions_team_time holds them in, so
+    /// SQLite stops after $limit rows ("rowid DESC" sorted the whole window: 10 ms instead of 1 on the benchmark's file).
+    /// </summary>
+    internal const string WindowSql =
+        $"""
+         SELECT {ColumnsWithoutVector}, rowid FROM questions WHERE team_id = $teamId AND created_at >= $since
+         ORDER BY created_at DESC, rowid LIMIT $limit
+         """;
+
+    /// <summary>
+    /// Rows written since the last read, by the table's rowid range, then the team ("+": not by the team's index, which would walk
+    /// all of the team's rows): mostly the last ask's own question.
+    /// </summary>
+    internal const string AddedSql = $"SELECT {Columns}, rowid FROM questions WHERE rowid > $after AND +team_id = $teamId";
+
+    /// <summary>
+    /// Vectors by primary key ("+team_id": as a plain term SQLite walked the team's index instead, every row of the team: 9.5 ms
+    /// for one id on the benchmark's file).
+    /// </summary>
+    internal const string VectorsSql = "SELECT id, embedding FROM questions WHERE id IN (SELECT value FROM json_each($ids)) AND +team_id = $teamId";
+
     private long _reads;
 
     internal RecentQuestionCache Recent { get; } = new();
@@ -87,10 +111,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
         RecentQuestions current;
         if (KeepRecentInMemory && held is not null && held.Serves(stamp, since, limit))
         {
-            // The table's rowid range, then the team ("+": not by the team's index, which would walk all its rows): only the rows
-            // written since, mostly the last ask's own question.
-            var added = await connection.QueryAsync($"SELECT {Columns}, rowid FROM questions WHERE rowid > $after AND +team_id = $teamId",
-                null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$after", held.LastRowId), ("$teamId", teamId));
+            var added = await connection.QueryAsync(AddedSql, null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$after", held.LastRowId), ("$teamId", teamId));
             current = added.Count == 0 ? held : held.With(added, readAt);
         }
         else
@@ -107,20 +128,14 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     }
 
     /// <summary>
-    /// The window from the file, newest first (ties by rowid ascending: the order the team's index holds them in, so SQLite stops
-    /// after <paramref name="limit"/> rows; "rowid DESC" made it sort the window, 10 ms instead of 1 on the benchmark's file): the
-    /// rows without their vectors, then, in one more read, the vectors of rows not
+    /// The window from the file, newest first: the rows without their vectors (<see cref="WindowSql"/>), then, in one more read
+    /// (<see cref="VectorsSql"/>), the vectors of rows not
     /// held (<paramref name="held"/>: a question's vector is written once, with it, so a held one is the stored one).
     /// </summary>
     private static async Task<List<HeldQuestion>> ReadWindowAsync(SqliteConnection connection, string teamId, DateTimeOffset since, int limit,
         RecentQuestions? held, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync(
-            $"""
-             SELECT {ColumnsWithoutVector}, rowid FROM questions WHERE team_id = $teamId AND created_at >= $since
-             ORDER BY created_at DESC, rowid LIMIT $limit
-             """,
-            null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()),
+        var rows = await connection.QueryAsync(WindowSql, null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$teamId", teamId), ("$since", since.ToUnixMs()),
             ("$limit", limit));
         var known = held?.NewestFirst.ToDictionary(h => h.Question.Id, h => h.Question.Embedding, StringComparer.Ordinal) ?? [];
         var vectors = new Dictionary<string, ReadOnlyMemory<float>?>(rows.Count, StringComparer.Ordinal);
@@ -139,10 +154,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
         if (missing.Count > 0)
         {
-            // By primary key ("+": with team_id = $teamId as a term SQLite walked the team's index, every row of the team: 9.5 ms for
-            // one id on the benchmark's file).
-            var read = await connection.QueryAsync(
-                "SELECT id, embedding FROM questions WHERE id IN (SELECT value FROM json_each($ids)) AND +team_id = $teamId",
+            var read = await connection.QueryAsync(VectorsSql,
                 null, r => (Id: r.GetString(0), Vector: r.IsDBNull(1) ? null : (ReadOnlyMemory<float>?)Vectors.FromBytes((byte[])r.GetValue(1))),
                 cancellationToken, ("$teamId", teamId), ("$ids", System.Text.Json.JsonSerializer.Serialize(missing)));
             foreach (var (id, vector) in read)
