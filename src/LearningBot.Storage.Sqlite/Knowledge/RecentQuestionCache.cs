@@ -14,8 +14,14 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// uncommitted writes) is not kept (<see cref="SqliteQuestionRepository.ListSinceAsync"/>).
 /// </para>
 /// </summary>
-internal sealed class RecentQuestionCache
+/// <param name="maxTeams">Teams held at most; past it the team read longest ago is dropped (its next read reads its window again).
+/// Up to ~0.9 MB per team (500 questions with a 1.5 KB float32 vector each), so the default bounds it near 230 MB for a host
+/// serving many busy teams; most teams ask far fewer than 500 questions in 90 days.</param>
+internal sealed class RecentQuestionCache(int maxTeams = RecentQuestionCache.DefaultMaxTeams)
 {
+    /// <summary>The default bound on teams held.</summary>
+    public const int DefaultMaxTeams = 256;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RecentQuestions> _teams = new(StringComparer.Ordinal);
 
@@ -47,6 +53,11 @@ internal sealed class RecentQuestionCache
             }
 
             _teams[teamId] = questions;
+            if (_teams.Count > maxTeams)
+            {
+                // Rare (a new team past the bound): a linear pass is cheaper than keeping an order on every read.
+                _teams.Remove(_teams.MinBy(t => t.Value.ReadAt).Key);
+            }
         }
     }
 

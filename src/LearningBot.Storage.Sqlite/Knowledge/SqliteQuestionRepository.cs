@@ -112,7 +112,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
         if (KeepRecentInMemory && held is not null && held.Serves(stamp, since, limit))
         {
             var added = await connection.QueryAsync(AddedSql, null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$after", held.LastRowId), ("$teamId", teamId));
-            current = added.Count == 0 ? held : held.With(added, readAt);
+            current = added.Count == 0 ? held with { ReadAt = readAt } : held.With(added, readAt);
         }
         else
         {

@@ -271,6 +271,30 @@ public sealed class RecentQuestionCacheTests
         await AssertAsFileAsync(read, Team, "after the rollback");
     }
 
+    [Test]
+    public async Task Past_the_bound_on_teams_the_team_read_longest_ago_is_dropped_and_read_from_the_file_again()
+    {
+        var random = new Random(14);
+        var teams = Enumerable.Range(0, RecentQuestionCache.DefaultMaxTeams + 1).Select(i => $"team-{i:D3}").ToList();
+        foreach (var team in teams)
+        {
+            await Questions.AddAsync(Question("q-" + team, team, "ann", "how do I rotate the staging database password", Now.AddMinutes(-3),
+                Vector(random)), default);
+            await RecentAsync(team: team);
+        }
+
+        Assert.That(Questions.Recent.Of(teams[0]), Is.Null, "the team read longest ago is no longer held");
+        Assert.That(Questions.Recent.Of(teams[1]), Is.Not.Null);
+        Assert.That(Questions.Recent.Count, Is.EqualTo(RecentQuestionCache.DefaultMaxTeams));
+
+        await Questions.AddAsync(Question("q2-" + teams[0], teams[0], "bo", "who rotates the staging database password", Now.AddMinutes(-1),
+            Vector(random)), default);
+        var read = await RecentAsync(team: teams[0]);
+        Assert.That(read.Select(q => q.Id), Is.EqualTo(new[] { "q2-" + teams[0], "q-" + teams[0] }));
+        await AssertAsFileAsync(read, teams[0], "after it was dropped");
+        Assert.That(Questions.Recent.WindowReads, Is.EqualTo(teams.Count + 1), "read from the file again");
+    }
+
     /// <summary>The ids of the questions held in memory for <paramref name="team"/>.</summary>
     private IEnumerable<string> Held(string team) => Questions.Recent.Of(team)?.NewestFirst.Select(h => h.Question.Id) ?? [];
 
