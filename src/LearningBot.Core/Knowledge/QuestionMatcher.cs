@@ -26,8 +26,9 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
     public async Task<QuestionMatch> MatchAsync(AskedQuestion draft, IReadOnlyList<SearchKind> kinds, int limit, double threshold,
         CancellationToken cancellationToken)
     {
-        // The model runs on a pool thread while this one reads the recent questions and runs the search's lexical half
-        // (ISearchIndex's overlapping SearchAsync): the embedding and the words cost max(both), not their sum (docs/search.md).
+        // The model runs on a pool thread while this one reads the recent questions (on SQLite from memory, ~0.2 ms:
+        // RecentQuestionCache) and runs the search's lexical half (ISearchIndex's overlapping SearchAsync): the embedding and the
+        // words cost max(both), not their sum (docs/search.md, docs/performance.md "Recent questions in memory").
         var embedding = _embedder.ModelId is null
             ? Task.FromResult<ReadOnlyMemory<float>?>(null)
             : Task.Run(async () =>
