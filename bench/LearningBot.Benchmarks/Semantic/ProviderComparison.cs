@@ -17,7 +17,10 @@ namespace LearningBot.Benchmarks.Semantic;
 /// 100,000 vector corpus, each with its own bot (its own copy of the file, vectors stored under its model id,
 /// <see cref="SemanticCorpus.CopyForModelAsync"/>). For every question the providers take turns (which goes first alternates), so
 /// both meet the same moments of a shared machine: the query embedding alone, the embedding with the hybrid search as <c>ask</c>
-/// overlaps them, and the whole <c>ask</c> through the pipeline. p50/p95/p99 wall time and mean process CPU per call.
+/// overlaps them, and the whole <c>ask</c> through the pipeline. p50/p95/p99 wall time and mean process CPU per call, then each
+/// provider's whole <c>ask</c> stage by stage (<see cref="StageTimings"/>). <c>--compare-recent</c>: every question is also asked
+/// reading the recent questions' window from the file (<see cref="SqliteQuestionRepository.KeepRecentInMemory"/> off, as before
+/// the rows were held) and from memory, in turn, and before each pair both reads are compared field by field.
 /// <see cref="Int8Queries"/> (<c>MiniLM+Int8Queries</c>) is the host's default mode: float32 MiniLM documents, MiniLMInt8 queries.
 /// </summary>
 internal static class ProviderComparison
