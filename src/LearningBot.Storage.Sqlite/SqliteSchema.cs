@@ -351,11 +351,17 @@ internal static class SqliteSchema
         -- v14, recent questions held in memory (RecentQuestionCache): a stamp per team, rewritten at random whenever one of its
         -- questions is updated (a verdict) or deleted (forget me), by any process, so a holder knows with one read whether what it
         -- holds is still the file's. Inserts need no stamp: they are read by rowid. Random, not a counter: a rolled-back change
-        -- and a later one cannot leave the same value.
+        -- and a later one cannot leave the same value. Any deletion also rewrites the one file-wide stamp of question_deletions:
+        -- SQLite gives a new row the largest rowid + 1, so deleting the table's last row (in any team) lets another team's next
+        -- question take a rowid its holder has already passed.
         CREATE TABLE question_changes (
             team_id TEXT PRIMARY KEY,
             stamp INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE question_deletions (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            stamp INTEGER NOT NULL
+        );
         CREATE TRIGGER tr_questions_updated AFTER UPDATE ON questions BEGIN
             INSERT INTO question_changes (team_id, stamp) VALUES (old.team_id, random())
                 ON CONFLICT (team_id) DO UPDATE SET stamp = excluded.stamp;
@@ -368,6 +374,8 @@ internal static class SqliteSchema
         CREATE TRIGGER tr_questions_deleted AFTER DELETE ON questions BEGIN
             INSERT INTO question_changes (team_id, stamp) VALUES (old.team_id, random())
                 ON CONFLICT (team_id) DO UPDATE SET stamp = excluded.stamp;
+            INSERT INTO question_deletions (only, stamp) VALUES (1, random())
+                ON CONFLICT (only) DO UPDATE SET stamp = excluded.stamp;
         END;
         """,
     ];

@@ -7,10 +7,10 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// <see cref="QuestionMatcher.RecentQuestions"/> of the last 90 days), so an <c>ask</c> does not read 500 rows (~3 ms, up to
 /// 8–13 ms at p95 under load: docs/performance.md, issue 14) before its lexical half, on the request's critical path.
 /// <para>
-/// Kept true to the file by two cheap reads per use, like <see cref="Semantic.SqliteVectorCache"/> does for vectors: the team's
-/// change stamp (<c>question_changes</c>, rewritten at random by triggers on every UPDATE or DELETE of its questions: verdicts,
-/// <c>forget me</c>, by any process) and the rows inserted since (by <c>rowid</c>, by any process). A new stamp reads the window
-/// again; a new row is merged in. Only committed rows are ever held: a read on a unit of work's connection (which sees its own
+/// Kept true to the file by two cheap reads per use, like <see cref="Semantic.SqliteVectorCache"/> does for vectors: the stamps
+/// (<see cref="ChangeStamp"/>, rewritten at random by triggers on every UPDATE or DELETE of the team's questions: verdicts,
+/// <c>forget me</c>, by any process; and on any deletion in the file) and the rows inserted since (by <c>rowid</c>, by any
+/// process). A new stamp reads the window again; a new row is merged in. Only committed rows are ever held: a read on a unit of work's connection (which sees its own
 /// uncommitted writes) is not kept (<see cref="SqliteQuestionRepository.ListSinceAsync"/>).
 /// </para>
 /// </summary>
@@ -77,6 +77,14 @@ internal sealed class RecentQuestionCache(int maxTeams = RecentQuestionCache.Def
     }
 }
 
+/// <summary>
+/// What a holder compares to know nothing but inserts happened since its read (schema v14): <paramref name="Team"/>, the team's
+/// <c>question_changes</c> stamp (any UPDATE or DELETE of its questions), and <paramref name="Deletions"/>, the file-wide
+/// <c>question_deletions</c> stamp (any DELETE: SQLite may then give the next row, of any team, a rowid already passed). Null: never
+/// changed.
+/// </summary>
+internal readonly record struct ChangeStamp(long? Team, long? Deletions);
+
 /// <summary>A question held with its <c>rowid</c> (the tie-break after <see cref="AskedQuestion.CreatedAt"/>, as the window read orders).</summary>
 internal readonly record struct HeldQuestion(AskedQuestion Question, long RowId);
 
@@ -85,17 +93,17 @@ internal readonly record struct HeldQuestion(AskedQuestion Question, long RowId)
 /// (created_at descending, then rowid ascending, as the window read orders), with their vectors; valid while the team's change
 /// stamp is still <see cref="Stamp"/>, and complete up to row <see cref="LastRowId"/>.
 /// </summary>
-/// <param name="Stamp">The team's <c>question_changes.stamp</c> read before the rows (null: never changed).</param>
+/// <param name="Stamp">The stamps read before the rows.</param>
 /// <param name="LastRowId">Every row up to this <c>rowid</c> is reflected (rows after it are read as new).</param>
 /// <param name="ReadAt">A process-wide sequence number of the read, to keep the newest of two concurrent reads.</param>
-internal sealed record RecentQuestions(long? Stamp, long LastRowId, DateTimeOffset Since, int Limit, IReadOnlyList<HeldQuestion> NewestFirst,
+internal sealed record RecentQuestions(ChangeStamp Stamp, long LastRowId, DateTimeOffset Since, int Limit, IReadOnlyList<HeldQuestion> NewestFirst,
     long ReadAt)
 {
     /// <summary>
     /// Whether a read of <paramref name="limit"/> questions from <paramref name="since"/> can be answered from here once the rows
     /// after <see cref="LastRowId"/> are merged: the stamp has not moved, the window starts no earlier and asks for no more rows.
     /// </summary>
-    public bool Serves(long? stamp, DateTimeOffset since, int limit) => stamp == Stamp && since >= Since && limit <= Limit;
+    public bool Serves(ChangeStamp stamp, DateTimeOffset since, int limit) => stamp == Stamp && since >= Since && limit <= Limit;
 
     /// <summary>
     /// These questions with rows inserted since (<paramref name="added"/>) merged in: a row already held is replaced, then the

@@ -33,6 +33,10 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
          ORDER BY created_at DESC, rowid LIMIT $limit
          """;
 
+    /// <summary>The team's change stamp and the file-wide deletion stamp (schema v14), by primary key.</summary>
+    internal const string StampSql =
+        "SELECT (SELECT stamp FROM question_changes WHERE team_id = $teamId), (SELECT stamp FROM question_deletions WHERE only = 1)";
+
     /// <summary>
     /// Rows written since the last read, by the table's rowid range, then the team ("+": not by the team's index, which would walk
     /// all of the team's rows): mostly the last ask's own question.
@@ -105,9 +109,9 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
             return uncommitted.Select(h => h.Question).ToList();
         }
 
-        // The stamp before the rows: a change between the two reads leaves rows newer than their stamp, read again next time.
-        var stamp = await connection.ScalarAsync("SELECT stamp FROM question_changes WHERE team_id = $teamId", null, cancellationToken,
-            ("$teamId", teamId)) is long value ? value : (long?)null;
+        // The stamps before the rows: a change between the two reads leaves rows newer than their stamps, read again next time.
+        var stamp = (await connection.QueryAsync(StampSql, null, r => new ChangeStamp(
+            r.IsDBNull(0) ? null : r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1)), cancellationToken, ("$teamId", teamId)))[0];
         RecentQuestions current;
         if (KeepRecentInMemory && held is not null && held.Serves(stamp, since, limit))
         {

@@ -219,6 +219,23 @@ public sealed class RecentQuestionCacheTests
     }
 
     [Test]
+    public async Task A_rowid_freed_by_forgetting_someone_in_another_team_and_taken_by_this_teams_next_question_is_still_read()
+    {
+        var random = new Random(15);
+        await Questions.AddAsync(Question("acme1", Team, "ann", "how do I rotate the staging database password", Now.AddMinutes(-9), Vector(random)), default);
+        await Questions.AddAsync(Question("globex1", "globex", "zed", "where is the vpn config", Now.AddMinutes(-8), Vector(random)), default);
+        await RecentAsync(); // held for acme, complete up to globex1's rowid (the table's largest)
+
+        // SQLite gives a new row the largest rowid + 1: with globex1 gone, acme's next question takes globex1's rowid.
+        await _services.GetRequiredService<IPersonalDataStore>().ForgetAsync("globex", "zed", keepSharedAnswers: true, Now, default);
+        await Questions.AddAsync(Question("acme2", Team, "bo", "who rotates the staging database password", Now.AddMinutes(-1), Vector(random)), default);
+
+        var read = await RecentAsync();
+        Assert.That(read.Select(q => q.Id), Is.EqualTo(new[] { "acme2", "acme1" }));
+        await AssertAsFileAsync(read, Team, "after the rowid was taken again");
+    }
+
+    [Test]
     public async Task The_window_moves_with_time_and_a_wider_or_longer_read_than_the_one_held_reads_the_file()
     {
         var random = new Random(12);
