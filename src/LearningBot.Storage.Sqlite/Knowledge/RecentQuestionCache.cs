@@ -10,9 +10,10 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// Kept true to the file by two cheap reads per use, like <see cref="Semantic.SqliteVectorCache"/> does for vectors: the stamps
 /// (<see cref="ChangeStamp"/>, rewritten at random by triggers on every UPDATE or DELETE of the team's questions: verdicts,
 /// <c>forget me</c>, by any process; and on any deletion in the file) and the rows inserted since (by <c>rowid</c>, by any
-/// process). A new stamp reads the window again; a new row is merged in. (SQLite's documentation says <c>VACUUM</c> may renumber
-/// the rowids of a table without an INTEGER PRIMARY KEY; the bot never runs it, and one run by hand here kept them: checked.) Only committed rows are ever held: a read on a unit of work's connection (which sees its own
-/// uncommitted writes) is not kept (<see cref="SqliteQuestionRepository.ListSinceAsync"/>).
+/// process). A new stamp reads the window again; a new row is merged in. Only committed rows are ever held: a read on a unit of
+/// work's connection (which sees its own uncommitted writes) is not kept (<see cref="SqliteQuestionRepository.ListSinceAsync"/>).
+/// SQLite's documentation says <c>VACUUM</c> may renumber the rowids of a table without an INTEGER PRIMARY KEY; the bot never
+/// runs it, and one run by hand on such a table with a gap kept them (SQLite 3.40, checked 2026-11-30).
 /// </para>
 /// </summary>
 /// <param name="maxTeams">Teams held at most; past it the team read longest ago is dropped (its next read reads its window again).

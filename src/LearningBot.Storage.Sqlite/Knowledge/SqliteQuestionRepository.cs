@@ -115,7 +115,8 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
         RecentQuestions current;
         if (KeepRecentInMemory && held is not null && held.Serves(stamp, since, limit))
         {
-            var added = await connection.QueryAsync(AddedSql, null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken, ("$after", held.LastRowId), ("$teamId", teamId));
+            var added = await connection.QueryAsync(AddedSql, null, r => new HeldQuestion(Map(r), r.GetInt64(13)), cancellationToken,
+                ("$after", held.LastRowId), ("$teamId", teamId));
             current = added.Count == 0 ? held with { ReadAt = readAt } : held.With(added, readAt);
         }
         else
@@ -133,8 +134,8 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
 
     /// <summary>
     /// The window from the file, newest first: the rows without their vectors (<see cref="WindowSql"/>), then, in one more read
-    /// (<see cref="VectorsSql"/>), the vectors of rows not
-    /// held (<paramref name="held"/>: a question's vector is written once, with it, so a held one is the stored one).
+    /// (<see cref="VectorsSql"/>), the vectors of rows not held (<paramref name="held"/>: a question's vector is written once, with
+    /// it, so a held one is the stored one).
     /// </summary>
     private static async Task<List<HeldQuestion>> ReadWindowAsync(SqliteConnection connection, string teamId, DateTimeOffset since, int limit,
         RecentQuestions? held, CancellationToken cancellationToken)
