@@ -45,6 +45,7 @@ internal static class WhoKnowsQuality
         var path = Path.Combine(folder, "who-knows.db");
         var rows = new List<(string Name, Dictionary<TopicShape, PeopleScores> Scores, double MsPerTopic)>();
         List<IReadOnlyList<string>> withRule;
+        var sweep = new List<(string Name, Dictionary<TopicShape, PeopleScores> Scores, double MsPerTopic)>();
         await using (var services = QualityServices.Create(path, model, generator))
         {
             foreach (var initializer in services.GetServices<IStorageInitializer>())
@@ -57,6 +58,7 @@ internal static class WhoKnowsQuality
             var pipeline = services.GetRequiredService<CommandPipeline>();
             (var product, withRule) = await AskAllAsync(pipeline, whoKnows.Topics, "hybrid");
             rows.Add(($"who knows: hybrid ({model}, the product)", product.Scores, product.MsPerTopic));
+            sweep.AddRange(await SweepAsync(services, whoKnows.Topics, "hybrid"));
 
             var database = services.GetRequiredService<SqliteDatabase>();
             database.SearchTuning = SearchTuning.Default with { CommonWordsConjunction = false };
@@ -71,6 +73,7 @@ internal static class WhoKnowsQuality
         {
             var (scores, _) = await AskAllAsync(lexical.GetRequiredService<CommandPipeline>(), whoKnows.Topics, "lexical");
             rows.Add(("who knows: lexical only (Provider=None)", scores.Scores, scores.MsPerTopic));
+            sweep.AddRange(await SweepAsync(lexical, whoKnows.Topics, "lexical"));
         }
 
         var publicPosts = ours.Where(c => c.Kind != ContributionKind.PrivateLearning).ToList();
@@ -99,7 +102,17 @@ internal static class WhoKnowsQuality
             }
         }
 
-        foreach (var violation in rows.SelectMany(r => r.Scores.Values.SelectMany(s => s.Violations).Select(v => $"{r.Name}: {v}")).Take(10))
+        Console.WriteLine();
+        Console.WriteLine("the same search hits (WhoKnowsRanking.SearchAsync), people ranked with rank constant K (WhoKnowsRanking.Rank; K = inf: by counts, the rule before):");
+        foreach (var (name, scores, _) in sweep)
+        {
+            foreach (var (shape, score) in scores)
+            {
+                Console.WriteLine($"{name,-56} {shape,-11} {score}");
+            }
+        }
+
+        foreach (var violation in rows.Concat(sweep).SelectMany(r => r.Scores.Values.SelectMany(s => s.Violations).Select(v => $"{r.Name}: {v}")).Take(10))
         {
             Console.WriteLine($"LEAK {violation}");
         }
@@ -145,6 +158,31 @@ internal static class WhoKnowsQuality
         }
 
         return ((scores, clock.Elapsed.TotalMilliseconds / Math.Max(topics.Count, 1)), named);
+    }
+
+    /// <summary>
+    /// Ranks the very hits <c>who knows</c> ranks (<see cref="WhoKnowsRanking.SearchAsync"/> with the topic's vector, as the handler
+    /// asks) with several rank constants, the first 5 people, so the ranking rule is compared on one set of searches.
+    /// </summary>
+    private static async Task<List<(string, Dictionary<TopicShape, PeopleScores>, double)>> SweepAsync(IServiceProvider services,
+        IReadOnlyList<WhoKnowsTopic> topics, string label)
+    {
+        double[] constants = [1, 2, 5, 10, 30, double.PositiveInfinity];
+        var search = services.GetRequiredService<ISearchIndex>();
+        var embedder = services.GetRequiredService<Core.Knowledge.Semantic.IQueryEmbedder>();
+        var scores = constants.Select(_ => Enum.GetValues<TopicShape>().ToDictionary(s => s, _ => new PeopleScores())).ToList();
+        foreach (var topic in topics)
+        {
+            var hits = await WhoKnowsRanking.SearchAsync(search, WhoKnowsSet.Team, topic.Text, await embedder.EmbedAsync(topic.Text, default),
+                embedder.Thresholds.Relevant, default);
+            for (var k = 0; k < constants.Length; k++)
+            {
+                scores[k][topic.Shape].Add(topic, WhoKnowsRanking.Rank(hits, constants[k]).Take(Named).Select(p => p.PersonId).ToList());
+            }
+        }
+
+        return constants.Select((k, i) => ($"  {label}, K = {(double.IsPositiveInfinity(k) ? "inf" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))}",
+            scores[i], 0.0)).ToList();
     }
 
     /// <summary>The people a <c>who knows</c> reply names, in order: the mention of each item of its list (none when it found nobody).</summary>

@@ -20,7 +20,7 @@ public sealed record Contribution(string Id, string TeamId, string PersonId, int
 /// <summary>
 /// One <c>who knows &lt;topic&gt;</c> to ask in <see cref="WhoKnowsSet.Team"/>. <see cref="Expected"/>: the public authors of the
 /// thread's posts (any of them is a right answer); <see cref="MustNotName"/>: people whose naming is a leak (the other team's people,
-/// the author of a private learning on this thread who has no public post in it). The two never overlap.
+/// the author of private learnings who has no public post in the thread). The two never overlap.
 /// </summary>
 public sealed record WhoKnowsTopic(string Text, int Thread, TopicShape Shape, IReadOnlySet<string> Expected, IReadOnlySet<string> MustNotName);
 
@@ -33,8 +33,9 @@ public sealed record WhoKnowsTopic(string Text, int Thread, TopicShape Shape, IR
 /// everyone knows about five topics.</item>
 /// <item>The thread's post j (0 for <c>sfNNNN</c>, k − 1 for <c>sfNNNN-k</c>) is written by knower j mod (knowers): post 0 and every
 /// even j as a shared answer, odd j as a learning ("question — answer").</item>
-/// <item><see cref="PrivateAuthor"/> logged a private learning (<c>learned --private</c>) of post 0's text on every 10th thread
-/// they do not know publicly: they must never be named for it.</item>
+/// <item><see cref="PrivateAuthor"/>, a 49th member who writes nothing public, logged a private learning (<c>learned --private</c>) of
+/// post 0's text (question and best answer) on every 10th thread: they must never be named (a person with public posts too could be
+/// named fairly for a neighbouring thread, so their naming would not tell a leak).</item>
 /// <item>A second team (<see cref="OtherTeam"/>) holds the same public contributions, by <c>UG001</c>…<c>UG048</c>: never named.</item>
 /// </list>
 /// </summary>
@@ -43,7 +44,7 @@ public sealed record WhoKnowsSet(IReadOnlyList<Contribution> Contributions, IRea
     public const string Team = "quality";
     public const string OtherTeam = "globex";
     public const int People = 48;
-    public const string PrivateAuthor = "UQ007";
+    public const string PrivateAuthor = "UQ049";
 
     /// <summary>The person who asks every topic: in the team, author of nothing.</summary>
     public const string Asker = "UQ100";
@@ -63,7 +64,7 @@ public sealed record WhoKnowsSet(IReadOnlyList<Contribution> Contributions, IRea
             var kind = j == 0 || j % 2 == 0 ? ContributionKind.SharedAnswer : ContributionKind.Learning;
             contributions.Add(new Contribution(post.Id, Team, Person(Team, person), thread, kind, post.Question, post.Answer));
             contributions.Add(new Contribution("g-" + post.Id, OtherTeam, Person(OtherTeam, person), thread, kind, post.Question, post.Answer));
-            if (j == 0 && HasPrivateLearning(thread, postsPerThread[thread]))
+            if (j == 0 && thread % 10 == 0)
             {
                 contributions.Add(new Contribution("private-" + post.Id, Team, PrivateAuthor, thread, ContributionKind.PrivateLearning,
                     post.Question, post.Answer));
@@ -74,7 +75,7 @@ public sealed record WhoKnowsSet(IReadOnlyList<Contribution> Contributions, IRea
             .GroupBy(c => c.Thread).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(c => c.PersonId).ToHashSet(StringComparer.Ordinal));
         var otherTeam = Enumerable.Range(1, People).Select(n => Person(OtherTeam, n)).ToHashSet(StringComparer.Ordinal);
         IReadOnlySet<string> MustNotName(int thread) => contributions
-            .Where(c => c.Thread == thread && c.Kind == ContributionKind.PrivateLearning && !expected[thread].Contains(c.PersonId))
+            .Where(c => c.Kind == ContributionKind.PrivateLearning && !expected[thread].Contains(c.PersonId))
             .Select(c => c.PersonId).Concat(otherTeam).ToHashSet(StringComparer.Ordinal);
 
         var frequency = DocumentFrequency(set.Corpus);
@@ -123,9 +124,6 @@ public sealed record WhoKnowsSet(IReadOnlyList<Contribution> Contributions, IRea
     /// <summary>The thread's knowers' numbers (1..48), primary first.</summary>
     public static IReadOnlyList<int> Knowers(int thread, int posts) => Enumerable.Range(0, Math.Min(1 + thread % 3, posts))
         .Select(m => ((thread - 1) * 5 + 17 * m) % People + 1).ToList();
-
-    private static bool HasPrivateLearning(int thread, int posts) =>
-        thread % 10 == 0 && !Knowers(thread, posts).Select(n => Person(Team, n)).Contains(PrivateAuthor);
 
     private static (int Thread, int Post) Parse(string id)
     {
