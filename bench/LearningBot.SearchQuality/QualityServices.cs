@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace LearningBot.SearchQuality;
 
 /// <summary>The host's services over one SQLite file: Core, the SQLite store and the embeddings registration, as the web host wires them.</summary>
-internal static class QualityServices
+public static class QualityServices
 {
     /// <param name="model">Search:Embeddings:Provider (<c>None</c>: lexical only, no generator).</param>
     /// <param name="generator">The measured model (e.g. behind the embedding cache); registered before AddLearningBotEmbeddings, so it wins.</param>

@@ -20,7 +20,7 @@ namespace LearningBot.SearchQuality;
 /// (<see cref="SearchTuning.CommonWordsConjunction"/>), lexical only (<c>Provider=None</c> on the same file) and a plain baseline
 /// (<see cref="LuceneBaseline"/> BM25 over the team's public posts, their authors in the order of their best post in the top 10).
 /// </summary>
-internal static class WhoKnowsQuality
+public static class WhoKnowsQuality
 {
     private const int Named = 5; // WhoKnowsHandler names at most 5 people; the baseline names as many
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -167,7 +167,7 @@ internal static class WhoKnowsQuality
     private static async Task<List<(string, Dictionary<TopicShape, PeopleScores>, double)>> SweepAsync(IServiceProvider services,
         IReadOnlyList<WhoKnowsTopic> topics, string label)
     {
-        double[] constants = [1, 2, 5, 10, 30, double.PositiveInfinity];
+        double[] constants = [0.5, 1, 2, 5, 10, double.PositiveInfinity];
         var search = services.GetRequiredService<ISearchIndex>();
         var embedder = services.GetRequiredService<Core.Knowledge.Semantic.IQueryEmbedder>();
         var scores = constants.Select(_ => Enum.GetValues<TopicShape>().ToDictionary(s => s, _ => new PeopleScores())).ToList();

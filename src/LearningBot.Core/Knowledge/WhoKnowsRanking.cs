@@ -13,7 +13,7 @@ public static class WhoKnowsRanking
     /// The rank constant K of <see cref="Rank(IEnumerable{SearchHit})"/>: a hit at 0-based position i of the search's order counts
     /// weight / (K + i). Chosen on the stackfaq <c>who knows</c> set (docs/search.md, "`who knows` quality").
     /// </summary>
-    public const double RankConstant = 2;
+    public const double RankConstant = 1;
 
     /// <summary>
     /// People by what they wrote about the topic, weighted by how well it matches: each hit adds its kind's weight (a shared answer 3,
