@@ -207,3 +207,6 @@ internal sealed class TempFolder : IDisposable
         Directory.Delete(Path, recursive: true);
     }
 }
+
+// Internal: the tests reference this tool (Search/WhoKnowsQualitySetTests) next to the web host, whose Program they need.
+internal partial class Program;
