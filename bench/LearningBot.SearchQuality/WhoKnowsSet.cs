@@ -163,7 +163,7 @@ public sealed record WhoKnowsSet(IReadOnlyList<Contribution> Contributions, IRea
 
 /// <summary>
 /// Person-level scores of one row: hit@1 (the first person named is an expected one), hit@3 (one among the first 3), MRR (1 / rank of the
-/// first expected person among those named, 0 if none), people named on average, and leaks. A topic whose answer names anyone in
+/// first expected person among those named, 0 if none), people named on average, the share of topics where nobody was named, and leaks. A topic whose answer names anyone in
 /// <see cref="WhoKnowsTopic.MustNotName"/> is a <b>violation</b>: counted, kept as an example, and scored 0 whatever else it named, so a
 /// leak can never count as a hit.
 /// </summary>
@@ -175,6 +175,7 @@ public sealed class PeopleScores
     private int _top3;
     private double _reciprocal;
     private long _named;
+    private int _nobody;
 
     public int Count => _count;
 
@@ -186,6 +187,9 @@ public sealed class PeopleScores
 
     public double MeanNamed => _named / (double)Math.Max(_count, 1);
 
+    /// <summary>Share of topics answered "Nobody has written about that yet" (no one named).</summary>
+    public double Nobody => _nobody / (double)Math.Max(_count, 1);
+
     /// <summary>"person for 'topic'" per leaking topic.</summary>
     public IReadOnlyList<string> Violations => _violations;
 
@@ -194,6 +198,7 @@ public sealed class PeopleScores
     {
         _count++;
         _named += named.Count;
+        _nobody += named.Count == 0 ? 1 : 0;
         var leaked = named.Where(topic.MustNotName.Contains).ToList();
         if (leaked.Count > 0)
         {
@@ -207,5 +212,5 @@ public sealed class PeopleScores
         _reciprocal += rank >= 0 ? 1.0 / (rank + 1) : 0;
     }
 
-    public override string ToString() => $"{HitAt1,7:P1} {HitAt3,7:P1} {Mrr,6:F3} {MeanNamed,6:F2} {_violations.Count,5}";
+    public override string ToString() => $"{HitAt1,7:P1} {HitAt3,7:P1} {Mrr,6:F3} {MeanNamed,6:F2} {Nobody,7:P1} {_violations.Count,5}";
 }
