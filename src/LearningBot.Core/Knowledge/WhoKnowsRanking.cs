@@ -65,7 +65,7 @@ public static class WhoKnowsRanking
             new SearchQuery(teamId, topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
             {
                 Embedding = embedding,
-                Excerpts = false, // people are ranked by counting hits; no excerpt is shown
+                Excerpts = false, // people are ranked from the hits and their order; no excerpt is shown
             },
             cancellationToken);
         return hits.Where(h => h.Similarity is not { } similarity || similarity >= relevant || h.MatchedWords).ToList();
