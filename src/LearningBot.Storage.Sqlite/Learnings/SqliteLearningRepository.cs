@@ -3,6 +3,8 @@ using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Knowledge;
+using System.Text.Json;
+using LearningBot.Core.Time;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Learnings;
@@ -71,15 +73,48 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
             ("$includePrivate", query.IncludePrivate), ("$occurrenceId", query.OccurrenceId), ("$limit", query.Limit));
     }
 
-    public async Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
-        CancellationToken cancellationToken)
+    /// <summary>One aggregate answered from the covering index <c>ix_learnings_user_marks</c> (schema v14): no table rows are read.</summary>
+    public async Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        // Answered from the covering index ix_learnings_user_marks alone (schema v7): no table rows are read.
-        return await connection.QueryAsync(
-            "SELECT created_at, minutes FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since ORDER BY created_at DESC",
-            null, r => new LearningMark(r.GetInstant(0), r.IsDBNull(1) ? null : r.GetInt32(1)), cancellationToken,
-            ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()));
+        return (await connection.QueryAsync(
+            """
+            SELECT COUNT(*), COALESCE(SUM(is_private), 0), COALESCE(SUM(minutes), 0) FROM learnings
+            WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since
+            """,
+            null, r => new LearningTally(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)), cancellationToken,
+            ("$teamId", teamId), ("$userId", userId), ("$since", since?.ToUnixMs() ?? long.MinValue))).Single();
+    }
+
+    /// <summary>
+    /// One statement: for each week an <c>EXISTS</c> probe, a single seek into <c>ix_learnings_user_marks</c> that stops at the
+    /// first entry, so its cost is one index seek per week asked about, whatever the person's history.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<WeekRange> weeks,
+        CancellationToken cancellationToken)
+    {
+        var found = new bool[weeks.Count];
+        if (weeks.Count == 0)
+        {
+            return found;
+        }
+
+        var bounds = JsonSerializer.Serialize(weeks.Select(w => new[] { w.Start.ToUnixMs(), w.End.ToUnixMs() }));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var hits = await connection.QueryAsync(
+            """
+            SELECT w.key FROM json_each($weeks) AS w
+            WHERE EXISTS (SELECT 1 FROM learnings
+                          WHERE team_id = $teamId AND user_id = $userId
+                            AND created_at >= w.value ->> 0 AND created_at < w.value ->> 1)
+            """,
+            null, r => r.GetInt32(0), cancellationToken, ("$weeks", bounds), ("$teamId", teamId), ("$userId", userId));
+        foreach (var index in hits)
+        {
+            found[index] = true;
+        }
+
+        return found;
     }
 
     public async Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken)
