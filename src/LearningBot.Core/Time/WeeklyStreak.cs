@@ -11,8 +11,8 @@ public sealed record WeekRange(DateTimeOffset Start, DateTimeOffset End);
 /// </summary>
 /// <remarks>
 /// The store is asked about whole weeks, newest first, in windows that grow only while the streak fills them (6 weeks, then
-/// 24, then the rest of the horizon): a streak of s weeks costs one read when s &lt; 5 and at most three reads, each answering
-/// for at most 96 weeks, however long the person's history is (issue 18).
+/// 24, then the rest of the horizon): a streak of s weeks costs one read when s &lt; 5 and at most three reads, each covering
+/// at most 96 weeks, so what is read depends on the streak, never on older history (issue 18).
 /// </remarks>
 public static class WeeklyStreak
 {
@@ -70,6 +70,26 @@ public static class WeeklyStreak
         }
 
         return streak;
+    }
+
+    /// <summary>
+    /// For stores that read the creation times inside the weeks' span (<c>[min Start, max End)</c>): which of
+    /// <paramref name="weeks"/> hold at least one of <paramref name="times"/> (any order; sorted here). One binary search per
+    /// week, no time-zone arithmetic per entry.
+    /// </summary>
+    public static IReadOnlyList<bool> WeeksHolding(IReadOnlyList<WeekRange> weeks, List<DateTimeOffset> times)
+    {
+        times.Sort();
+        var found = new bool[weeks.Count];
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            // The first time at or after the week's start, if it is before the week's end.
+            var at = times.BinarySearch(weeks[i].Start);
+            at = at < 0 ? ~at : at;
+            found[i] = at < times.Count && times[at] < weeks[i].End;
+        }
+
+        return found;
     }
 
     // Step into the neighbouring week and normalise: DST makes some weeks 167 or 169 hours.

@@ -82,7 +82,7 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
 
     /// <summary>
     /// One single-partition query for the creation times inside the weeks asked about (a projection of one number per entry,
-    /// never the texts), matched to the weeks here. Its charge grows with the entries in those weeks, which
+    /// never the texts), matched to the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its charge grows with the entries in those weeks, which
     /// <see cref="WeeklyStreak"/> asks about only while the streak fills them, never with older history.
     /// </summary>
     public Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<WeekRange> weeks,
@@ -104,14 +104,7 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
         return store.RunAsync<IReadOnlyList<bool>>(async token =>
         {
             var times = await store.QueryTeamAsync<long>(teamId, definition, token);
-            times.Sort();
-            return weeks.Select(w =>
-            {
-                // The first entry at or after the week's start, if it is before the week's end.
-                var at = times.BinarySearch(w.Start.ToUnixTimeMilliseconds());
-                at = at < 0 ? ~at : at;
-                return at < times.Count && times[at] < w.End.ToUnixTimeMilliseconds();
-            }).ToList();
+            return WeeklyStreak.WeeksHolding(weeks, times.ConvertAll(DateTimeOffset.FromUnixTimeMilliseconds));
         }, cancellationToken);
     }
 

@@ -3,7 +3,6 @@ using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Knowledge;
-using System.Text.Json;
 using LearningBot.Core.Time;
 using Microsoft.Data.Sqlite;
 
@@ -87,34 +86,25 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
     }
 
     /// <summary>
-    /// One statement: for each week an <c>EXISTS</c> probe, a single seek into <c>ix_learnings_user_marks</c> that stops at the
-    /// first entry, so its cost is one index seek per week asked about, whatever the person's history.
+    /// One range read of the covering index <c>ix_learnings_user_marks</c> over the weeks' span, creation times only, matched to
+    /// the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its cost grows with the entries inside the weeks asked about, never
+    /// with older history. One <c>EXISTS</c> seek per week (weeks passed as JSON) was tried first and cost twice the old full read
+    /// on a 2-year streak of daily learnings (docs/performance.md, 2026-11-30).
     /// </summary>
     public async Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<WeekRange> weeks,
         CancellationToken cancellationToken)
     {
-        var found = new bool[weeks.Count];
         if (weeks.Count == 0)
         {
-            return found;
+            return [];
         }
 
-        var bounds = JsonSerializer.Serialize(weeks.Select(w => new[] { w.Start.ToUnixMs(), w.End.ToUnixMs() }));
         await using var connection = await database.OpenAsync(cancellationToken);
-        var hits = await connection.QueryAsync(
-            """
-            SELECT w.key FROM json_each($weeks) AS w
-            WHERE EXISTS (SELECT 1 FROM learnings
-                          WHERE team_id = $teamId AND user_id = $userId
-                            AND created_at >= w.value ->> 0 AND created_at < w.value ->> 1)
-            """,
-            null, r => r.GetInt32(0), cancellationToken, ("$weeks", bounds), ("$teamId", teamId), ("$userId", userId));
-        foreach (var index in hits)
-        {
-            found[index] = true;
-        }
-
-        return found;
+        var times = await connection.QueryAsync(
+            "SELECT created_at FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $from AND created_at < $to",
+            null, r => r.GetInstant(0), cancellationToken, ("$teamId", teamId), ("$userId", userId),
+            ("$from", weeks.Min(w => w.Start).ToUnixMs()), ("$to", weeks.Max(w => w.End).ToUnixMs()));
+        return WeeklyStreak.WeeksHolding(weeks, times);
     }
 
     public async Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken)

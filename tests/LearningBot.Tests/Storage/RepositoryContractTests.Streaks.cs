@@ -33,14 +33,16 @@ public abstract partial class RepositoryContractTests
         var week = new WeekRange(Monday, Monday.AddDays(7));
         var before = new WeekRange(Monday.AddDays(-7), Monday);
         var empty = new WeekRange(Monday.AddDays(-14), Monday.AddDays(-7));
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "at the start", Monday), default); // belongs to week, not to before
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "private", Monday.AddDays(-3)) with { IsPrivate = true }, default);
+        var older = new WeekRange(Monday.AddDays(-21), Monday.AddDays(-14));
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "at the start", Monday), default); // week's, not before's
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "at the end", Monday.AddDays(-7)), default); // before's, not empty's
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "private", Monday.AddDays(-17)) with { IsPrivate = true }, default);
         await Store.Learnings.AddAsync(Learning(TeamA, "bo", "someone else", Monday.AddDays(-10)), default);
         await Store.Learnings.AddAsync(Learning(TeamB, "ann", "other team", Monday.AddDays(-10)), default);
 
-        var found = await Store.Learnings.WeeksWithEntriesAsync(TeamA, "ann", [empty, week, before], default);
+        var found = await Store.Learnings.WeeksWithEntriesAsync(TeamA, "ann", [empty, week, older, before], default);
 
-        Assert.That(found, Is.EqualTo(new[] { false, true, true }));
+        Assert.That(found, Is.EqualTo(new[] { false, true, true, true }), "half-open weeks; a private entry counts for its owner");
         Assert.That(await Store.Learnings.WeeksWithEntriesAsync(TeamA, "ann", [], default), Is.Empty);
     }
 
