@@ -61,8 +61,8 @@ public interface ILearningRepository
 
     /// <summary>
     /// For each of <paramref name="weeks"/> (<c>[Start, End)</c>, any order), whether the person logged at least one entry in
-    /// it, private ones included; the answer has the same length and order. One read whose cost is bounded by the weeks asked
-    /// about, not by the person's history: the input of <see cref="Time.WeeklyStreak.CountAsync"/>.
+    /// it, private ones included; the answer has the same length and order. One read of the person's entries between the
+    /// earliest start and the latest end asked about (never older history): the input of <see cref="Time.WeeklyStreak.CountAsync"/>.
     /// </summary>
     Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<Time.WeekRange> weeks,
         CancellationToken cancellationToken);
