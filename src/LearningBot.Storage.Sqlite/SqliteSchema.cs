@@ -347,6 +347,12 @@ internal static class SqliteSchema
         ALTER TABLE prompt_occurrences ADD COLUMN remind_at INTEGER;
         CREATE INDEX ix_prompt_occurrences_remind ON prompt_occurrences (remind_at) WHERE remind_at IS NOT NULL;
         """,
+        """
+        -- v14, issue 18: learned's and me's counts come from one covering index, never from table rows: a person's entries per
+        -- week (the streak), and their count, private count and minutes since an instant (this week, this month, all time).
+        DROP INDEX ix_learnings_user_marks;
+        CREATE INDEX ix_learnings_user_marks ON learnings (team_id, user_id, created_at DESC, minutes, is_private);
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
