@@ -7,6 +7,8 @@
 #   scripts/search-quality.sh --data /path/to/folder          # a folder with corpus.jsonl and queries.jsonl
 #   scripts/search-quality.sh --models MiniLM --sweep         # + the fusion grid (RRF K x BM25 weight, convex); seconds once cached
 #   scripts/search-quality.sh --models MiniLM --sweep --explore  # + the float32 / question-only variants
+#   scripts/search-quality.sh --models MiniLM --who-knows     # + `who knows` quality: people derived from the threads, person-level
+#                                                             #   hit@1 / hit@3 / MRR, leaks (private author, other team) (--who-knows-only: those rows alone)
 # Embeddings are cached per model in $TMPDIR/learningbot-search-quality/embeddings-<model>.db (--no-cache: off); queries get the
 # model's query prefix as in the product (ModelProfile: ArcticXs's). Cost numbers (load, latency, docs per CPU-second, memory) always come from the bare model.
 # See docs/search.md for what the rows mean and the numbers measured.

@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 
 // Usage: LearningBot.SearchQuality [--data folder | --corpus corpus.jsonl --queries queries.jsonl] [--models MiniLM,MiniLMInt8,ArcticXs] [--int8-queries]  (--int8-queries: + the MiniLM rows with int8 queries, the host's QueryPrecision=Int8 mode)
 //        [--sweep] [--explore] [--no-cache] [--cost-queries 200] [--cost-documents 128]
+//        [--who-knows] [--who-knows-only]  (+ the `who knows` rows, WhoKnowsQuality, for the first model; --who-knows-only: those rows alone)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
@@ -36,6 +37,18 @@ var rows = new List<(string Name, Scores Scores)>();
 var modelRows = new List<string>();
 var lexicalDone = false;
 var total = Stopwatch.StartNew();
+if (options.ContainsKey("who-knows-only"))
+{
+    // Only the `who knows` rows: the first model, behind the embedding cache as below; no ask rows, no cost rows.
+    using var folder = new TempFolder();
+    using var bare = SentenceEmbeddingGenerator.Load(models[0], intraOpThreads: 1);
+    using var cache = useCache ? new EmbeddingFileCache(EmbeddingFileCache.DefaultPath(models[0])) : null;
+    var generator = cache is null ? (IEmbeddingGenerator<string, Embedding<float>>)bare : bare.AsBuilder().UseDistributedCache(cache).Build();
+    await WhoKnowsQuality.RunAsync(set, models[0], generator, folder.Path);
+    Console.WriteLine($"finished in {total.Elapsed.TotalMinutes:F1} min, load average {LoadAverage()}");
+    return;
+}
+
 foreach (var model in models)
 {
     // Cost first, on the bare model (never through the cache): load, query latency, documents per CPU-second, memory.
@@ -144,6 +157,11 @@ foreach (var model in models)
         await Exploration.RunAsync(set, generator, lists.Select(l => l.Query).ToList(), lists.Select(l => l.LexicalIds).ToList(), rows, label);
     }
 
+    if (options.ContainsKey("who-knows") && model == models[0])
+    {
+        await WhoKnowsQuality.RunAsync(set, model, generator, folder.Path);
+    }
+
     if (options.ContainsKey("sweep"))
     {
         FusionSweep.Print(set, lists, label);
@@ -174,25 +192,7 @@ Console.WriteLine($"finished in {total.Elapsed.TotalMinutes:F1} min, load averag
 return;
 
 static ServiceProvider Services(string databasePath, string model, IEmbeddingGenerator<string, Embedding<float>> generator,
-    IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null)
-{
-    var configuration = new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["Search:Embeddings:Provider"] = model })
-        .Build();
-    var services = new ServiceCollection();
-    services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-    services.AddLearningBotCore();
-    services.AddSqliteStorage(databasePath);
-    // A generator registered before AddLearningBotEmbeddings wins: here the measured model behind the embedding cache.
-    services.AddSingleton(generator);
-    if (queryGenerator is not null)
-    {
-        services.AddKeyedSingleton(GeneratorQueryEmbedder.QueryGeneratorKey, queryGenerator);
-    }
-
-    services.AddLearningBotEmbeddings(configuration);
-    return services.BuildServiceProvider();
-}
+    IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null) => QualityServices.Create(databasePath, model, generator, queryGenerator);
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
@@ -207,3 +207,6 @@ internal sealed class TempFolder : IDisposable
         Directory.Delete(Path, recursive: true);
     }
 }
+
+// Internal: the tests reference this tool (Search/WhoKnowsQualitySetTests) next to the web host, whose Program they need.
+internal partial class Program;

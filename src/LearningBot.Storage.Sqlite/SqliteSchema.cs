@@ -348,7 +348,13 @@ internal static class SqliteSchema
         CREATE INDEX ix_prompt_occurrences_remind ON prompt_occurrences (remind_at) WHERE remind_at IS NOT NULL;
         """,
         """
-        -- v14, recent questions held in memory (RecentQuestionCache): a stamp per team, rewritten at random whenever one of its
+        -- v14, issue 18: learned's and me's counts come from one covering index, never from table rows: a person's entries per
+        -- week (the streak), and their count, private count and minutes since an instant (this week, this month, all time).
+        DROP INDEX ix_learnings_user_marks;
+        CREATE INDEX ix_learnings_user_marks ON learnings (team_id, user_id, created_at DESC, minutes, is_private);
+        """,
+        """
+        -- v15, recent questions held in memory (RecentQuestionCache): a stamp per team, rewritten at random whenever one of its
         -- questions is updated (a verdict) or deleted (forget me), by any process, so a holder knows with one read whether what it
         -- holds is still the file's. Inserts need no stamp: they are read by rowid. Random, not a counter: a rolled-back change
         -- and a later one cannot leave the same value. Any deletion also rewrites the one file-wide stamp of question_deletions:

@@ -42,6 +42,7 @@ internal static class PipelineCost
     private const int Receivers = 50;
     private const int HeavyHistory = 700;
     private const string HeavyUser = "UHEAVY";
+    private const string HeavyGapUser = "UHEAVYGAP";
 
     public static async Task RunAsync(string[] args)
     {
@@ -169,6 +170,20 @@ internal static class PipelineCost
                     ["habit"], 15, now.AddDays(-day), $"{_run}-h{n}"), CancellationToken.None);
             }
 
+            // The same history with one week off three weeks ago: a long history, a short streak.
+            for (var day = 1; day <= HeavyHistory; day++)
+            {
+                var n = Next();
+                var at = now.AddDays(-day);
+                if (at >= TeamClock.StartOfWeek(now.AddDays(-21), TimeZoneInfo.Utc) && at < TeamClock.StartOfWeek(now.AddDays(-14), TimeZoneInfo.Utc))
+                {
+                    continue;
+                }
+
+                await _learnings.AddAsync(new LearningEntry(Guid.CreateVersion7().ToString("N"), Team, HeavyGapUser, $"daily learning {n} #habit",
+                    ["habit"], 15, at, $"{_run}-g{n}"), CancellationToken.None);
+            }
+
             _learnedReply = Expect(await _pipeline.HandleAsync(Learned(), CancellationToken.None), "learned");
             _kudosReply = Expect(await _pipeline.HandleAsync(Kudos(), CancellationToken.None), "kudos");
             await HttpAsync("learned how the bench warms up #load");
@@ -202,9 +217,11 @@ internal static class PipelineCost
             yield return ("stage: member upsert (new person)", 1, () => _members.UpsertAsync(new Member(Team, $"UM{_run}{Next()}", "Someone New"), default));
             yield return ("stage: learned handler (store + streak + reply)", 1, () => LearnedHandlerAsync());
             yield return ("stage: learning insert alone (own transaction)", 1, () => _learnings.AddAsync(Entry(), default));
-            yield return ("stage: streak read (ListMarks)", 1, () => _learnings.ListMarksAsync(Team, "UL001", DateTimeOffset.UtcNow.AddYears(-2), default));
-            yield return ($"stage: streak read, a person with {HeavyHistory} learnings in 2 years", 1, () =>
-                _learnings.ListMarksAsync(Team, HeavyUser, DateTimeOffset.UtcNow.AddYears(-2), default));
+            // The confirmation's streak and "This week" reads (issue 18), alone: a person of the load, then two with 700 learnings in
+            // two years, one on a 2-year streak and one whose streak broke three weeks ago.
+            yield return ("stage: streak + this week reads (UL001)", 1, () => StreakAndWeekAsync("UL001"));
+            yield return ($"stage: streak + this week reads, {HeavyHistory} learnings in 2 years, 2-year streak", 1, () => StreakAndWeekAsync(HeavyUser));
+            yield return ($"stage: streak + this week reads, {HeavyHistory} learnings in 2 years, gap 3 weeks ago", 1, () => StreakAndWeekAsync(HeavyGapUser));
             yield return ("stage: delivery read (FirstRecorded)", 1, () => _deliveries.FirstRecordedAsync("slack:" + Team, [$"D{_run}{Next()}"], default));
             yield return ("stage: delivery record alone (own transaction)", 1, () =>
                 _deliveries.TryRecordAsync("slack:" + Team, $"D{_run}{Next()}", null, DateTimeOffset.UtcNow, default));
@@ -302,6 +319,16 @@ internal static class PipelineCost
         }
 
         private readonly Dictionary<int, Microsoft.Data.Sqlite.SqliteConnection> _raw = [];
+
+        /// <summary>What LogLearningHandler reads for its Streak and This week facts (since issue 18: a tally and week windows).</summary>
+        private async Task StreakAndWeekAsync(string user)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var week = await _learnings.TallyAsync(Team, user, TeamClock.StartOfWeek(now, TimeZoneInfo.Utc), default);
+            var streak = await WeeklyStreak.CountAsync((weeks, token) => _learnings.WeeksWithEntriesAsync(Team, user, weeks, token), now,
+                TimeZoneInfo.Utc, default);
+            _ = (week, streak);
+        }
 
         private async Task LearnedHandlerAsync()
         {

@@ -15,11 +15,12 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
 {
     protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var mine = await learnings.ListAsync(new LearningQuery(context.TeamId, context.UserId, null, 10_000) { IncludePrivate = true },
+        // Counted by the store, never by reading the person's entries (issue 18): two aggregates and the streak's week windows.
+        var all = await learnings.TallyAsync(context.TeamId, context.UserId, null, cancellationToken);
+        var thisMonth = await learnings.TallyAsync(context.TeamId, context.UserId, TeamClock.StartOfMonth(context.Now, context.TimeZone),
             cancellationToken);
-        var monthStart = TeamClock.StartOfMonth(context.Now, context.TimeZone);
-        var thisMonth = mine.Where(e => e.CreatedAt >= monthStart).ToList();
-        var streak = WeeklyStreak.Count(mine.Select(e => e.CreatedAt), context.Now, context.TimeZone);
+        var streak = await WeeklyStreak.CountAsync((weeks, token) => learnings.WeeksWithEntriesAsync(context.TeamId, context.UserId, weeks, token),
+            context.Now, context.TimeZone, cancellationToken);
         var received = await kudos.ListReceivedAsync(context.TeamId, context.UserId, 5, cancellationToken);
         var posts = await knowledge.ListAsync(new KnowledgeQuery(context.TeamId, context.UserId, null, 1000), cancellationToken);
         var mention = await people.ResolveAsync(context, received.Select(g => g.GiverId), cancellationToken);
@@ -29,10 +30,10 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
             new HeadingBlock($"{context.Message.UserName}'s learning"),
             new FactsBlock(
             [
-                new Fact("Learnings", $"{mine.Count} in all · {thisMonth.Count} this month"
-                                      + (mine.Any(e => e.IsPrivate) ? $" ({mine.Count(e => e.IsPrivate)} private)" : string.Empty)),
+                new Fact("Learnings", $"{all.Count} in all · {thisMonth.Count} this month"
+                                      + (all.PrivateCount > 0 ? $" ({all.PrivateCount} private)" : string.Empty)),
                 new Fact("Streak", Reply.Plural(streak, "week") + " in a row"),
-                new Fact("Time this month", thisMonth.Sum(e => e.Minutes ?? 0) is var minutes and > 0 ? Reply.Duration(minutes) : "none logged"),
+                new Fact("Time this month", thisMonth.Minutes is var minutes and > 0 ? Reply.Duration(minutes) : "none logged"),
                 new Fact("Shared answers", $"{posts.Count} · helped {Reply.Plural(posts.Sum(p => p.HelpfulCount), "person", "people")}"),
                 new Fact("Ask me", (await personal.GetAsync(context.TeamId, context.UserId, cancellationToken)).AskMe
                     ? "on (repeated questions on your topics come to you)" : "off (settings ask-me on)"),
@@ -65,6 +66,6 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
             blocks.Add(new NoteBlock(RichText.Of(new LinkSpan("Open your page on the web", links.Personal(context.TeamId, context.UserId)),
                 $" (a private link, valid for {links.Lifetime.TotalMinutes:0} minutes)")));
         }
-        return Reply.Notice(ReplyKind.Learnings, [.. blocks]) with { ShowsPrivateLearnings = mine.Any(e => e.IsPrivate) };
+        return Reply.Notice(ReplyKind.Learnings, [.. blocks]) with { ShowsPrivateLearnings = all.PrivateCount > 0 };
     }
 }

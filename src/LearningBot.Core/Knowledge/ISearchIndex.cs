@@ -21,7 +21,7 @@ public sealed record SearchQuery(string TeamId, string Text, IReadOnlyList<Searc
 
     /// <summary>
     /// False: the hits' <see cref="SearchHit.Excerpt"/> may be empty, for a caller that never shows it (<c>who knows</c> ranks people by
-    /// counting hits). An index then skips making excerpts (SQLite: one FTS5 <c>snippet</c> per hit, over the whole match for
+    /// the hits and their order). An index then skips making excerpts (SQLite: one FTS5 <c>snippet</c> per hit, over the whole match for
     /// 200 hits). The hits and their order are the same either way. Default true.
     /// </summary>
     public bool Excerpts { get; init; } = true;

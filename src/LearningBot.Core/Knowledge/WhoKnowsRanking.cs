@@ -9,18 +9,47 @@ public static class WhoKnowsRanking
     /// <summary>How many search hits the ranking reads.</summary>
     public const int HitsConsidered = 200;
 
-    /// <summary>People by what they wrote about the topic: a shared answer weighs 3, a learning or a thank-you 2; recency breaks ties.</summary>
-    public static IReadOnlyList<TopicExpert> Rank(IEnumerable<SearchHit> hits) => hits
-        .GroupBy(h => h.PersonId)
-        .Select(g => new TopicExpert(g.Key,
-            g.Count(h => h.Kind == SearchKind.Knowledge),
-            g.Count(h => h.Kind == SearchKind.Learning),
-            g.Count(h => h.Kind == SearchKind.Kudos),
-            g.Max(h => h.CreatedAt)))
-        // Writing an answer down helps others most, so it weighs most; recency breaks ties.
-        .OrderByDescending(p => p.Shared * 3 + p.Learned * 2 + p.Thanked * 2)
-        .ThenByDescending(p => p.Latest)
-        .ToList();
+    /// <summary>
+    /// The rank constant K of <see cref="Rank(IEnumerable{SearchHit})"/>: a hit at 0-based position i of the search's order counts
+    /// weight / (K + i). Chosen on the stackfaq <c>who knows</c> set (docs/search.md, "`who knows` quality").
+    /// </summary>
+    public const double RankConstant = 1;
+
+    /// <summary>
+    /// People by what they wrote about the topic, weighted by how well it matches: each hit adds its kind's weight (a shared answer 3,
+    /// a learning or a thank-you 2) divided by (<see cref="RankConstant"/> + its 0-based position in <paramref name="hits"/>, which must be
+    /// in the search's order, best first); recency breaks ties. So whoever wrote the best match leads, and many loosely related posts
+    /// (one shared word, a neighbouring topic) cannot outweigh it; several good matches still add up.
+    /// </summary>
+    public static IReadOnlyList<TopicExpert> Rank(IEnumerable<SearchHit> hits) => Rank(hits, RankConstant);
+
+    /// <summary>
+    /// <see cref="Rank(IEnumerable{SearchHit})"/> with another rank constant (&gt; 0), for the quality tool's comparison
+    /// (<c>scripts/search-quality.sh --who-knows</c>). <see cref="double.PositiveInfinity"/> ranks by counts alone (the rule before).
+    /// </summary>
+    public static IReadOnlyList<TopicExpert> Rank(IEnumerable<SearchHit> hits, double rankConstant)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rankConstant);
+        return hits
+            .Select((hit, position) => (hit, weight: Weight(hit.Kind) * Discount(rankConstant, position)))
+            .GroupBy(p => p.hit.PersonId)
+            .Select(g => (expert: new TopicExpert(g.Key,
+                g.Count(p => p.hit.Kind == SearchKind.Knowledge),
+                g.Count(p => p.hit.Kind == SearchKind.Learning),
+                g.Count(p => p.hit.Kind == SearchKind.Kudos),
+                g.Max(p => p.hit.CreatedAt)), score: g.Sum(p => p.weight)))
+            .OrderByDescending(p => p.score)
+            .ThenByDescending(p => p.expert.Latest)
+            .Select(p => p.expert)
+            .ToList();
+    }
+
+    // Writing an answer down helps others most, so it weighs most.
+    private static int Weight(SearchKind kind) => kind == SearchKind.Knowledge ? 3 : 2;
+
+    // Infinity: every hit counts the same (1), as counting did; the sum of weights is then Shared·3 + Learned·2 + Thanked·2.
+    private static double Discount(double rankConstant, int position) =>
+        double.IsPositiveInfinity(rankConstant) ? 1 : 1 / (rankConstant + position);
 
     /// <summary>
     /// The hits "who knows" ranks: hybrid search with the topic's vector (so "k8s networking" finds "Kubernetes network policies"),
@@ -36,7 +65,7 @@ public static class WhoKnowsRanking
             new SearchQuery(teamId, topic, [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos], HitsConsidered)
             {
                 Embedding = embedding,
-                Excerpts = false, // people are ranked by counting hits; no excerpt is shown
+                Excerpts = false, // people are ranked from the hits and their order; no excerpt is shown
             },
             cancellationToken);
         return hits.Where(h => h.Similarity is not { } similarity || similarity >= relevant || h.MatchedWords).ToList();

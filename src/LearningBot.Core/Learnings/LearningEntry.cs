@@ -40,8 +40,11 @@ public sealed record LearningQuery(string TeamId, string? UserId, DateTimeOffset
     public string? OccurrenceId { get; init; }
 }
 
-/// <summary>One logged learning reduced to what streaks and totals need.</summary>
-public sealed record LearningMark(DateTimeOffset CreatedAt, int? Minutes);
+/// <summary>
+/// A person's learnings in a period as the store counts them (private ones included): how many, how many of them private,
+/// and the minutes logged (entries without a time add 0).
+/// </summary>
+public sealed record LearningTally(int Count, int PrivateCount, int Minutes);
 
 public interface ILearningRepository
 {
@@ -51,10 +54,17 @@ public interface ILearningRepository
     Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// When the person logged entries since <paramref name="since"/> (private ones included), newest first, with
-    /// the minutes of each: a streak and the week's totals from one small read, without the texts.
+    /// The person's entries created at or after <paramref name="since"/> (all time when null), private ones included, counted
+    /// by the store in one aggregate read (no rows come back): what <c>learned</c>'s "This week" and <c>me</c> show.
     /// </summary>
-    Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
+    Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="weeks"/> (<c>[Start, End)</c>, any order), whether the person logged at least one entry in
+    /// it, private ones included; the answer has the same length and order. One read of the person's entries between the
+    /// earliest start and the latest end asked about (never older history): the input of <see cref="Time.WeeklyStreak.CountAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<Time.WeekRange> weeks,
         CancellationToken cancellationToken);
 
     /// <summary>One entry of the team by its id (private ones too: callers check the author); null when there is none.</summary>

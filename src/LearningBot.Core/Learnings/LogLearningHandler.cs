@@ -6,9 +6,6 @@ namespace LearningBot.Core.Learnings;
 
 public sealed class LogLearningHandler(ILearningRepository learnings) : CommandHandler<LogLearningCommand>
 {
-    // Enough history for any realistic streak, without reading a person's whole log.
-    private static readonly TimeSpan StreakHorizon = TimeSpan.FromDays(2 * 365);
-
     protected override async Task<BotReply> HandleAsync(LogLearningCommand command, CommandContext context,
         CancellationToken cancellationToken)
     {
@@ -20,11 +17,13 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         };
         var stored = await learnings.AddAsync(entry, cancellationToken);
 
-        var marks = await learnings.ListMarksAsync(context.TeamId, context.UserId, context.Now - StreakHorizon, cancellationToken);
-        var streak = WeeklyStreak.Count(marks.Select(m => m.CreatedAt), context.Now, context.TimeZone);
-        var weekStart = TeamClock.StartOfWeek(context.Now, context.TimeZone);
-        var thisWeek = marks.Where(m => m.CreatedAt >= weekStart).ToList();
-        var minutesThisWeek = thisWeek.Sum(m => m.Minutes ?? 0);
+        // Reads bounded by what the reply shows, not by the person's history (issue 18): one aggregate for this week, and
+        // the streak's weeks in windows that grow only while the streak fills them.
+        var thisWeek = await learnings.TallyAsync(context.TeamId, context.UserId, TeamClock.StartOfWeek(context.Now, context.TimeZone),
+            cancellationToken);
+        var streak = await WeeklyStreak.CountAsync((weeks, token) => learnings.WeeksWithEntriesAsync(context.TeamId, context.UserId, weeks, token),
+            context.Now, context.TimeZone, cancellationToken);
+        var minutesThisWeek = thisWeek.Minutes;
 
         var facts = new List<Fact>();
         if (stored.Value.Tags.Count > 0)

@@ -2,6 +2,7 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
+using LearningBot.Core.Time;
 using Microsoft.Azure.Cosmos;
 
 namespace LearningBot.Storage.Cosmos.Learnings;
@@ -52,23 +53,62 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
             (await store.QueryTeamAsync<LearningDocument>(query.TeamId, definition, token)).Select(ToEntry).ToList(), cancellationToken);
     }
 
-    public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
+    /// <summary>
+    /// One single-partition aggregate query (<c>COUNT</c>, <c>SUM</c>) on indexed paths: the service counts, only one row comes
+    /// back. Null minutes are never written (the serializer skips nulls), and <c>SUM</c> leaves undefined values out
+    /// (https://learn.microsoft.com/azure/cosmos-db/nosql/query/sum). Rows of every page are added up, so a partial aggregate
+    /// split over pages still totals right.
+    /// </summary>
+    public Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                "SELECT COUNT(1) AS n, SUM(c.isPrivate ? 1 : 0) AS privateCount, SUM(c.minutes) AS minutes FROM c"
+                + " WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId"
+                + (since is null ? string.Empty : " AND c.createdAt >= @since"))
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Learning)
+            .WithParameter("@userId", userId);
+        if (since is { } from)
+        {
+            definition = definition.WithParameter("@since", from.ToUnixTimeMilliseconds());
+        }
+
+        return store.RunAsync(async token =>
+        {
+            var rows = await store.QueryTeamAsync<TallyRow>(teamId, definition, token);
+            return new LearningTally(rows.Sum(r => r.N ?? 0), rows.Sum(r => r.PrivateCount ?? 0), rows.Sum(r => r.Minutes ?? 0));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One single-partition query for the creation times inside the weeks asked about (a projection of one number per entry,
+    /// never the texts), matched to the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its charge grows with the entries in those weeks, which
+    /// <see cref="WeeklyStreak"/> asks about only while the streak fills them, never with older history.
+    /// </summary>
+    public Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<WeekRange> weeks,
         CancellationToken cancellationToken)
     {
-        // Two small fields per entry, never the texts: the query's charge grows with what it returns.
+        if (weeks.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<bool>>([]);
+        }
+
         var definition = new QueryDefinition(
-                "SELECT c.createdAt, c.minutes FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId AND c.createdAt >= @since ORDER BY c.createdAt DESC")
+                "SELECT VALUE c.createdAt FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId"
+                + " AND c.createdAt >= @from AND c.createdAt < @to")
             .WithParameter("@teamId", teamId)
             .WithParameter("@type", DocumentTypes.Learning)
             .WithParameter("@userId", userId)
-            .WithParameter("@since", since.ToUnixTimeMilliseconds());
-        return store.RunAsync<IReadOnlyList<LearningMark>>(async token =>
-            (await store.QueryTeamAsync<MarkRow>(teamId, definition, token))
-            .Select(r => new LearningMark(DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.Minutes)).ToList(),
-            cancellationToken);
+            .WithParameter("@from", weeks.Min(w => w.Start).ToUnixTimeMilliseconds())
+            .WithParameter("@to", weeks.Max(w => w.End).ToUnixTimeMilliseconds());
+        return store.RunAsync<IReadOnlyList<bool>>(async token =>
+        {
+            var times = await store.QueryTeamAsync<long>(teamId, definition, token);
+            return WeeklyStreak.WeeksHolding(weeks, times.ConvertAll(DateTimeOffset.FromUnixTimeMilliseconds));
+        }, cancellationToken);
     }
 
-    private sealed record MarkRow(long CreatedAt, int? Minutes);
+    private sealed record TallyRow(int? N, int? PrivateCount, int? Minutes);
 
     public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
         store.RunAsync(async token => await FindAsync(teamId, "c.recordId = @value", id, token) is { } d ? ToEntry(d) : null, cancellationToken);

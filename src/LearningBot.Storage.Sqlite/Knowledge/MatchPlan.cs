@@ -8,7 +8,8 @@ namespace LearningBot.Storage.Sqlite.Knowledge;
 /// <see cref="SearchVocabulary"/> when read, else <c>search_vocab</c>). Two df rules, both about cost without a loss of meaning:
 /// <list type="bullet">
 /// <item><b>Prefix only for words that are not common.</b> A word of 4+ letters also matches as a prefix ("kube" finds
-/// "kubernetes") only while its own stem is in at most <see cref="SqliteSearchIndex.VeryCommonShare"/> of the documents. FTS5 has
+/// "kubernetes") only while its own stem is not very common (<see cref="SqliteSearchIndex.VeryCommonAbove"/>: in at most 1 in 200
+/// documents, or at most 500 in a smaller index). FTS5 has
 /// no prefix index here, so a prefix merges the doclist of every longer term ("data*": data, database, dataset, …) for the match
 /// and again for BM25's row counts: most of a common-word question's cost (docs/performance.md, issue 14 "ask p95"). A common
 /// word is already found in its own forms (porter stems), and its BM25 weight (IDF) is low, so widening it adds rows, not meaning.
@@ -50,7 +51,7 @@ internal sealed record MatchPlan(IReadOnlySet<string>? Prefixes, bool RankOnWord
             ?? Convert.ToInt64(await connection.ScalarAsync("SELECT coalesce(max(doc), 0) FROM search_vocab WHERE term = $term", null,
                 cancellationToken, ("$term", term)));
 
-        var common = documents * SqliteSearchIndex.VeryCommonShare;
+        var common = SqliteSearchIndex.VeryCommonAbove(documents);
         var prefixes = new HashSet<string>(StringComparer.Ordinal);
         var long4 = words.Where(w => w.Length >= 4).ToList();
         var stems = long4.Count == 0 ? [] : await StemsAsync(connection, long4, cancellationToken);

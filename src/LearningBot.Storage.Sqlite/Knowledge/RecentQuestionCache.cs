@@ -80,7 +80,7 @@ internal sealed class RecentQuestionCache(int maxTeams = RecentQuestionCache.Def
 }
 
 /// <summary>
-/// What a holder compares to know nothing but inserts happened since its read (schema v14): <paramref name="Team"/>, the team's
+/// What a holder compares to know nothing but inserts happened since its read (schema v15): <paramref name="Team"/>, the team's
 /// <c>question_changes</c> stamp (any UPDATE or DELETE of its questions), and <paramref name="Deletions"/>, the file-wide
 /// <c>question_deletions</c> stamp (any DELETE: SQLite may then give the next row, of any team, a rowid already passed). Null: never
 /// changed.

@@ -44,7 +44,7 @@ internal sealed record SearchTuning
 
     /// <summary>
     /// In a hybrid search of a large index (1,000+ documents), a question whose every word is very common (in more than
-    /// <see cref="SqliteSearchIndex.VeryCommonShare"/> of the documents) is matched by all its words only: no any-word fallback.
+    /// <see cref="SqliteSearchIndex.VeryCommonShare"/> of the documents, and in more than <see cref="SqliteSearchIndex.VeryCommonFloor"/>) is matched by all its words only: no any-word fallback.
     /// That fallback ranked every row holding the rarest of them (15,000–29,000 rows at 100,000 + 100,000, 22–62 ms of BM25, which
     /// cannot stop early), to add documents that share one common word with the question, the weakest lexical evidence there is;
     /// the semantic half supplies the candidates instead. The same rule as Lucene's <c>CommonTermsQuery</c> ("if the query only contains

@@ -33,7 +33,7 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
          ORDER BY created_at DESC, rowid LIMIT $limit
          """;
 
-    /// <summary>The team's change stamp and the file-wide deletion stamp (schema v14), by primary key.</summary>
+    /// <summary>The team's change stamp and the file-wide deletion stamp (schema v15), by primary key.</summary>
     internal const string StampSql =
         "SELECT (SELECT stamp FROM question_changes WHERE team_id = $teamId), (SELECT stamp FROM question_deletions WHERE only = 1)";
 

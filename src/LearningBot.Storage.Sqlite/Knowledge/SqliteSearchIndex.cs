@@ -327,9 +327,24 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
 
     /// <summary>
     /// A word found in more than this share of all documents says little about which one answers the question
-    /// (1 in 200: in a 200,000-document index, words in over 1,000 documents).
+    /// (1 in 200: in a 200,000-document index, words in over 1,000 documents). See <see cref="VeryCommonAbove"/>.
     /// </summary>
     internal const double VeryCommonShare = 0.005;
+
+    /// <summary>
+    /// A word in at most this many documents is never very common, however small the index. The rules that leave very common words
+    /// out (no prefix widening, no any-word fallback) exist for their cost, which grows with the rows a word is in, not with its
+    /// share: ~1.5–2 µs of BM25 per row (15,000–29,000 rows cost 22–62 ms at 100,000 + 100,000), so 500 rows are ~1 ms. By share
+    /// alone, an index of 1,438 documents (the stackfaq <c>who knows</c> set) called a word in 8 documents very common and dropped
+    /// the topic's own words from the fallback (docs/search.md, "`who knows` quality").
+    /// </summary>
+    internal const int VeryCommonFloor = 500;
+
+    /// <summary>
+    /// The document count above which a word is very common in an index of <paramref name="documents"/> documents:
+    /// <see cref="VeryCommonShare"/> of them, but never under <see cref="VeryCommonFloor"/>.
+    /// </summary>
+    internal static double VeryCommonAbove(double documents) => Math.Max(documents * VeryCommonShare, VeryCommonFloor);
 
     /// <summary>
     /// The "any word" fallback ranks every row holding any of the words, and BM25 cannot stop early: a word in
@@ -354,7 +369,7 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
 
         var corrections = !tuning.LeaveOutCommonCorrections ? [] : alternatives?.SelectMany(a => a.Value).Distinct(StringComparer.Ordinal).ToList() ?? [];
         var frequencies = await FrequenciesAsync(connection, [.. words, .. corrections], await vocabulary(), cancellationToken);
-        var common = documents * VeryCommonShare;
+        var common = VeryCommonAbove(documents);
         var rare = new List<string>();
         var rarest = (Word: words[0], Frequency: double.MaxValue);
         foreach (var word in words)

@@ -3,6 +3,7 @@ using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite.Knowledge;
+using LearningBot.Core.Time;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Learnings;
@@ -71,15 +72,39 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
             ("$includePrivate", query.IncludePrivate), ("$occurrenceId", query.OccurrenceId), ("$limit", query.Limit));
     }
 
-    public async Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since,
-        CancellationToken cancellationToken)
+    /// <summary>One aggregate answered from the covering index <c>ix_learnings_user_marks</c> (schema v14): no table rows are read.</summary>
+    public async Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        // Answered from the covering index ix_learnings_user_marks alone (schema v7): no table rows are read.
-        return await connection.QueryAsync(
-            "SELECT created_at, minutes FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since ORDER BY created_at DESC",
-            null, r => new LearningMark(r.GetInstant(0), r.IsDBNull(1) ? null : r.GetInt32(1)), cancellationToken,
-            ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()));
+        return (await connection.QueryAsync(
+            """
+            SELECT COUNT(*), COALESCE(SUM(is_private), 0), COALESCE(SUM(minutes), 0) FROM learnings
+            WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since
+            """,
+            null, r => new LearningTally(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)), cancellationToken,
+            ("$teamId", teamId), ("$userId", userId), ("$since", since?.ToUnixMs() ?? long.MinValue))).Single();
+    }
+
+    /// <summary>
+    /// One range read of the covering index <c>ix_learnings_user_marks</c> over the weeks' span, creation times only, matched to
+    /// the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its cost grows with the entries inside the weeks asked about, never
+    /// with older history. One <c>EXISTS</c> seek per week (weeks passed as JSON) was tried first and cost twice the old full read
+    /// on a 2-year streak of daily learnings (docs/performance.md, 2026-11-30).
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<WeekRange> weeks,
+        CancellationToken cancellationToken)
+    {
+        if (weeks.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var times = await connection.QueryAsync(
+            "SELECT created_at FROM learnings WHERE team_id = $teamId AND user_id = $userId AND created_at >= $from AND created_at < $to",
+            null, r => r.GetInstant(0), cancellationToken, ("$teamId", teamId), ("$userId", userId),
+            ("$from", weeks.Min(w => w.Start).ToUnixMs()), ("$to", weeks.Max(w => w.End).ToUnixMs()));
+        return WeeklyStreak.WeeksHolding(weeks, times);
     }
 
     public async Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken)

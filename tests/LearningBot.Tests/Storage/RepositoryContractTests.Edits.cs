@@ -73,7 +73,7 @@ public abstract partial class RepositoryContractTests
         Assert.That((otherTeam, first, second), Is.EqualTo((false, true, false)));
         Assert.That((await Store.Learnings.ListAsync(new LearningQuery(TeamA, "ann", null, 10) { IncludePrivate = true }, default)).Select(e => e.Text),
             Is.EqualTo(new[] { "to keep" }));
-        Assert.That(await Store.Learnings.ListMarksAsync(TeamA, "ann", Monday.AddDays(-1), default), Has.Count.EqualTo(1));
+        Assert.That(await Store.Learnings.TallyAsync(TeamA, "ann", Monday.AddDays(-1), default), Is.EqualTo(new LearningTally(1, 0, 15)));
         Assert.That(await Store.Learnings.GetAsync(TeamA, entry.Id, default), Is.Null);
         Assert.That(await Store.Learnings.FindBySourceAsync(TeamA, "slack:D1:1.1", default), Is.Null);
     }

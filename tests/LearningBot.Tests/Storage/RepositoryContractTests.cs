@@ -150,20 +150,6 @@ public abstract partial class RepositoryContractTests
         Assert.That(annsOwn.Single(), Has.Property(nameof(LearningEntry.IsPrivate)).True.And.Property(nameof(LearningEntry.Minutes)).EqualTo(47));
     }
 
-    [Test]
-    public async Task Marks_cover_one_person_since_an_instant_newest_first_with_minutes()
-    {
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a", Monday.AddDays(-8)), default);
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "b", Monday.AddDays(-2)) with { Minutes = 45 }, default);
-        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "p", Monday.AddDays(-1)) with { IsPrivate = true, Minutes = null }, default);
-        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "c", Monday), default);
-        await Store.Learnings.AddAsync(Learning(TeamB, "ann", "d", Monday), default);
-
-        var marks = await Store.Learnings.ListMarksAsync(TeamA, "ann", Monday.AddDays(-7), default);
-
-        Assert.That(marks, Is.EqualTo(new[] { new LearningMark(Monday.AddDays(-1), null), new LearningMark(Monday.AddDays(-2), 45) }));
-    }
-
     // ---- Kudos ----
 
     [Test]

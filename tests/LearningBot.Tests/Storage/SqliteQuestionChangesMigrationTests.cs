@@ -5,21 +5,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LearningBot.Tests.Storage;
 
 /// <summary>
-/// Schema v14 (<c>question_changes</c> and its triggers, for the recent questions held in memory) applied to a v13 file that
+/// Schema v15 (<c>question_changes</c> and its triggers, for the recent questions held in memory) applied to a v14 file that
 /// already holds questions: they are served as before, and a verdict on one of them is seen by a process that holds them.
 /// </summary>
 public sealed class SqliteQuestionChangesMigrationTests
 {
     [Test]
-    public async Task Questions_asked_before_v14_are_held_and_a_later_verdict_on_one_is_seen_at_once()
+    public async Task Questions_asked_before_v15_are_held_and_a_later_verdict_on_one_is_seen_at_once()
     {
         using var directory = new TempDirectory();
-        var path = directory.File("v13.db");
+        var path = directory.File("v14.db");
         var asked = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
         await using (var first = new ServiceCollection().AddLogging().AddSqliteStorage(path).BuildServiceProvider())
         {
             var database = first.GetRequiredService<SqliteDatabase>();
-            await SqliteSchema.MigrateToAsync(database, 13, default);
+            await SqliteSchema.MigrateToAsync(database, 14, default);
             await database.RunWriteAsync(async connection =>
             {
                 await using var command = connection.CreateCommand();

@@ -104,7 +104,7 @@ public sealed class CosmosPlaygroundTests
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, (double RequestUnits, int Requests)> Budgets = new Dictionary<string, (double, int)>
     {
-        ["learned"] = (12, 2), // create the learning (full-text indexed) + the person's marks query
+        ["learned"] = (15, 4), // create the learning (full-text indexed) + this week's aggregate (query plan + query) + the streak's first 6 weeks
         ["kudos"] = (20, 2), // conditional patch of the budget (billed like a replace) + create the gift
         ["share"] = (25, 4), // create the post and its review entry; the sharer's DM conversation (read + write, once an hour per instance)
         ["ask"] = (18, 4), // ranked full-text query (statistics + query) + the shown answers' review state (one query) + the team's recent questions (grouping by meaning, one query) + create the question

@@ -29,8 +29,12 @@ public sealed class LearningsFailingAfterWrite(ILearningRepository inner) : ILea
     public Task<IReadOnlyList<LearningEntry>> ListAsync(LearningQuery query, CancellationToken cancellationToken) =>
         inner.ListAsync(query, cancellationToken);
 
-    public Task<IReadOnlyList<LearningMark>> ListMarksAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        inner.ListMarksAsync(teamId, userId, since, cancellationToken);
+    public Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        inner.TallyAsync(teamId, userId, since, cancellationToken);
+
+    public Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<LearningBot.Core.Time.WeekRange> weeks,
+        CancellationToken cancellationToken) =>
+        inner.WeeksWithEntriesAsync(teamId, userId, weeks, cancellationToken);
 
     public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
         inner.GetAsync(teamId, id, cancellationToken);
