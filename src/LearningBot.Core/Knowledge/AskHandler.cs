@@ -92,7 +92,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         }
 
         var mention = await people.ResolveAsync(context, [suggestion.PersonId], cancellationToken);
-        return new NoteBlock(RichText.Of(mention(suggestion.PersonId), " may know: they wrote the most about this. ", suggestion.Contact switch
+        return new NoteBlock(RichText.Of(mention(suggestion.PersonId), " may know: what they wrote matches it best. ", suggestion.Contact switch
         {
             ExpertContact.SentNow => "I've sent them the question.",
             ExpertContact.SentBefore => "I sent them this question earlier.",

@@ -91,7 +91,7 @@ public sealed partial class SchedulerTests
         await _bot.Services.GetRequiredService<IConversationRepository>().SaveAsync(BoDm, default);
         await _bot.SendAsync("bo", "learned vault audit logs go to splunk #vault");
         await _bot.SendAsync("bo", "learned vault policies live in terraform #vault");
-        await _bot.SendAsync("cy", "learned the vault ui is at vault.internal");
+        await _bot.SendAsync("cy", "learned the admin ui for our secrets lives at vault.internal, worth a bookmark");
         const string Question = "ask how do we rotate vault tokens on staging clusters";
 
         var first = PlainTextRenderer.Render(await _bot.SendAsync("ann", Question));
@@ -125,7 +125,7 @@ public sealed partial class SchedulerTests
         await _bot.SendAsync("bo", "learned vault audit logs go to splunk #vault");
         await _bot.SendAsync("bo", "learned vault policies live in terraform #vault");
         await _bot.SendAsync("bo", "settings ask-me on");
-        await _bot.SendAsync("cy", "learned the vault ui is at vault.internal");
+        await _bot.SendAsync("cy", "learned the admin ui for our secrets lives at vault.internal, worth a bookmark");
         var away = PlainTextRenderer.Render(await _bot.SendAsync("bo", "away until 2026-12-31"));
         const string Question = "ask how do we rotate vault tokens on staging clusters";
 
