@@ -100,6 +100,9 @@ public sealed class SqliteQuestionRepository(SqliteDatabase database) : IQuestio
     private async Task<IReadOnlyList<AskedQuestion>> ListRecentAsync(string teamId, DateTimeOffset since, int limit,
         CancellationToken cancellationToken)
     {
+        // To the file's precision first: it keeps milliseconds and its reads keep a row of since's own millisecond
+        // (created_at >= since in ms), which memory's comparisons at 100 ns ticks (a TimeProvider's now - 90 days) would drop.
+        since = DateTimeOffset.FromUnixTimeMilliseconds(since.ToUnixMs());
         var readAt = Interlocked.Increment(ref _reads);
         await using var connection = await database.OpenAsync(cancellationToken);
         var held = Recent.Of(teamId);

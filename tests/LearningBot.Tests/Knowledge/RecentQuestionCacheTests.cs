@@ -265,6 +265,33 @@ public sealed class RecentQuestionCacheTests
     }
 
     [Test]
+    public async Task A_window_start_finer_than_a_millisecond_keeps_the_question_of_its_millisecond_as_the_file_read_does()
+    {
+        // The host's window starts at TimeProvider's now minus 90 days, in 100 ns ticks; the file keeps milliseconds, and its
+        // read (created_at >= the start in ms) keeps a question of that very millisecond. Memory must answer the same.
+        var random = new Random(14);
+        var edge = Now - QuestionGroups.Window;
+        var since = edge + TimeSpan.FromTicks(4_000); // 0.4 ms into the window's first millisecond
+        await Questions.AddAsync(Question("newer", Team, "ann", "where is the on-call rota", Now.AddDays(-1), Vector(random)), default);
+        await Questions.AddAsync(Question("edge", Team, "bo", "who owns the billing dashboard", edge, Vector(random)), default);
+
+        var first = await RecentAsync(since: since);
+        Assert.That(first.Select(q => q.Id), Is.EqualTo(new[] { "newer", "edge" }), "the window read");
+        await AssertAsFileAsync(first, Team, "first read", since);
+
+        // Merged in by rowid (not a window read): the same millisecond, the same answer.
+        await Questions.AddAsync(Question("edge2", Team, "cy", "who owns the billing dashboard now", edge, Vector(random)), default);
+        var merged = await RecentAsync(since: since);
+        Assert.That(merged.Select(q => q.Id), Is.EqualTo(new[] { "newer", "edge", "edge2" }), "merged from memory");
+        await AssertAsFileAsync(merged, Team, "merged", since);
+        Assert.That(Questions.Recent.WindowReads, Is.EqualTo(1), "the second read came from memory");
+
+        // The uncached read (more than CachedReadLimit rows) of the same window agrees.
+        var uncached = await Questions.ListSinceAsync(Team, since, SqliteQuestionRepository.CachedReadLimit + 1, default);
+        Assert.That(uncached.Select(q => q.Id).Order(), Is.EqualTo(merged.Select(q => q.Id).Order()));
+    }
+
+    [Test]
     public async Task Inside_a_unit_of_work_its_own_uncommitted_question_is_seen_and_never_kept_after_a_rollback()
     {
         var random = new Random(13);
