@@ -1,6 +1,6 @@
+using LearningBot.Bench;
 using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core;
-using LearningBot.Core.Commands;
 using LearningBot.Core.Insights;
 using LearningBot.Core.Storage;
 using LearningBot.Storage.Sqlite;
@@ -44,16 +44,5 @@ public static class BotServices
         }
 
         return provider;
-    }
-
-    private sealed class RelativeLinks : IPrivateLinks
-    {
-        public TimeSpan Lifetime => TimeSpan.FromMinutes(15);
-
-        public string Dashboard(string teamId, string userId) => "/dashboard/signin";
-
-        public string Personal(string teamId, string userId) => "/dashboard/signin?to=me";
-
-        public string Export(string teamId, string userId, ExportScope scope) => "/export";
     }
 }

@@ -1,5 +1,5 @@
+using LearningBot.Bench;
 using LearningBot.Core;
-using LearningBot.Core.Commands;
 using LearningBot.Core.Insights;
 using LearningBot.Embeddings;
 using LearningBot.Storage.Sqlite;
@@ -39,16 +39,5 @@ public static class QualityServices
         services.AddLearningBotEmbeddings(configuration);
         services.AddSingleton<IPrivateLinks, RelativeLinks>(); // the web host signs these; the pipeline needs them for `me`/`insights`
         return services.BuildServiceProvider();
-    }
-
-    private sealed class RelativeLinks : IPrivateLinks
-    {
-        public TimeSpan Lifetime => TimeSpan.FromMinutes(15);
-
-        public string Dashboard(string teamId, string userId) => "/dashboard/signin";
-
-        public string Personal(string teamId, string userId) => "/dashboard/signin?to=me";
-
-        public string Export(string teamId, string userId, ExportScope scope) => "/export";
     }
 }

@@ -2,8 +2,8 @@ using LearningBot.Core.Knowledge;
 using LearningBot.Core.Knowledge.Semantic;
 using LearningBot.Core.Learnings;
 using LearningBot.Core.Storage;
-using LearningBot.Storage.Sqlite.Knowledge;
 using LearningBot.Core.Time;
+using LearningBot.Storage.Sqlite.Knowledge;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Learnings;
