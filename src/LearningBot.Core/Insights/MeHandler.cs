@@ -15,12 +15,11 @@ public sealed class MeHandler(ILearningRepository learnings, IKudosRepository ku
 {
     protected override async Task<BotReply> HandleAsync(MeCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        // Counted by the store, never by reading the person's entries (issue 18): two aggregates and the streak's week windows.
-        var all = await learnings.TallyAsync(context.TeamId, context.UserId, null, cancellationToken);
-        var thisMonth = await learnings.TallyAsync(context.TeamId, context.UserId, TeamClock.StartOfMonth(context.Now, context.TimeZone),
-            cancellationToken);
-        var streak = await WeeklyStreak.CountAsync((weeks, token) => learnings.WeeksWithEntriesAsync(context.TeamId, context.UserId, weeks, token),
-            context.Now, context.TimeZone, cancellationToken);
+        // Counted by the store, never by reading the person's entries (issue 18): one aggregate for all time and this month, and
+        // the streak's week windows.
+        var (all, thisMonth) = await learnings.TallyAllTimeAndSinceAsync(context.TeamId, context.UserId,
+            TeamClock.StartOfMonth(context.Now, context.TimeZone), cancellationToken);
+        var streak = await learnings.WeeklyStreakAsync(context, cancellationToken);
         var received = await kudos.ListReceivedAsync(context.TeamId, context.UserId, 5, cancellationToken);
         var posts = await knowledge.ListAsync(new KnowledgeQuery(context.TeamId, context.UserId, null, 1000), cancellationToken);
         var mention = await people.ResolveAsync(context, received.Select(g => g.GiverId), cancellationToken);

@@ -46,6 +46,12 @@ public sealed record LearningQuery(string TeamId, string? UserId, DateTimeOffset
 /// </summary>
 public sealed record LearningTally(int Count, int PrivateCount, int Minutes);
 
+/// <summary>
+/// A person's learnings counted over two periods in one read (<see cref="ILearningRepository.TallyAllTimeAndSinceAsync"/>): all
+/// time, and from an instant on (e.g. the start of this month in the team's time zone), private ones included in both.
+/// </summary>
+public sealed record LearningTallies(LearningTally AllTime, LearningTally Since);
+
 public interface ILearningRepository
 {
     Task<WriteResult<LearningEntry>> AddAsync(LearningEntry entry, CancellationToken cancellationToken);
@@ -58,6 +64,13 @@ public interface ILearningRepository
     /// by the store in one aggregate read (no rows come back): what <c>learned</c>'s "This week" and <c>me</c> show.
     /// </summary>
     Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The person's entries counted all time and at or after <paramref name="since"/>, private ones included, in one aggregate read
+    /// with conditional sums (what <c>me</c> shows: "N in all · M this month", the private count, this month's minutes). Equal to two
+    /// <see cref="TallyAsync"/> calls (null and <paramref name="since"/>), one statement (SQLite) or query (Cosmos) instead of two.
+    /// </summary>
+    Task<LearningTallies> TallyAllTimeAndSinceAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
     /// For each of <paramref name="weeks"/> (<c>[Start, End)</c>, any order), whether the person logged at least one entry in

@@ -21,8 +21,7 @@ public sealed class LogLearningHandler(ILearningRepository learnings) : CommandH
         // the streak's weeks in windows that grow only while the streak fills them.
         var thisWeek = await learnings.TallyAsync(context.TeamId, context.UserId, TeamClock.StartOfWeek(context.Now, context.TimeZone),
             cancellationToken);
-        var streak = await WeeklyStreak.CountAsync((weeks, token) => learnings.WeeksWithEntriesAsync(context.TeamId, context.UserId, weeks, token),
-            context.Now, context.TimeZone, cancellationToken);
+        var streak = await learnings.WeeklyStreakAsync(context, cancellationToken);
         var minutesThisWeek = thisWeek.Minutes;
 
         var facts = new List<Fact>();

@@ -81,6 +81,31 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
     }
 
     /// <summary>
+    /// One single-partition aggregate query: <c>COUNT</c> and <c>SUM</c>s for all time beside <c>SUM</c>s of conditional
+    /// expressions (<c>c.createdAt &gt;= @since ? … : 0</c>) for the period; as in <see cref="TallyAsync"/>, missing minutes are
+    /// undefined and left out of the sums, and rows of every page are added up.
+    /// </summary>
+    public Task<LearningTallies> TallyAllTimeAndSinceAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var definition = new QueryDefinition(
+                "SELECT COUNT(1) AS n, SUM(c.isPrivate ? 1 : 0) AS privateCount, SUM(c.minutes) AS minutes,"
+                + " SUM(c.createdAt >= @since ? 1 : 0) AS sinceN, SUM((c.createdAt >= @since AND c.isPrivate) ? 1 : 0) AS sincePrivateCount,"
+                + " SUM(c.createdAt >= @since ? c.minutes : 0) AS sinceMinutes"
+                + " FROM c WHERE c.teamId = @teamId AND c.type = @type AND c.userId = @userId")
+            .WithParameter("@teamId", teamId)
+            .WithParameter("@type", DocumentTypes.Learning)
+            .WithParameter("@userId", userId)
+            .WithParameter("@since", since.ToUnixTimeMilliseconds());
+        return store.RunAsync(async token =>
+        {
+            var rows = await store.QueryTeamAsync<TalliesRow>(teamId, definition, token);
+            return new LearningTallies(
+                new LearningTally(rows.Sum(r => r.N ?? 0), rows.Sum(r => r.PrivateCount ?? 0), rows.Sum(r => r.Minutes ?? 0)),
+                new LearningTally(rows.Sum(r => r.SinceN ?? 0), rows.Sum(r => r.SincePrivateCount ?? 0), rows.Sum(r => r.SinceMinutes ?? 0)));
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// One single-partition query for the creation times inside the weeks asked about (a projection of one number per entry,
     /// never the texts), matched to the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its charge grows with the entries in those weeks, which
     /// <see cref="WeeklyStreak"/> asks about only while the streak fills them, never with older history.
@@ -109,6 +134,8 @@ public sealed class CosmosLearningRepository(CosmosStore store, EmbeddingSignal?
     }
 
     private sealed record TallyRow(int? N, int? PrivateCount, int? Minutes);
+
+    private sealed record TalliesRow(int? N, int? PrivateCount, int? Minutes, int? SinceN, int? SincePrivateCount, int? SinceMinutes);
 
     public Task<LearningEntry?> GetAsync(string teamId, string id, CancellationToken cancellationToken) =>
         store.RunAsync(async token => await FindAsync(teamId, "c.recordId = @value", id, token) is { } d ? ToEntry(d) : null, cancellationToken);

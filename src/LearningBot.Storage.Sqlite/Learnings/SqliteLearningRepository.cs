@@ -86,6 +86,26 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
     }
 
     /// <summary>
+    /// One statement over the person's range of the covering index <c>ix_learnings_user_marks</c>: plain sums for all time, and sums
+    /// conditional on <c>created_at &gt;= $since</c> for the period (no table rows are read).
+    /// </summary>
+    public async Task<LearningTallies> TallyAllTimeAndSinceAsync(string teamId, string userId, DateTimeOffset since,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync(
+            """
+            SELECT COUNT(*), COALESCE(SUM(is_private), 0), COALESCE(SUM(minutes), 0),
+                   COALESCE(SUM(created_at >= $since), 0), COALESCE(SUM(CASE WHEN created_at >= $since THEN is_private END), 0),
+                   COALESCE(SUM(CASE WHEN created_at >= $since THEN minutes END), 0)
+            FROM learnings WHERE team_id = $teamId AND user_id = $userId
+            """,
+            null, r => new LearningTallies(new LearningTally(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)),
+                new LearningTally(r.GetInt32(3), r.GetInt32(4), r.GetInt32(5))), cancellationToken,
+            ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()))).Single();
+    }
+
+    /// <summary>
     /// One range read of the covering index <c>ix_learnings_user_marks</c> over the weeks' span, creation times only, matched to
     /// the weeks by <see cref="WeeklyStreak.WeeksHolding"/>. Its cost grows with the entries inside the weeks asked about, never
     /// with older history. One <c>EXISTS</c> seek per week (weeks passed as JSON) was tried first and cost twice the old full read

@@ -28,6 +28,32 @@ public abstract partial class RepositoryContractTests
     }
 
     [Test]
+    public async Task Tally_all_time_and_since_counts_both_periods_in_one_read_without_older_others_or_other_teams_entries()
+    {
+        // me's "N in all · M this month (P private)" and "Time this month": the month starts at `since`.
+        var since = Monday.AddDays(-2);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "last month", since.AddDays(-20)) with { Minutes = 100 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "last month, private", since.AddDays(-3)) with { IsPrivate = true, Minutes = 7 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "a millisecond before", since.AddMilliseconds(-1)) with { Minutes = 1000 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "at the start", since) with { Minutes = 30 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "this month, private", Monday) with { IsPrivate = true, Minutes = 20 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "ann", "this month, no time", Monday.AddHours(1)) with { Minutes = null }, default);
+        await Store.Learnings.AddAsync(Learning(TeamA, "bo", "someone else this month", Monday) with { Minutes = 500 }, default);
+        await Store.Learnings.AddAsync(Learning(TeamB, "ann", "same id, other team", Monday) with { IsPrivate = true, Minutes = 400 }, default);
+
+        var tallies = await Store.Learnings.TallyAllTimeAndSinceAsync(TeamA, "ann", since, default);
+
+        Assert.That(tallies.AllTime, Is.EqualTo(new LearningTally(6, 2, 1157)));
+        Assert.That(tallies.Since, Is.EqualTo(new LearningTally(3, 1, 50)), "from `since` on, inclusive: older, bo's and team B's entries are out");
+        Assert.That(tallies, Is.EqualTo(new LearningTallies(await Store.Learnings.TallyAsync(TeamA, "ann", null, default),
+            await Store.Learnings.TallyAsync(TeamA, "ann", since, default))), "the same as the two separate tallies");
+        Assert.That(await Store.Learnings.TallyAllTimeAndSinceAsync(TeamA, "cy", since, default),
+            Is.EqualTo(new LearningTallies(new LearningTally(0, 0, 0), new LearningTally(0, 0, 0))));
+        Assert.That(await Store.Learnings.TallyAllTimeAndSinceAsync(TeamA, "ann", Monday.AddDays(1), default),
+            Is.EqualTo(new LearningTallies(new LearningTally(6, 2, 1157), new LearningTally(0, 0, 0))), "nothing since: zeros, not nulls");
+    }
+
+    [Test]
     public async Task Weeks_with_entries_answer_each_week_in_the_order_asked_with_half_open_bounds()
     {
         var week = new WeekRange(Monday, Monday.AddDays(7));

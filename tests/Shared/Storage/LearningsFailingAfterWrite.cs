@@ -32,6 +32,9 @@ public sealed class LearningsFailingAfterWrite(ILearningRepository inner) : ILea
     public Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken) =>
         inner.TallyAsync(teamId, userId, since, cancellationToken);
 
+    public Task<LearningTallies> TallyAllTimeAndSinceAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.TallyAllTimeAndSinceAsync(teamId, userId, since, cancellationToken);
+
     public Task<IReadOnlyList<bool>> WeeksWithEntriesAsync(string teamId, string userId, IReadOnlyList<LearningBot.Core.Time.WeekRange> weeks,
         CancellationToken cancellationToken) =>
         inner.WeeksWithEntriesAsync(teamId, userId, weeks, cancellationToken);
