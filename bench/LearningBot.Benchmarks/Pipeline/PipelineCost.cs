@@ -100,6 +100,13 @@ internal static class PipelineCost
                     $"| {name} | {median.CpuMicroseconds:F1} | {string.Join(" / ", results[name].Select(r => r.CpuMicroseconds.ToString("F0", CultureInfo.InvariantCulture)))} | {median.Bytes:F0} | {median.WallP99:F2} / {median.WallMax:F1} |"));
             }
 
+            foreach (var policy in FtsPolicy.All.Where(p => p.Created))
+            {
+                var segments = await bench.SegmentsAsync(policy);
+                report.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{policy.Name}: {policy.Merges} merges beside, {policy.MergeCpu / Math.Max(1, policy.Merges):F0} µs CPU each ({policy.MergeCpu / Math.Max(1, policy.Commits):F1} µs per document), {segments} segments at the end"));
+            }
+
             report.WriteLine($"load at the end {Load()}");
         }
         finally
@@ -222,6 +229,25 @@ internal static class PipelineCost
             yield return ("stage: streak + this week reads (UL001)", 1, () => StreakAndWeekAsync("UL001"));
             yield return ($"stage: streak + this week reads, {HeavyHistory} learnings in 2 years, 2-year streak", 1, () => StreakAndWeekAsync(HeavyUser));
             yield return ($"stage: streak + this week reads, {HeavyHistory} learnings in 2 years, gap 3 weeks ago", 1, () => StreakAndWeekAsync(HeavyGapUser));
+            // me's "in all" and "this month" counts: two tallies (before 2026-11-30's ftscost) and the one aggregate with conditional
+            // sums that replaced them, interleaved; a person of the load and one with 700 learnings.
+            foreach (var user in new[] { "UL001", HeavyUser })
+            {
+                yield return ($"stage: me's counts, two tallies (as before), {user}", 1, async () =>
+                {
+                    var month = TeamClock.StartOfMonth(DateTimeOffset.UtcNow, TimeZoneInfo.Utc);
+                    _ = (await _learnings.TallyAsync(Team, user, null, default), await _learnings.TallyAsync(Team, user, month, default));
+                });
+                yield return ($"stage: me's counts, one aggregate, {user}", 1, async () =>
+                    _ = await _learnings.TallyAllTimeAndSinceAsync(Team, user, TeamClock.StartOfMonth(DateTimeOffset.UtcNow, TimeZoneInfo.Utc), default));
+            }
+
+            // The same counts as single statements of three shapes, on the raw connection, for the person with 700 learnings.
+            foreach (var (shape, sql) in MeCountShapes)
+            {
+                yield return ($"sqlite raw: me's counts, {shape}, {HeavyUser}", 1, () => RawReadAsync(sql, HeavyUser));
+            }
+
             yield return ("stage: delivery read (FirstRecorded)", 1, () => _deliveries.FirstRecordedAsync("slack:" + Team, [$"D{_run}{Next()}"], default));
             yield return ("stage: delivery record alone (own transaction)", 1, () =>
                 _deliveries.TryRecordAsync("slack:" + Team, $"D{_run}{Next()}", null, DateTimeOffset.UtcNow, default));
@@ -241,6 +267,14 @@ internal static class PipelineCost
                     "VALUES ($id, 'T0RAW', 'U1', $text, 'load', NULL, 0, 0, $id); " +
                     "INSERT INTO search_fts (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
                     "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)", pages));
+            }
+
+            // FTS5's merge policy (issue 18, branch ftscost): the same search document written into tables of search_fts's shape that
+            // differ only in their merge settings, interleaved in one process. "beside" runs the merge every N commits after the
+            // commit on the same connection, so its CPU is in the row; how much of it was the merge is printed under the table.
+            foreach (var policy in FtsPolicy.All)
+            {
+                yield return ($"sqlite raw: search document, {policy.Name}", 1, () => RawFtsAsync(policy));
             }
 
             yield return ("stage: reply render, Slack ack JSON (learned)", 10, () =>
@@ -320,6 +354,100 @@ internal static class PipelineCost
 
         private readonly Dictionary<int, Microsoft.Data.Sqlite.SqliteConnection> _raw = [];
 
+        private static readonly (string Shape, string Sql)[] MeCountShapes =
+        [
+            ("conditional sums (CASE)",
+                "SELECT COUNT(*), COALESCE(SUM(is_private), 0), COALESCE(SUM(minutes), 0), COALESCE(SUM(created_at >= $since), 0), " +
+                "COALESCE(SUM(CASE WHEN created_at >= $since THEN is_private END), 0), COALESCE(SUM(CASE WHEN created_at >= $since THEN minutes END), 0) " +
+                "FROM learnings WHERE team_id = $teamId AND user_id = $userId"),
+            ("two aggregates as subqueries",
+                "SELECT a.n, a.p, a.m, s.n, s.p, s.m FROM " +
+                "(SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings WHERE team_id = $teamId AND user_id = $userId) AS a, " +
+                "(SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings " +
+                "WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since) AS s"),
+            ("all time alone",
+                "SELECT COUNT(*), COALESCE(SUM(is_private), 0), COALESCE(SUM(minutes), 0) FROM learnings WHERE team_id = $teamId AND user_id = $userId AND $since = $since"),
+        ];
+
+        /// <summary>One read statement on the raw connection (prepared once per shape), its rows read to the end.</summary>
+        private async Task RawReadAsync(string sql, string user)
+        {
+            await RawAsync(null);
+            if (!_prepared.TryGetValue(sql, out var command))
+            {
+                command = _raw[1000].CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$teamId", Team);
+                command.Parameters.AddWithValue("$userId", user);
+                command.Parameters.AddWithValue("$since", TeamClock.StartOfMonth(DateTimeOffset.UtcNow, TimeZoneInfo.Utc).ToUnixTimeMilliseconds());
+                _prepared[sql] = command;
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+        }
+
+        private readonly Dictionary<string, Microsoft.Data.Sqlite.SqliteCommand> _prepared = [];
+
+        /// <summary>One search document into <paramref name="policy"/>'s table, its own BEGIN IMMEDIATE transaction (the raw rows' connection).</summary>
+        private async Task RawFtsAsync(FtsPolicy policy)
+        {
+            await RawAsync(null);
+            var raw = _raw[1000];
+            if (!policy.Created)
+            {
+                await ExecAsync(raw, $"CREATE VIRTUAL TABLE {policy.Table} USING fts5 (title, body, tags, team_key, team_id UNINDEXED, kind UNINDEXED, " +
+                                     "ref_id UNINDEXED, person_id UNINDEXED, created_at UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')");
+                foreach (var setting in policy.Settings)
+                {
+                    await ExecAsync(raw, $"INSERT INTO {policy.Table} ({policy.Table}, rank) VALUES {setting}");
+                }
+
+                policy.Created = true;
+            }
+
+            using (var transaction = raw.BeginTransaction(deferred: false))
+            for (var i = 0; i < policy.PerTransaction; i++)
+            {
+                var n = Next();
+                using var command = raw.CreateCommand();
+                command.CommandText = $"INSERT INTO {policy.Table} (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
+                                      "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)";
+                command.Parameters.AddWithValue("$id", $"raw-{_run}-{n}");
+                command.Parameters.AddWithValue("$text", $"how load item {n} moves through the retry queue");
+                await command.ExecuteNonQueryAsync();
+                if (i == policy.PerTransaction - 1)
+                {
+                    await transaction.CommitAsync();
+                }
+            }
+
+            if (policy.MergeEvery > 0 && ++policy.Commits % policy.MergeEvery == 0)
+            {
+                var before = Measure.ThreadCpuMicroseconds();
+                await ExecAsync(raw, $"INSERT INTO {policy.Table} ({policy.Table}, rank) VALUES ('merge', {policy.MergePages})");
+                policy.MergeCpu += Measure.ThreadCpuMicroseconds() - before;
+                policy.Merges++;
+            }
+        }
+
+        /// <summary>The segments <paramref name="policy"/>'s index holds now (distinct segment ids of its <c>_idx</c> table).</summary>
+        public async Task<long> SegmentsAsync(FtsPolicy policy)
+        {
+            using var command = _raw[1000].CreateCommand();
+            command.CommandText = $"SELECT count(DISTINCT segid) FROM {policy.Table}_idx";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        private static async Task ExecAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+
         /// <summary>What LogLearningHandler reads for its Streak and This week facts (since issue 18: a tally and week windows).</summary>
         private async Task StreakAndWeekAsync(string user)
         {
@@ -394,6 +522,34 @@ internal static class PipelineCost
                 : reply;
     }
 
+    /// <summary>An FTS5 merge policy of the raw search-document rows: its table's settings, and a merge run beside every <c>MergeEvery</c> commits.</summary>
+    internal sealed class FtsPolicy(string name, string table, string[] settings, int mergeEvery = 0, int mergePages = 0, int perTransaction = 1)
+    {
+        public static readonly FtsPolicy[] All =
+        [
+            new("FTS5 defaults (automerge 4, crisismerge 16)", "bench_fts_default", []),
+            new("automerge 0 (crisismerge 16 only)", "bench_fts_crisis", ["('automerge', 0)"]),
+            new("crisismerge 64 (automerge 4)", "bench_fts_crisis64", ["('crisismerge', 64)"]),
+            new("automerge 0 + crisismerge 64, merge 1000 pages beside every 32 commits", "bench_fts_beside32",
+                ["('automerge', 0)", "('crisismerge', 64)", "('usermerge', 16)"], 32, 1000),
+            new("automerge 0 + crisismerge 64, merge 1000 pages beside every 8 commits", "bench_fts_beside8",
+                ["('automerge', 0)", "('crisismerge', 64)", "('usermerge', 4)"], 8, 1000),
+            // What the segment per transaction costs: ten documents share one flush (the CPU printed is per call = 10 documents).
+            new("FTS5 defaults, 10 documents per transaction (per call of 10)", "bench_fts_ten", [], perTransaction: 10),
+        ];
+
+        public string Name { get; } = name;
+        public string Table { get; } = table;
+        public string[] Settings { get; } = settings;
+        public int MergeEvery { get; } = mergeEvery;
+        public int MergePages { get; } = mergePages;
+        public int PerTransaction { get; } = perTransaction;
+        public bool Created { get; set; }
+        public long Commits { get; set; }
+        public long Merges { get; set; }
+        public double MergeCpu { get; set; }
+    }
+
     // The pipeline's own "Handled …" line, same level, category and template (CommandPipeline.LogHandled).
     private static readonly Action<ILogger, string, string, string, ReplyKind, bool, Exception?> LogHandled =
         LoggerMessage.Define<string, string, string, ReplyKind, bool>(LogLevel.Information, default,
@@ -446,6 +602,17 @@ internal static class PipelineCost
             public long SystemSeconds;
             public long SystemMicroseconds;
             public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals, NvCsw, NivCsw;
+        }
+
+        /// <summary>User + system CPU of the calling thread, in µs (getrusage(RUSAGE_THREAD)).</summary>
+        public static double ThreadCpuMicroseconds()
+        {
+            if (getrusage(1, out var usage) != 0)
+            {
+                throw new InvalidOperationException("getrusage failed: " + Marshal.GetLastPInvokeError());
+            }
+
+            return usage.UserSeconds * 1e6 + usage.UserMicroseconds + usage.SystemSeconds * 1e6 + usage.SystemMicroseconds;
         }
 
         [DllImport("libc", SetLastError = true)]

@@ -61,13 +61,13 @@ public interface ILearningRepository
 
     /// <summary>
     /// The person's entries created at or after <paramref name="since"/> (all time when null), private ones included, counted
-    /// by the store in one aggregate read (no rows come back): what <c>learned</c>'s "This week" and <c>me</c> show.
+    /// by the store in one aggregate read (no rows come back): what <c>learned</c>'s "This week" shows.
     /// </summary>
     Task<LearningTally> TallyAsync(string teamId, string userId, DateTimeOffset? since, CancellationToken cancellationToken);
 
     /// <summary>
     /// The person's entries counted all time and at or after <paramref name="since"/>, private ones included, in one aggregate read
-    /// with conditional sums (what <c>me</c> shows: "N in all · M this month", the private count, this month's minutes). Equal to two
+    /// (what <c>me</c> shows: "N in all · M this month", the private count, this month's minutes). Equal to two
     /// <see cref="TallyAsync"/> calls (null and <paramref name="since"/>), one statement (SQLite) or query (Cosmos) instead of two.
     /// </summary>
     Task<LearningTallies> TallyAllTimeAndSinceAsync(string teamId, string userId, DateTimeOffset since, CancellationToken cancellationToken);
