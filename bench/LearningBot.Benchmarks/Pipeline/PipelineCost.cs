@@ -103,8 +103,10 @@ internal static class PipelineCost
             foreach (var policy in FtsPolicy.All.Where(p => p.Created))
             {
                 var segments = await bench.SegmentsAsync(policy);
+                var same = policy.Results == FtsPolicy.All[0].Results && policy.Queries == FtsPolicy.All[0].Queries;
+                var searches = policy.Queries > 0 ? $"; {policy.Queries} searches, results {(same ? "identical to" : "DIFFERENT from")} the defaults'" : "";
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{policy.Name}: {policy.Merges} merges beside, {policy.MergeCpu / Math.Max(1, policy.Merges):F0} µs CPU each ({policy.MergeCpu / Math.Max(1, policy.Commits):F1} µs per document), {segments} segments at the end"));
+                    $"{policy.Name}: {policy.Merges} merges beside, {policy.MergeCpu / Math.Max(1, policy.Merges):F0} µs CPU each ({policy.MergeCpu / Math.Max(1, policy.Commits):F1} µs per document), {segments} segments at the end{searches}"));
             }
 
             report.WriteLine($"load at the end {Load()}");
@@ -277,6 +279,15 @@ internal static class PipelineCost
                 yield return ($"sqlite raw: search document, {policy.Name}", 1, () => RawFtsAsync(policy));
             }
 
+            // What the segments each policy leaves cost a search: BM25's top 10 of the team's documents for a word every document
+            // holds (the worst case) and for a rare one, on that policy's table after 20,000 documents (its rows above add more).
+            foreach (var policy in FtsPolicy.All.Where(p => p.PerTransaction == 1))
+            {
+                yield return ($"sqlite raw: top 10 by BM25, a word in every document, {policy.Name}", 1, () => RawQueryAsync(policy, _ => "retry"));
+                yield return ($"sqlite raw: top 10 by BM25, one document's number, {policy.Name}", 10, () =>
+                    RawQueryAsync(policy, q => (q * 7919 % 20_000).ToString(CultureInfo.InvariantCulture)));
+            }
+
             yield return ("stage: reply render, Slack ack JSON (learned)", 10, () =>
             {
                 _ = SlackReplySender.AckResponse(_learnedReply, SlackTarget())!.ToJsonString();
@@ -411,7 +422,8 @@ internal static class PipelineCost
             using (var transaction = raw.BeginTransaction(deferred: false))
             for (var i = 0; i < policy.PerTransaction; i++)
             {
-                var n = Next();
+                // Each table gets the same texts in the same order (rowid k + 1 holds item k), so their searches can be compared.
+                var n = policy.Commits * policy.PerTransaction + i;
                 using var command = raw.CreateCommand();
                 command.CommandText = $"INSERT INTO {policy.Table} (title, body, tags, team_key, team_id, kind, ref_id, person_id, created_at) " +
                                       "VALUES ('', $text, 'load', 't1234567', 'T0RAW', 1, $id, 'U1', 0)";
@@ -424,7 +436,7 @@ internal static class PipelineCost
                 }
             }
 
-            if (policy.MergeEvery > 0 && ++policy.Commits % policy.MergeEvery == 0)
+            if (++policy.Commits % Math.Max(1, policy.MergeEvery) == 0 && policy.MergeEvery > 0)
             {
                 var before = Measure.ThreadCpuMicroseconds();
                 await ExecAsync(raw, $"INSERT INTO {policy.Table} ({policy.Table}, rank) VALUES ('merge', {policy.MergePages})");
@@ -439,6 +451,30 @@ internal static class PipelineCost
             using var command = _raw[1000].CreateCommand();
             command.CommandText = $"SELECT count(DISTINCT segid) FROM {policy.Table}_idx";
             return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// BM25's top 10 of <paramref name="policy"/>'s table for the words of its next query (<paramref name="words"/> of the policy's
+        /// query count), folded into <see cref="FtsPolicy.Results"/>: every table answers the same sequence, so equal folds mean
+        /// identical hits in identical order with identical scores.
+        /// </summary>
+        private async Task RawQueryAsync(FtsPolicy policy, Func<long, string> words)
+        {
+            // An index after 20,000 single-document transactions under the policy (merges beside included), built at first use.
+            while (policy.Commits < 20_000)
+            {
+                await RawFtsAsync(policy);
+            }
+
+            using var command = _raw[1000].CreateCommand();
+            command.CommandText = $"SELECT rowid, bm25({policy.Table}, 2.0, 1.0, 2.0, 0.0) AS rank FROM {policy.Table} " +
+                                  $"WHERE {policy.Table} MATCH $match ORDER BY rank LIMIT 10";
+            command.Parameters.AddWithValue("$match", $"team_key : t1234567 AND ({words(policy.Queries++)})");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                policy.Results = HashCode.Combine(policy.Results, reader.GetInt64(0), reader.GetDouble(1));
+            }
         }
 
         private static async Task ExecAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
@@ -548,6 +584,8 @@ internal static class PipelineCost
         public long Commits { get; set; }
         public long Merges { get; set; }
         public double MergeCpu { get; set; }
+        public long Queries { get; set; }
+        public int Results { get; set; }
     }
 
     // The pipeline's own "Handled …" line, same level, category and template (CommandPipeline.LogHandled).
