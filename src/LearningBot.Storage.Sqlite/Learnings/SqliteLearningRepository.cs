@@ -85,6 +85,16 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
             ("$teamId", teamId), ("$userId", userId), ("$since", since?.ToUnixMs() ?? long.MinValue))).Single();
     }
 
+    /// <summary>me's counts (<see cref="TallyAllTimeAndSinceAsync"/>): two aggregates of the person's index range, all time and from <c>$since</c>.</summary>
+    internal const string TalliesSql =
+        """
+        SELECT a.n, a.p, a.m, s.n, s.p, s.m FROM
+          (SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings
+           WHERE team_id = $teamId AND user_id = $userId) AS a,
+          (SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings
+           WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since) AS s
+        """;
+
     /// <summary>
     /// One statement of two aggregates over the covering index <c>ix_learnings_user_marks</c> (no table rows are read): the person's
     /// whole range, and the range from <c>$since</c> on. Conditional sums in one pass (<c>SUM(CASE WHEN created_at &gt;= $since …)</c>)
@@ -96,13 +106,7 @@ public sealed class SqliteLearningRepository(SqliteDatabase database, EmbeddingS
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync(
-            """
-            SELECT a.n, a.p, a.m, s.n, s.p, s.m FROM
-              (SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings
-               WHERE team_id = $teamId AND user_id = $userId) AS a,
-              (SELECT COUNT(*) AS n, COALESCE(SUM(is_private), 0) AS p, COALESCE(SUM(minutes), 0) AS m FROM learnings
-               WHERE team_id = $teamId AND user_id = $userId AND created_at >= $since) AS s
-            """,
+            TalliesSql,
             null, r => new LearningTallies(new LearningTally(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)),
                 new LearningTally(r.GetInt32(3), r.GetInt32(4), r.GetInt32(5))), cancellationToken,
             ("$teamId", teamId), ("$userId", userId), ("$since", since.ToUnixMs()))).Single();
