@@ -52,6 +52,15 @@ public sealed record SearchHit(
     /// by meaning. <c>who knows</c> keeps such a hit whatever its <see cref="Similarity"/>, as <c>ask</c> shows it.
     /// </summary>
     public bool MatchedWords { get; init; }
+
+    /// <summary>
+    /// The query with its misspelled words replaced by the closest words the team wrote, when the query's words were searched with
+    /// such corrections (typo tolerance: <c>ask databse pasword rotaton</c> is searched as "database password rotation" too) and this
+    /// hit was found by its words; null otherwise, and always on an index without typo tolerance (Cosmos DB). A caller judging whether the hit answers the question compares
+    /// it with this text as well, since a question's vector as typed can be far from its answer's ("databse pasword rotaton": cosine
+    /// 0.22 with MiniLM, corrected 0.77).
+    /// </summary>
+    public string? CorrectedQuery { get; init; }
 }
 
 /// <summary>

@@ -67,6 +67,22 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
             similarity = top is null ? null : await confidence.SimilarityAsync(draft.TeamId, top, vector, cancellationToken);
         }
 
+        if (top?.CorrectedQuery is { } corrected && vector is not null && similarity < threshold
+            && await CorrectedAsync(draft, kinds, limit, corrected, top, cancellationToken) is { } better && better.Similarity > similarity)
+        {
+            // Found through its typos' corrections: the question means what its corrected words say, so that is how sure we are, which
+            // group it joins, and the vector it is stored with (later paraphrases are compared with the meaning, not the misspelling).
+            similarity = better.Similarity;
+            question = question with { Embedding = better.Vector };
+            if (QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey is { } correctedGroup && correctedGroup != groupId)
+            {
+                groupId = correctedGroup;
+                before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();
+                group = new QuestionGroup(groupId, [.. before.OrderBy(q => q.CreatedAt), question]);
+                rejected = group.Rejected;
+            }
+        }
+
         var answered = top switch
         {
             null => false,
@@ -79,7 +95,33 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         question = question with { GroupId = groupId, Answered = answered, TopAnswerId = topAnswer?.Id };
         return new QuestionMatch(question, group with { Questions = [.. before.OrderBy(q => q.CreatedAt), question] }, hits, topAnswer, similarity);
     }
+
+    /// <summary>
+    /// The corrected question (<see cref="SearchHit.CorrectedQuery"/>) embedded and searched like the question, for the cosine of
+    /// <paramref name="top"/> with it; null when the model gives no vector. Costs one more query embedding and search, only for a question whose top
+    /// hit came through typo corrections and whose cosine as typed is below the threshold.
+    /// </summary>
+    private async Task<CorrectedMatch?> CorrectedAsync(AskedQuestion draft, IReadOnlyList<SearchKind> kinds, int limit, string corrected,
+        SearchHit top, CancellationToken cancellationToken)
+    {
+        if (await _embedder.EmbedAsync(corrected, cancellationToken) is not { } vector)
+        {
+            return null;
+        }
+
+        // The index scores any hit it returns against the vector it was given; a hit not returned, or not embedded yet, is embedded
+        // by AnswerConfidence as for any question.
+        var again = await search.SearchAsync(new SearchQuery(draft.TeamId, corrected, kinds, limit) { Embedding = vector, Excerpts = false },
+            cancellationToken);
+        var same = again.FirstOrDefault(h => h.Kind == top.Kind && h.Id == top.Id) ?? top with { Similarity = null };
+        return await confidence.SimilarityAsync(draft.TeamId, same, vector, cancellationToken) is { } similarity
+            ? new CorrectedMatch(vector, similarity)
+            : null;
+    }
 }
+
+/// <summary>The corrected question's vector and the top hit's cosine with it.</summary>
+internal sealed record CorrectedMatch(ReadOnlyMemory<float> Vector, double Similarity);
 
 /// <param name="Question">The question, ready to store: group, vector, whether it was answered, the shared answer shown first.</param>
 /// <param name="Group">Its group of paraphrases, this question last.</param>

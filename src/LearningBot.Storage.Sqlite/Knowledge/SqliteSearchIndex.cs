@@ -103,6 +103,13 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             }
         }
 
+        if (alternatives is { Count: > 0 })
+        {
+            // Every hit after a correction was searched with the corrected words (all words, or the any-word fallback).
+            var corrected = TypoAlternatives.Corrected(query.Text, alternatives);
+            return hits.ConvertAll(h => h with { Hit = h.Hit with { CorrectedQuery = corrected } });
+        }
+
         return hits;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
 namespace LearningBot.Storage.Sqlite.Knowledge;
@@ -46,6 +47,25 @@ internal static class TypoAlternatives
     ];
 
     private static readonly int LongestEnding = Endings.Max(e => e.Length);
+
+    /// <summary>
+    /// <paramref name="text"/> with each corrected word (a key of <paramref name="alternatives"/>, as <see cref="SearchTerms.Words"/>
+    /// gives it: lower case) replaced, wherever it stands as a whole word in any case, by its closest alternative (the first).
+    /// "How do I rotate the databse pasword?" → "How do I rotate the database password?".
+    /// </summary>
+    public static string Corrected(string text, IReadOnlyDictionary<string, IReadOnlyList<string>> alternatives)
+    {
+        foreach (var (word, candidates) in alternatives)
+        {
+            if (candidates.Count > 0)
+            {
+                text = Regex.Replace(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(word)}(?![\p{{L}}\p{{N}}])", candidates[0],
+                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            }
+        }
+
+        return text;
+    }
 
     /// <summary>The largest edit distance a word of this length may be corrected by: 0 below 5 letters, 1 up to 7, 2 from 8.</summary>
     public static int MaxDistance(int length) => length >= 8 ? 2 : length >= MinLength ? 1 : 0;

@@ -271,4 +271,21 @@ public sealed class SqliteTypoToleranceTests
     [TestCase("abc", "abc", 0)]
     public void Damerau_levenshtein_distance_counts_a_transposition_as_one_edit(string a, string b, int expected) =>
         Assert.That(TypoAlternatives.Distance(a, b, max: 2), Is.EqualTo(Math.Min(expected, 3)));
+
+    [TestCase("How do I rotate the databse pasword?", "How do I rotate the database password?")]
+    [TestCase("DATABSE Pasword rotaton", "database password rotation")]
+    [TestCase("databse, pasword (rotaton)!", "database, password (rotation)!")]
+    [TestCase("the databsex and xdatabse stay", "the databsex and xdatabse stay")]
+    [TestCase("pasword-pasword_databse", "password-password_database")]
+    public void The_corrected_question_replaces_whole_misspelled_words_in_any_case(string typed, string expected)
+    {
+        var alternatives = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["databse"] = ["database", "databases"],
+            ["pasword"] = ["password"],
+            ["rotaton"] = ["rotation"],
+        };
+
+        Assert.That(TypoAlternatives.Corrected(typed, alternatives), Is.EqualTo(expected));
+    }
 }
