@@ -57,10 +57,18 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         var asked = match.Group.Questions.Count;
         if (!match.Group.Answered && asked >= SuggestAfter)
         {
-            blocks.Add(new NoteBlock(RichText.Of(
-                $"This question has come up {asked} times without a written answer (most often as \"{Reply.Excerpt(match.Group.Label, 80)}\"). " +
-                "Once someone knows, write it down for everyone: ",
-                new CodeSpan("share <question> :: <answer>"))));
+            var label = Reply.Excerpt(match.Group.Label, 80);
+            // A shared answer is listed first but nobody has confirmed it (unsure match, or "Not it" before): saying "without a
+            // written answer" under it would contradict the reply, so the note asks whether it is the one.
+            blocks.Add(new NoteBlock(match.TopAnswer is { } shown && hits[0] == shown
+                ? RichText.Of(
+                    $"This question has come up {asked} times (most often as \"{label}\") and nobody has said an answer helped yet. " +
+                    "If the one above answers it, press This helped; if not, once someone knows, write it down for everyone: ",
+                    new CodeSpan("share <question> :: <answer>"))
+                : RichText.Of(
+                    $"This question has come up {asked} times without a written answer (most often as \"{label}\"). " +
+                    "Once someone knows, write it down for everyone: ",
+                    new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
             using var suggesting = AskStages.Start(AskStages.Suggestion);
             if (recorded.Created && await SuggestExpertAsync(command, match.Question, match.Group, context, cancellationToken) is { } suggestion)

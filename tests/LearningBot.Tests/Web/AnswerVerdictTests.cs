@@ -9,7 +9,8 @@ namespace LearningBot.Tests.Web;
 /// SQLite file. The buttons' commands (<c>helped &lt;post&gt; &lt;question&gt;</c>, <c>notit …</c>) can be typed by anyone, and an answer
 /// offered in a channel thread shows its buttons to everyone there; before, a colleague's "Not it" overturned the asker's
 /// "This helped", "Not it" could name any answer (keeping an answer the asker never saw from being first for the whole group),
-/// and an author's "This helped" on their own answer counted for them in <c>me</c> and insights.
+/// and an author's "This helped" on their own answer counted for them in <c>me</c> and insights. A repeated question listed under an
+/// unconfirmed shared answer was told it had "come up 3 times without a written answer".
 /// </summary>
 public sealed class AnswerVerdictTests
 {
@@ -87,6 +88,31 @@ public sealed class AnswerVerdictTests
         Assert.That(Questions(await TextAsync(team, "ann", "insights")), Is.EqualTo("2 asked · 1 found an answer"));
         Assert.That(await TextAsync(team, "cy", $"helped {expensesId} {unsureQuestion}"), Does.Contain("has now helped 1 person"));
         Assert.That(Questions(await TextAsync(team, "ann", "insights")), Is.EqualTo("2 asked · 1 found an answer"));
+    }
+
+    [Test]
+    public async Task A_repeated_question_shown_an_unconfirmed_answer_is_asked_about_it_not_told_there_is_no_written_answer()
+    {
+        const string team = "unconfirmed";
+        await TextAsync(team, "ann", "share Where is the VPN config? :: In the it-handbook repo, vpn/ folder #it");
+        // Shares a word, not enough to be sure: listed first, not counted as answered.
+        await TextAsync(team, "bo", "ask vpn drops every hour on the train wifi");
+        await TextAsync(team, "cy", "ask vpn drops every hour on the train wifi");
+        var third = await SendAsync(team, "dee", "ask vpn drops every hour on the train wifi");
+        var text = third.GetProperty("text").GetString()!;
+
+        Assert.That(text, Does.StartWith("What the team wrote about").And.Contain("• Where is the VPN config?"));
+        Assert.That(text, Does.Not.Contain("without a written answer"), text);
+        Assert.That(text, Does.Contain("This question has come up 3 times (most often as \"vpn drops every hour on the train wifi\") and nobody " +
+            "has said an answer helped yet. If the one above answers it, press This helped; if not, once someone knows, write it down for everyone: " +
+            "share <question> :: <answer>"), text);
+        Assert.That(Button(third, "helped "), Does.StartWith("helped "));
+
+        // Nothing shown at all: the note says so, as before.
+        await TextAsync(team, "bo", "ask who signs off the quarterly budget");
+        await TextAsync(team, "cy", "ask who signs off the quarterly budget");
+        var nothing = await TextAsync(team, "dee", "ask who signs off the quarterly budget");
+        Assert.That(nothing, Does.StartWith("Nothing written down about that yet").And.Contain("has come up 3 times without a written answer"), nothing);
     }
 
     [Test]
