@@ -58,16 +58,17 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         var asked = match.Group.Questions.Count;
         if (!match.Group.Answered && asked >= SuggestAfter)
         {
-            var label = Reply.Excerpt(match.Group.Label, 80);
+            // "most often" only when a wording repeats; three different wordings have none more common than the others.
+            var label = (match.Group.LabelCount > 1 ? "most often as \"" : "most recently as \"") + Reply.Excerpt(match.Group.Label, 80) + "\"";
             // A shared answer is listed first but nobody has confirmed it (unsure match, or "Not it" before): saying "without a
             // written answer" under it would contradict the reply, so the note asks whether it is the one.
             blocks.Add(new NoteBlock(match.TopAnswer is { } shown && hits[0] == shown
                 ? RichText.Of(
-                    $"This question has come up {asked} times (most often as \"{label}\") and nobody has said an answer helped yet. " +
+                    $"This question has come up {asked} times ({label}) and nobody has said an answer helped yet. " +
                     "If the one above answers it, press This helped; if not, once someone knows, write it down for everyone: ",
                     new CodeSpan("share <question> :: <answer>"))
                 : RichText.Of(
-                    $"This question has come up {asked} times without a written answer (most often as \"{label}\"). " +
+                    $"This question has come up {asked} times without a written answer ({label}). " +
                     "Once someone knows, write it down for everyone: ",
                     new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
