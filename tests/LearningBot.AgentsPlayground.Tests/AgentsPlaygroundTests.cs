@@ -110,13 +110,18 @@ public sealed class AgentsPlaygroundTests
         var helped = _page.GetByRole(AriaRole.Button, new() { Name = "This helped" });
         await Expect(helped.Last).ToBeVisibleAsync();
         await helped.Last.ClickAsync();
-        await Expect(Card("Glad it helped")).ToBeVisibleAsync();
+        // The Agents Playground has one signed-in user, who shared the answer: their own vote is not counted (as kudos never thank
+        // oneself), but it still closes their question.
+        await Expect(Card("That's your own answer")).ToBeVisibleAsync();
 
         var learnings = await _host.Services.GetRequiredService<ILearningRepository>()
             .ListAsync(new LearningQuery(TenantTeamId, AlexAadObjectId, null, 5), default);
         Assert.That(learnings.Select(l => (l.Text, l.Minutes)), Is.EqualTo(new[] { ("how to read flame graphs", (int?)20) }));
         var helpful = await _host.Services.GetRequiredService<IKnowledgeRepository>().ListMostHelpfulAsync(TenantTeamId, 5, default);
-        Assert.That(helpful.Single().HelpfulCount, Is.EqualTo(1));
+        Assert.That(helpful.Single().HelpfulCount, Is.EqualTo(0));
+        var asked = await _host.Services.GetRequiredService<IQuestionRepository>()
+            .ListSinceAsync(TenantTeamId, DateTimeOffset.UtcNow.AddHours(-1), 5, default);
+        Assert.That(asked.Single().Verdict, Is.EqualTo(AnswerVerdict.Helped));
     }
 
     [Test]

@@ -19,7 +19,8 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
 
     protected override async Task<BotReply> HandleAsync(AskCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var draft = new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question, false, context.Now,
+        // Searched, embedded and stored with its abbreviations spelled out ("k8s" → "k8s (Kubernetes)"), so the group's wording shows them.
+        var draft = new AskedQuestion(context.NewId(), context.TeamId, context.UserId, Abbreviations.Expand(command.Question), false, context.Now,
             context.Message.IdempotencyKey);
         var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, matcher.Thresholds.Answered,
             cancellationToken);
@@ -57,10 +58,19 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
         var asked = match.Group.Questions.Count;
         if (!match.Group.Answered && asked >= SuggestAfter)
         {
-            blocks.Add(new NoteBlock(RichText.Of(
-                $"This question has come up {asked} times without a written answer (most often as \"{Reply.Excerpt(match.Group.Label, 80)}\"). " +
-                "Once someone knows, write it down for everyone: ",
-                new CodeSpan("share <question> :: <answer>"))));
+            // "most often" only when a wording repeats; three different wordings have none more common than the others.
+            var label = (match.Group.LabelCount > 1 ? "most often as \"" : "most recently as \"") + Reply.Excerpt(match.Group.Label, 80) + "\"";
+            // A shared answer is listed first but nobody has confirmed it (unsure match, or "Not it" before): saying "without a
+            // written answer" under it would contradict the reply, so the note asks whether it is the one.
+            blocks.Add(new NoteBlock(match.TopAnswer is { } shown && hits[0] == shown
+                ? RichText.Of(
+                    $"This question has come up {asked} times ({label}) and nobody has said an answer helped yet. " +
+                    "If the one above answers it, press This helped; if not, once someone knows, write it down for everyone: ",
+                    new CodeSpan("share <question> :: <answer>"))
+                : RichText.Of(
+                    $"This question has come up {asked} times without a written answer ({label}). " +
+                    "Once someone knows, write it down for everyone: ",
+                    new CodeSpan("share <question> :: <answer>"))));
             // Only a first delivery reaches out: a redelivered ask must not count as a new repeat.
             using var suggesting = AskStages.Start(AskStages.Suggestion);
             if (recorded.Created && await SuggestExpertAsync(command, match.Question, match.Group, context, cancellationToken) is { } suggestion)

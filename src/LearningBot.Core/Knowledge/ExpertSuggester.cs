@@ -48,8 +48,9 @@ public sealed class WhoKnowsExpertSuggester(ISearchIndex search, Semantic.IQuery
 {
     public async Task<ExpertSuggestion?> SuggestAsync(RepeatedQuestion question, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hits = await WhoKnowsRanking.SearchAsync(search, question.TeamId, question.Text,
-            question.Embedding ?? await embedder.EmbedAsync(question.Text, cancellationToken), embedder.Thresholds.Relevant, cancellationToken);
+        var topic = Abbreviations.Expand(question.Text);
+        var hits = await WhoKnowsRanking.SearchAsync(search, question.TeamId, topic,
+            question.Embedding ?? await embedder.EmbedAsync(topic, cancellationToken), embedder.Thresholds.Relevant, cancellationToken);
         var ranked = WhoKnowsRanking.Rank(hits).Where(p => !question.AskerIds.Contains(p.PersonId)).ToList();
         // Someone away cannot answer: the next person who knows is named instead (one read, only for a question asked three times).
         var awayNow = ranked.Count == 0 ? [] : (await away.ListAsync(question.TeamId, now, cancellationToken))

@@ -38,9 +38,11 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
     public ParseResult Parse(string keyword, string arguments) => keyword switch
     {
         "share" => ParseShare(arguments),
-        "ask" => HasWords(arguments)
-            ? new Parsed(new AskCommand(arguments))
-            : Fail("What would you like to know?", AskUsage),
+        "ask" => !HasWords(arguments)
+            ? Fail("What would you like to know?", AskUsage)
+            : SearchTerms.HasContentWord(arguments)
+                ? new Parsed(new AskCommand(arguments))
+                : Fail($"\"{Shorten(arguments.Trim(), 40)}\" is too general to search for — add a word or two about the topic.", AskUsage),
         "who" => ParseWho(arguments),
         "show" => PostIdRegex().IsMatch(arguments)
             ? new Parsed(new ShowAnswerCommand(arguments))
@@ -123,9 +125,15 @@ public sealed partial class KnowledgeGrammar : ICommandGrammar
         }
 
         topic = topic.TrimEnd('?', ' ');
-        return HasWords(topic)
+        if (!HasWords(topic))
+        {
+            return Fail("Which topic should I look for?", WhoKnowsUsage);
+        }
+
+        // "who knows the" would name everyone who ever wrote "the".
+        return SearchTerms.HasContentWord(topic)
             ? new Parsed(new WhoKnowsCommand(topic))
-            : Fail("Which topic should I look for?", WhoKnowsUsage);
+            : Fail($"\"{Shorten(topic.Trim(), 40)}\" is too general — which topic should I look for?", WhoKnowsUsage);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9\-]{1,64}$")]

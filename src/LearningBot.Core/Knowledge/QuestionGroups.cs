@@ -112,8 +112,13 @@ public sealed record QuestionGroup(string Id, IReadOnlyList<AskedQuestion> Quest
 
     /// <summary>The most common wording (case and end punctuation ignored); ties go to the most recent.</summary>
     public string Label => Questions
-        .Select((q, i) => (q.Text, Key: q.Text.Trim().TrimEnd('?', '.', '!', ' ').ToLowerInvariant(), i))
+        .Select((q, i) => (q.Text, Key: WordingKey(q.Text), i))
         .GroupBy(w => w.Key)
         .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(w => w.i))
         .First().Last().Text;
+
+    /// <summary>How many askings used <see cref="Label"/>'s wording: 1 when every asking was worded differently (the label is then the latest).</summary>
+    public int LabelCount => Questions.Count(q => WordingKey(q.Text) == WordingKey(Label));
+
+    private static string WordingKey(string text) => text.Trim().TrimEnd('?', '.', '!', ' ').ToLowerInvariant();
 }

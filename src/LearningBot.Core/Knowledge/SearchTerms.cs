@@ -41,6 +41,14 @@ public static partial class SearchTerms
         return (content.Count > 0 ? content : words).Take(max).ToList();
     }
 
+    /// <summary>
+    /// Whether the text has a word that says what it is about: any word that is not a stop word ("how", "the", "what is it"), in
+    /// any script (a German or Japanese word counts), mentions and emoji shortcodes left out. A question or topic without one
+    /// matches everything a little and nothing in particular: every document holds "the", and its vector sits near all of them.
+    /// </summary>
+    public static bool HasContentWord(string text) =>
+        WordRegex().Matches(Commands.Grammar.WithoutMarkup(text).ToLowerInvariant()).Any(m => !StopWords.Contains(m.Value));
+
     /// <summary>Jaccard similarity of two term sets: 1 for the same words, 0 for nothing in common.</summary>
     public static double Similarity(IReadOnlySet<string> a, IReadOnlySet<string> b)
     {

@@ -19,8 +19,9 @@ public sealed class WhoKnowsHandler(ISearchIndex search, PeopleNames people, IQu
 
     protected override async Task<BotReply> HandleAsync(WhoKnowsCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        var hits = await WhoKnowsRanking.SearchAsync(search, context.TeamId, command.Topic,
-            await _embedder.EmbedAsync(command.Topic, cancellationToken), _embedder.Thresholds.Relevant, cancellationToken);
+        var topic = Abbreviations.Expand(command.Topic);
+        var hits = await WhoKnowsRanking.SearchAsync(search, context.TeamId, topic,
+            await _embedder.EmbedAsync(topic, cancellationToken), _embedder.Thresholds.Relevant, cancellationToken);
         var ranked = WhoKnowsRanking.Rank(hits)
             .Take(PeopleShown)
             .ToList();

@@ -76,6 +76,8 @@ public sealed class KnowledgeCommandTests : PipelineTests
         Assert.That(first, Does.Not.Contain("share <question> :: <answer>"));
         Assert.That(second, Does.Not.Contain("share <question> :: <answer>"));
         Assert.That(third, Does.Contain("has come up 3 times without a written answer"));
+        // Three different wordings: none is "most often" used; the latest is quoted.
+        Assert.That(third, Does.Contain("(most recently as \"on-call runbook where is it\")"), third);
         Assert.That(third, Does.Contain("share <question> :: <answer>"));
 
         await Bot.SendAsync("dee", "share Where is the on-call runbook? :: In the ops wiki under On-call");

@@ -75,6 +75,41 @@ public sealed class SearchBadInputTests(string provider)
         Assert.That(who, Does.StartWith("Which topic should I look for?").And.Contain("who knows <topic>"));
     }
 
+    // Only stop words: "ask the" listed three answers that merely hold "the", "who knows the" named everyone who wrote anything, and
+    // each such ask was stored, so vague askings grouped into "write this down next". Refused with the form, nothing recorded.
+    [TestCase("the", "the")]
+    [TestCase("how do I", "how do I")]
+    [TestCase("what is it?", "what is it")]
+    [TestCase("How do we do this?", "How do we do this")]
+    [TestCase("<@U0123ABC> who is there :eyes:", "<@U0123ABC> who is there :eyes:")]
+    [TestCase("anyone know?", "anyone know")]
+    public async Task A_question_or_topic_of_stop_words_only_gets_the_usage_and_is_not_recorded(string text, string echoed)
+    {
+        var before = await SendAsync("ann", "insights");
+
+        var ask = await SendAsync("ann", "ask " + text);
+        var who = await SendAsync("ann", "who knows " + text);
+
+        Assert.That(ask, Does.StartWith($"\"{text}\" is too general to search for — add a word or two about the topic.")
+            .And.Contain("ask <question>").And.Not.Contain(KeysQuestion).And.Not.Contain(FacebookQuestion));
+        Assert.That(who, Does.StartWith($"\"{echoed}\" is too general — which topic should I look for?")
+            .And.Contain("who knows <topic>").And.Not.Contain("bo").And.Not.Contain("cy"));
+        Assert.That(QuestionsLine(await SendAsync("ann", "insights")), Is.EqualTo(QuestionsLine(before)), "nothing recorded");
+    }
+
+    // A stop word beside one real word is a question: the real word is searched.
+    [TestCase("how do I rotate keys?")]
+    [TestCase("what is staging")]
+    public async Task A_question_with_one_content_word_is_searched(string text)
+    {
+        var ask = await SendAsync("ann", "ask " + text);
+
+        Assert.That(ask, Does.StartWith("What the team wrote about").And.Contain(KeysQuestion));
+    }
+
+    private static string QuestionsLine(string insights) =>
+        insights.Split('\n').SingleOrDefault(l => l.StartsWith("Questions:", StringComparison.Ordinal)) ?? "no questions line";
+
     // Languages the model was not trained on: found by their words where they share one with an answer ("Staging"), else
     // "nothing written down" — never the nearest unrelated answer.
     [TestCase("アカウントを削除するにはどうすればいいですか")]
