@@ -92,9 +92,10 @@ foreach (var model in models)
     var lists = new List<RankedLists>();
     foreach (var query in set.Queries)
     {
-        var vector = await embedder.EmbedAsync(query.Text, default);
-        // As AskHandler asks (knowledge and learnings, the query's embedding), with a longer list for MRR.
-        var asked = new SearchQuery(Team, query.Text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
+        // As AskHandler asks (abbreviations spelled out, knowledge and learnings, the query's embedding), with a longer list for MRR.
+        var text = Abbreviations.Expand(query.Text);
+        var vector = await embedder.EmbedAsync(text, default);
+        var asked = new SearchQuery(Team, text, [SearchKind.Knowledge, SearchKind.Learning], 10) { Embedding = vector };
         hybrid.Add((await index.SearchAsync(asked, default)).Select(h => h.Id).ToList(), query.Relevant);
         var semanticHits = await embeddingOnly.SearchAsync(asked with { Limit = 50 }, default);
         semantic.Add(semanticHits.Take(10).Select(h => h.Id).ToList(), query.Relevant);
