@@ -43,6 +43,23 @@ public sealed class EmbeddingOptions
     [Range(1, 64)]
     public int IntraOpThreads { get; set; } = 1;
 
+    /// <summary>
+    /// ONNX Runtime threads per query embedding (<c>ask</c>, <c>who knows</c>, answers offered, the Teams search), 1..4. Above 1 the
+    /// packaged model gets a second session for queries only (the background embedder keeps its own <see cref="IntraOpThreads"/>
+    /// session on its nice-19 thread), and <c>ask</c> embeds first and searches the words beside the vector scan
+    /// (<c>IQueryEmbedder.EmbedFirst</c>). 1: queries share the documents' session and the words run beside the embedding.
+    /// With <c>QueryPrecision=Int8</c> it sets the int8 query model's threads. The default was chosen by measurement
+    /// (docs/performance.md, "Embedding first, on both cores").
+    /// </summary>
+    [Range(1, 4, ErrorMessage = QueryThreadsError)]
+    public int QueryThreads { get; set; } = DefaultQueryThreads;
+
+    /// <summary>The start-up error for a <see cref="QueryThreads"/> out of range.</summary>
+    public const string QueryThreadsError = "Search:Embeddings:QueryThreads must be 1 to 4.";
+
+    /// <summary>The default of <see cref="QueryThreads"/>.</summary>
+    public const int DefaultQueryThreads = 1;
+
     /// <summary>Documents embedded per batch by the background worker (1..256).</summary>
     [Range(1, 256)]
     public int BatchSize { get; set; } = 16;
