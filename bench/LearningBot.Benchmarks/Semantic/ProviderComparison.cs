@@ -119,9 +119,17 @@ internal static class ProviderComparison
                         var embedder = bot.Services.GetRequiredService<IQueryEmbedder>();
                         var search = bot.Services.GetRequiredService<ISearchIndex>();
                         await Timings.MeasureAsync(Part("query embedding"), () => embedder.EmbedAsync(question, default));
-                        await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), () =>
-                            search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
-                                Task.Run(() => embedder.EmbedAsync(question, default)), default));
+                        await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), async () =>
+                        {
+                            var embedding = Task.Run(() => embedder.EmbedAsync(question, default));
+                            if (embedder.EmbedFirst)
+                            {
+                                await embedding; // as QuestionMatcher: the words after the vector, beside the scan
+                            }
+
+                            return await search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
+                                embedding, default);
+                        });
                         var repository = (SqliteQuestionRepository)bot.Services.GetRequiredService<IQuestionRepository>();
                         if (compareRecent)
                         {
