@@ -44,12 +44,13 @@ public sealed class EmbeddingOptions
     public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>
-    /// ONNX Runtime threads per query embedding (<c>ask</c>, <c>who knows</c>, answers offered, the Teams search), 1..4. Above 1 the
-    /// packaged model gets a second session for queries only (the background embedder keeps its own <see cref="IntraOpThreads"/>
-    /// session on its nice-19 thread), and <c>ask</c> embeds first and searches the words beside the vector scan
-    /// (<c>IQueryEmbedder.EmbedFirst</c>). 1: queries share the documents' session and the words run beside the embedding.
-    /// With <c>QueryPrecision=Int8</c> it sets the int8 query model's threads. The default was chosen by measurement
-    /// (docs/performance.md, "Embedding first, on both cores").
+    /// ONNX Runtime threads per query embedding (<c>ask</c>, <c>who knows</c>, answers offered, the Teams search), 1..4. Above
+    /// <see cref="IntraOpThreads"/> the packaged model gets a second session for queries only (~95 MB resident; the background
+    /// embedder keeps its own <see cref="IntraOpThreads"/> session on its nice-19 thread, and the query session's extra threads do
+    /// not spin); above 1 <c>ask</c> embeds first and searches the words beside the vector scan (<c>IQueryEmbedder.EmbedFirst</c>).
+    /// 1 (default): queries share the documents' session and the words run beside the embedding. Not applied with
+    /// <c>QueryPrecision=Int8</c> (its query model keeps <see cref="IntraOpThreads"/>). 2 was measured against 1 with MiniLM at
+    /// 100,000 + 100,000 and did not make <c>ask</c> faster on a quiet 2-core machine (docs/performance.md, "Embedding first, on both cores").
     /// </summary>
     [Range(1, 4, ErrorMessage = QueryThreadsError)]
     public int QueryThreads { get; set; } = DefaultQueryThreads;

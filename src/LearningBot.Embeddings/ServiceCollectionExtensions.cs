@@ -48,11 +48,9 @@ public static class ServiceCollectionExtensions
             var precision = OrDefault(section[nameof(EmbeddingOptions.QueryPrecision)], QueryPrecisions.Default);
             if (new EmbeddingOptions { Provider = provider, QueryPrecision = precision }.Int8Queries)
             {
+                // QueryThreads is not applied here (two threads were measured with float32 queries only): IntraOpThreads, as before.
                 services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
-                {
-                    var options = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
-                    return SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, QueryModelThreads(options), AllowQuerySpinning);
-                });
+                    SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.IntraOpThreads));
             }
             else if (QueryThreadsSetting(section) is > 1 and var threads && threads != IntraOpThreadsSetting(section))
             {
@@ -106,9 +104,6 @@ public static class ServiceCollectionExtensions
     /// chosen by measurement (docs/performance.md, "Embedding first, on both cores").
     /// </summary>
     internal const bool AllowQuerySpinning = false;
-
-    /// <summary>The int8 query model's threads: <see cref="EmbeddingOptions.QueryThreads"/> when set above 1, else <see cref="EmbeddingOptions.IntraOpThreads"/> (as before the setting).</summary>
-    private static int QueryModelThreads(EmbeddingOptions options) => options.QueryThreads > 1 ? options.QueryThreads : options.IntraOpThreads;
 
     /// <summary>The raw settings, read before the options are bound (they decide what is registered; validation comes at start-up).</summary>
     private static int QueryThreadsSetting(IConfiguration section) =>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace LearningBot.Tests.Search;
 
 /// <summary>
-/// <c>Search:Embeddings:QueryThreads</c>: above 1, what people ask is embedded by a second session of the same packaged model with
+/// <c>Search:Embeddings:QueryThreads</c> (default 1): above 1, what people ask is embedded by a second session of the same packaged model with
 /// that many ONNX Runtime threads, while documents (the background embedder) keep their one-thread session; <c>ask</c> then embeds
 /// first (<see cref="IQueryEmbedder.EmbedFirst"/>). The vectors are the very same. Real models, the real host, a real SQLite file.
 /// </summary>
@@ -64,10 +64,11 @@ public sealed class QueryThreadsTests
         }
     }
 
-    [Test]
-    public async Task By_default_queries_share_the_documents_one_thread_session_and_the_words_run_beside_the_embedding()
+    [TestCase(null, TestName = "By default queries share the documents' one-thread session and the words run beside the embedding")]
+    [TestCase("1", TestName = "One query thread shares the documents' one-thread session and the words run beside the embedding")]
+    public async Task One_query_thread_shares_the_documents_session(string? queryThreads)
     {
-        using var host = Host(null);
+        using var host = Host(queryThreads);
         await host.CreateClient().GetAsync("/health");
 
         var embedder = host.Services.GetRequiredService<IQueryEmbedder>();
@@ -75,7 +76,21 @@ public sealed class QueryThreadsTests
 
         Assert.That(host.Services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey), Is.Null);
         Assert.That(documents.IntraOpThreads, Is.EqualTo(1));
-        Assert.That(embedder.EmbedFirst, Is.EqualTo(EmbeddingOptions.DefaultQueryThreads > 1));
+        Assert.That(embedder.EmbedFirst, Is.False);
+    }
+
+    [Test]
+    public async Task Int8_queries_keep_their_one_thread_model_and_the_words_beside_it()
+    {
+        using var host = Host("2", precision: "Int8");
+        await host.CreateClient().GetAsync("/health");
+
+        var queries = (SentenceEmbeddingGenerator)host.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(
+            GeneratorQueryEmbedder.QueryGeneratorKey);
+        var embedder = host.Services.GetRequiredService<IQueryEmbedder>();
+
+        Assert.That((embedder.QueryModelId, queries.IntraOpThreads), Is.EqualTo(("all-MiniLM-L6-v2-int8", 1)));
+        Assert.That(embedder.EmbedFirst, Is.False);
     }
 
     [TestCase("0")]
@@ -90,7 +105,7 @@ public sealed class QueryThreadsTests
         Assert.That(error!.Message, Does.Contain("Search:Embeddings:QueryThreads must be 1 to 4."));
     }
 
-    private LearningBotWebFactory Host(string? queryThreads)
+    private LearningBotWebFactory Host(string? queryThreads, string? precision = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -102,6 +117,11 @@ public sealed class QueryThreadsTests
         if (queryThreads is not null)
         {
             settings["Search:Embeddings:QueryThreads"] = queryThreads;
+        }
+
+        if (precision is not null)
+        {
+            settings["Search:Embeddings:QueryPrecision"] = precision;
         }
 
         return new LearningBotWebFactory(settings);
