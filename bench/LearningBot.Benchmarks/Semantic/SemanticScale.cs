@@ -22,6 +22,7 @@ namespace LearningBot.Benchmarks.Semantic;
 /// <c>ask</c> on its own (query embedding, a words-only search for the fusion's candidate count, the vector scan, the fusion) and
 /// then the hybrid search and the whole <c>ask</c> through the pipeline; then the acknowledgement of <c>learned</c> and
 /// <c>share</c> on that file and on an empty one. Single calls one after another: p50/p95/p99 of wall time, mean CPU per call.
+/// <c>--scan-only</c>: only the vector scan's timings (exact, the prefilter now and before in turn) and recall.
 /// </summary>
 internal static class SemanticScale
 {
