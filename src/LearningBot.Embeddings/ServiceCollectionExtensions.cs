@@ -48,8 +48,19 @@ public static class ServiceCollectionExtensions
             var precision = OrDefault(section[nameof(EmbeddingOptions.QueryPrecision)], QueryPrecisions.Default);
             if (new EmbeddingOptions { Provider = provider, QueryPrecision = precision }.Int8Queries)
             {
+                // QueryThreads is not applied here (two threads were measured with float32 queries only): IntraOpThreads, as before.
                 services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
                     SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.IntraOpThreads));
+            }
+            else if (QueryThreadsSetting(section) is > 1 and var threads && threads != IntraOpThreadsSetting(section))
+            {
+                // Queries on several cores: a session of their own, so documents never get more than IntraOpThreads (nor a
+                // normal-priority ONNX Runtime thread beside the embedder's nice-19 one).
+                services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(GeneratorQueryEmbedder.QueryGeneratorKey, (sp, _) =>
+                {
+                    var options = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
+                    return SentenceEmbeddingGenerator.Load(options.Provider, options.QueryThreads, AllowQuerySpinning);
+                });
             }
         }
 
@@ -73,8 +84,10 @@ public static class ServiceCollectionExtensions
                 queries = null;
             }
 
+            // Ask embeds first only when the packaged query model really runs on several cores.
+            var embedFirst = (queries ?? documents) is SentenceEmbeddingGenerator { IntraOpThreads: > 1 };
             return new GeneratorQueryEmbedder(sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(),
-                documents, sp.GetRequiredService<IOptions<SimilarityOptions>>().Value, queries);
+                documents, sp.GetRequiredService<IOptions<SimilarityOptions>>().Value, queries, embedFirst);
         });
         // The worker needs the store's queue: register storage first (AddConfiguredStorage), then this.
         if (semantic && services.Any(d => d.ServiceType == typeof(IEmbeddingStore)))
@@ -85,6 +98,19 @@ public static class ServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// Whether the query session's extra ONNX Runtime threads spin while waiting (<see cref="SentenceEmbeddingGenerator.Load"/>);
+    /// chosen by measurement (docs/performance.md, "Embedding first, on both cores").
+    /// </summary>
+    internal const bool AllowQuerySpinning = false;
+
+    /// <summary>The raw settings, read before the options are bound (they decide what is registered; validation comes at start-up).</summary>
+    private static int QueryThreadsSetting(IConfiguration section) =>
+        int.TryParse(section[nameof(EmbeddingOptions.QueryThreads)], out var threads) ? threads : EmbeddingOptions.DefaultQueryThreads;
+
+    private static int IntraOpThreadsSetting(IConfiguration section) =>
+        int.TryParse(section[nameof(EmbeddingOptions.IntraOpThreads)], out var threads) ? threads : 1;
 
     /// <summary>An unset or blank setting (e.g. <c>Search__Embeddings__Provider=</c> in a container's environment) means the default.</summary>
     private static string OrDefault(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value;

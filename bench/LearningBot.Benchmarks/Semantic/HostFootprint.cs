@@ -14,7 +14,8 @@ namespace LearningBot.Benchmarks.Semantic;
 /// <c>Search__Embeddings__Provider</c> in <c>--providers</c> (default <c>MiniLMInt8,MiniLM,None</c>). Reports the time from process start to the first 200 from
 /// <c>/health/ready</c>, the first <c>ask</c> (it reads every vector into memory), then <c>ask</c> over HTTP for real stackfaq
 /// questions, and the host's resident memory from <c>/proc/PID/status</c> (VmRSS now, VmHWM the peak). <c>MiniLM</c> runs with
-/// <c>Search__Embeddings__QueryPrecision=Float32</c> (one model), <c>MiniLM+Int8Queries</c> with <c>Int8</c> (both models loaded).
+/// <c>Search__Embeddings__QueryPrecision=Float32</c> (one model), <c>MiniLM+Int8Queries</c> with <c>Int8</c> (both models loaded),
+/// <c>MiniLM+Q2</c> with <c>Search__Embeddings__QueryThreads=2</c> (a second float32 session for queries); the others with 1.
 /// </summary>
 internal static class HostFootprint
 {
@@ -57,7 +58,9 @@ internal static class HostFootprint
         var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}-{Environment.ProcessId}.db");
         // The vectors under the provider's model id: the host then finds nothing to re-embed (with None they are not read).
         var int8Queries = provider == ProviderComparison.Int8Queries;
-        var setting = int8Queries ? EmbeddingProviders.MiniLM : provider;
+        // <provider>+Q<n>: that provider with Search__Embeddings__QueryThreads=n (e.g. MiniLM+Q2).
+        var threads = System.Text.RegularExpressions.Regex.Match(provider, @"^(\w+)\+Q([1-4])$");
+        var setting = int8Queries ? EmbeddingProviders.MiniLM : threads.Success ? threads.Groups[1].Value : provider;
         await SemanticCorpus.CopyForModelAsync(cached, database,
             EmbeddingProviders.ModelIds.TryGetValue(setting, out var modelId) ? modelId : EmbeddingProviders.ModelIds[EmbeddingProviders.MiniLM]);
         var port = FreePort();
@@ -76,6 +79,7 @@ internal static class HostFootprint
         start.Environment["Storage__Sqlite__Path"] = database;
         start.Environment["Search__Embeddings__Provider"] = setting;
         start.Environment["Search__Embeddings__QueryPrecision"] = int8Queries ? "Int8" : "Float32";
+        start.Environment["Search__Embeddings__QueryThreads"] = threads.Success ? threads.Groups[2].Value : "1";
         var log = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"host-{provider}.log");
         await using var logWriter = new StreamWriter(log) { AutoFlush = true };
 

@@ -27,6 +27,24 @@ internal static class ProviderComparison
 {
     private static readonly SearchKind[] AskKinds = [SearchKind.Knowledge, SearchKind.Learning];
 
+    /// <summary>
+    /// A "provider" that is <c>Search:Embeddings:QueryThreads</c> above 1: <c>MiniLM+Q2</c> = float32 MiniLM documents (one
+    /// thread), queries by a second MiniLM session with 2 intra-op threads that do not spin, <c>ask</c> embedding first
+    /// (<see cref="IQueryEmbedder.EmbedFirst"/>) as the host runs it; suffix <c>spin</c>: its threads spin (ONNX Runtime's default);
+    /// suffix <c>beside</c>: the words still run beside the embedding (the order before).
+    /// </summary>
+    private readonly record struct QueryThreadsVariant(string Provider, int Threads, bool Spinning, bool EmbedFirst)
+    {
+        public static QueryThreadsVariant? Parse(string name)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(name, @"^(\w+)\+Q([1-4])(spin)?(beside)?$");
+            return match.Success
+                ? new QueryThreadsVariant(match.Groups[1].Value, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
+                    match.Groups[3].Success, !match.Groups[4].Success)
+                : null;
+        }
+    }
+
     /// <summary>The "provider" that is <c>Search:Embeddings:Provider=MiniLM</c> with <c>QueryPrecision=Int8</c>.</summary>
     public const string Int8Queries = "MiniLM+Int8Queries";
 
@@ -42,8 +60,10 @@ internal static class ProviderComparison
             {
                 var clock = Stopwatch.StartNew();
                 var int8Queries = provider == Int8Queries;
-                var model = SentenceEmbeddingGenerator.Load(int8Queries ? EmbeddingProviders.MiniLM : provider, intraOpThreads: intraOp);
-                var queryModel = int8Queries ? SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, intraOpThreads: intraOp) : null;
+                var variant = QueryThreadsVariant.Parse(provider);
+                var model = SentenceEmbeddingGenerator.Load(int8Queries ? EmbeddingProviders.MiniLM : variant?.Provider ?? provider, intraOpThreads: intraOp);
+                var queryModel = int8Queries ? SentenceEmbeddingGenerator.Load(EmbeddingProviders.MiniLMInt8, intraOpThreads: intraOp)
+                    : variant is { } v ? SentenceEmbeddingGenerator.Load(v.Provider, v.Threads, v.Spinning) : null;
                 if (queryModel is not null)
                 {
                     queryModels.Add(queryModel);
@@ -54,7 +74,10 @@ internal static class ProviderComparison
                 Console.WriteLine(report);
                 var database = Path.Combine(CorpusDatabase.ArtifactsDirectory, $"semantic-{provider}-{Environment.ProcessId}.db");
                 await SemanticCorpus.CopyForModelAsync(cached, database, model.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!);
-                var services = await BotServices.StartAsync(database, model, queryModel);
+                var services = await BotServices.StartAsync(database, model, queryModel, variant is null ? null : registrations =>
+                    registrations.AddSingleton<IQueryEmbedder>(sp => new GeneratorQueryEmbedder(
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GeneratorQueryEmbedder>>(), model, null, queryModel,
+                        embedFirst: variant.Value.EmbedFirst)));
                 bots.Add((provider, model, services, database));
                 var embedder = services.GetRequiredService<IQueryEmbedder>();
                 var first = Stopwatch.StartNew();
@@ -96,9 +119,17 @@ internal static class ProviderComparison
                         var embedder = bot.Services.GetRequiredService<IQueryEmbedder>();
                         var search = bot.Services.GetRequiredService<ISearchIndex>();
                         await Timings.MeasureAsync(Part("query embedding"), () => embedder.EmbedAsync(question, default));
-                        await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), () =>
-                            search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
-                                Task.Run(() => embedder.EmbedAsync(question, default)), default));
+                        await Timings.MeasureAsync(Part("embedding + hybrid search, as ask runs them (top 3)"), async () =>
+                        {
+                            var embedding = Task.Run(() => embedder.EmbedAsync(question, default));
+                            if (embedder.EmbedFirst)
+                            {
+                                await embedding; // as QuestionMatcher: the words after the vector, beside the scan
+                            }
+
+                            return await search.SearchAsync(new SearchQuery(CorpusDatabase.Team, question, AskKinds, AskHandler.ResultCount),
+                                embedding, default);
+                        });
                         var repository = (SqliteQuestionRepository)bot.Services.GetRequiredService<IQuestionRepository>();
                         if (compareRecent)
                         {

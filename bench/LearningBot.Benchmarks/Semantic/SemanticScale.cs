@@ -22,6 +22,7 @@ namespace LearningBot.Benchmarks.Semantic;
 /// <c>ask</c> on its own (query embedding, a words-only search for the fusion's candidate count, the vector scan, the fusion) and
 /// then the hybrid search and the whole <c>ask</c> through the pipeline; then the acknowledgement of <c>learned</c> and
 /// <c>share</c> on that file and on an empty one. Single calls one after another: p50/p95/p99 of wall time, mean CPU per call.
+/// <c>--scan-only</c>: only the vector scan's timings (exact, the prefilter now and before in turn) and recall.
 /// </summary>
 internal static class SemanticScale
 {
@@ -56,7 +57,12 @@ internal static class SemanticScale
         try
         {
             await using var services = await BotServices.StartAsync(database, model);
-            await AskPartsAsync(services, database, data, calls, Compared(args));
+            await AskPartsAsync(services, database, data, calls, Compared(args), scanOnly: args.Contains("--scan-only"));
+            if (args.Contains("--scan-only"))
+            {
+                return;
+            }
+
             await AcknowledgementsAsync(services, "100,000 + 100,000 file", calls);
         }
         finally
@@ -98,8 +104,9 @@ internal static class SemanticScale
     /// <c>who knows</c> people), then each whole <c>ask</c> runs once with them and once as now, which goes first alternating, so
     /// both meet the same moments of a shared machine. The parts (embedding, words only, scan, hybrid) are timed as now only.
     /// </param>
+    /// <param name="scanOnly"><c>--scan-only</c>: the vector scan's timings (<see cref="ScanAndRecallAsync"/>) and nothing else.</param>
     private static async Task AskPartsAsync(ServiceProvider services, string database, string data, int calls,
-        (string Name, SearchTuning Tuning, bool Vocabulary)? compared)
+        (string Name, SearchTuning Tuning, bool Vocabulary)? compared, bool scanOnly = false)
     {
         var sqlite = services.GetRequiredService<SqliteDatabase>();
         var vocabulary = sqlite.SearchVocabulary;
@@ -121,6 +128,11 @@ internal static class SemanticScale
         var stackfaq = VectorPool.ReadQueries(data).ToArray();
         new Random(3).Shuffle(stackfaq);
         await ScanAndRecallAsync(embedder, cache, stackfaq.Take(calls).ToList(), kinds, candidates);
+        if (scanOnly)
+        {
+            return;
+        }
+
         var sets = new (string Name, string[] Questions)[]
         {
             ("stackfaq questions (real wording)", stackfaq),
@@ -249,22 +261,46 @@ internal static class SemanticScale
 
     /// <summary>
     /// The vector scan alone, exact (every int8 vector) against the one search uses (sign-bit prefilter, then exact rescoring of its
-    /// candidates above <see cref="TeamVectors.PrefilterFrom"/> vectors), and the prefilter's recall of the exact top 10 and top 50
-    /// documents, over real questions' vectors.
+    /// candidates above <see cref="TeamVectors.PrefilterFrom"/> vectors) and the prefilter as it was before its speed-up
+    /// (<see cref="VectorScan.PrefilterBefore"/>; the two prefilters take turns going first, question by question, so both meet the
+    /// same moments of a shared machine, and their results must be identical), and the prefilter's recall of the exact top 10 and
+    /// top 50 documents, over real questions' vectors.
     /// </summary>
     private static async Task ScanAndRecallAsync(IQueryEmbedder embedder, SqliteVectorCache cache, List<string> questions,
         HashSet<SearchKind> kinds, int candidates)
     {
+        const string Used = "search's scan (sign-bit prefilter, then exact)";
+        const string Before = "the same, prefilter BEFORE its speed-up";
         var parts = new Dictionary<string, Timings>
         {
-            ["exact int8 scan"] = new(questions.Count), ["search's scan (sign-bit prefilter, then exact)"] = new(questions.Count),
+            ["exact int8 scan"] = new(questions.Count), [Used] = new(questions.Count), [Before] = new(questions.Count),
         };
         double found10 = 0, found50 = 0;
+        var differing = 0;
+        var vectors = new List<ReadOnlyMemory<float>>(questions.Count);
         foreach (var question in questions)
         {
-            var vector = (await embedder.EmbedAsync(question, default))!.Value;
-            var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, exact: true));
-            var used = Timings.Measure(parts["search's scan (sign-bit prefilter, then exact)"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+            vectors.Add((await embedder.EmbedAsync(question, default))!.Value);
+        }
+
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            var vector = vectors[i];
+            var exact = Timings.Measure(parts["exact int8 scan"], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, VectorScan.Exact));
+            IReadOnlyList<VectorMatch> used = [], before = [];
+            foreach (var now in i % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                if (now)
+                {
+                    used = Timings.Measure(parts[Used], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates));
+                }
+                else
+                {
+                    before = Timings.Measure(parts[Before], () => cache.Nearest(CorpusDatabase.Team, kinds, vector.Span, candidates, VectorScan.PrefilterBefore));
+                }
+            }
+
+            differing += used.SequenceEqual(before) ? 0 : 1;
             var usedIds = used.Select(m => m.DocId).ToHashSet();
             found10 += exact.Take(10).Count(m => usedIds.Contains(m.DocId)) / (double)Math.Min(10, exact.Count);
             found50 += exact.Count(m => usedIds.Contains(m.DocId)) / (double)exact.Count;
@@ -273,7 +309,8 @@ internal static class SemanticScale
         Print($"vector scan over {cache.Count:N0} vectors, {candidates} nearest documents, {questions.Count} real questions (load {Load()}); " +
               string.Create(CultureInfo.InvariantCulture,
                   $"recall of the exact top 10: {found10 / questions.Count:P2}, top {candidates}: {found50 / questions.Count:P2} " +
-                  $"(prefilter keeps {TeamVectors.RescoredFor(candidates * 2):N0} candidates)"), parts);
+                  $"(prefilter keeps {TeamVectors.RescoredFor(candidates * 2):N0} candidates); prefilter now vs before: {differing} of " +
+                  $"{questions.Count} result lists differ"), parts);
     }
 
     private static async Task AcknowledgementsAsync(ServiceProvider services, string file, int calls)

@@ -28,7 +28,8 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
     {
         // The model runs on a pool thread while this one reads the recent questions (on SQLite from memory, ~0.2 ms:
         // RecentQuestionCache) and runs the search's lexical half (ISearchIndex's overlapping SearchAsync): the embedding and the
-        // words cost max(both), not their sum (docs/search.md, docs/performance.md "Recent questions in memory").
+        // words cost max(both), not their sum (docs/search.md, docs/performance.md "Recent questions in memory"). When the model
+        // itself uses both cores (IQueryEmbedder.EmbedFirst), the words wait for the vector and run beside the vector scan.
         var embedding = _embedder.ModelId is null
             ? Task.FromResult<ReadOnlyMemory<float>?>(null)
             : Task.Run(async () =>
@@ -46,6 +47,13 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         // drop every answer rejected in the window, and shows the limit (the hits' order does not depend on how many are asked).
         var mayBeRejected = earlier.Where(q => q.Verdict == AnswerVerdict.NotIt && q.TopAnswerId is not null)
             .Select(q => q.TopAnswerId).Distinct(StringComparer.Ordinal).Count();
+        if (_embedder.EmbedFirst)
+        {
+            // The model uses both cores (Search:Embeddings:QueryThreads > 1): the words would only slow it down. With the vector
+            // ready, the search runs its vector scan on a pool thread beside the words (docs/performance.md, "Embedding first").
+            await embedding;
+        }
+
         var searching = search.SearchAsync(new SearchQuery(draft.TeamId, draft.Text, kinds, limit + mayBeRejected) { Shown = limit },
             embedding, cancellationToken);
         var vector = await embedding;

@@ -114,8 +114,8 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
     }
 
     /// <summary>
-    /// The lexical half runs on the calling thread while <paramref name="embedding"/> is computed elsewhere (the caller started it),
-    /// then the semantic half and the fusion: the same results as <see cref="SearchAsync(SearchQuery, CancellationToken)"/> with the
+    /// The lexical half runs on the calling thread while <paramref name="embedding"/> is computed elsewhere (the caller started it)
+    /// and then scanned on that thread, or, when it is already computed, while the vector scan runs on a pool thread; then the fusion: the same results as <see cref="SearchAsync(SearchQuery, CancellationToken)"/> with the
     /// finished vector. Without a model, or when the vector comes back null (nothing to embed, model error), it is the lexical search.
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, Task<ReadOnlyMemory<float>?> embedding,
@@ -134,7 +134,9 @@ public sealed class SqliteSearchIndex(SqliteDatabase database, SqliteVectorCache
             await vectors.RefreshAsync(model, cancellationToken);
         }
 
-        var nearest = NearestAsync(query, embedding, vectors);
+        // A vector already there (the caller embedded first: IQueryEmbedder.EmbedFirst) is scanned on a pool thread beside the words.
+        var nearest = embedding.IsCompleted ? Task.Run(() => NearestAsync(query, embedding, vectors), cancellationToken)
+            : NearestAsync(query, embedding, vectors);
         await using var connection = await database.OpenAsync(cancellationToken);
         var lexical = await LexicalCandidatesAsync(connection, query, cancellationToken);
         if (await nearest is not { } semantic)

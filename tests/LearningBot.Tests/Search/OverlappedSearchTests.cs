@@ -21,16 +21,26 @@ public sealed class OverlappedSearchTests
     private static readonly DateTimeOffset At = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private static readonly SearchKind[] AskKinds = [SearchKind.Knowledge, SearchKind.Learning];
     private static SentenceEmbeddingGenerator _model = null!;
+    private static SentenceEmbeddingGenerator _twoThreads = null!;
     private TempDirectory _directory = null!;
     private SqliteDatabase _database = null!;
     private SqliteSearchIndex _search = null!;
     private GeneratorQueryEmbedder _embedder = null!;
 
     [OneTimeSetUp]
-    public static void LoadModel() => _model = SentenceEmbeddingGenerator.Load("MiniLM", intraOpThreads: 1);
+    public static void LoadModel()
+    {
+        _model = SentenceEmbeddingGenerator.Load("MiniLM", intraOpThreads: 1);
+        // Search:Embeddings:QueryThreads=2 as the host loads it: a query-only session whose extra thread does not spin.
+        _twoThreads = SentenceEmbeddingGenerator.Load("MiniLM", intraOpThreads: 2, allowSpinning: false);
+    }
 
     [OneTimeTearDown]
-    public static void UnloadModel() => _model.Dispose();
+    public static void UnloadModel()
+    {
+        _model.Dispose();
+        _twoThreads.Dispose();
+    }
 
     [SetUp]
     public async Task Create()
@@ -131,5 +141,101 @@ public sealed class OverlappedSearchTests
 
         Assert.That(lexical, Is.Not.Empty);
         Assert.That(overlapped, Is.EqualTo(lexical));
+    }
+
+    [TestCase("how do I rotate the staging database password", TestName = "Embedding first: the question's own words")]
+    [TestCase("remove fb profile permanently", TestName = "Embedding first: a hit found by meaning alone")]
+    [TestCase("in copy", TestName = "Embedding first: a hit found by its words alone")]
+    [TestCase("databse pasword rotaton", TestName = "Embedding first: a typo in every word")]
+    [TestCase("where do we keep the deploy checklist and runbooks", TestName = "Embedding first: words of two documents")]
+    [TestCase(":tada: :rocket:", TestName = "Embedding first: emoji only (no vector, no words)")]
+    public async Task Ask_embedding_first_on_two_threads_matches_exactly_what_it_matched_with_the_words_beside_the_embedding(string question)
+    {
+        // Before: one-thread model, the words beside the embedding. Now (QueryThreads=2): a two-thread query session, embedding first,
+        // then the words beside the vector scan. Each has its own index and vectors in memory over the same file.
+        var before = Matcher(_embedder);
+        var embedFirst = new GeneratorQueryEmbedder(NullLogger<GeneratorQueryEmbedder>.Instance, _model, queryGenerator: _twoThreads, embedFirst: true);
+        Assert.That(embedFirst.EmbedFirst, Is.True);
+        var now = Matcher(embedFirst);
+        var draft = new AskedQuestion("q1", "acme", "ann", question, false, At.AddHours(1), "q1");
+
+        var was = await before.MatchAsync(draft, AskKinds, 3, SimilarityThresholds.MiniLM.Answered, default);
+        var match = await now.MatchAsync(draft, AskKinds, 3, SimilarityThresholds.MiniLM.Answered, default);
+
+        Assert.That(match.Hits, Is.EqualTo(was.Hits), "same hits, order, scores, similarities and excerpts");
+        Assert.That(match.TopSimilarity, Is.EqualTo(was.TopSimilarity));
+        Assert.That(match.Question.Embedding?.ToArray(), Is.EqualTo(was.Question.Embedding?.ToArray()), "the stored vector, bit for bit");
+        Assert.That((match.Question.Answered, match.Question.TopAnswerId, match.Question.EmbeddingModel),
+            Is.EqualTo((was.Question.Answered, was.Question.TopAnswerId, was.Question.EmbeddingModel)));
+        var lexicalOnly = await new SqliteSearchIndex(_database).SearchAsync(new SearchQuery("acme", question, AskKinds, 10), default);
+        switch (question)
+        {
+            case "remove fb profile permanently":
+                Assert.That(match.Hits.Select(h => h.Id).FirstOrDefault(), Is.EqualTo("p1"));
+                Assert.That(lexicalOnly.Select(h => h.Id), Has.None.EqualTo("p1"), "found by meaning alone");
+                break;
+            case "in copy":
+                // "Ask in #data-access with your manager in copy": the words match, the meaning (cosine ~0.15) does not.
+                Assert.That(match.Hits.Select(h => h.Id), Does.Contain("p3"));
+                Assert.That(lexicalOnly.Select(h => h.Id), Does.Contain("p3"));
+                Assert.That(match.Hits.Single(h => h.Id == "p3").Similarity, Is.LessThan(SimilarityThresholds.MiniLM.Floor),
+                    "found by its words alone: below the semantic floor");
+                break;
+            case ":tada: :rocket:":
+                Assert.That(match.Hits, Is.Empty);
+                Assert.That(match.Question.Embedding, Is.Null);
+                break;
+        }
+    }
+
+    [Test]
+    public async Task Embedding_first_searches_the_words_only_once_the_vector_is_ready()
+    {
+        await _database.SearchVocabulary.RefreshAsync(default); // the lexical half reads it: its use shows that half ran
+        var embedder = new WordsWatchingEmbedder(
+            new GeneratorQueryEmbedder(NullLogger<GeneratorQueryEmbedder>.Instance, _model, queryGenerator: _twoThreads, embedFirst: true),
+            () => _database.SearchVocabulary.Served);
+        var served = _database.SearchVocabulary.Served;
+
+        var match = await Matcher(embedder).MatchAsync(new AskedQuestion("q2", "acme", "ann", "rotate the staging database password", false,
+            At.AddHours(1), "q2"), AskKinds, 3, SimilarityThresholds.MiniLM.Answered, default);
+
+        Assert.That(embedder.ServedWhenVectorWasReady, Is.EqualTo(served), "no word was searched while the model ran");
+        Assert.That(_database.SearchVocabulary.Served, Is.GreaterThan(served), "the words were searched after it");
+        Assert.That(match.Hits.Select(h => h.Id).First(), Is.EqualTo("p0"));
+        Assert.That(match.TopSimilarity, Is.GreaterThan(0.5), "fused with the semantic half");
+    }
+
+    private QuestionMatcher Matcher(IQueryEmbedder embedder)
+    {
+        var search = new SqliteSearchIndex(_database, new SqliteVectorCache(_database), embedder);
+        return new QuestionMatcher(search, new SqliteQuestionRepository(_database),
+            new AnswerConfidence(new SqliteKnowledgeRepository(_database), embedder), embedder);
+    }
+
+    /// <summary>The real embedder; notes how often the search vocabulary had been served at the moment each query vector was ready.</summary>
+    private sealed class WordsWatchingEmbedder(IQueryEmbedder inner, Func<long> served) : IQueryEmbedder
+    {
+        public long? ServedWhenVectorWasReady { get; private set; }
+
+        public string? ModelId => inner.ModelId;
+
+        public string? QueryModelId => inner.QueryModelId;
+
+        public int Dimensions => inner.Dimensions;
+
+        public bool EmbedFirst => inner.EmbedFirst;
+
+        public SimilarityThresholds Thresholds => inner.Thresholds;
+
+        public async Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken)
+        {
+            var vector = await inner.EmbedAsync(text, cancellationToken);
+            ServedWhenVectorWasReady = served();
+            return vector;
+        }
+
+        public Task<ReadOnlyMemory<float>?> EmbedDocumentAsync(string text, CancellationToken cancellationToken) =>
+            inner.EmbedDocumentAsync(text, cancellationToken);
     }
 }

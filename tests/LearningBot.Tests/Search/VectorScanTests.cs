@@ -53,7 +53,7 @@ public sealed class VectorScanTests
         for (var i = 0; i < 30; i++)
         {
             var query = Noisy(topics[random.Next(topics.Count)], random, 0.8);
-            var exact = Cache.Nearest(Team, Both, query, 10, exact: true);
+            var exact = Cache.Nearest(Team, Both, query, 10, VectorScan.Exact);
             var searched = Cache.Nearest(Team, Both, query, 10);
             Assert.That(searched, Has.Count.EqualTo(10));
             var exactById = exact.ToDictionary(m => m.DocId);
@@ -74,6 +74,51 @@ public sealed class VectorScanTests
 
         // Binary quantisation with 2,000 rescored candidates out of 25,000: at most a rare near-tie at rank 10 is missed.
         Assert.That(found / total, Is.GreaterThanOrEqualTo(0.97), "recall of the exact top 10");
+    }
+
+    [Test]
+    public async Task The_faster_prefilter_returns_exactly_what_the_prefilter_before_it_did_for_mixed_kinds_removed_slots_and_ties()
+    {
+        var random = new Random(5);
+        var topics = Enumerable.Range(0, 40).Select(_ => Normalised(Gaussian(random, 1.0))).ToList();
+        // Three kinds, across several blocks, a count that is no multiple of 16 (the SIMD pass's tail), and exact duplicates (the same
+        // learning logged twice has one vector: equal distances and equal scores, so the order of ties shows).
+        var documents = TeamVectors.PrefilterFrom + 6_007;
+        var vectors = new Dictionary<int, float[]>();
+        for (var d = 1; d <= documents; d++)
+        {
+            vectors[d] = d % 50 == 0 ? vectors[d - 1] : Noisy(topics[random.Next(topics.Count)], random, 0.7);
+        }
+
+        await WriteAsync(vectors.Select(v => (v.Key, 0, (SearchKind)(v.Key % 3), v.Value)));
+        await Cache.RefreshAsync(Model, default);
+        // Forgetting moves the last slots into the holes (one in the first block, one in the middle, the very last).
+        foreach (var doc in new[] { 7, TeamVectors.BlockSlots * 3 + 5, documents })
+        {
+            Cache.Forget(Team, doc);
+        }
+
+        Assert.That(Cache.Count, Is.EqualTo(documents - 3));
+        HashSet<SearchKind>[] kindSets = [Both, [SearchKind.Knowledge], [SearchKind.Kudos, SearchKind.Learning], [SearchKind.Knowledge, SearchKind.Learning, SearchKind.Kudos]];
+        var compared = 0;
+        for (var i = 0; i < 24; i++)
+        {
+            // Half the queries are a stored document's own vector: its duplicates tie with it at the top.
+            var query = i % 2 == 0 ? vectors[50 * (1 + random.Next(documents / 50 - 1))] : Noisy(topics[random.Next(topics.Count)], random, 0.9);
+            var kinds = kindSets[i % kindSets.Length];
+            foreach (var count in new[] { 1, 10, 50, 120 })
+            {
+                var before = Cache.Nearest(Team, kinds, query, count, VectorScan.PrefilterBefore);
+                var now = Cache.Nearest(Team, kinds, query, count);
+                Assert.That(now, Has.Count.EqualTo(count));
+                Assert.That(now, Is.EqualTo(before), $"query {i}, kinds {string.Join('+', kinds)}, {count} nearest");
+                Assert.That(now.Select(m => m.DocId), Has.None.EqualTo(7L).And.None.EqualTo((long)documents), "a forgotten document");
+                Assert.That(now.Select(m => (SearchKind)(m.DocId % 3)), Is.All.AnyOf(kinds.Cast<object>().ToArray()));
+                compared++;
+            }
+        }
+
+        Assert.That(compared, Is.EqualTo(96));
     }
 
     [Test]

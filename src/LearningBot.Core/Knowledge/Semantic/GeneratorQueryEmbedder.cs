@@ -32,12 +32,14 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
 
     /// <param name="similarity">Overrides from <c>Search:Similarity</c>; null or empty: the model's profile as calibrated.</param>
     /// <param name="queryGenerator">Embeds queries instead of <paramref name="generator"/> (same dimensions); null: <paramref name="generator"/> does.</param>
+    /// <param name="embedFirst"><see cref="EmbedFirst"/>: the query generator uses several cores per call.</param>
     /// <exception cref="InvalidOperationException">The thresholds, with the overrides applied, cannot work (<see cref="SimilarityThresholds.Problem"/>),
     /// or the query generator's vectors are not as long as the documents'.</exception>
     public GeneratorQueryEmbedder(ILogger<GeneratorQueryEmbedder> logger, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
-        SimilarityOptions? similarity = null, IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null)
+        SimilarityOptions? similarity = null, IEmbeddingGenerator<string, Embedding<float>>? queryGenerator = null, bool embedFirst = false)
     {
         _generator = generator;
+        EmbedFirst = generator is not null && embedFirst;
         _queryGenerator = generator is null ? null : queryGenerator ?? generator;
         _logger = logger;
         var metadata = generator?.GetService<EmbeddingGeneratorMetadata>();
@@ -75,6 +77,8 @@ public sealed partial class GeneratorQueryEmbedder : IQueryEmbedder
     public int Dimensions { get; }
 
     public SimilarityThresholds Thresholds { get; }
+
+    public bool EmbedFirst { get; }
 
     public Task<ReadOnlyMemory<float>?> EmbedAsync(string text, CancellationToken cancellationToken) =>
         EmbedAsync(_queryGenerator, QueryModelId, text, _queryPrefix, cancellationToken);

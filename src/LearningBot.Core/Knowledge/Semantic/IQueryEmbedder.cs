@@ -23,6 +23,14 @@ public interface IQueryEmbedder
     /// <summary>Vector length of the model (e.g. 384); 0 when <see cref="ModelId"/> is null.</summary>
     int Dimensions { get; }
 
+    /// <summary>
+    /// Whether <c>ask</c> should wait for the query's vector before it searches the words: true when the query model computes one
+    /// embedding on several cores (<c>Search:Embeddings:QueryThreads</c> above 1), so the words would only compete with it for a
+    /// core; they then run beside the vector scan instead (<see cref="QuestionMatcher"/>). False (the default): the words run beside
+    /// the embedding, which uses one core.
+    /// </summary>
+    bool EmbedFirst => false;
+
     /// <summary>The model's calibrated thresholds (<see cref="ModelProfile"/>, overridden by <c>Search:Similarity</c>).</summary>
     SimilarityThresholds Thresholds { get; }
 

@@ -95,8 +95,9 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
     /// The <paramref name="count"/> most similar documents of the team and kinds, best first; a document with two vectors (a shared
     /// answer's whole text and its question) counts with the better one.
     /// </summary>
-    /// <param name="exact">Score every vector (no sign-bit prefilter): the reference for measuring the prefilter's recall.</param>
-    internal IReadOnlyList<VectorMatch> Nearest(string teamId, IReadOnlySet<SearchKind> kinds, ReadOnlySpan<float> query, int count, bool exact = false)
+    /// <param name="scan">How (<see cref="VectorScan"/>): the sign-bit prefilter search uses, or a reference to measure it against.</param>
+    internal IReadOnlyList<VectorMatch> Nearest(string teamId, IReadOnlySet<SearchKind> kinds, ReadOnlySpan<float> query, int count,
+        VectorScan scan = VectorScan.Prefilter)
     {
         TeamVectors? team;
         lock (_teamsLock)
@@ -104,7 +105,7 @@ public sealed class SqliteVectorCache(SqliteDatabase database)
             _teams.TryGetValue(teamId, out team);
         }
 
-        return team is null ? [] : team.Nearest(kinds, query, count, exact);
+        return team is null ? [] : team.Nearest(kinds, query, count, scan);
     }
 
     /// <summary>The similarity of one document (the better of its vectors), if one is held.</summary>
