@@ -186,8 +186,12 @@ public sealed class SecurityTests
             .Select(e => e.RequestMessage.Body));
         Assert.That(shownToA, Does.Contain("couldn't find").And.Not.Contain("quokka-42"));
 
-        // Control: the same typed command from tenant B counts.
-        using (await _host.PostAsync("/api/messages", TeamsMessage("tenant-b", "helped " + postId).ToJsonString())) { }
+        // Control: the same typed command from a colleague in tenant B counts (Mallory shared it there, and an author's vote for
+        // their own answer never counts).
+        var colleague = TeamsMessage("tenant-b", "helped " + postId);
+        colleague["from"] = new JsonObject { ["id"] = "29:1Trent", ["name"] = "Trent", ["aadObjectId"] = "dddddddd-2222-4222-8222-dddddddddddd" };
+        colleague["conversation"] = new JsonObject { ["conversationType"] = "personal", ["tenantId"] = "tenant-b", ["id"] = "a:1trent-tenant-b" };
+        using (await _host.PostAsync("/api/messages", colleague.ToJsonString())) { }
         Assert.That(await VotesAsync(), Is.GreaterThan(votes));
     }
 
