@@ -19,8 +19,7 @@ public sealed class AskHandler(QuestionMatcher matcher, IQuestionRepository ques
 
     protected override async Task<BotReply> HandleAsync(AskCommand command, CommandContext context, CancellationToken cancellationToken)
     {
-        // Searched, embedded and stored with its abbreviations spelled out ("k8s" → "k8s (Kubernetes)"), so the group's wording shows them.
-        var draft = new AskedQuestion(context.NewId(), context.TeamId, context.UserId, Abbreviations.Expand(command.Question), false, context.Now,
+        var draft = new AskedQuestion(context.NewId(), context.TeamId, context.UserId, command.Question, false, context.Now,
             context.Message.IdempotencyKey);
         var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge, SearchKind.Learning], ResultCount, matcher.Thresholds.Answered,
             cancellationToken);

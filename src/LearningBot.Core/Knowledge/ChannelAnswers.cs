@@ -36,7 +36,7 @@ public sealed class ChannelAnswers(IAnswerChannelRepository channels, QuestionMa
         }
 
         var now = time.GetUtcNow();
-        var draft = new AskedQuestion(Guid.CreateVersion7(now).ToString("N"), message.TeamId, message.UserId, Abbreviations.Expand(message.Text.Trim()), false, now,
+        var draft = new AskedQuestion(Guid.CreateVersion7(now).ToString("N"), message.TeamId, message.UserId, message.Text.Trim(), false, now,
             $"thread:{channelId}:{threadId}") { Origin = QuestionOrigin.Channel };
         var match = await matcher.MatchAsync(draft, [SearchKind.Knowledge], 1, matcher.Thresholds.Offer, cancellationToken);
         if (match.TopAnswer is not { } top || match.Hits[0] != top || match.TopSimilarity is not { } similarity

@@ -111,14 +111,19 @@ public sealed record QuestionGroup(string Id, IReadOnlyList<AskedQuestion> Quest
         .Select(q => q.TopAnswerId!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The most common wording (case and end punctuation ignored); ties go to the most recent.</summary>
-    public string Label => Questions
-        .Select((q, i) => (q.Text, Key: WordingKey(q.Text), i))
-        .GroupBy(w => w.Key)
-        .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(w => w.i))
-        .First().Last().Text;
+    public string Label => MostCommonWording().Text;
 
     /// <summary>How many askings used <see cref="Label"/>'s wording: 1 when every asking was worded differently (the label is then the latest).</summary>
-    public int LabelCount => Questions.Count(q => WordingKey(q.Text) == WordingKey(Label));
+    public int LabelCount => MostCommonWording().Count;
 
-    private static string WordingKey(string text) => text.Trim().TrimEnd('?', '.', '!', ' ').ToLowerInvariant();
+    /// <summary>One grouping of the wordings for both <see cref="Label"/> and <see cref="LabelCount"/>.</summary>
+    private (string Text, int Count) MostCommonWording()
+    {
+        var most = Questions
+            .Select((q, i) => (q.Text, Key: q.Text.Trim().TrimEnd('?', '.', '!', ' ').ToLowerInvariant(), i))
+            .GroupBy(w => w.Key)
+            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(w => w.i))
+            .First();
+        return (most.Last().Text, most.Count());
+    }
 }

@@ -21,11 +21,14 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
     /// <summary>A hit "answers" a question by this share of its words when no vectors exist (the rule before semantic search).</summary>
     public const double WordCoverage = 0.5;
 
-    /// <param name="draft">The question as it would be stored (id, asker, text, time, key, origin); group, vector and verdict are filled in.</param>
+    /// <param name="draft">The question as it would be stored (id, asker, text, time, key, origin); group, vector and verdict are filled in,
+    /// and the text gets its abbreviations' long forms (<see cref="Abbreviations.Expand"/>).</param>
     /// <param name="threshold">The cosine the top match needs to count as the answer (one of the model's <see cref="SimilarityThresholds"/>).</param>
     public async Task<QuestionMatch> MatchAsync(AskedQuestion draft, IReadOnlyList<SearchKind> kinds, int limit, double threshold,
         CancellationToken cancellationToken)
     {
+        // Searched, embedded and stored with its abbreviations spelled out ("k8s" → "k8s (Kubernetes)"), so the group's wording shows them.
+        draft = draft with { Text = Abbreviations.Expand(draft.Text) };
         // The model runs on a pool thread while this one reads the recent questions (on SQLite from memory, ~0.2 ms:
         // RecentQuestionCache) and runs the search's lexical half (ISearchIndex's overlapping SearchAsync): the embedding and the
         // words cost max(both), not their sum (docs/search.md, docs/performance.md "Recent questions in memory"). When the model
@@ -59,9 +62,15 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         var vector = await embedding;
         var question = draft with { Embedding = vector, EmbeddingModel = vector is null ? null : _embedder.QueryModelId };
         var grouping = AskStages.Start(AskStages.Grouping);
+        // The earlier askings of a group, and the group with this question last.
+        (List<AskedQuestion> Before, QuestionGroup Group) Join(string id)
+        {
+            var askings = earlier.Where(q => q.GroupKey == id && q.IdempotencyKey != question.IdempotencyKey).OrderBy(q => q.CreatedAt).ToList();
+            return (askings, new QuestionGroup(id, [.. askings, question]));
+        }
+
         var groupId = QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey ?? question.Id;
-        var before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();
-        var group = new QuestionGroup(groupId, [.. before.OrderBy(q => q.CreatedAt), question]);
+        var (before, group) = Join(groupId);
         var rejected = group.Rejected;
         grouping?.Dispose();
 
@@ -85,8 +94,7 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
             if (QuestionGroups.MostSimilar(question, earlier, _embedder.Thresholds.SameQuestion)?.GroupKey is { } correctedGroup && correctedGroup != groupId)
             {
                 groupId = correctedGroup;
-                before = earlier.Where(q => q.GroupKey == groupId && q.IdempotencyKey != question.IdempotencyKey).ToList();
-                group = new QuestionGroup(groupId, [.. before.OrderBy(q => q.CreatedAt), question]);
+                (before, group) = Join(groupId);
                 rejected = group.Rejected;
             }
         }
@@ -101,7 +109,7 @@ public sealed class QuestionMatcher(ISearchIndex search, IQuestionRepository que
         };
         var topAnswer = hits.FirstOrDefault(h => h.Kind == SearchKind.Knowledge && !rejected.Contains(h.Id));
         question = question with { GroupId = groupId, Answered = answered, TopAnswerId = topAnswer?.Id };
-        return new QuestionMatch(question, group with { Questions = [.. before.OrderBy(q => q.CreatedAt), question] }, hits, topAnswer, similarity);
+        return new QuestionMatch(question, group with { Questions = [.. before, question] }, hits, topAnswer, similarity);
     }
 
     /// <summary>
